@@ -1,0 +1,44 @@
+# casrec — every target sets up .venv from the lock file when it is missing or stale.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+STAMP := $(VENV)/.casrec-installed
+KERNEL := $(VENV)/share/jupyter/kernels/casrec/kernel.json
+
+.PHONY: help report test test-fast lint lab lock format clean-venv
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	UV_COMPILE_BYTECODE=1 $(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	UV_COMPILE_BYTECODE=1 $(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name casrec --display-name "Python (casrec)" >/dev/null
+	touch $(STAMP)
+
+report: $(STAMP)  ## render today's reports (the main job)
+	$(BIN)/casrec run
+
+test: $(STAMP)  ## lint and run the whole test suite
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)  ## the unit tests only (no notebooks, no browser)
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: $(STAMP)  ## ruff over the code
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+lab: $(STAMP)  ## open the notebooks in JupyterLab
+	$(BIN)/jupyter lab notebooks/
+
+lock:  ## re-resolve requirements.lock from pyproject.toml
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+	    --python-platform x86_64-unknown-linux-gnu --no-header --quiet -o requirements.lock
+
+clean-venv:  ## remove the environment
+	rm -rf $(VENV)

@@ -1,0 +1,54 @@
+"""Claims prepared for reconciliation: parsed values, source facts and effective as-of dates.
+
+Every reported column stays as written; what casrec derives (intervals, the source's
+publisher and date, the date a figure refers to) sits beside it in new columns.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from casrec.quantities import DEFAULT_RULES, QuantityRules, lexicon_mapping, parse_values
+from casrec.schema import Dataset
+
+KEY_COLUMNS = ["event_id", "metric", "population", "side", "nationality"]
+
+ROLE_LABELS = {
+    "independent": "independent (not a party)",
+    "party_own": "a party about its own losses",
+    "party_other": "a party about others (e.g. civilians)",
+    "party_enemy": "a party about losses it says it inflicted on its enemy",
+}
+
+
+def prepare_claims(
+    dataset: Dataset, rules: QuantityRules = DEFAULT_RULES
+) -> pd.DataFrame:
+    """Claims with parsed intervals, source publisher/date/type and effective as-of dates."""
+    claims = dataset.claims.copy()
+    parsed = parse_values(claims, lexicon_mapping(dataset.lexicon), rules)
+    claims = pd.concat([claims, parsed], axis=1)
+    sources = dataset.sources.set_index("source_id")
+    claims["source_publisher"] = claims["source_id"].map(sources["publisher"])
+    claims["source_published"] = claims["source_id"].map(sources["published"])
+    claims["source_published_latest"] = claims["source_id"].map(sources["published_latest"])
+    claims["source_type"] = claims["source_id"].map(sources["source_type"])
+    events = dataset.events.set_index("event_id")
+    claims["event_kind"] = claims["event_id"].map(events["kind"])
+    claims["as_of_effective"] = effective_as_of(claims, dataset.events)
+    return claims
+
+
+def effective_as_of(claims: pd.DataFrame, events: pd.DataFrame) -> pd.Series:
+    """The date a figure refers to: its as_of, else the event's end (incidents) or publication.
+
+    Aggregates without an as_of are taken to be current when published: a running total in
+    a December 2024 article counts up to December 2024, not to the conflict's start.
+    """
+    indexed = events.set_index("event_id")
+    event_end = claims["event_id"].map(indexed["date_end_latest"].fillna(indexed["date_start_latest"]))
+    kind = claims["event_id"].map(indexed["kind"])
+    fallback = event_end.where(kind == "incident", claims["source_published_latest"])
+    if "as_of_latest" in claims.columns:
+        return claims["as_of_latest"].fillna(fallback)
+    return fallback

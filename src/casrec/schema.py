@@ -1,0 +1,457 @@
+"""The data contract: the columns of every CSV in ``data/`` and loading them into typed frames.
+
+Analysts edit these files by hand, so loading checks everything at once and reports every
+problem together -- file, row, claim id, column and what was expected -- instead of stopping
+at the first. casrec only ever reads ``data/``; nothing here writes to it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+SLUG_PATTERN = r"[a-z0-9][a-z0-9-]*"
+DATE_PATTERN = r"\d{4}(-\d{2}(-\d{2})?)?"
+
+SOURCE_TYPES = (
+    "ngo",
+    "un",
+    "government",
+    "armed_group",
+    "media",
+    "wire",
+    "encyclopedia",
+    "research",
+    "other",
+)
+ACTOR_KINDS = ("state", "armed_group", "militia", "foreign_force", "un", "other")
+EVENT_KINDS = ("incident", "aggregate")
+CLAIMANT_ROLES = ("independent", "party_own", "party_enemy", "party_other")
+PARTY_ROLES = ("party_own", "party_enemy", "party_other")
+# `casualties` extends DESIGN.md's list: sources often say "casualties" without separating
+# killed from injured, and forcing such a figure into `killed` would overstate deaths.
+METRICS = (
+    "killed",
+    "injured",
+    "casualties",
+    "missing",
+    "captured",
+    "detained",
+    "abducted",
+    "hostages",
+    "displaced",
+    "refugees",
+    "idps",
+    "sexual_violence",
+)
+POPULATIONS = (
+    "civilians",
+    "security_forces",
+    "militants",
+    "peacekeepers",
+    "combatants",
+    "all",
+    "unknown",
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the contract: whether it is required, and what its values must look like."""
+
+    name: str
+    required: bool
+    kind: str = "text"  # text | slug | date | enum | ref | int
+    choices: tuple[str, ...] = ()
+    ref: tuple[str, str] | None = None  # (table, id column) a value must exist in
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """One CSV file of the contract."""
+
+    name: str
+    file: str
+    id_column: str | None
+    columns: tuple[Column, ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        """The contract's column names, in file order."""
+        return [c.name for c in self.columns]
+
+
+TABLES: dict[str, Table] = {
+    "sources": Table(
+        "sources",
+        "sources.csv",
+        "source_id",
+        (
+            Column("source_id", True, "slug", description="unique slug"),
+            Column("publisher", True, description="e.g. Human Rights Watch"),
+            Column("title", True),
+            Column("url", False),
+            Column("published", True, "date", description="publication date"),
+            Column("source_type", True, "enum", SOURCE_TYPES),
+            Column("notes", False),
+        ),
+    ),
+    "actors": Table(
+        "actors",
+        "actors.csv",
+        "actor_id",
+        (
+            Column("actor_id", True, "slug"),
+            Column("name", True),
+            Column("kind", True, "enum", ACTOR_KINDS),
+        ),
+    ),
+    "events": Table(
+        "events",
+        "events.csv",
+        "event_id",
+        (
+            Column("event_id", True, "slug"),
+            Column("title", True),
+            Column("kind", True, "enum", EVENT_KINDS),
+            Column("date_start", True, "date"),
+            Column("date_end", False, "date", description="defaults to date_start"),
+            Column("country", True, "text", description="ISO 3166-1 alpha-3"),
+            Column("admin1", False),
+            Column("location", False),
+            Column("description", False),
+        ),
+    ),
+    "claims": Table(
+        "claims",
+        "claims.csv",
+        "claim_id",
+        (
+            Column("claim_id", True, "slug"),
+            Column("event_id", True, "ref", ref=("events", "event_id")),
+            Column("source_id", True, "ref", ref=("sources", "source_id")),
+            Column("claimant", True, description="who asserts the figure"),
+            Column("claimant_role", True, "enum", CLAIMANT_ROLES),
+            Column("claimant_actor", False, "ref", ref=("actors", "actor_id")),
+            Column("metric", True, "enum", METRICS),
+            Column("population", True, "enum", POPULATIONS),
+            Column("side", False, "ref", ref=("actors", "actor_id")),
+            Column("group", False),
+            Column("nationality", False),
+            Column("value", True, description="the figure as the source states it"),
+            Column("as_of", False, "date"),
+            Column("part_of", False, "ref", ref=("claims", "claim_id")),
+            Column("supersedes", False, "ref", ref=("claims", "claim_id")),
+            Column("evidence", True, description="verbatim excerpt, at most 30 words"),
+            Column("notes", False),
+        ),
+    ),
+    "lexicon": Table(
+        "lexicon",
+        "vague_quantities.csv",
+        "term",
+        (
+            Column("term", True, description="lower-case vague phrase, e.g. dozens"),
+            Column("low", True, "int"),
+            Column("high", True, "int"),
+            Column("notes", False),
+        ),
+    ),
+}
+
+DATA_TABLES = ("sources", "actors", "events", "claims")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one cell (or file) of the input."""
+
+    file: str
+    row: int | None  # line number in the file, header = 1; None for file-level problems
+    record_id: str | None  # the row's id (claim_id, source_id, ...) when it has one
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.record_id:
+            where += f" ({self.record_id})"
+        if self.column:
+            where += f", column {self.column!r}"
+        return f"{where}: {self.message}"
+
+
+class DataError(Exception):
+    """Input data that breaks the contract; carries every problem found, not just the first."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = list(problems)
+        lines = [str(p) for p in self.problems]
+        head = f"{len(lines)} problem(s) in the input data:"
+        super().__init__("\n".join([head, *("  - " + line for line in lines)]))
+
+
+@dataclass
+class Dataset:
+    """The four analyst-edited tables plus the vague-quantity lexicon, typed and checked."""
+
+    sources: pd.DataFrame
+    actors: pd.DataFrame
+    events: pd.DataFrame
+    claims: pd.DataFrame
+    lexicon: pd.DataFrame
+    data_dir: Path | None = None
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+def date_bounds(text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day covered by an ISO date at its stated precision (2025-02 -> Feb 1..28)."""
+    if not re.fullmatch(DATE_PATTERN, text):
+        raise ValueError(f"{text!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    parts = text.split("-")
+    if len(parts) == 1:
+        first = pd.Timestamp(year=int(parts[0]), month=1, day=1)
+        return first, pd.Timestamp(year=first.year, month=12, day=31)
+    if len(parts) == 2:
+        first = pd.Timestamp(year=int(parts[0]), month=int(parts[1]), day=1)
+        return first, first + pd.offsets.MonthEnd(0)
+    day = pd.Timestamp(year=int(parts[0]), month=int(parts[1]), day=int(parts[2]))
+    return day, day
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """Read one contract CSV as text, empty cells as missing; never guess types."""
+    frame = pd.read_csv(
+        path,
+        dtype=str,
+        keep_default_na=False,
+        na_values=[],
+        encoding="utf-8",
+        skip_blank_lines=True,
+    )
+    frame.columns = [str(c).strip() for c in frame.columns]
+    for column in frame.columns:
+        frame[column] = frame[column].str.strip().replace("", pd.NA)
+    return frame
+
+
+def _check_columns(table: Table, frame: pd.DataFrame, problems: list[Problem]) -> bool:
+    """Unknown and missing columns; False when a required column is absent."""
+    expected = table.column_names
+    ok = True
+    for column in frame.columns:
+        if column not in expected:
+            problems.append(
+                Problem(
+                    table.file,
+                    1,
+                    None,
+                    column,
+                    f"unknown column; expected only: {', '.join(expected)}",
+                )
+            )
+    for column in table.columns:
+        if column.name not in frame.columns:
+            if column.required:
+                ok = False
+                problems.append(
+                    Problem(table.file, 1, None, column.name, "required column is missing")
+                )
+            else:
+                frame[column.name] = pd.Series(pd.NA, index=frame.index, dtype="str")
+    return ok
+
+
+def _check_values(table: Table, frame: pd.DataFrame, problems: list[Problem]) -> None:
+    """Required values, slugs, dates, enums, integers and duplicate ids, row by row."""
+    id_column = table.id_column
+    ids = frame[id_column] if id_column in frame.columns else None
+    for position, row in enumerate(frame.itertuples(index=False)):
+        record = dict(zip(frame.columns, row, strict=True))
+        line = position + 2
+        record_id = ids.iloc[position] if ids is not None else None
+        record_id = None if pd.isna(record_id) else str(record_id)
+        for column in table.columns:
+            value = record.get(column.name)
+            if value is None or pd.isna(value):
+                if column.required:
+                    problems.append(
+                        Problem(table.file, line, record_id, column.name, "required value is empty")
+                    )
+                continue
+            message = _value_problem(column, str(value))
+            if message:
+                problems.append(Problem(table.file, line, record_id, column.name, message))
+    if ids is not None:
+        duplicated = ids[ids.notna() & ids.duplicated(keep="first")]
+        for position, value in duplicated.items():
+            first = int(ids[ids == value].index[0]) + 2
+            problems.append(
+                Problem(
+                    table.file,
+                    int(position) + 2,
+                    str(value),
+                    id_column,
+                    f"duplicate id {value!r} (first used on row {first}); ids must be unique",
+                )
+            )
+
+
+def _value_problem(column: Column, value: str) -> str | None:
+    """What is wrong with one non-empty value, or None."""
+    if column.kind in ("slug", "ref") and not re.fullmatch(SLUG_PATTERN, value):
+        return f"{value!r} is not a slug (lower-case letters, digits and '-', e.g. kobe-2025)"
+    if column.kind == "date":
+        try:
+            date_bounds(value)
+        except ValueError:
+            return f"{value!r} is not a valid ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"
+    if column.kind == "enum" and value not in column.choices:
+        return f"{value!r} is not one of: {', '.join(column.choices)}"
+    if column.kind == "int" and not re.fullmatch(r"\d+", value):
+        return f"{value!r} is not a whole number"
+    if column.name == "country" and not re.fullmatch(r"[A-Z]{3}", value):
+        return f"{value!r} is not an ISO 3166-1 alpha-3 code (three capital letters, e.g. MLI)"
+    return None
+
+
+def _check_references(frames: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
+    """Dangling references between tables (claim -> event/source/actor, claim -> claim)."""
+    for name in DATA_TABLES:
+        table = TABLES[name]
+        frame = frames.get(name)
+        if frame is None:
+            continue
+        for column in table.columns:
+            if column.kind != "ref" or column.ref is None or column.name not in frame.columns:
+                continue
+            target_table, target_column = column.ref
+            target = frames.get(target_table)
+            if target is None or target_column not in target.columns:
+                continue
+            known = set(target[target_column].dropna())
+            values = frame[column.name]
+            dangling = values.notna() & ~values.isin(known)
+            for position in values[dangling].index:
+                record_id = frame[table.id_column].iloc[position]
+                problems.append(
+                    Problem(
+                        table.file,
+                        int(position) + 2,
+                        None if pd.isna(record_id) else str(record_id),
+                        column.name,
+                        f"{values.iloc[position]!r} does not exist in "
+                        f"{TABLES[target_table].file} column {target_column!r}",
+                    )
+                )
+
+
+def _check_claim_rules(claims: pd.DataFrame, problems: list[Problem]) -> None:
+    """Rules within claims.csv: parties name their actor; no claim points at itself."""
+    file = TABLES["claims"].file
+    for position, row in claims.iterrows():
+        line = int(position) + 2
+        claim_id = row["claim_id"]
+        if row["claimant_role"] in PARTY_ROLES and pd.isna(row["claimant_actor"]):
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    claim_id,
+                    "claimant_actor",
+                    f"required when claimant_role is {row['claimant_role']!r} "
+                    "(the actor_id of the party making the claim)",
+                )
+            )
+        for column in ("part_of", "supersedes"):
+            if pd.notna(row[column]) and row[column] == claim_id:
+                problems.append(
+                    Problem(file, line, claim_id, column, "a claim cannot refer to itself")
+                )
+
+
+def _typed(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
+    """Cast to contract dtypes; reported text stays as written, parsed dates sit beside it."""
+    frame = frame[table.column_names].copy()
+    for column in table.columns:
+        if column.kind == "int":
+            frame[column.name] = frame[column.name].astype("int64")
+        else:
+            frame[column.name] = frame[column.name].astype("str")
+        if column.kind == "date":
+            bounds = frame[column.name].map(
+                lambda text: date_bounds(text) if isinstance(text, str) else (pd.NaT, pd.NaT)
+            )
+            frame[f"{column.name}_earliest"] = pd.to_datetime(bounds.map(lambda b: b[0]))
+            frame[f"{column.name}_latest"] = pd.to_datetime(bounds.map(lambda b: b[1]))
+    return frame.reset_index(drop=True)
+
+
+def load_table(path: Path, table: Table, problems: list[Problem]) -> pd.DataFrame | None:
+    """Read and check one file, appending its problems; None when it cannot be used at all."""
+    if not path.exists():
+        problems.append(Problem(table.file, None, None, None, f"file not found: {path}"))
+        return None
+    try:
+        frame = _read_csv(path)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        problems.append(
+            Problem(table.file, None, None, None, f"cannot be read as UTF-8 CSV: {error}")
+        )
+        return None
+    if not _check_columns(table, frame, problems):
+        return None
+    _check_values(table, frame, problems)
+    return frame
+
+
+def load_dataset(data_dir: str | Path) -> Dataset:
+    """Load and check every table in ``data_dir``; raise DataError listing all problems."""
+    data_dir = Path(data_dir)
+    problems: list[Problem] = []
+    frames: dict[str, pd.DataFrame] = {}
+    files: dict[str, Path] = {}
+    for name, table in TABLES.items():
+        path = data_dir / table.file
+        files[name] = path
+        frame = load_table(path, table, problems)
+        if frame is not None:
+            frames[name] = frame
+    _check_references(frames, problems)
+    if "claims" in frames:
+        _check_claim_rules(frames["claims"], problems)
+    if "lexicon" in frames:
+        lexicon = frames["lexicon"]
+        for position, row in lexicon.iterrows():
+            low, high = row["low"], row["high"]
+            if low is not pd.NA and high is not pd.NA and str(low).isdigit():
+                if str(high).isdigit() and int(low) > int(high):
+                    problems.append(
+                        Problem(
+                            TABLES["lexicon"].file,
+                            int(position) + 2,
+                            row["term"],
+                            "high",
+                            f"high {high} is below low {low}",
+                        )
+                    )
+    if problems:
+        raise DataError(problems)
+    typed = {name: _typed(TABLES[name], frame) for name, frame in frames.items()}
+    typed["lexicon"]["term"] = typed["lexicon"]["term"].str.lower()
+    return Dataset(
+        sources=typed["sources"],
+        actors=typed["actors"],
+        events=typed["events"],
+        claims=typed["claims"],
+        lexicon=typed["lexicon"],
+        data_dir=data_dir,
+        files=files,
+    )
