@@ -16,7 +16,7 @@ KEY_COLUMNS = ["event_id", "metric", "population", "side", "nationality"]
 ROLE_LABELS = {
     "independent": "independent (not a party)",
     "party_own": "a party about its own losses",
-    "party_other": "a party about others (e.g. civilians)",
+    "party_other": "a party speaking about others, such as civilians",
     "party_enemy": "a party about losses it says it inflicted on its enemy",
 }
 

@@ -1,0 +1,87 @@
+"""Shared fixtures: tiny datasets written as real CSV files, so tests load them like casrec does."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from casrec.schema import TABLES, load_dataset
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = PROJECT_ROOT / "data"
+SHARED_SOURCES = PROJECT_ROOT.parent / "shared" / "sources"
+
+DEFAULT_SOURCES = [
+    {"source_id": "hrw", "publisher": "Human Rights Watch", "title": "Report",
+     "published": "2025-02-20", "source_type": "ngo"},
+    {"source_id": "army", "publisher": "Malian army", "title": "Statement",
+     "published": "2025-02-07", "source_type": "government"},
+    {"source_id": "wiki", "publisher": "Wikipedia", "title": "Article",
+     "published": "2025-06-17", "source_type": "encyclopedia"},
+    {"source_id": "wire", "publisher": "Reuters", "title": "Wire story",
+     "published": "2025-02-08", "source_type": "wire"},
+]  # fmt: skip
+DEFAULT_ACTORS = [
+    {"actor_id": "fama", "name": "Malian Armed Forces", "kind": "state"},
+    {"actor_id": "jnim", "name": "JNIM", "kind": "armed_group"},
+]
+DEFAULT_EVENTS = [
+    {"event_id": "kobe", "title": "Kobe convoy attack", "kind": "incident",
+     "date_start": "2025-02-07", "country": "MLI"},
+    {"event_id": "war", "title": "Mali War", "kind": "aggregate",
+     "date_start": "2012-01-16", "country": "MLI"},
+]  # fmt: skip
+
+
+def claim(claim_id: str, value: str, **fields: str) -> dict[str, str]:
+    """A claims.csv row with sensible defaults: HRW, independent, civilians killed at Kobe."""
+    row = {
+        "claim_id": claim_id,
+        "event_id": "kobe",
+        "source_id": "hrw",
+        "claimant": "Human Rights Watch",
+        "claimant_role": "independent",
+        "metric": "killed",
+        "population": "civilians",
+        "value": value,
+        "evidence": f"killing {value} people",
+    }
+    row.update(fields)
+    return row
+
+
+def write_table(directory: Path, name: str, rows: list[dict[str, str]], columns=None) -> Path:
+    """Write rows as the contract CSV ``name`` (all contract columns unless ``columns``)."""
+    table = TABLES[name]
+    columns = columns or table.column_names
+    path = directory / table.file
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: row.get(c, "") for c in columns})
+    return path
+
+
+def write_dataset(directory: Path, claims, sources=None, actors=None, events=None) -> Path:
+    """Write a complete data directory (with the real lexicon) and return it."""
+    directory.mkdir(parents=True, exist_ok=True)
+    write_table(directory, "sources", sources if sources is not None else DEFAULT_SOURCES)
+    write_table(directory, "actors", actors if actors is not None else DEFAULT_ACTORS)
+    write_table(directory, "events", events if events is not None else DEFAULT_EVENTS)
+    write_table(directory, "claims", claims)
+    lexicon = (DATA_DIR / "vague_quantities.csv").read_text(encoding="utf-8")
+    (directory / "vague_quantities.csv").write_text(lexicon, encoding="utf-8")
+    return directory
+
+
+@pytest.fixture
+def dataset_from(tmp_path):
+    """Build and load a dataset from claim rows: ``dataset_from([claim(...), ...])``."""
+
+    def build(claims, **tables):
+        return load_dataset(write_dataset(tmp_path / "data", claims, **tables))
+
+    return build

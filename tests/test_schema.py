@@ -1,0 +1,119 @@
+import pandas as pd
+import pytest
+from conftest import DEFAULT_EVENTS, DEFAULT_SOURCES, claim, write_dataset, write_table
+
+from casrec.schema import TABLES, DataError, date_bounds, load_dataset
+
+
+def problems_of(directory) -> list[str]:
+    with pytest.raises(DataError) as caught:
+        load_dataset(directory)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_clean_dataset_loads_typed(tmp_path):
+    ds = load_dataset(write_dataset(tmp_path, [claim("a", "at least 34")]))
+    assert ds.claims.loc[0, "value"] == "at least 34"  # reported text untouched
+    assert ds.sources["published_earliest"].dtype.kind == "M"
+    assert ds.events.loc[1, "date_end"] is pd.NA or pd.isna(ds.events.loc[1, "date_end"])
+    assert list(ds.claims.columns[: len(TABLES["claims"].columns)]) == TABLES["claims"].column_names
+
+
+def test_unknown_column_is_named(tmp_path):
+    write_dataset(tmp_path, [claim("a", "34", colour="red")])
+    write_table(tmp_path, "claims", [claim("a", "34", colour="red")],
+                columns=[*TABLES["claims"].column_names, "colour"])  # fmt: skip
+    assert problems_of(tmp_path) == [
+        "claims.csv, row 1, column 'colour': unknown column; expected only: "
+        + ", ".join(TABLES["claims"].column_names)
+    ]
+
+
+def test_missing_required_column_is_named(tmp_path):
+    write_dataset(tmp_path, [claim("a", "34")])
+    columns = [c for c in TABLES["claims"].column_names if c != "evidence"]
+    write_table(tmp_path, "claims", [claim("a", "34")], columns=columns)
+    assert problems_of(tmp_path) == ["claims.csv, row 1, column 'evidence': required column is missing"]
+
+
+def test_missing_required_value_names_row_claim_and_column(tmp_path):
+    write_dataset(tmp_path, [claim("a", "34"), claim("b", "", evidence="x")])
+    assert problems_of(tmp_path) == ["claims.csv, row 3 (b), column 'value': required value is empty"]
+
+
+def test_bad_dates(tmp_path):
+    events = [{**DEFAULT_EVENTS[0], "date_start": "2025-02-30"},
+              {**DEFAULT_EVENTS[1], "date_start": "7 Feb 2025"}]  # fmt: skip
+    write_dataset(tmp_path, [claim("a", "34", as_of="2025-13")], events=events)
+    found = problems_of(tmp_path)
+    assert "events.csv, row 2 (kobe), column 'date_start': '2025-02-30' is not a valid ISO date (YYYY, YYYY-MM or YYYY-MM-DD)" in found
+    assert any("row 3 (war), column 'date_start': '7 Feb 2025'" in p for p in found)
+    assert any("claims.csv, row 2 (a), column 'as_of': '2025-13'" in p for p in found)
+
+
+def test_bad_enum_lists_the_allowed_values(tmp_path):
+    write_dataset(tmp_path, [claim("a", "34", metric="dead")])
+    (problem,) = problems_of(tmp_path)
+    assert problem.startswith("claims.csv, row 2 (a), column 'metric': 'dead' is not one of: killed, injured")
+
+
+def test_duplicate_ids_point_to_the_first_use(tmp_path):
+    sources = [*DEFAULT_SOURCES, DEFAULT_SOURCES[0]]
+    write_dataset(tmp_path, [claim("a", "34"), claim("a", "25")], sources=sources)
+    found = problems_of(tmp_path)
+    assert "claims.csv, row 3 (a), column 'claim_id': duplicate id 'a' (first used on row 2); ids must be unique" in found
+    assert any(p.startswith("sources.csv, row 6 (hrw), column 'source_id': duplicate id") for p in found)
+
+
+def test_dangling_references(tmp_path):
+    claims = [
+        claim("a", "34", event_id="nowhere", source_id="nobody", side="ghosts"),
+        claim("b", "13", part_of="zzz", supersedes="a-missing"),
+        claim("c", "13", claimant_role="party_other", claimant_actor="fama"),
+    ]
+    write_dataset(tmp_path, claims)
+    found = problems_of(tmp_path)
+    assert "claims.csv, row 2 (a), column 'event_id': 'nowhere' does not exist in events.csv column 'event_id'" in found
+    assert "claims.csv, row 2 (a), column 'source_id': 'nobody' does not exist in sources.csv column 'source_id'" in found
+    assert "claims.csv, row 2 (a), column 'side': 'ghosts' does not exist in actors.csv column 'actor_id'" in found
+    assert "claims.csv, row 3 (b), column 'part_of': 'zzz' does not exist in claims.csv column 'claim_id'" in found
+    assert any("row 3 (b), column 'supersedes'" in p for p in found)
+    assert len(found) == 5  # c is fine
+
+
+def test_party_roles_need_their_actor(tmp_path):
+    write_dataset(tmp_path, [claim("a", "25", claimant="Malian army", claimant_role="party_other")])
+    (problem,) = problems_of(tmp_path)
+    assert "column 'claimant_actor': required when claimant_role is 'party_other'" in problem
+
+
+def test_every_problem_is_reported_together(tmp_path):
+    claims = [claim("a", "34", metric="dead"), claim("B!", "", event_id="nowhere")]
+    write_dataset(tmp_path, claims)
+    with pytest.raises(DataError) as caught:
+        load_dataset(tmp_path)
+    assert len(caught.value.problems) == 4  # metric, slug, empty value, dangling event: one run
+    assert str(caught.value).startswith("4 problem(s) in the input data:\n  - claims.csv, row 2 (a)")
+
+
+def test_missing_file_is_named(tmp_path):
+    write_dataset(tmp_path, [claim("a", "34")])
+    (tmp_path / "actors.csv").unlink()
+    found = problems_of(tmp_path)
+    assert found[0].startswith("actors.csv: file not found")
+
+
+def test_loading_never_writes_to_the_data_folder(tmp_path):
+    write_dataset(tmp_path, [claim("a", "34")])
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    load_dataset(tmp_path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [("2025", "2025-01-01", "2025-12-31"), ("2025-02", "2025-02-01", "2025-02-28"),
+     ("2024-02", "2024-02-01", "2024-02-29"), ("2025-02-07", "2025-02-07", "2025-02-07")],
+)  # fmt: skip
+def test_dates_keep_their_precision(text, first, last):
+    assert date_bounds(text) == (pd.Timestamp(first), pd.Timestamp(last))
