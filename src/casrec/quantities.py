@@ -24,7 +24,16 @@ NUMBER_WORDS = {
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
     "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
     "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90,
+    "seventy": 70, "eighty": 80, "ninety": 90, "a dozen": 12, "both": 2,
+    # a lone article counts one person: "a French soldier was killed"
+    "a": 1, "an": 1,
+}  # fmt: skip
+# Ordinals are running totals: "the sixth French soldier to die" means six so far.
+ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20,
 }  # fmt: skip
 SCALE_WORDS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000}
 
@@ -130,6 +139,10 @@ def parse_number(text: str) -> int | None:
         number = float(whole.replace(",", "") + ("." + fraction if fraction else ""))
         number *= SCALE_WORDS.get(scale, 1)
         return int(round(number)) if float(number).is_integer() or scale else None
+    if text in NUMBER_WORDS:
+        return NUMBER_WORDS[text]
+    if text in ORDINAL_WORDS:
+        return ORDINAL_WORDS[text]
     words = text.replace("-", " ").split()
     if not words:
         return None
@@ -137,7 +150,7 @@ def parse_number(text: str) -> int | None:
         words = ["one", *words[1:]]
     total, current = 0, 0
     for word in words:
-        if word in NUMBER_WORDS:
+        if word in NUMBER_WORDS and word not in ("a", "an", "both"):
             current += NUMBER_WORDS[word]
         elif word == "hundred":
             current = max(current, 1) * 100

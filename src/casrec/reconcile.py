@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from casrec.claims import KEY_COLUMNS, ROLE_LABELS
+from casrec.consistency import DEFAULT_AS_OF_WINDOW_DAYS
 
 POLICIES = ("reliability", "conservative", "range")
 DEFAULT_POLICY = "reliability"
@@ -101,8 +102,10 @@ def _key_codes(claims: pd.DataFrame) -> np.ndarray:
     return claims.groupby(KEY_COLUMNS, dropna=False, sort=True).ngroup().to_numpy()
 
 
-def annotate_claims(claims: pd.DataFrame) -> pd.DataFrame:
-    """Mark each claim superseded / relayed / considered, with the reason, before estimating."""
+def annotate_claims(
+    claims: pd.DataFrame, as_of_window_days: int = DEFAULT_AS_OF_WINDOW_DAYS
+) -> pd.DataFrame:
+    """Mark each claim superseded / relayed / dated / considered, with the reason."""
     c = claims.reset_index(drop=True).copy()
     n = len(c)
     c["key_code"] = _key_codes(c)
@@ -119,7 +122,16 @@ def annotate_claims(claims: pd.DataFrame) -> pd.DataFrame:
     whole_key = c["part_of"].map(key_of)
     part_in_whole_key = (whole_key == c["key_code"]).fillna(False).to_numpy(dtype=bool)
 
-    eligible = ~superseded & ~part_in_whole_key
+    # Stocks and running totals (aggregate events) are estimated as of the latest date any
+    # claim in the key refers to; older figures form the time series, not a contradiction.
+    as_of = c["as_of_effective"].to_numpy(dtype="datetime64[ns]")
+    live_as_of = pd.Series(np.where(superseded, np.datetime64("NaT"), as_of))
+    latest = live_as_of.groupby(c["key_code"]).transform("max").to_numpy(dtype="datetime64[ns]")
+    window = np.timedelta64(as_of_window_days, "D")
+    earlier_stock = (c["event_kind"] == "aggregate").to_numpy() & (as_of < latest - window)
+    c["latest_as_of"] = latest
+
+    eligible = ~superseded & ~part_in_whole_key & ~earlier_stock
 
     # One voice per claimant and key: own publication, then latest, then claim_id.
     claimant_norm = c["claimant"].str.strip().str.casefold()
@@ -156,6 +168,7 @@ def annotate_claims(claims: pd.DataFrame) -> pd.DataFrame:
     c["published_ns"] = published
     # the upper figure a claim states: its high, or its floor when it gives no high
     c["stated_high"] = c["value_high"].fillna(c["value_low"]).astype("int64")
+    c["earlier_stock"] = earlier_stock
     c["exclusion_reason"] = _exclusion_reasons(c, part_in_whole_key)
     return c
 
@@ -163,7 +176,7 @@ def annotate_claims(claims: pd.DataFrame) -> pd.DataFrame:
 def _exclusion_reasons(c: pd.DataFrame, part_in_whole_key: np.ndarray) -> pd.Series:
     """Why a claim does not enter the estimate ('' when it does)."""
     reason = pd.Series("", index=c.index, dtype="str")
-    relay = (~c["superseded"]) & (~part_in_whole_key) & (~c["is_voice"])
+    relay = (~c["superseded"]) & (~part_in_whole_key) & (~c["earlier_stock"]) & (~c["is_voice"])
     enemy = c["is_voice"] & ~c["considered"]
     reason = reason.mask(
         enemy,
@@ -180,6 +193,14 @@ def _exclusion_reasons(c: pd.DataFrame, part_in_whole_key: np.ndarray) -> pd.Ser
         pd.Series(part_in_whole_key, index=c.index),
         "a breakdown of " + c["part_of"].fillna("").astype("str") + "; checked against it, "
         "never added to it",
+    )
+    reason = reason.mask(
+        c["earlier_stock"],
+        "an earlier figure (as of "
+        + c["as_of_effective"].dt.strftime("%Y-%m-%d")
+        + ") for a total that changes over time; the estimate uses figures as of "
+        + pd.Series(c["latest_as_of"]).dt.strftime("%Y-%m-%d")
+        + ", and this one stays in the time series",
     )
     reason = reason.mask(
         c["superseded"], "superseded by " + c["superseded_by"].fillna("").astype("str")
@@ -243,11 +264,19 @@ def _overlaps_another_claimant(c: pd.DataFrame, mask: np.ndarray) -> np.ndarray:
     return result
 
 
-def reconcile(claims: pd.DataFrame, policy: str = DEFAULT_POLICY) -> Reconciliation:
-    """Reconcile prepared claims (see ``casrec.claims.prepare_claims``) under ``policy``."""
+def reconcile(
+    claims: pd.DataFrame,
+    policy: str = DEFAULT_POLICY,
+    as_of_window_days: int = DEFAULT_AS_OF_WINDOW_DAYS,
+) -> Reconciliation:
+    """Reconcile prepared claims (see ``casrec.claims.prepare_claims``) under ``policy``.
+
+    ``as_of_window_days``: for aggregates, only figures this close to the key's latest as-of
+    date enter the estimate.
+    """
     if policy not in POLICIES:
         raise ValueError(f"unknown policy {policy!r}; expected one of: {', '.join(POLICIES)}")
-    c = annotate_claims(claims)
+    c = annotate_claims(claims, as_of_window_days)
     n_keys = int(c["key_code"].max()) + 1 if len(c) else 0
     key = c["key_code"].to_numpy()
     considered = c["considered"].to_numpy()
