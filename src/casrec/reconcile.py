@@ -114,7 +114,7 @@ def annotate_claims(
     # Superseded: some later claim names this one in `supersedes`.
     successors = c.loc[c["supersedes"].notna(), ["supersedes", "claim_id"]]
     successor_of = successors.groupby("supersedes")["claim_id"].agg(";".join)
-    c["superseded_by"] = ids.map(successor_of)
+    c["superseded_by"] = ids.map(successor_of).astype("str")
     superseded = c["superseded_by"].notna().to_numpy()
 
     # A breakdown under the very key of its whole would count the same people twice.
