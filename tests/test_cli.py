@@ -1,0 +1,53 @@
+import csv
+
+from conftest import DATA_DIR, claim, write_dataset
+
+from casrec.cli import EXIT_BAD_INPUT, EXIT_OK, main
+from casrec.reconcile import OUTPUT_COLUMNS
+
+
+def test_reconcile_prints_a_readable_table(capsys):
+    assert main(["reconcile", "--data-dir", str(DATA_DIR)]) == EXIT_OK
+    out = capsys.readouterr().out
+    kobe = [line for line in out.splitlines() if "kobe-2025-02-07" in line and " killed " in line]
+    assert any("25–34+" in line and "contested" in line for line in kobe)
+
+
+def test_reconcile_writes_exactly_the_design_columns(tmp_path):
+    out = tmp_path / "rec.csv"
+    assert main(["reconcile", "--data-dir", str(DATA_DIR), "--policy", "conservative",
+                 "--out", str(out)]) == EXIT_OK  # fmt: skip
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == OUTPUT_COLUMNS
+    assert {r["high_open"] for r in rows} == {"true", "false"}
+    assert {r["policy"] for r in rows} == {"conservative"}
+    side_missing = [r for r in rows if r["event_id"] == "kobe-2025-02-07" and r["side"] == ""]
+    assert side_missing, "missing values are written as empty cells"
+    assert all("nan" not in r["side"].lower() for r in rows)
+
+
+def test_reconcile_is_byte_for_byte_reproducible(tmp_path):
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    main(["reconcile", "--data-dir", str(DATA_DIR), "--out", str(a)])
+    main(["reconcile", "--data-dir", str(DATA_DIR), "--out", str(b)])
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_bad_input_exits_2_naming_file_row_and_column(tmp_path, capsys):
+    write_dataset(tmp_path, [claim("ok", "34"), claim("bad", "34", metric="dead")])
+    assert main(["reconcile", "--data-dir", str(tmp_path)]) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "claims.csv, row 3 (bad), column 'metric': 'dead' is not one of" in err
+    assert "Traceback" not in err
+
+
+def test_unreadable_value_exits_2_naming_the_claim(tmp_path, capsys):
+    write_dataset(tmp_path, [claim("vague", "many")])
+    assert main(["reconcile", "--data-dir", str(tmp_path)]) == EXIT_BAD_INPUT
+    assert "claim 'vague': cannot read value 'many'" in capsys.readouterr().err
+
+
+def test_missing_data_dir_exits_2(tmp_path, capsys):
+    assert main(["reconcile", "--data-dir", str(tmp_path / "nowhere")]) == EXIT_BAD_INPUT
+    assert "sources.csv: file not found" in capsys.readouterr().err
