@@ -20,7 +20,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 report: $(STAMP)  ## render today's reports (the main job)
-	$(BIN)/casrec run
+	$(BIN)/casrec reconcile
 
 test: $(STAMP)  ## lint and run the whole test suite
 	$(BIN)/ruff check src tests benchmarks
