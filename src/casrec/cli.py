@@ -48,12 +48,107 @@ def _run_reconcile(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_validate(commands: argparse._SubParsersAction) -> None:
+    from datetime import date
+
+    parser = commands.add_parser(
+        "validate",
+        help="check data/ against the data-quality rules (great-expectations suites)",
+        description="Run the data-quality suites in expectations/ over the CSVs and the "
+        "reconciled output; exit 1 when a critical rule fails, 2 when a file cannot be read.",
+    )
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="folder of the CSVs")
+    parser.add_argument(
+        "--run-date",
+        type=date.fromisoformat,
+        default=None,
+        help="YYYY-MM-DD that no date may lie after (default: today)",
+    )
+    parser.set_defaults(handler=_run_validate)
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    from casrec.quality import format_results, has_critical_failure, validate
+
+    results = validate(args.data_dir, run_date=args.run_date)
+    print(f"casrec validate: {args.data_dir}")
+    print(format_results(results))
+    return EXIT_FAILED if has_critical_failure(results) else EXIT_OK
+
+
+def _add_run(commands: argparse._SubParsersAction) -> None:
+    from casrec.reconcile import DEFAULT_POLICY, POLICIES
+    from casrec.report import DEFAULT_CELL_TIMEOUT_SECONDS
+
+    parser = commands.add_parser(
+        "run",
+        help="render today's dated HTML reports with papermill (the main job)",
+        description="Run the notebooks and publish reports/<date>/ only when every page succeeded.",
+    )
+    parser.add_argument("--date", help="report date YYYY-MM-DD (default: today)")
+    parser.add_argument(
+        "--events", default="all", help="all | contested | comma-separated event ids (default: all)"
+    )
+    parser.add_argument("--policy", choices=POLICIES, default=DEFAULT_POLICY)
+    parser.add_argument("--reports-dir", type=Path, default=Path("reports"))
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    parser.add_argument("--notebooks-dir", type=Path, help="default: the project's notebooks/")
+    parser.add_argument("--as-of-window-days", type=int, default=90)
+    parser.add_argument(
+        "--cell-timeout", type=int, default=DEFAULT_CELL_TIMEOUT_SECONDS, help="seconds per cell"
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress output (for cron)")
+    parser.set_defaults(handler=_run_run)
+
+
+def _run_run(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from casrec.report import (
+        RunConfig,
+        RunError,
+        default_notebooks_dir,
+        run_reports,
+        terminal_progress,
+    )
+
+    try:
+        date = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+    except ValueError:
+        print(f"casrec run: --date {args.date!r} is not YYYY-MM-DD", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    config = RunConfig(
+        date=date,
+        data_dir=args.data_dir,
+        reports_dir=args.reports_dir,
+        notebooks_dir=args.notebooks_dir or default_notebooks_dir(),
+        policy=args.policy,
+        events=args.events,
+        as_of_window_days=args.as_of_window_days,
+        cell_timeout_seconds=args.cell_timeout,
+        quiet=args.quiet,
+    )
+    try:
+        result = run_reports(config, terminal_progress(args.quiet))
+    except RunError as error:
+        print(f"casrec run: {error.reason}", file=sys.stderr)
+        return error.exit_code
+    if not args.quiet:
+        print(
+            f"published {result.report_dir} ({len(result.pages)} pages, {result.seconds:.1f} s)",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="casrec", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"casrec {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     _add_reconcile(commands)
+    _add_validate(commands)
+    _add_run(commands)
     return parser
 
 
