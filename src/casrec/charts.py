@@ -87,10 +87,16 @@ def interval_frame(claims: pd.DataFrame) -> pd.DataFrame:
 
 
 def intervals_chart(claims: pd.DataFrame) -> alt.Chart:
-    """Each claim's interval as a bar per key; open-ended claims dashed, ending past the rest."""
+    """Each claim's interval as a bar, grouped by key; open-ended claims dashed, ending in '+'.
+
+    One chart with a row per claim (labelled by key, then claimant) rather than a facet per
+    key: it reads the same and renders several times faster, which matters on 70+ pages.
+    """
     data = interval_frame(claims)
+    data["row"] = data["key"] + " — " + data["label"]
+    order = data.sort_values(["key", "label"])["row"].tolist()
     base = alt.Chart(data).encode(
-        y=alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=320)),
+        y=alt.Y("row:N", title=None, sort=order, axis=alt.Axis(labelLimit=460)),
         color=alt.Color(
             "role:N", title="claimant role",
             scale=alt.Scale(domain=ROLE_ORDER, range=ROLE_COLOURS),
@@ -115,12 +121,10 @@ def intervals_chart(claims: pd.DataFrame) -> alt.Chart:
         .mark_text(align="left", dx=4, fontWeight="bold")
         .encode(x="bar_end:Q", text=alt.value("+"))
     )
-    return (
-        alt.layer(bars, points, plus)
-        .properties(width=420, height=alt.Step(22))
-        .facet(row=alt.Row("key:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")))
-        .resolve_scale(y="independent")
-        .properties(title="Claimed intervals per key (dot = point value; dashed = open-ended)")
+    return alt.layer(bars, points, plus).properties(
+        width=420,
+        height=alt.Step(22),
+        title="Claimed intervals per key (dot = point value; dashed = open-ended)",
     )
 
 

@@ -57,7 +57,9 @@ def _add_validate(commands: argparse._SubParsersAction) -> None:
         description="Run the data-quality suites in expectations/ over the CSVs and the "
         "reconciled output; exit 1 when a critical rule fails, 2 when a file cannot be read.",
     )
-    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="folder of the CSVs")
+    parser.add_argument(
+        "--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="folder of the CSVs"
+    )
     parser.add_argument(
         "--run-date",
         type=date.fromisoformat,

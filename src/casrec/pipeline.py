@@ -6,15 +6,45 @@ figure in ``casrec reconcile`` come from one code path.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
 from casrec.claims import prepare_claims
 from casrec.consistency import DEFAULT_AS_OF_WINDOW_DAYS, run_checks
 from casrec.reconcile import DEFAULT_POLICY, Reconciliation, reconcile
-from casrec.schema import Dataset, load_dataset
+from casrec.schema import TABLES, Dataset, load_dataset
+
+T = TypeVar("T")
+# Results of earlier calls in this process, keyed by what they were computed from. A report
+# run executes every page in one warm kernel; without this each event page would reload and
+# reconcile the whole dataset. Keys include the input files' checksums, so an analyst who
+# edits data/ and re-runs a cell gets fresh results.
+_CACHE: dict[tuple, object] = {}
+_CACHE_LIMIT = 8
+
+
+def inputs_fingerprint(data_dir: str | Path) -> str:
+    """sha256 over every contract file in ``data_dir`` (missing files count as empty)."""
+    digest = hashlib.sha256()
+    for table in TABLES.values():
+        path = Path(data_dir) / table.file
+        digest.update(table.file.encode())
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return digest.hexdigest()
+
+
+def cached(key: tuple, compute: Callable[[], T]) -> T:
+    """``compute()`` once per key in this process; the result must be treated as read-only."""
+    if key not in _CACHE:
+        if len(_CACHE) >= _CACHE_LIMIT:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = compute()
+    return _CACHE[key]  # type: ignore[return-value]
 
 
 @dataclass
@@ -56,9 +86,23 @@ def analyse(
     policy: str = DEFAULT_POLICY,
     as_of_window_days: int = DEFAULT_AS_OF_WINDOW_DAYS,
 ) -> Analysis:
-    """Load, reconcile and check ``data_dir``."""
+    """Load, reconcile and check ``data_dir`` (memoised on the input files' checksums)."""
+    key = ("analyse", str(Path(data_dir).resolve()), inputs_fingerprint(data_dir), policy,
+           as_of_window_days)  # fmt: skip
+    return cached(key, lambda: _analyse(data_dir, policy, as_of_window_days))
+
+
+def _analyse(data_dir: str | Path, policy: str, as_of_window_days: int) -> Analysis:
     dataset = load_dataset(data_dir)
     prepared = prepare_claims(dataset)
     result = reconcile(prepared, policy=policy, as_of_window_days=as_of_window_days)
     findings = run_checks(prepared, window_days=as_of_window_days)
     return Analysis(dataset, result, findings, as_of_window_days)
+
+
+def check_quality(data_dir: str | Path, run_date: str, policy: str = DEFAULT_POLICY) -> pd.DataFrame:
+    """The data-quality results table (``casrec.quality.validate``), memoised like ``analyse``."""
+    from casrec import quality  # great-expectations is imported only where validation runs
+
+    key = ("quality", str(Path(data_dir).resolve()), inputs_fingerprint(data_dir), run_date, policy)
+    return cached(key, lambda: quality.validate(data_dir, run_date=run_date, policy=policy))

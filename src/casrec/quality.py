@@ -279,7 +279,9 @@ def _event_flags(events: pd.DataFrame, claims: pd.DataFrame, run: pd.Timestamp) 
     flags = _Flags(events.index)
     start, end = _dates(events["date_start"]), _dates(events["date_end"])
     not_a_date = " is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
-    flags.fail_where("ok_date_start_date", ~start["valid"], _text(events["date_start"]) + not_a_date)
+    flags.fail_where(
+        "ok_date_start_date", ~start["valid"], _text(events["date_start"]) + not_a_date
+    )
     flags.fail_where("ok_date_end_date", ~end["valid"], _text(events["date_end"]) + not_a_date)
     # dates carry their precision: only an end wholly before the start is out of order
     flags.fail_where(
@@ -412,7 +414,6 @@ def _claim_flags(
         _text(c["as_of"]) + " is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
     )
     published = c["source_id"].map(src["published"])
-    published_earliest = c["source_id"].map(src["pub_earliest"])
     published_latest = c["source_id"].map(src["pub_latest"])
     flags.fail_where(
         "ok_as_of_not_after_publication",
@@ -511,7 +512,8 @@ def _claim_flags(
 
     previous = c["supersedes"]
     known_previous = previous.isin(set(same.index))
-    prev_claimant = previous.map(same["claimant"])
+    # a lookup into an empty table comes back float: cast before the text comparison
+    prev_claimant = previous.map(same["claimant"]).astype("str")
     other_voice = (
         known_previous
         & c["claimant"].notna()
@@ -833,6 +835,10 @@ def _result_row(table: CheckedTable, outcome) -> dict:
     }
     error = _exception_message(outcome.exception_info)
     if error:
+        named = [kwargs.get(k) for k in ("column", "column_A", "column_B") if kwargs.get(k)]
+        absent = [name for name in named if name not in table.frame.columns]
+        if absent:  # a required column missing from the file: its rules cannot pass
+            error = f"column {absent[0]!r} is missing from the file"
         row.update(n_failing=None, failing=[f"not evaluated: {error}"], passed=False)
         return row
     result = outcome.result or {}
@@ -883,7 +889,9 @@ def _describe(table: CheckedTable, kind: str, kwargs: dict, rows: list[int]):
     if column in why.columns:
         texts = [f"{n}: {why.at[line, column]}" for n, line in zip(labels, rows, strict=True)]
     else:
-        texts = [f"{n}: {_value(frame.at[line, column])}" for n, line in zip(labels, rows, strict=True)]
+        texts = [
+            f"{n}: {_value(frame.at[line, column])}" for n, line in zip(labels, rows, strict=True)
+        ]
     return ids, texts
 
 
@@ -939,6 +947,8 @@ def raise_for_critical(results: pd.DataFrame) -> None:
     failed = results[(results["severity"] == "critical") & ~results["passed"]]
     if failed.empty:
         return
-    rules = "; ".join(f"{t}.{r} ({n} rows)" for t, r, n in
-                      zip(failed["table"], failed["rule"], failed["n_failing"], strict=True))  # fmt: skip
+    rules = "; ".join(
+        f"{t}.{r} ({n} rows)"
+        for t, r, n in zip(failed["table"], failed["rule"], failed["n_failing"], strict=True)
+    )
     raise CriticalDataQualityFailure(f"critical data-quality failure: {rules}")

@@ -18,19 +18,20 @@ from casrec.claims import ROLE_LABELS
 
 STYLE = """
 <style>
-.casrec table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.92em; }
-.casrec th, .casrec td { border-bottom: 1px solid #ccc; padding: 0.3em 0.6em; text-align: left;
-  vertical-align: top; }
-.casrec th { background: #f2f2f2; }
-.casrec td.num, .casrec th.num { text-align: right; font-variant-numeric: tabular-nums;
-  white-space: nowrap; }
-.casrec tr.superseded td { text-decoration: line-through; color: #777; }
-.casrec tr.superseded td:last-child { text-decoration: none; }
-.casrec .status { font-weight: 600; }
-.casrec .status-contested { color: #a33; } .casrec .status-party_only { color: #a60; }
+/* table.ct outranks JupyterLab's own right-aligned table cells */
+.casrec table.ct { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.92em; }
+.casrec table.ct th, .casrec table.ct td { border-bottom: 1px solid #ccc; padding: 0.3em 0.6em;
+  text-align: left; vertical-align: top; }
+.casrec table.ct th { background: #f2f2f2; }
+.casrec table.ct td.num, .casrec table.ct th.num { text-align: right;
+  font-variant-numeric: tabular-nums; white-space: nowrap; }
+.casrec table.ct tr.superseded td { text-decoration: line-through; color: #666; }
+.casrec table.ct tr.superseded td:last-child { text-decoration: none; }
+.casrec .status { font-weight: 600; white-space: nowrap; }
+.casrec .status-contested { color: #a33; } .casrec .status-party_only { color: #8a5200; }
 .casrec .status-corroborated { color: #262; }
 .casrec .fail { color: #a33; font-weight: 600; } .casrec .pass { color: #262; }
-.casrec blockquote { margin: 0; font-style: italic; }
+.casrec blockquote { margin: 0; font-style: italic; min-width: 14em; }
 .casrec .headline { font-size: 1.3em; margin: 0.4em 0; }
 .casrec .table-scroll { overflow-x: auto; max-width: 100%; }
 @media print { .casrec .table-scroll { overflow: visible; } .casrec a { color: inherit; } }
@@ -107,7 +108,7 @@ def table(
         body.append(f"<tr{attrs[i] if attrs else ''}>{cells}</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return (
-        f'<div class="table-scroll"><table>{cap}<thead><tr>{head}</tr></thead>'
+        f'<div class="table-scroll"><table class="ct">{cap}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table></div>"
     )
 
@@ -142,7 +143,7 @@ def estimates_table(
     titles = events.set_index("event_id")["title"] if events is not None else pd.Series(dtype=str)
     linked = set(linked)
     rows = []
-    for _, r in estimates.iterrows():
+    for _, r in overview_order(estimates, events).iterrows():
         title = titles.get(r["event_id"], r["event_id"])
         event_cell = esc(title)
         if r["event_id"] in linked:
@@ -162,6 +163,23 @@ def estimates_table(
     headers = ["Event", "Counted", "Low", "Best", "High", "Status", "Discrepancy", "Claimants"]
     numeric = [False, False, True, True, True, False, True, True]
     return table(headers, rows, numeric)
+
+
+STATUS_ORDER = {"contested": 0, "party_only": 1, "corroborated": 2, "single_source": 3}
+
+
+def overview_order(estimates: pd.DataFrame, events: pd.DataFrame | None) -> pd.DataFrame:
+    """What a reviewer should see first: contested keys, then party-only, then the rest; newest
+    events first within each status."""
+    frame = estimates.assign(_status=estimates["status"].map(STATUS_ORDER).fillna(9))
+    if events is not None:
+        dates = events.set_index("event_id")["date_start"]
+        frame = frame.assign(_date=frame["event_id"].map(dates).fillna(""))
+    else:
+        frame = frame.assign(_date="")
+    frame = frame.sort_values(["_status", "_date", "event_id", "metric", "population"],
+                              ascending=[True, False, True, True, True], kind="stable")  # fmt: skip
+    return frame.drop(columns=["_status", "_date"])
 
 
 def event_page_name(event_id: str) -> str:

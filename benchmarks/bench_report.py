@@ -1,0 +1,63 @@
+"""Full report of the dataset: cold cost of one notebook vs marginal cost per extra event page.
+
+Run: .venv/bin/python benchmarks/bench_report.py [--events all]
+Target (issue 5): the marginal cost of an event page is at most 15% of the cold cost of one
+notebook (kernel start + imports + work + HTML), both measured in this one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from casrec import report
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cold_page_seconds(notebooks_dir: Path, data_dir: Path, workdir: Path) -> float:
+    """One event page from nothing: a new kernel, every import, the work, the HTML."""
+    page = report.Page("event", "event-cold", {"event_id": "kobe-2025-02-07",
+                       "data_dir": str(data_dir), "chart_renderer": "svg"}, "cold")  # fmt: skip
+    start = time.perf_counter()
+    kernel = report.WarmKernel(notebooks_dir)
+    try:
+        report.execute_page(page, notebooks_dir, workdir / "cold.ipynb", kernel, 300)
+        report.notebook_to_html(workdir / "cold.ipynb", workdir / "cold.html", "cold")
+    finally:
+        kernel.shutdown()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", default="all")
+    args = parser.parse_args()
+    notebooks_dir, data_dir = ROOT / "notebooks", ROOT / "data"
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        cold = cold_page_seconds(notebooks_dir, data_dir, workdir)
+        config = report.RunConfig(date=dt.date.today(), data_dir=data_dir,
+                                  reports_dir=workdir / "reports", notebooks_dir=notebooks_dir,
+                                  events=args.events, quiet=True)  # fmt: skip
+        start = time.perf_counter()
+        result = report.run_reports(config)
+        total = time.perf_counter() - start
+        run = json.loads((result.report_dir / "run.json").read_text())
+    pages = [n for n in run["notebooks"] if n["notebook"] == "event"]
+    # the first event page still pays for its own first chart render; the rest are marginal
+    marginal = statistics.median(n["seconds"] for n in pages[1:] or pages)
+    print(f"full report: {len(run['notebooks'])} pages in {total:.1f} s "
+          f"({len(pages)} event pages)")
+    print(f"cold cost of one notebook (kernel start + imports + work + HTML): {cold:6.2f} s")
+    print(f"marginal cost per extra event page (median, warm kernel):       {marginal:6.2f} s")
+    print(f"ratio marginal / cold: {marginal / cold:6.1%}   (target <= 15%)")
+
+
+if __name__ == "__main__":
+    main()
