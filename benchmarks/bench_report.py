@@ -52,8 +52,7 @@ def main() -> None:
     pages = [n for n in run["notebooks"] if n["notebook"] == "event"]
     # the first event page still pays for its own first chart render; the rest are marginal
     marginal = statistics.median(n["seconds"] for n in pages[1:] or pages)
-    print(f"full report: {len(run['notebooks'])} pages in {total:.1f} s "
-          f"({len(pages)} event pages)")
+    print(f"full report: {len(run['notebooks'])} pages in {total:.1f} s ({len(pages)} event pages)")
     print(f"cold cost of one notebook (kernel start + imports + work + HTML): {cold:6.2f} s")
     print(f"marginal cost per extra event page (median, warm kernel):       {marginal:6.2f} s")
     print(f"ratio marginal / cold: {marginal / cold:6.1%}   (target <= 15%)")

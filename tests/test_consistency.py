@@ -106,7 +106,9 @@ def test_stocks_are_compared_only_within_the_window(dataset_from):
 
 
 def test_run_checks_and_summary(dataset_from):
-    c = prepared(dataset_from, [claim("all", "34"), claim("p", "13", nationality="M", part_of="all")])
+    c = prepared(
+        dataset_from, [claim("all", "34"), claim("p", "13", nationality="M", part_of="all")]
+    )
     findings = run_checks(c)
     assert summarise(findings) == {"consistent": 0, "compatible_within_bounds": 1,
                                    "conflicting": 0, "incomparable": 0}  # fmt: skip
@@ -114,7 +116,9 @@ def test_run_checks_and_summary(dataset_from):
 
 def test_verdicts_on_intervals():
     assert compare_intervals(Interval(34, 34, 34), Interval(34, None, 34)) == "consistent"
-    assert compare_intervals(Interval(30, 40, 35), Interval(39, 50, 45)) == "compatible_within_bounds"
+    assert (
+        compare_intervals(Interval(30, 40, 35), Interval(39, 50, 45)) == "compatible_within_bounds"
+    )
     assert compare_intervals(Interval(10, 20, 15), Interval(21, None, 21)) == "conflicting"
 
 
@@ -123,7 +127,9 @@ bounds = st.tuples(st.integers(0, 10_000), st.integers(0, 10_000), st.booleans()
 
 @given(st.lists(bounds, min_size=1, max_size=5))
 def test_interval_sum_contains_the_sum_of_points(parts):
-    intervals = [Interval(min(a, b), None if open_ else max(a, b), min(a, b)) for a, b, open_ in parts]
+    intervals = [
+        Interval(min(a, b), None if open_ else max(a, b), min(a, b)) for a, b, open_ in parts
+    ]
     total = sum_intervals(intervals)
     assert total.contains(sum(i.point for i in intervals))
     assert (total.high is None) == any(i.high is None for i in intervals)

@@ -119,11 +119,15 @@ def test_kobe_breakdown_and_displacement_components_are_consistent(prepared):
     war = findings[findings["subject"].str.endswith("vs ≈374,000")]
     assert war["verdict"].tolist() == ["consistent"]
     assert war["compared_point"].tolist() == [374_000]
-    assert not (findings["verdict"] == "conflicting").any(), findings[findings["verdict"] == "conflicting"]
+    assert not (findings["verdict"] == "conflicting").any(), findings[
+        findings["verdict"] == "conflicting"
+    ]
 
 
 def test_mali_displacement_total_is_the_latest_stock(prepared):
     est = reconcile(prepared).estimates
-    (row,) = est[(est["event_id"] == "mali-war") & (est["metric"] == "displaced")].to_dict("records")
+    (row,) = est[(est["event_id"] == "mali-war") & (est["metric"] == "displaced")].to_dict(
+        "records"
+    )
     assert (row["best"], row["low"], row["high"]) == (374_000, 373_500, 374_500)
     assert "over 600,000" in row["rationale"] and "time series" in row["rationale"]

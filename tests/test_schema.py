@@ -33,12 +33,16 @@ def test_missing_required_column_is_named(tmp_path):
     write_dataset(tmp_path, [claim("a", "34")])
     columns = [c for c in TABLES["claims"].column_names if c != "evidence"]
     write_table(tmp_path, "claims", [claim("a", "34")], columns=columns)
-    assert problems_of(tmp_path) == ["claims.csv, row 1, column 'evidence': required column is missing"]
+    assert problems_of(tmp_path) == [
+        "claims.csv, row 1, column 'evidence': required column is missing"
+    ]
 
 
 def test_missing_required_value_names_row_claim_and_column(tmp_path):
     write_dataset(tmp_path, [claim("a", "34"), claim("b", "", evidence="x")])
-    assert problems_of(tmp_path) == ["claims.csv, row 3 (b), column 'value': required value is empty"]
+    assert problems_of(tmp_path) == [
+        "claims.csv, row 3 (b), column 'value': required value is empty"
+    ]
 
 
 def test_bad_dates(tmp_path):
@@ -46,7 +50,10 @@ def test_bad_dates(tmp_path):
               {**DEFAULT_EVENTS[1], "date_start": "7 Feb 2025"}]  # fmt: skip
     write_dataset(tmp_path, [claim("a", "34", as_of="2025-13")], events=events)
     found = problems_of(tmp_path)
-    assert "events.csv, row 2 (kobe), column 'date_start': '2025-02-30' is not a valid ISO date (YYYY, YYYY-MM or YYYY-MM-DD)" in found
+    assert (
+        "events.csv, row 2 (kobe), column 'date_start': '2025-02-30' is not a valid ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"
+        in found
+    )
     assert any("row 3 (war), column 'date_start': '7 Feb 2025'" in p for p in found)
     assert any("claims.csv, row 2 (a), column 'as_of': '2025-13'" in p for p in found)
 
@@ -54,15 +61,22 @@ def test_bad_dates(tmp_path):
 def test_bad_enum_lists_the_allowed_values(tmp_path):
     write_dataset(tmp_path, [claim("a", "34", metric="dead")])
     (problem,) = problems_of(tmp_path)
-    assert problem.startswith("claims.csv, row 2 (a), column 'metric': 'dead' is not one of: killed, injured")
+    assert problem.startswith(
+        "claims.csv, row 2 (a), column 'metric': 'dead' is not one of: killed, injured"
+    )
 
 
 def test_duplicate_ids_point_to_the_first_use(tmp_path):
     sources = [*DEFAULT_SOURCES, DEFAULT_SOURCES[0]]
     write_dataset(tmp_path, [claim("a", "34"), claim("a", "25")], sources=sources)
     found = problems_of(tmp_path)
-    assert "claims.csv, row 3 (a), column 'claim_id': duplicate id 'a' (first used on row 2); ids must be unique" in found
-    assert any(p.startswith("sources.csv, row 6 (hrw), column 'source_id': duplicate id") for p in found)
+    assert (
+        "claims.csv, row 3 (a), column 'claim_id': duplicate id 'a' (first used on row 2); ids must be unique"
+        in found
+    )
+    assert any(
+        p.startswith("sources.csv, row 6 (hrw), column 'source_id': duplicate id") for p in found
+    )
 
 
 def test_dangling_references(tmp_path):
@@ -73,10 +87,22 @@ def test_dangling_references(tmp_path):
     ]
     write_dataset(tmp_path, claims)
     found = problems_of(tmp_path)
-    assert "claims.csv, row 2 (a), column 'event_id': 'nowhere' does not exist in events.csv column 'event_id'" in found
-    assert "claims.csv, row 2 (a), column 'source_id': 'nobody' does not exist in sources.csv column 'source_id'" in found
-    assert "claims.csv, row 2 (a), column 'side': 'ghosts' does not exist in actors.csv column 'actor_id'" in found
-    assert "claims.csv, row 3 (b), column 'part_of': 'zzz' does not exist in claims.csv column 'claim_id'" in found
+    assert (
+        "claims.csv, row 2 (a), column 'event_id': 'nowhere' does not exist in events.csv column 'event_id'"
+        in found
+    )
+    assert (
+        "claims.csv, row 2 (a), column 'source_id': 'nobody' does not exist in sources.csv column 'source_id'"
+        in found
+    )
+    assert (
+        "claims.csv, row 2 (a), column 'side': 'ghosts' does not exist in actors.csv column 'actor_id'"
+        in found
+    )
+    assert (
+        "claims.csv, row 3 (b), column 'part_of': 'zzz' does not exist in claims.csv column 'claim_id'"
+        in found
+    )
     assert any("row 3 (b), column 'supersedes'" in p for p in found)
     assert len(found) == 5  # c is fine
 
@@ -93,7 +119,9 @@ def test_every_problem_is_reported_together(tmp_path):
     with pytest.raises(DataError) as caught:
         load_dataset(tmp_path)
     assert len(caught.value.problems) == 4  # metric, slug, empty value, dangling event: one run
-    assert str(caught.value).startswith("4 problem(s) in the input data:\n  - claims.csv, row 2 (a)")
+    assert str(caught.value).startswith(
+        "4 problem(s) in the input data:\n  - claims.csv, row 2 (a)"
+    )
 
 
 def test_missing_file_is_named(tmp_path):

@@ -21,7 +21,9 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         out[column] = out[column].map(
-            lambda v: "" if pd.isna(v) else ("true" if v is True else "false" if v is False else str(v))
+            lambda v: (
+                "" if pd.isna(v) else ("true" if v is True else "false" if v is False else str(v))
+            )
         )
     return out
 
@@ -42,5 +44,7 @@ def compare_reports(previous: pd.DataFrame, current: pd.DataFrame) -> dict[str, 
         "new_claims": pd.DataFrame({"claim_id": sorted(new_ids - old_ids)}),
         "removed_claims": pd.DataFrame({"claim_id": sorted(old_ids - new_ids)}),
         "changed_estimates": merged.loc[changed, keep].reset_index(drop=True),
-        "new_keys": merged.loc[is_new_key, KEY_COLUMNS + ["low", "best", "high"]].reset_index(drop=True),
+        "new_keys": merged.loc[is_new_key, [*KEY_COLUMNS, "low", "best", "high"]].reset_index(
+            drop=True
+        ),
     }

@@ -42,7 +42,9 @@ def discrepancy_chart(estimates: pd.DataFrame, events: pd.DataFrame, top: int = 
     data = data.sort_values("discrepancy", ascending=False).head(top)
     data = pd.DataFrame(
         {
-            "key": (data["event_id"].map(titles).fillna(data["event_id"]) + " — " + _key_label(data)),
+            "key": (
+                data["event_id"].map(titles).fillna(data["event_id"]) + " — " + _key_label(data)
+            ),
             "discrepancy": data["discrepancy"].astype(float),
             "status": data["status"],
             "low": data["low"].astype(float),

@@ -21,9 +21,7 @@ ROLE_LABELS = {
 }
 
 
-def prepare_claims(
-    dataset: Dataset, rules: QuantityRules = DEFAULT_RULES
-) -> pd.DataFrame:
+def prepare_claims(dataset: Dataset, rules: QuantityRules = DEFAULT_RULES) -> pd.DataFrame:
     """Claims with parsed intervals, source publisher/date/type and effective as-of dates."""
     claims = dataset.claims.copy()
     parsed = parse_values(claims, lexicon_mapping(dataset.lexicon), rules)
@@ -46,7 +44,9 @@ def effective_as_of(claims: pd.DataFrame, events: pd.DataFrame) -> pd.Series:
     a December 2024 article counts up to December 2024, not to the conflict's start.
     """
     indexed = events.set_index("event_id")
-    event_end = claims["event_id"].map(indexed["date_end_latest"].fillna(indexed["date_start_latest"]))
+    event_end = claims["event_id"].map(
+        indexed["date_end_latest"].fillna(indexed["date_start_latest"])
+    )
     kind = claims["event_id"].map(indexed["kind"])
     fallback = event_end.where(kind == "incident", claims["source_published_latest"])
     if "as_of_latest" in claims.columns:

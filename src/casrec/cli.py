@@ -29,8 +29,12 @@ def _add_reconcile(commands: argparse._SubParsersAction) -> None:
         help="reconcile the claims into one low / best / high row per key",
         description="Reconcile data/claims.csv into low / best / high estimates (no notebooks).",
     )
-    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="folder of the CSVs")
-    parser.add_argument("--policy", choices=POLICIES, default=DEFAULT_POLICY, help="how best is chosen")
+    parser.add_argument(
+        "--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="folder of the CSVs"
+    )
+    parser.add_argument(
+        "--policy", choices=POLICIES, default=DEFAULT_POLICY, help="how best is chosen"
+    )
     parser.add_argument("--out", type=Path, help="write reconciled CSV here instead of printing")
     parser.set_defaults(handler=_run_reconcile)
 

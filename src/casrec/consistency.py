@@ -92,7 +92,9 @@ def compare_intervals(compared: Interval, reference: Interval) -> str:
 
 def _interval(row: pd.Series) -> Interval:
     high = row["value_high"]
-    return Interval(int(row["value_low"]), None if pd.isna(high) else int(high), int(row["value_point"]))
+    return Interval(
+        int(row["value_low"]), None if pd.isna(high) else int(high), int(row["value_point"])
+    )
 
 
 def _gap_days(a: pd.Series, b: pd.Series) -> float:
@@ -112,8 +114,16 @@ def _with_periods(claims: pd.DataFrame) -> pd.DataFrame:
     return live
 
 
-def _finding(check: str, rows: list[pd.Series], subject: str, compared: Interval,
-             reference: Interval, verdict: str, detail: str, whole: pd.Series) -> dict:
+def _finding(
+    check: str,
+    rows: list[pd.Series],
+    subject: str,
+    compared: Interval,
+    reference: Interval,
+    verdict: str,
+    detail: str,
+    whole: pd.Series,
+) -> dict:
     return {
         "check": check,
         "event_id": whole["event_id"],
@@ -152,7 +162,9 @@ def _like_with_like(part: pd.Series, whole: pd.Series) -> str | None:
     return None
 
 
-def component_checks(claims: pd.DataFrame, window_days: int = DEFAULT_AS_OF_WINDOW_DAYS) -> pd.DataFrame:
+def component_checks(
+    claims: pd.DataFrame, window_days: int = DEFAULT_AS_OF_WINDOW_DAYS
+) -> pd.DataFrame:
     """Each whole against the interval sum of its parts (``part_of``), per breakdown dimension."""
     live = _with_periods(claims)
     by_id = live.set_index("claim_id", drop=False)
@@ -165,16 +177,16 @@ def component_checks(claims: pd.DataFrame, window_days: int = DEFAULT_AS_OF_WIND
             rows = [r for _, r in dim_parts.sort_values("claim_id").iterrows()]
             summed = sum_intervals([_interval(r) for r in rows])
             reference = _interval(whole)
-            subject = (
-                " + ".join(f"{r['value']}" for r in rows) + f" (by {dim}) vs {whole['value']}"
-            )
+            subject = " + ".join(f"{r['value']}" for r in rows) + f" (by {dim}) vs {whole['value']}"
             mismatch = next((m for r in rows if (m := _like_with_like(r, whole))), None)
             gap = max(_gap_days(r, whole) for r in rows)
             if mismatch:
                 verdict, detail = "incomparable", f"not like with like: {mismatch}"
             elif gap > window_days:
                 verdict = "incomparable"
-                detail = f"parts refer to dates {gap:.0f} days from the whole (window {window_days})"
+                detail = (
+                    f"parts refer to dates {gap:.0f} days from the whole (window {window_days})"
+                )
             else:
                 verdict = compare_intervals(summed, reference)
                 detail = (
@@ -187,7 +199,9 @@ def component_checks(claims: pd.DataFrame, window_days: int = DEFAULT_AS_OF_WIND
                     verdict = "compatible_within_bounds"
                     detail += "; the parts fall short, as a partial breakdown does"
             findings.append(
-                _finding("components", [whole, *rows], subject, summed, reference, verdict, detail, whole)
+                _finding(
+                    "components", [whole, *rows], subject, summed, reference, verdict, detail, whole
+                )
             )
     return pd.DataFrame(findings, columns=FINDING_COLUMNS)
 
@@ -200,7 +214,9 @@ def displacement_hierarchy(
     live = live[(live["event_kind"] == "aggregate") & live["part_of"].isna()]
     findings: list[dict] = []
     for _, total in live[live["metric"] == "displaced"].sort_values("claim_id").iterrows():
-        same = live[(live["event_id"] == total["event_id"]) & (live["population"] == total["population"])]
+        same = live[
+            (live["event_id"] == total["event_id"]) & (live["population"] == total["population"])
+        ]
         picked = []
         for metric in ("refugees", "idps"):
             candidates = same[same["metric"] == metric]
@@ -219,13 +235,25 @@ def displacement_hierarchy(
         summed = sum_intervals([_interval(r) for r in picked])
         reference = _interval(total)
         verdict = compare_intervals(summed, reference)
-        subject = f"{picked[0]['value']} refugees + {picked[1]['value']} IDPs vs {total['value']} displaced"
+        subject = (
+            f"{picked[0]['value']} refugees + {picked[1]['value']} IDPs "
+            f"vs {total['value']} displaced"
+        )
         detail = (
             f"refugees + IDPs = {summed.text()} (point {summed.point:,}); displaced "
             f"{reference.text()} (point {reference.point:,}); as-of dates within {window_days} days"
         )
         findings.append(
-            _finding("displacement_hierarchy", [total, *picked], subject, summed, reference, verdict, detail, total)
+            _finding(
+                "displacement_hierarchy",
+                [total, *picked],
+                subject,
+                summed,
+                reference,
+                verdict,
+                detail,
+                total,
+            )
         )
     return pd.DataFrame(findings, columns=FINDING_COLUMNS)
 
@@ -259,7 +287,16 @@ def stock_comparisons(
                     f"({gap:.0f} days apart, window {window_days})"
                 )
                 findings.append(
-                    _finding("stocks", [a, b], f"{a['value']} vs {b['value']}", ia, ib, verdict, detail, a)
+                    _finding(
+                        "stocks",
+                        [a, b],
+                        f"{a['value']} vs {b['value']}",
+                        ia,
+                        ib,
+                        verdict,
+                        detail,
+                        a,
+                    )
                 )
     return pd.DataFrame(findings, columns=FINDING_COLUMNS)
 
@@ -276,7 +313,9 @@ def stock_series(claims: pd.DataFrame, event_id: str | None = None) -> pd.DataFr
         "part_of", "claim_id",
     ]  # fmt: skip
     out = frame[columns].assign(superseded=superseded.to_numpy())
-    return out.sort_values(["event_id", "metric", "as_of_effective", "claim_id"]).reset_index(drop=True)
+    return out.sort_values(["event_id", "metric", "as_of_effective", "claim_id"]).reset_index(
+        drop=True
+    )
 
 
 def run_checks(claims: pd.DataFrame, window_days: int = DEFAULT_AS_OF_WINDOW_DAYS) -> pd.DataFrame:
@@ -300,4 +339,3 @@ def summarise(findings: pd.DataFrame) -> dict[str, int]:
     """Counts per verdict, every verdict present (zero when absent)."""
     counts = findings["verdict"].value_counts() if len(findings) else pd.Series(dtype=int)
     return {verdict: int(counts.get(verdict, 0)) for verdict in VERDICTS}
-

@@ -100,7 +100,9 @@ def _analyse(data_dir: str | Path, policy: str, as_of_window_days: int) -> Analy
     return Analysis(dataset, result, findings, as_of_window_days)
 
 
-def check_quality(data_dir: str | Path, run_date: str, policy: str = DEFAULT_POLICY) -> pd.DataFrame:
+def check_quality(
+    data_dir: str | Path, run_date: str, policy: str = DEFAULT_POLICY
+) -> pd.DataFrame:
     """The data-quality results table (``casrec.quality.validate``), memoised like ``analyse``."""
     from casrec import quality  # great-expectations is imported only where validation runs
 

@@ -25,6 +25,9 @@ from casrec.claims import KEY_COLUMNS, prepare_claims
 from casrec.consistency import component_checks
 from casrec.quantities import QuantityError, lexicon_mapping, parse_quantity
 from casrec.reconcile import DEFAULT_POLICY, OUTPUT_COLUMNS, reconcile
+
+# schema's own reader and caster (_read_csv, _typed): validation sees the files exactly as
+# load_dataset does, without its refusal to go on when something is wrong.
 from casrec.schema import (
     DATA_TABLES,
     PARTY_ROLES,
@@ -237,6 +240,7 @@ class _Flags:
         self.why[name] = why.astype("object").reindex(self.index).where(failing)
 
     def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The ok flags (bool columns) and the why texts, one column per flag."""
         ok = pd.DataFrame(self.ok, index=self.index)
         why = pd.DataFrame(self.why, index=self.index, dtype="object")
         return ok, why
@@ -254,6 +258,7 @@ def _by_id(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
 
 
 def _source_flags(sources: pd.DataFrame, claims: pd.DataFrame, run: pd.Timestamp) -> _Flags:
+    """Computed rules of sources.csv: dates readable and not in the future; cited by a claim."""
     flags = _Flags(sources.index)
     published = _dates(sources["published"])
     flags.fail_where(
@@ -276,6 +281,7 @@ def _source_flags(sources: pd.DataFrame, claims: pd.DataFrame, run: pd.Timestamp
 
 
 def _event_flags(events: pd.DataFrame, claims: pd.DataFrame, run: pd.Timestamp) -> _Flags:
+    """Computed rules of events.csv: dates readable, ordered, not in the future; has claims."""
     flags = _Flags(events.index)
     start, end = _dates(events["date_start"]), _dates(events["date_end"])
     not_a_date = " is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
@@ -386,6 +392,11 @@ def _claim_flags(
     findings: pd.DataFrame,
     run: pd.Timestamp,
 ) -> _Flags:
+    """Computed rules of claims.csv, one ok_* flag each.
+
+    References, dates against sources and events, values, evidence, part_of / supersedes
+    (existence, same event, cycles, revisions) and breakdown sums.
+    """
     flags = _Flags(claims.index)
     c = claims
     src = _by_id(sources.assign(**_prefixed(_dates(sources["published"]), "pub_")), "source_id")
@@ -574,6 +585,7 @@ def _claim_flags(
 
 
 def _prefixed(frame: pd.DataFrame, prefix: str) -> dict[str, pd.Series]:
+    """Columns renamed with ``prefix``, for ``DataFrame.assign``."""
     return {prefix + column: frame[column] for column in frame.columns}
 
 
@@ -655,6 +667,7 @@ def reconciled_frame(output: pd.DataFrame) -> CheckedTable:
 
 
 def _run_timestamp(run_date: date | str | None) -> pd.Timestamp:
+    """The run date as a midnight Timestamp (today when not given)."""
     return pd.Timestamp(run_date if run_date is not None else date.today()).normalize()
 
 
@@ -788,6 +801,7 @@ def validate_reconciled(
 
 
 def _value(value) -> str:
+    """A cell for a failure message: quoted text, 'empty', or the number."""
     if isinstance(value, str):
         return repr(value)
     if pd.isna(value):

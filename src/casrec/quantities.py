@@ -133,12 +133,14 @@ def _normalise(text: str) -> str:
 def parse_number(text: str) -> int | None:
     """An integer from digits ('1,000', '1.5 million') or words ('thirteen', 'a hundred')."""
     text = _normalise(text)
-    match = re.fullmatch(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?: (hundred|thousand|million))?", text)
+    match = re.fullmatch(
+        r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?: (hundred|thousand|million))?", text
+    )
     if match:
         whole, fraction, scale = match.groups()
         number = float(whole.replace(",", "") + ("." + fraction if fraction else ""))
         number *= SCALE_WORDS.get(scale, 1)
-        return int(round(number)) if float(number).is_integer() or scale else None
+        return round(number) if float(number).is_integer() or scale else None
     if text in NUMBER_WORDS:
         return NUMBER_WORDS[text]
     if text in ORDINAL_WORDS:
@@ -197,9 +199,7 @@ def _vague(text: str, lexicon: Mapping[str, tuple[int, int]]) -> tuple[int, int]
     return lexicon.get(text)
 
 
-def _base(
-    text: str, lexicon: Mapping[str, tuple[int, int]]
-) -> tuple[int, int, bool, str] | None:
+def _base(text: str, lexicon: Mapping[str, tuple[int, int]]) -> tuple[int, int, bool, str] | None:
     """An unqualified number, range or vague term -> (low, high, vague, kind)."""
     number = parse_number(text)
     if number is not None:
@@ -228,7 +228,7 @@ def parse_quantity(
     rules: QuantityRules = DEFAULT_RULES,
     claim_id: str | None = None,
 ) -> Quantity:
-    """Read one value text into a ``Quantity``; raise QuantityError naming the claim if unreadable."""
+    """Read one value text into a ``Quantity``; unreadable text raises QuantityError."""
     if not isinstance(text, str) or not text.strip():
         raise QuantityError(str(text), claim_id, "empty value")
     lexicon = lexicon or {}
@@ -270,7 +270,9 @@ def _qualified(
     if qualifier == "at_least":
         return Quantity(text, low, None, "at_least", vague, low)
     if qualifier == "more_than":
-        return Quantity(text, high + 1 if kind == "exact" else low + 1, None, "more_than", vague, low + 1)
+        return Quantity(
+            text, high + 1 if kind == "exact" else low + 1, None, "more_than", vague, low + 1
+        )
     if qualifier == "at_most":
         return Quantity(text, 0, high, "at_most", vague, high)
     # approx: a band around an exact number; around a range or vague term, the term's own span

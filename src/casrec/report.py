@@ -17,6 +17,7 @@ import fcntl
 import hashlib
 import html
 import json
+import logging
 import os
 import platform
 import re
@@ -41,8 +42,18 @@ LOCK_NAME = ".casrec-run.lock"
 NOTEBOOKS = ("overview", "event", "displacement", "data_quality")
 DISPLACEMENT_METRICS = ("displaced", "refugees", "idps")
 TEMPLATE_DIR = Path(__file__).parent / "templates"
-PACKAGES = ("pandas", "numpy", "altair", "vl-convert-python", "papermill", "nbconvert",
-            "nbclient", "ipykernel", "great-expectations", "jupyterlab")  # fmt: skip
+PACKAGES = (
+    "pandas",
+    "numpy",
+    "altair",
+    "vl-convert-python",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "ipykernel",
+    "great-expectations",
+    "jupyterlab",
+)
 
 
 class RunError(Exception):
@@ -123,7 +134,9 @@ def dated_reports(reports_dir: str | Path) -> list[Path]:
     root = Path(reports_dir)
     if not root.is_dir():
         return []
-    folders = [p for p in root.iterdir() if re.fullmatch(r"\d{4}-\d{2}-\d{2}", p.name) and p.is_dir()]
+    folders = [
+        p for p in root.iterdir() if re.fullmatch(r"\d{4}-\d{2}-\d{2}", p.name) and p.is_dir()
+    ]
     return sorted(p for p in folders if (p / "run.json").exists())
 
 
@@ -168,32 +181,66 @@ def plan_pages(config: RunConfig, analysis) -> list[Page]:
     """The pages of a report: data quality, overview, displacement pages, one per event."""
     events = select_events(analysis, config.events)
     claims = analysis.claims
-    aggregates = analysis.dataset.events.loc[analysis.dataset.events["kind"] == "aggregate", "event_id"]
+    aggregates = analysis.dataset.events.loc[
+        analysis.dataset.events["kind"] == "aggregate", "event_id"
+    ]
     displacement = [
-        e for e in aggregates
+        e
+        for e in aggregates
         if ((claims["event_id"] == e) & claims["metric"].isin(DISPLACEMENT_METRICS)).any()
-    ]  # fmt: skip
+    ]
     data_dir = str(config.data_dir.resolve())
-    common = {"data_dir": data_dir, "policy": config.policy,
-              "as_of_window_days": config.as_of_window_days, "chart_renderer": "svg"}  # fmt: skip
+    common = {
+        "data_dir": data_dir,
+        "policy": config.policy,
+        "as_of_window_days": config.as_of_window_days,
+        "chart_renderer": "svg",
+    }
     titles = analysis.dataset.events.set_index("event_id")["title"]
     pages = [
-        Page("data_quality", "data_quality",
-             {"data_dir": data_dir, "policy": config.policy, "run_date": config.date.isoformat(),
-              "fail_on_critical": True, "overview_page": "index.html"}, "Data quality"),
-        Page("overview", "index",
-             {**common, "reports_dir": str(config.reports_dir.resolve()),
-              "run_date": config.date.isoformat(), "event_pages": events,
-              "displacement_pages": displacement}, "Casualty reconciliation: overview"),
-    ]  # fmt: skip
+        Page(
+            "data_quality",
+            "data_quality",
+            {
+                "data_dir": data_dir,
+                "policy": config.policy,
+                "run_date": config.date.isoformat(),
+                "fail_on_critical": True,
+                "overview_page": "index.html",
+            },
+            "Data quality",
+        ),
+        Page(
+            "overview",
+            "index",
+            {
+                **common,
+                "reports_dir": str(config.reports_dir.resolve()),
+                "run_date": config.date.isoformat(),
+                "event_pages": events,
+                "displacement_pages": displacement,
+            },
+            "Casualty reconciliation: overview",
+        ),
+    ]
     for event_id in displacement:
-        pages.append(Page("displacement", displacement_page_name(event_id)[:-5],
-                          {**common, "event_id": event_id, "overview_page": "index.html"},
-                          f"Displacement over time: {titles[event_id]}"))  # fmt: skip
+        pages.append(
+            Page(
+                "displacement",
+                displacement_page_name(event_id)[:-5],
+                {**common, "event_id": event_id, "overview_page": "index.html"},
+                f"Displacement over time: {titles[event_id]}",
+            )
+        )
     for event_id in events:
-        pages.append(Page("event", event_page_name(event_id)[:-5],
-                          {**common, "event_id": event_id, "overview_page": "index.html"},
-                          str(titles[event_id])))  # fmt: skip
+        pages.append(
+            Page(
+                "event",
+                event_page_name(event_id)[:-5],
+                {**common, "event_id": event_id, "overview_page": "index.html"},
+                str(titles[event_id]),
+            )
+        )
     return pages
 
 
@@ -221,13 +268,20 @@ def check_parameters(notebooks_dir: Path, pages: list[Page]) -> None:
 
 
 class WarmKernel:
-    """One kernel for every page: started once, namespace reset before each notebook."""
+    """One kernel for every page: started once, namespace reset before each notebook.
+
+    It must be an AsyncKernelManager driven on nbclient's own event loop (``run_sync``): with
+    a blocking KernelManager, nbclient never enforces the per-cell timeout (measured: a
+    ``time.sleep(10)`` cell ran to the end under a 3 s timeout).
+    """
 
     def __init__(self, cwd: Path, kernel_name: str = KERNEL_NAME):
-        from jupyter_client.manager import KernelManager
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
 
-        self.km = KernelManager(kernel_name=kernel_name, transport_encryption="auto")
-        self.km.start_kernel(cwd=str(cwd))
+        self._run_sync = run_sync
+        self.km = AsyncKernelManager(kernel_name=kernel_name, transport_encryption="auto")
+        run_sync(self.km.start_kernel)(cwd=str(cwd))
         self.cwd = cwd
 
     def reset(self) -> None:
@@ -235,9 +289,11 @@ class WarmKernel:
         client = self.km.client()
         client.start_channels()
         try:
-            client.wait_for_ready(timeout=60)
-            reply = client.execute_interactive(
-                "get_ipython().run_line_magic('reset', '-f')", timeout=60, output_hook=lambda m: None
+            self._run_sync(client.wait_for_ready)(timeout=60)
+            reply = self._run_sync(client.execute_interactive)(
+                "get_ipython().run_line_magic('reset', '-f')",
+                timeout=60,
+                output_hook=lambda m: None,
             )
             if reply["content"]["status"] != "ok":
                 raise RunError("could not reset the kernel between notebooks")
@@ -246,12 +302,12 @@ class WarmKernel:
 
     def alive(self) -> bool:
         """Whether the kernel process still runs."""
-        return self.km.is_alive()
+        return bool(self._run_sync(self.km.is_alive)())
 
     def shutdown(self) -> None:
         """Stop the kernel."""
         if self.km.has_kernel:
-            self.km.shutdown_kernel(now=True)
+            self._run_sync(self.km.shutdown_kernel)(now=True)
 
 
 def execute_page(
@@ -271,7 +327,9 @@ def execute_page(
         execution_timeout=timeout,
         progress_bar=False,
         log_output=False,
-        request_save_on_cell_execute=False,
+        # saved after every cell, so a page that times out or kills its kernel still leaves
+        # the cells it ran (and the one that failed) for the failure page
+        request_save_on_cell_execute=True,
         km=kernel.km if kernel is not None else None,
     )
     normalise_execution_counts(output)
@@ -320,7 +378,9 @@ def notebook_to_html(notebook: Path, target: Path, title: str) -> None:
     config.HTMLExporter.exclude_input = True
     config.HTMLExporter.exclude_input_prompt = True
     config.HTMLExporter.exclude_output_prompt = True
-    exporter = HTMLExporter(config=config, template_name="casrec", extra_template_basedirs=[str(TEMPLATE_DIR)])
+    exporter = HTMLExporter(
+        config=config, template_name="casrec", extra_template_basedirs=[str(TEMPLATE_DIR)]
+    )
     nb = nbformat.read(str(notebook), as_version=4)
     nb.metadata["title"] = title
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
@@ -332,7 +392,9 @@ def write_runs_index(reports_dir: Path) -> None:
     runs = []
     for folder in dated_reports(reports_dir):
         info = json.loads((folder / "run.json").read_text(encoding="utf-8"))
-        runs.append((info.get("finished", ""), folder.name, "ok", f"{folder.name}/index.html", info))
+        runs.append(
+            (info.get("finished", ""), folder.name, "ok", f"{folder.name}/index.html", info)
+        )
     failed_root = reports_dir / "failed"
     if failed_root.is_dir():
         for folder in sorted(failed_root.iterdir()):
@@ -340,34 +402,51 @@ def write_runs_index(reports_dir: Path) -> None:
             if run_json.exists():
                 info = json.loads(run_json.read_text(encoding="utf-8"))
                 page = info.get("failed_page_html") or ""
-                runs.append((info.get("finished", ""), info.get("date", ""), "failed",
-                             f"failed/{folder.name}/{page}" if page else "", info))  # fmt: skip
+                runs.append(
+                    (
+                        info.get("finished", ""),
+                        info.get("date", ""),
+                        "failed",
+                        f"failed/{folder.name}/{page}" if page else "",
+                        info,
+                    )
+                )
     runs.sort(key=lambda r: (r[1], r[0]), reverse=True)
     rows = []
     for finished, date, status, href, info in runs:
-        link = f'<a href="{html.escape(href)}">{html.escape(date)}</a>' if href else html.escape(date)
-        reason = html.escape(info.get("reason", "")) if status == "failed" else ""
-        rows.append(
-            f"<tr><td>{link}</td><td class=\"{status}\">{status}</td><td>{html.escape(finished)}</td>"
-            f"<td>{html.escape(info.get('parameters', {}).get('policy', ''))}</td><td>{reason}</td></tr>"
+        link = (
+            f'<a href="{html.escape(href)}">{html.escape(date)}</a>' if href else html.escape(date)
         )
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>casrec reports</title>
-<style>body{{font-family:system-ui,sans-serif;margin:1.5em;max-width:60em}}
-table{{border-collapse:collapse}}th,td{{border-bottom:1px solid #ccc;padding:.3em .7em;text-align:left}}
-th{{background:#f2f2f2}}.ok{{color:#262}}.failed{{color:#a33;font-weight:600}}</style></head>
-<body><h1>casrec reports</h1>
-<p>Every dated run, newest first. <a href="latest/index.html">Latest report</a>.</p>
-<table><thead><tr><th scope="col">Date</th><th scope="col">Status</th><th scope="col">Finished (UTC)</th>
-<th scope="col">Policy</th><th scope="col">Reason</th></tr></thead><tbody>
-{"".join(rows)}
-</tbody></table></body></html>
-"""
+        reason = html.escape(info.get("reason", "")) if status == "failed" else ""
+        policy = html.escape(info.get("parameters", {}).get("policy", ""))
+        rows.append(
+            f'<tr><td>{link}</td><td class="{status}">{status}</td>'
+            f"<td>{html.escape(finished)}</td><td>{policy}</td><td>{reason}</td></tr>"
+        )
+    page = RUNS_PAGE.replace("{rows}", "\n".join(rows))
     tmp = reports_dir / ".index.html.tmp"
     tmp.write_text(page, encoding="utf-8")
     os.replace(tmp, reports_dir / "index.html")
 
+
+RUNS_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>casrec reports</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 1.5em; max-width: 60em; }
+table { border-collapse: collapse; }
+th, td { border-bottom: 1px solid #ccc; padding: .3em .7em; text-align: left; }
+th { background: #f2f2f2; } .ok { color: #262; } .failed { color: #a33; font-weight: 600; }
+</style></head>
+<body><h1>casrec reports</h1>
+<p>Every dated run, newest first. <a href="latest/index.html">Latest report</a>.</p>
+<table><thead><tr><th scope="col">Date</th><th scope="col">Status</th>
+<th scope="col">Finished (UTC)</th><th scope="col">Policy</th><th scope="col">Reason</th></tr>
+</thead><tbody>
+{rows}
+</tbody></table></body></html>
+"""
 
 # --- publishing -------------------------------------------------------------------------------
 
@@ -435,7 +514,9 @@ class RunLock:
             ) from None
         self.handle.seek(0)
         self.handle.truncate()
-        self.handle.write(f"pid {os.getpid()}, started {dt.datetime.now(dt.UTC):%Y-%m-%dT%H:%M:%SZ}")
+        self.handle.write(
+            f"pid {os.getpid()}, started {dt.datetime.now(dt.UTC):%Y-%m-%dT%H:%M:%SZ}"
+        )
         self.handle.flush()
         return self
 
@@ -481,6 +562,14 @@ def run_reports(config: RunConfig, progress: Callable[[str], None] | None = None
 
     say = progress or (lambda message: None)
     started, t0 = _now(), time.perf_counter()
+    # papermill, nbclient and traitlets log to stderr; the run's own one-line reason is the
+    # message a scheduler should see, so their chatter is kept to real errors
+    for name in ("papermill", "traitlets", "nbclient"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    # papermill changes the working directory while a notebook runs: use absolute paths only
+    config.data_dir = config.data_dir.resolve()
+    config.reports_dir = config.reports_dir.resolve()
+    config.notebooks_dir = config.notebooks_dir.resolve()
     reports_dir = config.reports_dir
     date = config.date.isoformat()
     with RunLock(reports_dir):
@@ -495,10 +584,13 @@ def run_reports(config: RunConfig, progress: Callable[[str], None] | None = None
             "casrec_version": __version__,
             "date": date,
             "started": started,
-            "parameters": {"policy": config.policy, "events": config.events,
-                           "as_of_window_days": config.as_of_window_days,
-                           "cell_timeout_seconds": config.cell_timeout_seconds,
-                           "data_dir": str(config.data_dir)},  # fmt: skip
+            "parameters": {
+                "policy": config.policy,
+                "events": config.events,
+                "as_of_window_days": config.as_of_window_days,
+                "cell_timeout_seconds": config.cell_timeout_seconds,
+                "data_dir": str(config.data_dir),
+            },
             "versions": versions(),
             "input_checksums": file_checksums(config.data_dir),
             "notebooks": [],
@@ -509,15 +601,21 @@ def run_reports(config: RunConfig, progress: Callable[[str], None] | None = None
                 executed = staging / "notebooks" / f"{page.output_name}.ipynb"
                 page_start = time.perf_counter()
                 try:
-                    execute_page(page, config.notebooks_dir, executed, kernel, config.cell_timeout_seconds)
+                    execute_page(
+                        page, config.notebooks_dir, executed, kernel, config.cell_timeout_seconds
+                    )
                 except Exception as error:  # every failure mode ends the run the same way
                     page.seconds = time.perf_counter() - page_start
                     _fail(config, record, page, executed, staging, error)
                 notebook_to_html(executed, staging / f"{page.output_name}.html", page.title)
                 page.seconds = time.perf_counter() - page_start
                 record["notebooks"].append(
-                    {"notebook": page.notebook, "page": f"{page.output_name}.html",
-                     "parameters": page.parameters, "seconds": round(page.seconds, 3)}  # fmt: skip
+                    {
+                        "notebook": page.notebook,
+                        "page": f"{page.output_name}.html",
+                        "parameters": page.parameters,
+                        "seconds": round(page.seconds, 3),
+                    }
                 )
                 say(f"[{index:>3}/{len(pages)}] {page.output_name}.html  {page.seconds:5.1f} s")
         finally:
@@ -551,13 +649,19 @@ def _fail(config, record, page, executed, staging, error) -> None:
             reason += f" (and its HTML could not be rendered: {conversion_error})"
     else:
         html_name = ""
-    record.update(status="failed", finished=_now(), reason=f"{page.notebook}: {reason}",
-                  failed_page_html=html_name)  # fmt: skip
+    record.update(
+        status="failed",
+        finished=_now(),
+        reason=f"{page.notebook}: {reason}",
+        failed_page_html=html_name,
+    )
     (failed_dir / "run.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     shutil.rmtree(staging, ignore_errors=True)
     write_runs_index(config.reports_dir)
     where = failed_dir / html_name if html_name else failed_dir
-    raise RunError(f"{page.output_name} ({page.notebook}.ipynb) failed: {reason}; see {where}") from error
+    raise RunError(
+        f"{page.output_name} ({page.notebook}.ipynb) failed: {reason}; see {where}"
+    ) from error
 
 
 def _clean_staging(reports_dir: Path) -> None:

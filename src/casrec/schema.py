@@ -377,6 +377,22 @@ def _check_claim_rules(claims: pd.DataFrame, problems: list[Problem]) -> None:
                 )
 
 
+def _check_lexicon(lexicon: pd.DataFrame, problems: list[Problem]) -> None:
+    """A vague term's interval must not be upside down (dozens = 24..99, not 99..24)."""
+    for position, row in lexicon.iterrows():
+        low, high = str(row["low"]), str(row["high"])
+        if low.isdigit() and high.isdigit() and int(low) > int(high):
+            problems.append(
+                Problem(
+                    TABLES["lexicon"].file,
+                    int(position) + 2,
+                    row["term"],
+                    "high",
+                    f"high {high} is below low {low}",
+                )
+            )
+
+
 def _typed(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
     """Cast to contract dtypes; reported text stays as written, parsed dates sit beside it."""
     frame = frame[table.column_names].copy()
@@ -428,20 +444,7 @@ def load_dataset(data_dir: str | Path) -> Dataset:
     if "claims" in frames:
         _check_claim_rules(frames["claims"], problems)
     if "lexicon" in frames:
-        lexicon = frames["lexicon"]
-        for position, row in lexicon.iterrows():
-            low, high = row["low"], row["high"]
-            if low is not pd.NA and high is not pd.NA and str(low).isdigit():
-                if str(high).isdigit() and int(low) > int(high):
-                    problems.append(
-                        Problem(
-                            TABLES["lexicon"].file,
-                            int(position) + 2,
-                            row["term"],
-                            "high",
-                            f"high {high} is below low {low}",
-                        )
-                    )
+        _check_lexicon(frames["lexicon"], problems)
     if problems:
         raise DataError(problems)
     typed = {name: _typed(TABLES[name], frame) for name, frame in frames.items()}

@@ -89,8 +89,11 @@ def link_claim_ids(text: str, known_ids: Iterable[str], href_prefix: str = "") -
 
 
 def table(
-    headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: Sequence[bool] | None = None,
-    row_attrs: Iterable[str] | None = None, caption: str | None = None,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    numeric: Sequence[bool] | None = None,
+    row_attrs: Iterable[str] | None = None,
+    caption: str | None = None,
 ) -> str:
     """An HTML table from already-escaped cell HTML; ``numeric`` columns are right-aligned."""
     numeric = list(numeric or [False] * len(headers))
@@ -102,7 +105,7 @@ def table(
     body = []
     for i, row in enumerate(rows):
         cells = "".join(
-            f'<td{" class=num" if is_num else ""}>{cell}</td>'
+            f"<td{' class=num' if is_num else ''}>{cell}</td>"
             for cell, is_num in zip(row, numeric, strict=True)
         )
         body.append(f"<tr{attrs[i] if attrs else ''}>{cells}</tr>")
@@ -169,16 +172,18 @@ STATUS_ORDER = {"contested": 0, "party_only": 1, "corroborated": 2, "single_sour
 
 
 def overview_order(estimates: pd.DataFrame, events: pd.DataFrame | None) -> pd.DataFrame:
-    """What a reviewer should see first: contested keys, then party-only, then the rest; newest
-    events first within each status."""
+    """Contested keys first, then party-only, then the rest; newest events first in each."""
     frame = estimates.assign(_status=estimates["status"].map(STATUS_ORDER).fillna(9))
     if events is not None:
         dates = events.set_index("event_id")["date_start"]
         frame = frame.assign(_date=frame["event_id"].map(dates).fillna(""))
     else:
         frame = frame.assign(_date="")
-    frame = frame.sort_values(["_status", "_date", "event_id", "metric", "population"],
-                              ascending=[True, False, True, True, True], kind="stable")  # fmt: skip
+    frame = frame.sort_values(
+        ["_status", "_date", "event_id", "metric", "population"],
+        ascending=[True, False, True, True, True],
+        kind="stable",
+    )
     return frame.drop(columns=["_status", "_date"])
 
 
@@ -229,14 +234,24 @@ def claims_table(claims: pd.DataFrame) -> str:
                 esc(ROLE_LABELS.get(c["claimant_role"], c["claimant_role"])),
                 esc(c["value"]),
                 esc(interval_text),
-                f"{esc(c['source_publisher'])}, {esc(c['source_published'])} ({esc(c['source_id'])})",
+                f"{esc(c['source_publisher'])}, {esc(c['source_published'])} "
+                f"({esc(c['source_id'])})",
                 f"<blockquote>“{esc(c['evidence'])}”</blockquote>",
                 f'<span class="why">{esc(why)}</span>',
             ]
         )
         attrs.append(' class="superseded"' if c.get("superseded") else "")
-    headers = ["Claim", "Counted", "Claimant", "Role", "Figure as stated", "Interval",
-               "Source", "Evidence", "In the estimate?"]  # fmt: skip
+    headers = [
+        "Claim",
+        "Counted",
+        "Claimant",
+        "Role",
+        "Figure as stated",
+        "Interval",
+        "Source",
+        "Evidence",
+        "In the estimate?",
+    ]
     numeric = [False, False, False, False, True, True, False, False, False]
     return table(headers, rows, numeric, row_attrs=attrs)
 
@@ -252,7 +267,9 @@ def findings_table(findings: pd.DataFrame) -> str:
                 esc(f["check"]),
                 esc(f["subject"]),
                 esc(interval(f["compared_low"], f["compared_high"], pd.isna(f["compared_high"]))),
-                esc(interval(f["reference_low"], f["reference_high"], pd.isna(f["reference_high"]))),
+                esc(
+                    interval(f["reference_low"], f["reference_high"], pd.isna(f["reference_high"]))
+                ),
                 f'<span class="{css}">{esc(verdict.replace("_", " "))}</span>',
                 esc(f["detail"]),
                 " ".join(claim_link(i) for i in str(f["claim_ids"]).split(";")),
@@ -273,7 +290,9 @@ def quality_table(results: pd.DataFrame, only_failures: bool = False) -> str:
                 esc(r["table"]),
                 esc(r["rule"]),
                 esc(r["severity"]),
-                f'<span class="{"pass" if passed else "fail"}">{"passed" if passed else "FAILED"}</span>',
+                '<span class="pass">passed</span>'
+                if passed
+                else '<span class="fail">FAILED</span>',
                 number(r.get("n_failing", 0)),
                 esc("; ".join(str(item) for item in (r.get("failing") or []))),
                 esc(r["explanation"]),
@@ -314,8 +333,11 @@ def changes_block(changes: dict[str, pd.DataFrame] | None, previous_label: str =
                 ]
             )
         parts.append(
-            table(["Event", "Counted", "Low", "Best", "High", "Status"], rows,
-                  [False, False, True, True, True, False])  # fmt: skip
+            table(
+                ["Event", "Counted", "Low", "Best", "High", "Status"],
+                rows,
+                [False, False, True, True, True, False],
+            )
         )
     new_keys = changes["new_keys"]
     if not new_keys.empty:
@@ -351,15 +373,18 @@ def overview_header(analysis, run_day, event_pages=(), displacement_pages=()) ->
     """Report date, counts, status tallies and links to the other pages."""
     est = analysis.estimates
     counts = est["status"].value_counts()
-    tally = ", ".join(f"{int(counts.get(s, 0))} {s.replace('_', ' ')}" for s in
-                      ("contested", "corroborated", "single_source", "party_only"))  # fmt: skip
+    tally = ", ".join(
+        f"{int(counts.get(s, 0))} {s.replace('_', ' ')}"
+        for s in ("contested", "corroborated", "single_source", "party_only")
+    )
     links = page_links(event_pages, displacement_pages) if event_pages else ""
     return wrap(
         f"<p>Report date <strong>{esc(run_day)}</strong>; policy "
         f"<strong>{esc(analysis.reconciliation.policy)}</strong>; as-of window "
         f"{analysis.as_of_window_days} days.</p>",
-        f"<p>{len(analysis.dataset.claims):,} claims from {len(analysis.dataset.sources):,} sources "
-        f"about {len(analysis.dataset.events):,} events give {len(est):,} estimates: {esc(tally)}.</p>",
+        f"<p>{len(analysis.dataset.claims):,} claims from "
+        f"{len(analysis.dataset.sources):,} sources about {len(analysis.dataset.events):,} events "
+        f"give {len(est):,} estimates: {esc(tally)}.</p>",
         links,
     )
 
@@ -369,8 +394,11 @@ def event_header(event: pd.Series, overview_page: str = "") -> str:
     when = esc(event["date_start"])
     if pd.notna(event.get("date_end")) and event["date_end"] != event["date_start"]:
         when += f" to {esc(event['date_end'])}"
-    place = ", ".join(esc(v) for v in (event.get("location"), event.get("admin1"), event.get("country"))
-                      if pd.notna(v))  # fmt: skip
+    place = ", ".join(
+        esc(v)
+        for v in (event.get("location"), event.get("admin1"), event.get("country"))
+        if pd.notna(v)
+    )
     return wrap(
         back_link(overview_page),
         f"<h2>{esc(event['title'])}</h2>",
@@ -390,8 +418,10 @@ def results_section(estimates: pd.DataFrame, claims: pd.DataFrame) -> str:
 def findings_section(findings: pd.DataFrame) -> str:
     """Consistency findings, or a sentence saying there was nothing to compare."""
     if findings.empty:
-        return ("<p>Nothing to check: no breakdowns (part_of), and no stocks from different "
-                "claimants within the as-of window.</p>")  # fmt: skip
+        return (
+            "<p>Nothing to check: no breakdowns (part_of), and no stocks from different "
+            "claimants within the as-of window.</p>"
+        )
     return findings_table(findings)
 
 
