@@ -20,11 +20,11 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 report: $(STAMP)  ## render today's reports (the main job)
-	$(BIN)/casrec reconcile
+	$(BIN)/casrec run
 
 test: $(STAMP)  ## lint and run the whole test suite
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-kernel-name casrec
 
 test-fast: $(STAMP)  ## the unit tests only (no notebooks, no browser)
 	$(BIN)/python -m pytest -m "not slow"
