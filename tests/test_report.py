@@ -223,3 +223,24 @@ def test_execution_counts_are_renumbered_like_a_cold_run(tmp_path):
     again = nbformat.read(path, as_version=4)
     assert [c.execution_count for c in again.cells] == [1, 2]
     assert again.cells[1].outputs[0]["execution_count"] == 2
+
+
+def test_a_warm_kernel_gives_the_same_outputs_as_a_cold_one(tmp_path):
+    from casrec.report import Page, WarmKernel, execute_page
+
+    common = {"data_dir": str(DATA_DIR), "chart_renderer": "svg"}
+    kobe = Page("event", "kobe", {**common, "event_id": "kobe-2025-02-07"}, "Kobe")
+    other = Page("event", "konna", {**common, "event_id": "konna-2013-01"}, "Konna")
+    execute_page(kobe, NOTEBOOKS, tmp_path / "cold.ipynb", None, 300)
+    kernel = WarmKernel(NOTEBOOKS)
+    try:
+        execute_page(other, NOTEBOOKS, tmp_path / "first.ipynb", kernel, 300)
+        execute_page(kobe, NOTEBOOKS, tmp_path / "warm.ipynb", kernel, 300)
+    finally:
+        kernel.shutdown()
+
+    def outputs(name):
+        nb = nbformat.read(tmp_path / name, as_version=4)
+        return [(c.get("execution_count"), c.get("outputs")) for c in nb.cells]
+
+    assert outputs("warm.ipynb") == outputs("cold.ipynb")
