@@ -178,7 +178,9 @@ CLAIMANTS = st.sampled_from(["Human Rights Watch", "Reuters", "Malian army", "Wi
 def claim_sets(draw):
     n = draw(st.integers(min_value=1, max_value=6))
     # within one key a claimant speaks in one role (a party about civilians stays party_other)
-    role_of = {who: draw(ROLES) for who in ["Human Rights Watch", "Reuters", "Malian army", "Wikipedia"]}
+    role_of = {
+        who: draw(ROLES) for who in ["Human Rights Watch", "Reuters", "Malian army", "Wikipedia"]
+    }
     rows = []
     for i in range(n):
         who = draw(CLAIMANTS)
@@ -247,7 +249,11 @@ def test_a_superseded_claim_never_affects_the_result(tmp_path_factory, rows, val
 @given(claim_sets())
 def test_relaying_a_claim_never_adds_a_voice(tmp_path_factory, rows):
     original = rows[0]
-    relay = {**original, "claim_id": "relay", "source_id": "wiki" if original["source_id"] != "wiki" else "wire"}
+    relay = {
+        **original,
+        "claim_id": "relay",
+        "source_id": "wiki" if original["source_id"] != "wiki" else "wire",
+    }
     before = reconcile_rows(tmp_path_factory, rows).output().iloc[0]
     after = reconcile_rows(tmp_path_factory, [*rows, relay]).output().iloc[0]
     assert after["n_independent"] == before["n_independent"]

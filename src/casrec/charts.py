@@ -35,6 +35,39 @@ def _key_label(frame: pd.DataFrame) -> pd.Series:
     return label + frame["nationality"].map(lambda n: f" · {n}" if pd.notna(n) else "")
 
 
+STATUS_ORDER = ["contested", "party_only", "corroborated", "single_source"]
+# the same colours as the status words in the tables (views.STYLE)
+STATUS_COLOURS = ["#aa3333", "#8a5200", "#226622", "#6b7580"]
+# Charts are narrow enough to read on a phone: each row's label sits above its bar rather
+# than in an axis column to its left, and legends go underneath.
+CHART_WIDTH = 440
+LABEL_FONT_SIZE = 11
+ROW_STEP = 36
+
+
+def _labelled_rows(base: alt.Chart, field: str) -> alt.Chart:
+    """The row label written above each bar, from the left edge, cut to the chart width."""
+    return base.mark_text(
+        align="left",
+        baseline="middle",
+        dy=-9,
+        fontSize=LABEL_FONT_SIZE,
+        limit=CHART_WIDTH,
+        color="#333333",
+    ).encode(x=alt.value(0), text=f"{field}:N")
+
+
+def _finish(
+    chart: alt.LayerChart, title: str, rows: int, legend_direction: str = "horizontal"
+) -> alt.LayerChart:
+    return (
+        chart.properties(width=CHART_WIDTH, height=max(rows, 1) * ROW_STEP, title=title)
+        .configure_legend(orient="bottom", direction=legend_direction)
+        .configure_title(anchor="start", fontSize=13)
+        .configure_view(stroke=None)
+    )
+
+
 def discrepancy_chart(estimates: pd.DataFrame, events: pd.DataFrame, top: int = 40) -> alt.Chart:
     """Horizontal bars: the keys whose claimants disagree most (discrepancy > 1)."""
     titles = events.set_index("event_id")["title"]
@@ -46,21 +79,32 @@ def discrepancy_chart(estimates: pd.DataFrame, events: pd.DataFrame, top: int = 
                 data["event_id"].map(titles).fillna(data["event_id"]) + " — " + _key_label(data)
             ),
             "discrepancy": data["discrepancy"].astype(float),
-            "status": data["status"],
+            "status": data["status"].str.replace("_", " "),
             "low": data["low"].astype(float),
             "high": data["high"].astype(float),
         }
     )
-    return (
-        alt.Chart(data, title="Largest / smallest considered figure, per key")
-        .mark_bar()
-        .encode(
-            x=alt.X("discrepancy:Q", title="discrepancy (ratio)", scale=alt.Scale(zero=False)),
-            y=alt.Y("key:N", sort="-x", title=None, axis=alt.Axis(labelLimit=420)),
-            color=alt.Color("status:N", title="status"),
-            tooltip=["key", "discrepancy", "status", "low", "high"],
-        )
-        .properties(width=360, height=alt.Step(18))
+    y = alt.Y("key:N", sort=data["key"].tolist(), title=None, axis=None)
+    base = alt.Chart(data).encode(y=y)
+    bars = base.mark_bar(height=8, yOffset=5).encode(
+        x=alt.X("discrepancy:Q", title="largest ÷ smallest considered figure"),
+        color=alt.Color(
+            "status:N",
+            title="status",
+            scale=alt.Scale(
+                domain=[s.replace("_", " ") for s in STATUS_ORDER], range=STATUS_COLOURS
+            ),
+        ),
+        tooltip=["key", "discrepancy", "status", "low", "high"],
+    )
+    values = base.mark_text(align="left", dx=4, yOffset=5, fontSize=LABEL_FONT_SIZE).encode(
+        x="discrepancy:Q", text=alt.Text("discrepancy:Q", format=".2f")
+    )
+    labels = _labelled_rows(base, "key")
+    return _finish(
+        alt.layer(bars, values, labels),
+        "Largest ÷ smallest considered figure, per key",
+        len(data),
     )
 
 
@@ -94,39 +138,45 @@ def intervals_chart(claims: pd.DataFrame) -> alt.Chart:
     One chart with a row per claim (labelled by key, then claimant) rather than a facet per
     key: it reads the same and renders several times faster, which matters on 70+ pages.
     """
+    from casrec.views import key_order
+
     data = interval_frame(claims)
     data["row"] = data["key"] + " — " + data["label"]
-    order = data.sort_values(["key", "label"])["row"].tolist()
+    data["end"] = data["open_ended"].map({True: "open-ended (+)", False: "as stated"})
+    order = data.loc[key_order(claims).index, "row"].tolist()
+    y = alt.Y("row:N", title=None, sort=order, axis=None)
     base = alt.Chart(data).encode(
-        y=alt.Y("row:N", title=None, sort=order, axis=alt.Axis(labelLimit=460)),
+        y=y,
         color=alt.Color(
             "role:N", title="claimant role",
             scale=alt.Scale(domain=ROLE_ORDER, range=ROLE_COLOURS),
         ),
         tooltip=["claim_id", "value", "role_label", "status_in_estimate"],
     )  # fmt: skip
-    bars = base.mark_rule(strokeWidth=6).encode(
+    bars = base.mark_rule(strokeWidth=6, yOffset=5).encode(
         x=alt.X("bar_start:Q", title="people"),
         x2="bar_end:Q",
         strokeDash=alt.StrokeDash(
-            "open_ended:N", title="open-ended",
-            scale=alt.Scale(domain=[False, True], range=[[1, 0], [6, 3]]),
+            "end:N", title="figure",
+            scale=alt.Scale(domain=["as stated", "open-ended (+)"], range=[[1, 0], [4, 3]]),
         ),
         opacity=alt.Opacity(
             "status_in_estimate:N", title="in the estimate",
             scale=alt.Scale(domain=["considered", "not in estimate"], range=[1.0, 0.35]),
         ),
     )  # fmt: skip
-    points = base.mark_point(filled=True, size=60, color="black").encode(x="point:Q")
+    points = base.mark_point(filled=True, size=50, color="black", yOffset=5).encode(x="point:Q")
     plus = (
         base.transform_filter("datum.open_ended")
-        .mark_text(align="left", dx=4, fontWeight="bold")
+        .mark_text(align="left", dx=4, yOffset=5, fontWeight="bold", fontSize=13)
         .encode(x="bar_end:Q", text=alt.value("+"))
     )
-    return alt.layer(bars, points, plus).properties(
-        width=420,
-        height=alt.Step(22),
-        title="Claimed intervals per key (dot = point value; dashed = open-ended)",
+    labels = _labelled_rows(alt.Chart(data).encode(y=y), "row")
+    return _finish(
+        alt.layer(bars, points, plus, labels),
+        "Claimed intervals (dot = point value; dashed = open-ended)",
+        len(data),
+        legend_direction="vertical",
     )
 
 
@@ -144,10 +194,15 @@ def stocks_chart(series: pd.DataFrame) -> alt.Chart:
         color=alt.Color("series:N", title="figure"),
         tooltip=["as_of", "claimant", "value", "claim_id"],
     )
-    rules = base.mark_rule(strokeWidth=3).encode(y=alt.Y("low:Q", title="people"), y2="high:Q")
+    rules = base.mark_rule(strokeWidth=3).encode(
+        y=alt.Y("low:Q", title="people", axis=alt.Axis(format=",.0f")), y2="high:Q"
+    )
     points = base.mark_point(filled=True, size=70).encode(
         y="point:Q", shape=alt.Shape("claimant:N", title="claimant")
     )
-    return alt.layer(rules, points).properties(
-        width=520, height=300, title="Stocks and running totals by as-of date"
+    return (
+        alt.layer(rules, points)
+        .properties(width=CHART_WIDTH, height=280, title="Stocks and running totals by as-of date")
+        .configure_legend(orient="bottom", direction="vertical", columns=2)
+        .configure_title(anchor="start", fontSize=13)
     )
