@@ -10,15 +10,25 @@ ever compared with other figures for civilians killed in the same event. Within 
 5. status, discrepancy, sensitivity and a plain-language rationale describe the result.
 
 Everything is computed with whole-column operations so a million claims reconcile in
-seconds (see benchmarks/bench_reconcile.py); no rule is applied row by row in Python.
+seconds (see benchmarks/bench_reconcile.py); no rule is applied row by row in Python:
+
+- "the first claim of each group in some order" (a claimant's voice, best, the holders of
+  low and high) is a minimum per group of one packed integer sort key, not a sort;
+- texts (exclusion reasons, rationales, joined claim ids) are built by concatenating object
+  arrays of strings, one C loop over all rows per step (never with fixed-width numpy
+  unicode arrays, which pad every string to the longest one); parts that repeat, such as a
+  formatted figure or a claimant's name, are written once per distinct value and shared,
+  and long texts are written a batch of keys at a time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.dtypes import StringDType
 
 from casrec.claims import KEY_COLUMNS, ROLE_LABELS
 from casrec.consistency import DEFAULT_AS_OF_WINDOW_DAYS
@@ -74,6 +84,8 @@ OUTPUT_COLUMNS = [
 ]
 
 _BIG = np.iinfo(np.int64).max
+# Texts are written for this many claims or keys at a time (see _batched).
+_BATCH = 1 << 15
 
 
 @dataclass
@@ -89,12 +101,202 @@ class Reconciliation:
         return self.estimates[OUTPUT_COLUMNS].copy()
 
 
-def _first_per_group(group: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """Row positions of the first row of each group, after ordering rows by ``order``."""
-    sorted_groups = group[order]
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = sorted_groups[1:] != sorted_groups[:-1]
-    return order[first]
+# --- text helpers: object arrays of Python strings, missing values as None ----------------
+
+
+def _text(values: pd.Series) -> np.ndarray:
+    """A text column as an object array of its strings (missing values as they are stored)."""
+    return values.to_numpy(dtype=object)
+
+
+def _series(texts: np.ndarray, index: pd.Index | None = None) -> pd.Series:
+    """An object array of texts as a pandas ``str`` Series (None and NaN become missing)."""
+    return pd.Series(texts, index=index, dtype="str")
+
+
+def _take(texts: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """``texts[positions]``, None where a position is negative."""
+    taken = texts[positions]
+    taken[positions < 0] = None
+    return taken
+
+
+def _choose(options: list[str], choice: np.ndarray) -> np.ndarray:
+    """``options[choice]`` per row, None where ``choice`` is negative.
+
+    Every row gets the very same string object for an option: no string is created.
+    """
+    return _take(np.array(options, dtype=object), choice)
+
+
+def _concat(*parts: np.ndarray | str) -> np.ndarray:
+    """Element-wise concatenation of texts and literals; missing if any part is missing.
+
+    (As pandas' ``+`` on text. Each ``+`` of object arrays is one C loop over the rows.)
+    """
+    missing = None
+    result = None
+    for part in parts:
+        if not isinstance(part, str):
+            absent = pd.isna(part)
+            if absent.any():
+                missing = absent if missing is None else missing | absent
+                part = np.where(absent, "", part)
+        result = part if result is None else result + part
+    if len(parts) == 1:
+        result = result.copy()  # never hand back (and later modify) the caller's array
+    if missing is not None:
+        result[missing] = None
+    return result
+
+
+def _assemble(n: int, pieces: list[tuple[np.ndarray, np.ndarray | str]]) -> np.ndarray:
+    """``n`` texts: each piece gives the texts of its rows (later pieces win), '' elsewhere.
+
+    A piece's texts are an array aligned with its rows, or one string shared by all of them.
+    This is how a column of sentences is built from rules that each concern some rows: only
+    those rows' sentences are formed.
+    """
+    texts = np.full(n, "", dtype=object)
+    for rows, sentences in pieces:  # a handful of rules, never one iteration per row
+        texts[rows] = sentences
+    return texts
+
+
+def _batched(n: int, build: Callable[[slice], np.ndarray]) -> np.ndarray:
+    """``build`` over consecutive slices of ``n`` rows (or keys), concatenated.
+
+    Texts are formed a batch at a time: a batch's intermediate strings then take a few
+    megabytes that the next batch reuses, where all rows at once would need hundreds of
+    fresh megabytes (allocating them costs more than writing the text).
+    """
+    batches = [build(slice(i, min(i + _BATCH, n))) for i in range(0, n, _BATCH)]
+    return np.concatenate(batches) if batches else np.zeros(0, dtype=object)
+
+
+def _rule_texts(rule: np.ndarray, templates: list[str | tuple]) -> np.ndarray:
+    """Per row, the sentence of the rule it falls under ('' where ``rule`` is -1).
+
+    ``rule`` indexes ``templates``. A template is a fixed sentence, or a tuple of literal
+    strings and functions that give, for an array of rows, each row's detail (texts).
+    A rule's sentences are formed for its rows only (see ``_assemble``), batch by batch.
+    """
+
+    def batch(rows: slice) -> np.ndarray:
+        pieces = []
+        for number, template in enumerate(templates):  # a few rules, not a step per row
+            where = np.flatnonzero(rule[rows] == number)
+            if isinstance(template, str):
+                pieces.append((where, template))
+                continue
+            parts = [p if isinstance(p, str) else p(where + rows.start) for p in template]
+            pieces.append((where, _concat(*parts)))
+        return _assemble(rows.stop - rows.start, pieces)
+
+    return _batched(len(rule), batch)
+
+
+def _role_labels(c: pd.DataFrame) -> Callable[[np.ndarray], np.ndarray]:
+    """The claimant role label (``ROLE_LABELS``) of an array of rows.
+
+    Read off ``role_rank``, which numbers the roles one to one: no text is compared.
+    """
+    labels = [""] * (max(ROLE_RANK.values()) + 1)
+    for role, rank in ROLE_RANK.items():
+        labels[rank] = ROLE_LABELS.get(role, "")
+    ranks = c["role_rank"].to_numpy()
+    return lambda rows: _choose(labels, ranks[rows])
+
+
+def _map_distinct(values: pd.Series, mapping: Mapping[str, int]) -> pd.Series:
+    """``values.map(mapping)``, looking each distinct value up once (NaN where unmapped)."""
+    codes, uniques = pd.factorize(values)
+    looked_up = np.array([mapping.get(value, np.nan) for value in uniques] + [np.nan], dtype=float)
+    return pd.Series(looked_up[codes], index=values.index)  # code -1 (missing) -> the NaN
+
+
+def _formatted(values: np.ndarray, template: str, missing: np.ndarray) -> np.ndarray:
+    """``template.format(value)`` per integer (None where ``missing``), each distinct value once.
+
+    The template gives thousands separators, as in ``"Best {:,}: "``.
+    """
+    distinct, positions = np.unique(values, return_inverse=True)
+    return _choose(
+        [template.format(v) for v in distinct.tolist()], np.where(missing, -1, positions)
+    )
+
+
+def _fmt_dates(values: np.ndarray) -> np.ndarray:
+    """Dates as YYYY-MM-DD, formatting each distinct date once."""
+    distinct, positions = np.unique(values, return_inverse=True)
+    return _choose(list(pd.DatetimeIndex(distinct).strftime("%Y-%m-%d")), positions)
+
+
+def _join_by_key(
+    key_sorted: np.ndarray, sep: str, parts: list[np.ndarray | str], n_keys: int
+) -> np.ndarray:
+    """Per key, the texts of its rows joined by ``sep``; '' for a key without rows.
+
+    Rows come sorted by key and each row's text is the concatenation of ``parts`` (see
+    ``_concat``). Every text but the first of its key gets ``sep`` in front, and
+    ``np.add.reduceat`` then concatenates each key's run of texts in one C loop.
+    """
+    joined = np.full(n_keys, "", dtype=object)
+    if len(key_sorted) == 0:
+        return joined
+    texts = _concat(*parts)
+    later = np.r_[False, key_sorted[1:] == key_sorted[:-1]]
+    texts[later] = sep + texts[later]
+    starts = np.flatnonzero(~later)
+    joined[key_sorted[starts]] = np.add.reduceat(texts, starts)
+    return joined
+
+
+class _SortedIds:
+    """The claim ids, sorted once: each claim's rank, and claims looked up by id.
+
+    The sort runs on numpy's native variable-width strings (StringDType), several times
+    faster than comparing a million Python strings; lookups are binary searches.
+    """
+
+    def __init__(self, ids: np.ndarray):
+        present = np.flatnonzero(~pd.isna(ids))  # a missing id has no rank
+        order = np.argsort(ids[present].astype(StringDType()), kind="stable")
+        self.rows = present[order]
+        self.sorted = ids[self.rows]
+        new = np.ones(len(order), dtype=bool)
+        new[1:] = self.sorted[1:] != self.sorted[:-1]
+        # each id's number among the distinct ids in sorted order, -1 where missing
+        # (as pd.factorize(ids, sort=True) numbers them)
+        self.rank = np.full(len(ids), -1, dtype=np.int64)
+        self.rank[self.rows] = np.cumsum(new) - 1
+
+    def find(self, wanted: pd.Series) -> np.ndarray:
+        """For each ``wanted`` claim id, the row of that claim (-1 where missing or unknown)."""
+        found = np.full(len(wanted), -1, dtype=np.int64)
+        named = np.flatnonzero(wanted.notna().to_numpy())
+        if len(named) == 0 or len(self.sorted) == 0:
+            return found
+        values = wanted.to_numpy(dtype=object)[named]
+        # (searched as Python strings: numpy 2.4 searchsorted on StringDType is unreliable)
+        at = np.minimum(np.searchsorted(self.sorted, values), len(self.sorted) - 1)
+        hit = self.sorted[at] == values
+        found[named[hit]] = self.rows[at[hit]]
+        return found
+
+
+def _present(texts: np.ndarray) -> np.ndarray:
+    """Missing texts as ''."""
+    return np.where(pd.isna(texts), "", texts)
+
+
+def _span(sorted_key: np.ndarray, keys: slice) -> slice:
+    """The positions in ``sorted_key`` (ascending) whose key lies in the range ``keys``."""
+    first, last = np.searchsorted(sorted_key, [keys.start, keys.stop])
+    return slice(int(first), int(last))
+
+
+# --- grouping helpers -----------------------------------------------------------------------
 
 
 def _key_codes(claims: pd.DataFrame) -> np.ndarray:
@@ -102,31 +304,121 @@ def _key_codes(claims: pd.DataFrame) -> np.ndarray:
     return claims.groupby(KEY_COLUMNS, dropna=False, sort=True).ngroup().to_numpy()
 
 
+def _distinct_per_key(key: np.ndarray, code: np.ndarray, n_keys: int) -> np.ndarray:
+    """How many distinct non-negative ``code`` values each key has (like groupby nunique)."""
+    present = code >= 0  # -1: missing, which nunique does not count
+    width = int(code.max()) + 1 if present.any() else 1
+    pairs = np.sort(key[present] * width + code[present])
+    distinct = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs
+    return np.bincount(distinct // width, minlength=n_keys)
+
+
+def _sort_key(sort_keys: tuple[np.ndarray, ...]) -> np.ndarray:
+    """One int64 per row that orders rows as ``np.lexsort(sort_keys)`` orders them.
+
+    The last key is the primary one, as for np.lexsort; rows equal on every key get equal
+    values. np.lexsort makes a pass per key; the keys packed into one integer (mixed radix)
+    are ordered by one ``argsort``, or give each group's first row as a ``minimum`` per
+    group, with no sort at all. A key spanning more values than there are rows (timestamps)
+    enters as its rank among its distinct values, and when the next key would overflow
+    63 bits, what is packed so far is replaced by its rank first.
+    """
+    n = len(sort_keys[0])
+    packed = np.zeros(n, dtype=np.int64)
+    span = 1
+    for values in sort_keys:  # least significant first
+        values = np.asarray(values).astype(np.int64)
+        if n == 0:
+            break
+        low, high = int(values.min()), int(values.max())
+        if high - low >= n:
+            values = np.unique(values, return_inverse=True)[1]
+            low, high = 0, int(values.max())
+        width = high - low + 1
+        if span * width > _BIG:
+            packed = np.unique(packed, return_inverse=True)[1]
+            span = int(packed.max()) + 1
+        packed += (values - low) * span
+        span *= width
+    return packed
+
+
+def _lexsort(sort_keys: tuple[np.ndarray, ...]) -> np.ndarray:
+    """``np.lexsort(sort_keys)``, ties in row order, as one integer sort (see ``_sort_key``)."""
+    packed = _sort_key(sort_keys)
+    n = len(packed)
+    if n and (int(packed.max()) + 1) * n <= _BIG:
+        # with the row number as the last tie-break every value is distinct, so the faster
+        # unstable sort gives the stable order
+        return np.argsort(packed * n + np.arange(n))
+    return np.argsort(packed, kind="stable")
+
+
+def _first_by_group(
+    group: np.ndarray, rows: np.ndarray, sort_key: np.ndarray, n_groups: int
+) -> np.ndarray:
+    """Per group, the row among ``rows`` with the lowest ``sort_key``; ties go to the earlier row.
+
+    -1 for a group without such a row. Minimums per group; nothing is sorted.
+    """
+    best = np.full(n_groups, _BIG, dtype=np.int64)
+    np.minimum.at(best, group[rows], sort_key[rows])
+    winners = rows[sort_key[rows] == best[group[rows]]]
+    first = np.full(n_groups, _BIG, dtype=np.int64)
+    np.minimum.at(first, group[winners], winners)
+    return np.where(first < _BIG, first, -1)
+
+
+def _first_by_key(
+    key: np.ndarray, mask: np.ndarray, sort_key: np.ndarray, n_keys: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per key, the ``mask`` row with the lowest ``sort_key`` (ties: the earlier row).
+
+    Returns the keys that have such a row (ascending) and the row for each.
+    """
+    first = _first_by_group(key, np.flatnonzero(mask), sort_key, n_keys)
+    keys = np.flatnonzero(first >= 0)
+    return keys, first[keys]
+
+
+# --- the rules ------------------------------------------------------------------------------
+
+
 def annotate_claims(
     claims: pd.DataFrame, as_of_window_days: int = DEFAULT_AS_OF_WINDOW_DAYS
 ) -> pd.DataFrame:
     """Mark each claim superseded / relayed / dated / considered, with the reason."""
-    c = claims.reset_index(drop=True).copy()
+    # copy-on-write: the columns added below never reach the caller's frame
+    c = claims.reset_index(drop=True)
     n = len(c)
     c["key_code"] = _key_codes(c)
-    ids = c["claim_id"]
+    key = c["key_code"].to_numpy()
+    ids = _text(c["claim_id"])
+    sorted_ids = _SortedIds(ids)
 
-    # Superseded: some later claim names this one in `supersedes`.
-    successors = c.loc[c["supersedes"].notna(), ["supersedes", "claim_id"]]
-    successor_of = successors.groupby("supersedes")["claim_id"].agg(";".join)
-    c["superseded_by"] = ids.map(successor_of).astype("str")
-    superseded = c["superseded_by"].notna().to_numpy()
+    # Superseded: some later claim names this one in `supersedes`; several successors are
+    # listed together, in claim order.
+    successors = np.flatnonzero(c["supersedes"].notna().to_numpy())
+    target = sorted_ids.find(c["supersedes"])[successors]
+    successors, target = successors[target >= 0], target[target >= 0]
+    by_target = np.argsort(target, kind="stable")
+    joined = _join_by_key(target[by_target], ";", [ids[successors[by_target]]], n)
+    superseded = np.bincount(target, minlength=n) > 0
+    c["superseded_by"] = _series(_take(joined, np.where(superseded, np.arange(n), -1)))
 
     # A breakdown under the very key of its whole would count the same people twice.
-    key_of = pd.Series(c["key_code"].to_numpy(), index=ids)
-    whole_key = c["part_of"].map(key_of)
-    part_in_whole_key = (whole_key == c["key_code"]).fillna(False).to_numpy(dtype=bool)
+    whole = sorted_ids.find(c["part_of"])
+    part_in_whole_key = (whole >= 0) & (key[whole] == key)
 
     # Stocks and running totals (aggregate events) are estimated as of the latest date any
     # claim in the key refers to; older figures form the time series, not a contradiction.
     as_of = c["as_of_effective"].to_numpy(dtype="datetime64[ns]")
-    live_as_of = pd.Series(np.where(superseded, np.datetime64("NaT"), as_of))
-    latest = live_as_of.groupby(c["key_code"]).transform("max").to_numpy(dtype="datetime64[ns]")
+    n_keys = int(key.max()) + 1 if n else 0
+    # the latest live date per key; NaT is the smallest int64, so a maximum skips it
+    latest = np.full(n_keys, np.datetime64("NaT"), dtype="datetime64[ns]").view(np.int64)
+    live = ~superseded
+    np.maximum.at(latest, key[live], as_of[live].view(np.int64))
+    latest = latest.view("datetime64[ns]")[key]
     window = np.timedelta64(as_of_window_days, "D")
     earlier_stock = (c["event_kind"] == "aggregate").to_numpy() & (as_of < latest - window)
     c["latest_as_of"] = latest
@@ -134,26 +426,33 @@ def annotate_claims(
     eligible = ~superseded & ~part_in_whole_key & ~earlier_stock
 
     # One voice per claimant and key: own publication, then latest, then claim_id.
-    claimant_norm = c["claimant"].str.strip().str.casefold()
-    own = (claimant_norm == c["source_publisher"].str.strip().str.casefold()).to_numpy()
+    # Claimants and publishers are few: each distinct name is normalised once.
+    claimant_code, claimant_names = pd.factorize(c["claimant"])
+    norm_code, norm_names = pd.factorize(claimant_names.str.strip().str.casefold())
+    voice_claimant = np.append(norm_code, -1)[claimant_code]  # -1: no claimant
+    publisher_code, publishers = pd.factorize(c["source_publisher"])
+    publisher_as_claimant = pd.Index(norm_names).get_indexer(publishers.str.strip().str.casefold())
+    publisher_norm = np.append(publisher_as_claimant, -1)[publisher_code]
+    own = (voice_claimant == publisher_norm) & (voice_claimant >= 0)
     published = c["source_published_latest"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
-    claimant_code = pd.factorize(claimant_norm)[0]
-    voice_group = c["key_code"].to_numpy() * (claimant_code.max() + 1) + claimant_code
-    voice_group = np.where(eligible, voice_group, -1 - np.arange(n))  # ineligible: own group
-    id_rank = pd.factorize(ids, sort=True)[0]
-    order = np.lexsort((id_rank, -published, ~own, voice_group))
-    voice_rows = _first_per_group(voice_group, order)
+    id_rank = sorted_ids.rank
+    # Eligible claims of one claimant in one key form a voice group; its voice is the first
+    # claim by preference, and every claim of the group points to it.
+    rows = np.flatnonzero(eligible)
+    voice_group = key[rows] * (voice_claimant.max() + 1) + voice_claimant[rows]
+    groups, group_of_row = np.unique(voice_group, return_inverse=True)
+    group = np.full(n, -1, dtype=np.int64)
+    group[rows] = group_of_row
+    preference = _sort_key((id_rank, -published, ~own))
+    voice = _first_by_group(group, rows, preference, len(groups))
     is_voice = np.zeros(n, dtype=bool)
-    is_voice[voice_rows] = True
-    is_voice &= eligible
-    # every row of a voice group points to the claim that speaks for it
-    group_first = pd.Series(ids.to_numpy()[voice_rows], index=voice_group[voice_rows])
-    c["voice_claim_id"] = pd.Series(voice_group).map(group_first).where(eligible, pd.NA)
+    is_voice[voice] = True
+    speaker = np.full(n, -1, dtype=np.int64)
+    speaker[rows] = voice[group[rows]]
+    c["voice_claim_id"] = _series(_take(ids, speaker))
 
-    role = c["claimant_role"].to_numpy()
-    is_enemy = role == "party_enemy"
-    key = c["key_code"].to_numpy()
-    n_keys = int(key.max()) + 1 if n else 0
+    role_rank = _map_distinct(c["claimant_role"], ROLE_RANK).astype("int64").to_numpy()
+    is_enemy = role_rank == ROLE_RANK["party_enemy"]
     key_has_other = np.bincount(key, weights=(is_voice & ~is_enemy), minlength=n_keys) > 0
     considered = is_voice & (~is_enemy | ~key_has_other[key])
 
@@ -161,78 +460,89 @@ def annotate_claims(
     c["own_publication"] = own
     c["is_voice"] = is_voice
     c["considered"] = considered
-    c["role_rank"] = c["claimant_role"].map(ROLE_RANK).astype("int64")
-    c["specificity_rank"] = c["value_qualifier"].map(SPECIFICITY_RANK).astype("int64")
-    c["source_type_rank"] = c["source_type"].map(SOURCE_TYPE_RANK).fillna(9).astype("int64")
+    c["role_rank"] = role_rank
+    c["specificity_rank"] = _map_distinct(c["value_qualifier"], SPECIFICITY_RANK).astype("int64")
+    source_type_rank = _map_distinct(c["source_type"], SOURCE_TYPE_RANK).fillna(9)
+    c["source_type_rank"] = source_type_rank.astype("int64")
     c["id_rank"] = id_rank
     c["published_ns"] = published
     # the upper figure a claim states: its high, or its floor when it gives no high
     c["stated_high"] = c["value_high"].fillna(c["value_low"]).astype("int64")
     c["earlier_stock"] = earlier_stock
-    c["exclusion_reason"] = _exclusion_reasons(c, part_in_whole_key)
+    c["exclusion_reason"] = _series(_exclusion_reasons(c, part_in_whole_key))
     return c
 
 
-def _exclusion_reasons(c: pd.DataFrame, part_in_whole_key: np.ndarray) -> pd.Series:
+def _exclusion_reasons(c: pd.DataFrame, part_in_whole_key: np.ndarray) -> np.ndarray:
     """Why a claim does not enter the estimate ('' when it does)."""
-    reason = pd.Series("", index=c.index, dtype="str")
-    relay = (~c["superseded"]) & (~part_in_whole_key) & (~c["earlier_stock"]) & (~c["is_voice"])
-    enemy = c["is_voice"] & ~c["considered"]
-    reason = reason.mask(
-        enemy,
-        "a party's claim about losses it inflicted on its enemy; shown, but never sets the "
-        "estimate while other claims exist",
+    superseded = c["superseded"].to_numpy()
+    earlier_stock = c["earlier_stock"].to_numpy()
+    is_voice = c["is_voice"].to_numpy()
+    relay = ~superseded & ~part_in_whole_key & ~earlier_stock & ~is_voice
+    enemy = is_voice & ~c["considered"].to_numpy()
+    # where several rules apply, the first listed wins
+    rule = np.select([superseded, earlier_stock, part_in_whole_key, relay, enemy],
+                     [0, 1, 2, 3, 4], default=-1)  # fmt: skip
+
+    def text(name: str) -> Callable[[np.ndarray], np.ndarray]:
+        column = c[name].fillna("").to_numpy(dtype=object)
+        return lambda rows: column[rows]
+
+    def date(name: str) -> Callable[[np.ndarray], np.ndarray]:
+        values = c[name].to_numpy()
+        return lambda rows: _fmt_dates(values[rows])
+
+    return _rule_texts(
+        rule,
+        [
+            ("superseded by ", text("superseded_by")),
+            (
+                "an earlier figure (as of ",
+                date("as_of_effective"),
+                ") for a total that changes over time; the estimate uses figures as of ",
+                date("latest_as_of"),
+                ", and this one stays in the time series",
+            ),
+            ("a breakdown of ", text("part_of"), "; checked against it, never added to it"),
+            (
+                "the same claimant speaks once per key; this figure is represented by ",
+                text("voice_claim_id"),
+                " (its own publication, or its latest figure)",
+            ),
+            "a party's claim about losses it inflicted on its enemy; shown, but never sets the "
+            "estimate while other claims exist",
+        ],
     )
-    reason = reason.mask(
-        relay,
-        "the same claimant speaks once per key; this figure is represented by "
-        + c["voice_claim_id"].fillna("").astype("str")
-        + " (its own publication, or its latest figure)",
-    )
-    reason = reason.mask(
-        pd.Series(part_in_whole_key, index=c.index),
-        "a breakdown of " + c["part_of"].fillna("").astype("str") + "; checked against it, "
-        "never added to it",
-    )
-    reason = reason.mask(
-        c["earlier_stock"],
-        "an earlier figure (as of "
-        + c["as_of_effective"].dt.strftime("%Y-%m-%d")
-        + ") for a total that changes over time; the estimate uses figures as of "
-        + pd.Series(c["latest_as_of"]).dt.strftime("%Y-%m-%d")
-        + ", and this one stays in the time series",
-    )
-    reason = reason.mask(
-        c["superseded"], "superseded by " + c["superseded_by"].fillna("").astype("str")
-    )
-    return reason
 
 
-def _pick(c: pd.DataFrame, mask: np.ndarray, policy: str) -> pd.DataFrame:
-    """The claim that supplies `best` for each key among rows in ``mask``, per policy."""
-    rows = np.flatnonzero(mask)
-    if policy == "range" or len(rows) == 0:
-        return pd.DataFrame({"key_code": [], "row": []}, dtype="int64")
-    sub = c.iloc[rows]
+def _priority(c: pd.DataFrame, policy: str) -> tuple[np.ndarray, ...]:
+    """Sort keys (``np.lexsort`` order, last is primary) for choosing `best` under ``policy``."""
     reliability = (
-        sub["id_rank"].to_numpy(),
-        sub["source_type_rank"].to_numpy(),
-        -sub["published_ns"].to_numpy(),
-        sub["specificity_rank"].to_numpy(),
-        sub["role_rank"].to_numpy(),
+        c["id_rank"].to_numpy(),
+        c["source_type_rank"].to_numpy(),
+        -c["published_ns"].to_numpy(),
+        c["specificity_rank"].to_numpy(),
+        c["role_rank"].to_numpy(),
     )
     if policy == "conservative":
-        keys = (*reliability, sub["value_point"].to_numpy(), sub["key_code"].to_numpy())
-    else:
-        keys = (*reliability, sub["key_code"].to_numpy())
-    order = np.lexsort(keys)
-    first = _first_per_group(sub["key_code"].to_numpy(), order)
-    return pd.DataFrame({"key_code": sub["key_code"].to_numpy()[first], "row": rows[first]})
+        return (*reliability, c["value_point"].to_numpy())
+    return reliability
 
 
-def _best_by_key(c: pd.DataFrame, mask: np.ndarray, policy: str, n_keys: int) -> pd.Series:
-    """Best point value per key among ``mask`` rows (NA where none or under `range`)."""
-    picked = _pick(c, mask, policy)
+def _pick(key: np.ndarray, mask: np.ndarray, preference: np.ndarray | None) -> pd.DataFrame:
+    """The claim that supplies `best` for each key among ``mask`` rows.
+
+    ``preference``: the policy's order of claims (a ``_sort_key``); None under `range`.
+    """
+    if preference is None:
+        return pd.DataFrame({"key_code": [], "row": []}, dtype="int64")
+    n_keys = int(key.max()) + 1 if len(key) else 0
+    keys, rows = _first_by_key(key, mask, preference, n_keys)
+    return pd.DataFrame({"key_code": keys, "row": rows})
+
+
+def _best_by_key(c: pd.DataFrame, picked: pd.DataFrame, n_keys: int) -> pd.Series:
+    """Best point value per key from ``picked`` (NA where none or under `range`)."""
     best = pd.Series(pd.NA, index=range(n_keys), dtype="Int64")
     if len(picked):
         best.iloc[picked["key_code"].to_numpy()] = c["value_point"].to_numpy()[picked["row"]]
@@ -252,7 +562,7 @@ def _overlaps_another_claimant(c: pd.DataFrame, mask: np.ndarray) -> np.ndarray:
     key = c["key_code"].to_numpy()[rows]
     low = c["value_low"].to_numpy()[rows]
     high = c["value_high"].fillna(_BIG).to_numpy(dtype=np.int64)[rows]
-    order = np.lexsort((low, key))
+    order = _lexsort((low, key))
     key, low, high = key[order], low[order], high[order]
     same_prev = np.r_[False, key[1:] == key[:-1]]
     same_next = np.r_[key[1:] == key[:-1], False]
@@ -277,141 +587,169 @@ def reconcile(
     if policy not in POLICIES:
         raise ValueError(f"unknown policy {policy!r}; expected one of: {', '.join(POLICIES)}")
     c = annotate_claims(claims, as_of_window_days)
-    n_keys = int(c["key_code"].max()) + 1 if len(c) else 0
+    n = len(c)
+    n_keys = int(c["key_code"].max()) + 1 if n else 0
     key = c["key_code"].to_numpy()
     considered = c["considered"].to_numpy()
-    independent = c["claimant_role"].to_numpy() == "independent"
+    independent = c["role_rank"].to_numpy() == ROLE_RANK["independent"]
 
-    cons = c[considered]
-    high_eff = cons["value_high"].fillna(_BIG).astype("int64")
-    open_stated = cons["stated_high"].where(cons["value_high_open"], -1)
-    by_key = cons.assign(high_eff=high_eff, open_stated=open_stated).groupby("key_code")
-    agg = by_key.agg(
-        low=("value_low", "min"),
-        high=("stated_high", "max"),
-        open_stated=("open_stated", "max"),
-        max_low=("value_low", "max"),
-        min_high=("high_eff", "min"),
-        max_point=("value_point", "max"),
-        min_point=("value_point", "min"),
-    ).reindex(range(n_keys))
-
-    voices = c[c["is_voice"]]
-    n_independent = (
-        voices[voices["claimant_role"] == "independent"]
-        .groupby("key_code")["claimant"]
-        .nunique()
-        .reindex(range(n_keys), fill_value=0)
+    low = c["value_low"].to_numpy()
+    stated_high = c["stated_high"].to_numpy()
+    point = c["value_point"].to_numpy()
+    agg = _aggregate(
+        key,
+        considered,
+        n_keys,
+        low=(low, np.minimum),
+        high=(stated_high, np.maximum),
+        open_stated=(np.where(c["value_high_open"].to_numpy(), stated_high, -1), np.maximum),
+        max_low=(low, np.maximum),
+        min_high=(c["value_high"].fillna(_BIG).to_numpy(dtype=np.int64), np.minimum),
+        max_point=(point, np.maximum),
+        min_point=(point, np.minimum),
     )
-    n_claimants = c.groupby("key_code")["claimant"].nunique().reindex(range(n_keys), fill_value=0)
+
+    # distinct claimants (as written) per key, counted on integer codes
+    claimant_code, claimants = pd.factorize(c["claimant"])
+    voices = c["is_voice"].to_numpy() & independent
+    n_ind = _distinct_per_key(key[voices], claimant_code[voices], n_keys)
+    n_claimants = _distinct_per_key(key, claimant_code, n_keys)
     n_claims = np.bincount(key, minlength=n_keys)
 
-    first_rows = _first_per_group(key, np.argsort(key, kind="stable"))
-    est = c.iloc[first_rows][KEY_COLUMNS].reset_index(drop=True)
+    # One row per key, listed sorted by key (as sort_values(KEY_COLUMNS, na_position="first")
+    # would list them). Every per-key value below is put in this order as it is assigned
+    # (`order`: the key of each row; `position`: the row of each key), so the long texts are
+    # built directly in it rather than sorted afterwards.
+    first_rows = np.full(n_keys, n, dtype=np.int64)
+    np.minimum.at(first_rows, key, np.arange(n))
+    key_values = c[KEY_COLUMNS].iloc[first_rows]
+    codes = [pd.factorize(key_values[k], sort=True)[0] for k in KEY_COLUMNS]  # missing: -1
+    order = _lexsort(tuple(reversed(codes)))
+    position = np.empty(n_keys, dtype=np.int64)
+    position[order] = np.arange(n_keys)
+    est = key_values.iloc[order].reset_index(drop=True)
+    agg = agg.iloc[order]
     est["low"] = agg["low"].astype("Int64").array
     est["high"] = agg["high"].astype("Int64").array
     est["high_open"] = (agg["open_stated"] >= agg["high"]).fillna(False).to_numpy(dtype=bool)
-    est["best"] = _best_by_key(c, considered, policy, n_keys).array
-    est["best_without_party"] = _best_by_key(c, considered & independent, policy, n_keys).array
-    corroborated_rows = considered & _overlaps_another_claimant(c, considered)
-    est["best_without_single_source"] = _best_by_key(c, corroborated_rows, policy, n_keys).array
+    # the policy's order of claims, once; each `best` below is the first of a subset
+    preference = None if policy == "range" else _sort_key(_priority(c, policy))
+    picked = _pick(key, considered, preference)
+    est["best"] = _best_by_key(c, picked, n_keys).array[order]
+    without_party = _pick(key, considered & independent, preference)
+    est["best_without_party"] = _best_by_key(c, without_party, n_keys).array[order]
+    corroborated = _pick(key, considered & _overlaps_another_claimant(c, considered), preference)
+    est["best_without_single_source"] = _best_by_key(c, corroborated, n_keys).array[order]
 
     contested = (agg["max_low"] > agg["min_high"]).fillna(False).to_numpy(dtype=bool)
-    n_ind = n_independent.to_numpy()
-    est["status"] = np.select(
-        [n_ind == 0, contested, n_ind >= 2],
-        ["party_only", "contested", "corroborated"],
-        default="single_source",
-    )
+    n_ind = n_ind[order]
+    status = np.select([n_ind == 0, contested, n_ind >= 2], [3, 1, 0], default=2)
+    est["status"] = _series(_choose(list(STATUSES), status))
     ratio = agg["max_point"] / agg["min_point"].where(agg["min_point"] > 0)
     est["discrepancy"] = ratio.round(2).astype("Float64").to_numpy()
-    est["n_claims"] = n_claims
-    est["n_claimants"] = n_claimants.to_numpy()
+    est["n_claims"] = n_claims[order]
+    est["n_claimants"] = n_claimants[order]
     est["n_independent"] = n_ind
-    picked = _pick(c, considered, policy)
-    best_claim = pd.Series(pd.NA, index=range(n_keys), dtype="str")
-    best_claim.iloc[picked["key_code"].to_numpy()] = c["claim_id"].to_numpy()[picked["row"]]
-    est["best_claim_id"] = best_claim.to_numpy()
+    ids = _text(c["claim_id"])
+    est["best_claim_id"] = _by_key(
+        ids, position[picked["key_code"].to_numpy()], picked["row"].to_numpy(), n_keys
+    )
     est["policy"] = policy
-    order = np.lexsort((c["id_rank"].to_numpy(), key))
-    ids_sorted = c["claim_id"].to_numpy()[order]
-    est["claim_ids"] = _join_by_key(key[order], ids_sorted, ";", n_keys)
+    # every claim by its key's row, then claim id
+    by_id = _lexsort((c["id_rank"].to_numpy(), position[key]))
+    est["claim_ids"] = _series(_join_by_key(position[key[by_id]], ";", [ids[by_id]], n_keys))
 
     c["is_best"] = False
     c.loc[picked["row"].to_numpy(), "is_best"] = True
     low_rows = _extreme_rows(c, considered, "value_low", smallest=True)
     high_rows = _extreme_rows(c, considered, "stated_high", smallest=False)
-    est["low_claim_id"] = _by_key_values(c, low_rows, "claim_id", n_keys)
-    est["high_claim_id"] = _by_key_values(c, high_rows, "claim_id", n_keys)
-    c["why_not_best"] = _why_not_best(c, picked, policy)
-    est["rationale"] = _rationale(c, est, picked, low_rows, high_rows, policy, n_keys)
-    est = est.sort_values(KEY_COLUMNS, na_position="first", kind="stable").reset_index(drop=True)
+    est["low_claim_id"] = _by_key(ids, position[key[low_rows]], low_rows, n_keys)
+    est["high_claim_id"] = _by_key(ids, position[key[high_rows]], high_rows, n_keys)
+    c["why_not_best"] = _series(_why_not_best(c, picked, policy), index=c.index)
+    est["rationale"] = _series(
+        _rationale(
+            c, est, picked, low_rows, high_rows, by_id, position, policy, claimant_code, claimants
+        )
+    )
     return Reconciliation(estimates=est, claims=c, policy=policy)
+
+
+def _aggregate(
+    key: np.ndarray, mask: np.ndarray, n_keys: int, **columns: tuple[np.ndarray, np.ufunc]
+) -> pd.DataFrame:
+    """Per key, each named (values, np.minimum / np.maximum) reduction over ``mask`` rows.
+
+    Like ``groupby(key).agg(...).reindex(range(n_keys))``: a key without rows gets NaN
+    (and its columns become float). Reductions in place per key; nothing is sorted.
+    """
+    rows = np.flatnonzero(mask)
+    present = np.bincount(key[rows], minlength=n_keys) > 0
+    reduced = {}
+    for name, (values, reduce) in columns.items():  # a handful of columns
+        start = _BIG if reduce is np.minimum else np.iinfo(np.int64).min
+        result = np.full(n_keys, start, dtype=np.int64)
+        reduce.at(result, key[rows], values[rows])
+        reduced[name] = result[present]
+    return pd.DataFrame(reduced, index=np.flatnonzero(present)).reindex(range(n_keys))
 
 
 def _extreme_rows(c: pd.DataFrame, mask: np.ndarray, column: str, smallest: bool) -> np.ndarray:
     """Per key, the row holding the smallest (or largest) ``column`` among ``mask`` rows."""
-    rows = np.flatnonzero(mask)
-    values = c[column].to_numpy()[rows]
+    values = c[column].to_numpy()
     # ties go to the better-ranked claim so the rationale names the most credible holder
-    order = np.lexsort(
-        (
-            c["id_rank"].to_numpy()[rows],
-            c["role_rank"].to_numpy()[rows],
-            values if smallest else -values,
-            c["key_code"].to_numpy()[rows],
-        )
+    order = _sort_key(
+        (c["id_rank"].to_numpy(), c["role_rank"].to_numpy(), values if smallest else -values)
     )
-    return rows[_first_per_group(c["key_code"].to_numpy()[rows], order)]
+    key = c["key_code"].to_numpy()
+    return _first_by_key(key, mask, order, int(key.max()) + 1 if len(key) else 0)[1]
 
 
-def _by_key_values(c: pd.DataFrame, rows: np.ndarray, column: str, n_keys: int) -> np.ndarray:
-    out = pd.Series(pd.NA, index=range(n_keys), dtype="str")
-    out.iloc[c["key_code"].to_numpy()[rows]] = c[column].to_numpy()[rows]
-    return out.to_numpy()
+def _by_key(
+    texts: np.ndarray, keys: np.ndarray, rows: np.ndarray, n_keys: int
+) -> pd.Series | np.ndarray:
+    """``texts[row]`` for each key that has a row, missing (NaN) for the other keys."""
+    row_of_key = np.full(n_keys, -1, dtype=np.int64)
+    row_of_key[np.asarray(keys)] = np.asarray(rows)
+    values = _take(texts, row_of_key)
+    if (row_of_key < 0).all():
+        # no key has one (the `range` policy picks no best): pandas stores a column of only
+        # NaN as object, not str, and the estimates keep that dtype
+        return np.full(len(values), np.nan, dtype=object)
+    return _series(values)
 
 
-def _join_by_key(key_sorted: np.ndarray, texts: np.ndarray, sep: str, n_keys: int) -> np.ndarray:
-    """Join texts per key (rows already sorted by key) without a Python call per key."""
-    out = np.full(n_keys, "", dtype=object)
-    if len(key_sorted) == 0:
-        return out
-    starts = np.flatnonzero(np.r_[True, key_sorted[1:] != key_sorted[:-1]])
-    pieces = np.asarray(texts, dtype=object).copy()
-    pieces[1:] = np.where(
-        np.r_[False, key_sorted[1:] == key_sorted[:-1]][1:], sep + pieces[1:].astype(str), pieces[1:]
-    )
-    out[key_sorted[starts]] = np.add.reduceat(pieces, starts)
-    return out
-
-
-def _fmt(values: pd.Series) -> pd.Series:
-    """Thousands separators for an integer column."""
-    return values.map(lambda v: f"{int(v):,}" if pd.notna(v) else "")
-
-
-def _claim_ref(c: pd.DataFrame) -> pd.Series:
-    """'Human Rights Watch said "at least 34" [kobe-hrw-killed]' for every claim."""
-    return c["claimant"] + ' said "' + c["value"] + '" [' + c["claim_id"] + "]"
-
-
-def _why_not_best(c: pd.DataFrame, picked: pd.DataFrame, policy: str) -> pd.Series:
+def _why_not_best(c: pd.DataFrame, picked: pd.DataFrame, policy: str) -> np.ndarray:
     """For each considered claim that did not supply best, the first rule it lost on."""
-    n_keys = int(c["key_code"].max()) + 1 if len(c) else 0
+    key = c["key_code"].to_numpy()
+    n_keys = int(key.max()) + 1 if len(c) else 0
     winner_row = np.full(n_keys, -1, dtype=np.int64)
     winner_row[picked["key_code"].to_numpy()] = picked["row"].to_numpy()
-    w = winner_row[c["key_code"].to_numpy()]
-    has_winner = w >= 0
-    w_safe = np.where(has_winner, w, 0)
+    # the claims it concerns, each compared with the winner of its key
+    rows = np.flatnonzero(c["considered"].to_numpy() & ~c["is_best"].to_numpy())
+    rows = rows[winner_row[key[rows]] >= 0]
+    if policy == "range":
+        rows = rows[:0]
+    winner = winner_row[key[rows]]
 
-    def winner(column: str) -> np.ndarray:
-        return c[column].to_numpy()[w_safe]
+    def loses(column: str, compare: np.ufunc) -> np.ndarray:
+        values = c[column].to_numpy()
+        return compare(values[rows], values[winner])
 
-    role_loses = c["role_rank"].to_numpy() > winner("role_rank")
-    spec_loses = c["specificity_rank"].to_numpy() > winner("specificity_rank")
-    date_loses = c["published_ns"].to_numpy() < winner("published_ns")
-    type_loses = c["source_type_rank"].to_numpy() > winner("source_type_rank")
-    point_loses = c["value_point"].to_numpy() > winner("value_point")
+    role_loses = loses("role_rank", np.greater)
+    spec_loses = loses("specificity_rank", np.greater)
+    date_loses = loses("published_ns", np.less)
+    type_loses = loses("source_type_rank", np.greater)
+    point_loses = loses("value_point", np.greater)
+
+    # details of the claim itself, for the rules that name them
+    role = _role_labels(c)
+
+    def qualifier(rows: np.ndarray) -> np.ndarray:
+        return _text(c["value_qualifier"].iloc[rows])
+
+    def source_type(rows: np.ndarray) -> np.ndarray:
+        return c["source_type"].iloc[rows].fillna("").to_numpy(dtype=object)
+
     if policy == "conservative":
         conditions = [point_loses, role_loses, spec_loses, date_loses, type_loses]
         texts = [
@@ -424,18 +762,16 @@ def _why_not_best(c: pd.DataFrame, picked: pd.DataFrame, policy: str) -> pd.Seri
     else:
         conditions = [role_loses, ~role_loses & spec_loses, date_loses, type_loses]
         texts = [
-            "ranked below by claimant role: " + c["claimant_role"].map(ROLE_LABELS).fillna(""),
-            "less specific wording: " + c["value_qualifier"],
+            ("ranked below by claimant role: ", role),
+            ("less specific wording: ", qualifier),
             "published earlier",
-            "less investigative source type: " + c["source_type"].fillna(""),
+            ("less investigative source type: ", source_type),
         ]
-        texts = [t.to_numpy() if isinstance(t, pd.Series) else t for t in texts]
-    reason = np.select(conditions, texts, default="tied on every rule; claim id breaks the tie")
-    applies = c["considered"].to_numpy() & has_winner & ~c["is_best"].to_numpy()
-    out = pd.Series(np.where(applies, reason, ""), index=c.index, dtype="str")
-    if policy == "range":
-        out = out.where(~c["considered"], "")
-    return out
+    texts.append("tied on every rule; claim id breaks the tie")
+    # the first rule each claim loses on (the last entry: none, a tie)
+    rule = np.full(len(c), -1, dtype=np.int64)
+    rule[rows] = np.select(conditions, list(range(len(conditions))), default=len(conditions))
+    return _rule_texts(rule, texts)
 
 
 def _rationale(
@@ -444,62 +780,128 @@ def _rationale(
     picked: pd.DataFrame,
     low_rows: np.ndarray,
     high_rows: np.ndarray,
+    by_id: np.ndarray,
+    position: np.ndarray,
     policy: str,
-    n_keys: int,
+    claimant_code: np.ndarray,
+    claimants: pd.Index,
 ) -> np.ndarray:
-    """One plain paragraph per key: the chosen figure and why, then every alternative and why not."""
-    ref = _claim_ref(c)
-    role = c["claimant_role"].map(ROLE_LABELS).fillna("")
-    key = c["key_code"].to_numpy()
+    """One plain paragraph per key: the chosen figure and why, then every alternative and why not.
 
-    head = np.full(n_keys, "", dtype=object)
-    if policy == "range":
-        head[:] = "Range policy: no best figure is chosen; low and high span the considered claims."
-    elif len(picked):
-        rows = picked["row"].to_numpy()
+    ``position``: each key's row in ``est``, which the paragraphs follow. ``by_id``: every
+    claim, ordered by that row and then claim id (the order alternatives are listed).
+    ``claimant_code``, ``claimants``: the claimants, factorized.
+
+    Each string concatenation is one C loop over an object array that creates a string per
+    row, so the paragraphs are assembled from as few of them as possible: parts that repeat
+    (a formatted figure, a claimant's name, a source and role) are written once per distinct
+    value and shared. Which claim each sentence names is settled for all keys first; the
+    sentences are then written a batch of keys at a time (see ``_batched``).
+    """
+    n_keys = len(position)
+    key = position[c["key_code"].to_numpy()]
+
+    def row_of_key(keys: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        where = np.full(n_keys, -1, dtype=np.int64)
+        where[keys] = rows
+        return where
+
+    claim_ids = _text(c["claim_id"])
+    names = np.asarray(claimants, dtype=object)
+    from_claimant = _concat(" from ", names)
+    from_claimant_stop = _concat(" from ", names, ".")
+
+    def claimant(rows: np.ndarray, texts: np.ndarray) -> np.ndarray:
+        # the claimant's text of each row (missing where a row is -1)
+        return _take(texts, np.where(rows < 0, -1, claimant_code[rows]))
+
+    # 'Human Rights Watch said "at least 34" [kobe-hrw-killed' for a claim (the closing
+    # bracket comes with what follows): the part before the id once per claimant and value
+    value_code, values = pd.factorize(c["value"])
+    pair = (claimant_code + 1) * (len(values) + 1) + (value_code + 1)
+    _, first, pair_code = np.unique(pair, return_index=True, return_inverse=True)
+    said = _concat(_text(c["claimant"])[first], ' said "', _text(c["value"])[first], '" [')
+
+    best = np.full(n_keys, -1, dtype=np.int64)
+    if policy != "range":
+        best = row_of_key(position[picked["key_code"].to_numpy()], picked["row"].to_numpy())
         why = (
             "it is the lowest point value among the considered claims (conservative policy)"
             if policy == "conservative"
             else "it ranks first by claimant role, then specificity, then later publication"
         )
-        head[picked["key_code"].to_numpy()] = (
-            "Best "
-            + _fmt(c["value_point"].iloc[rows]).to_numpy()
-            + ": "
-            + ref.iloc[rows].to_numpy()
-            + " in "
-            + c["source_id"].iloc[rows].to_numpy()
-            + ", "
-            + role.iloc[rows].to_numpy()
-            + "; chosen because "
-            + why
-            + "."
-        )
-    low_text = np.full(n_keys, "", dtype=object)
-    low_text[key[low_rows]] = " Low " + _fmt(c["value_low"].iloc[low_rows]).to_numpy() + " from " + (
-        c["claimant"].iloc[low_rows].to_numpy()
-    )
-    high_text = np.full(n_keys, "", dtype=object)
-    open_mark = np.where(est["high_open"].to_numpy()[key[high_rows]], "+ (open-ended)", "")
-    high_text[key[high_rows]] = (
-        "; high "
-        + _fmt(c["stated_high"].iloc[high_rows]).to_numpy()
-        + open_mark
-        + " from "
-        + c["claimant"].iloc[high_rows].to_numpy()
-        + "."
-    )
+        # '] in hrw-2025-02-kobe, independent (not a party); chosen because ...' once per
+        # source and role
+        rows = np.maximum(best, 0)
+        source_code = pd.factorize(c["source_id"].iloc[rows])[0]
+        role_rank = c["role_rank"].to_numpy()[rows]
+        combo = (source_code + 1) * (int(role_rank.max(initial=0)) + 1) + role_rank
+        _, first, combo_code = np.unique(combo, return_index=True, return_inverse=True)
+        combo_code = np.where(best < 0, -1, combo_code)
+        roles = _role_labels(c)(rows[first])
+        sources = _text(c["source_id"])[rows[first]]
+        chosen = _concat("] in ", sources, ", ", roles, f"; chosen because {why}.")
+    low = row_of_key(key[low_rows], low_rows)
+    high = row_of_key(key[high_rows], high_rows)
+    high_open = est["high_open"].to_numpy().astype(np.int64)
 
-    others = ~c["is_best"].to_numpy()
-    reason = c["exclusion_reason"].where(c["exclusion_reason"] != "", c["why_not_best"])
-    in_range = reason.eq("") & c["considered"]
-    reason = reason.mask(in_range, "considered; it sets the range, not the best figure")
-    alt = ref + " — " + reason
-    rows = np.flatnonzero(others)
-    order = rows[np.lexsort((c["id_rank"].to_numpy()[rows], key[rows]))]
-    alternatives = _join_by_key(key[order], alt.to_numpy()[order], "; ", n_keys)
-    has_alt = alternatives != ""
-    alt_text = np.where(has_alt, " Alternatives: " + alternatives.astype(str) + ".", "")
-    alone = ~has_alt & (head != "")
-    alt_text = np.where(alone, " No other claim.", alt_text)
-    return (head + low_text + high_text + alt_text).astype(str)
+    # Every claim but the best, in key and claim-id order, with the reason it lost: its
+    # exclusion reason, else why it is not best, else that it only sets the range.
+    alternatives = by_id[~c["is_best"].to_numpy()[by_id]]
+    alternative_key = key[alternatives]  # ascending
+    exclusion = _text(c["exclusion_reason"])[alternatives]
+    reason = np.where(exclusion != "", exclusion, _text(c["why_not_best"])[alternatives])
+    in_range = (reason == "") & c["considered"].to_numpy()[alternatives]
+    reason[in_range] = "considered; it sets the range, not the best figure"
+    # the list ends with a full stop: the last alternative of each key carries it
+    last = np.r_[alternative_key[1:] != alternative_key[:-1], True].astype(np.int64)
+    has_alt = np.bincount(alternative_key, minlength=n_keys) > 0
+    alone = ~has_alt & ((best >= 0) | (policy == "range"))  # a head and nothing else
+    lead_code = (has_alt + 2 * alone).astype(np.int64)
+
+    def paragraphs(keys: slice) -> np.ndarray:
+        n = keys.stop - keys.start
+        if policy == "range":
+            text = (
+                "Range policy: no best figure is chosen; low and high span the considered claims."
+            )
+            head = _choose([text], np.zeros(n, dtype=np.int64))
+        else:
+            b = best[keys]
+            head = _concat(
+                _formatted(c["value_point"].to_numpy()[b], "Best {:,}: ", missing=b < 0),
+                _take(said, np.where(b < 0, -1, pair_code[b])),
+                _take(claim_ids, b),
+                _take(chosen, combo_code[keys]),
+            )
+        lo, hi = low[keys], high[keys]
+        low_text = _concat(
+            _formatted(c["value_low"].to_numpy()[lo], " Low {:,}", missing=lo < 0),
+            claimant(lo, from_claimant),
+        )
+        high_text = _concat(
+            _formatted(c["stated_high"].to_numpy()[hi], "; high {:,}", missing=hi < 0),
+            _choose(["", "+ (open-ended)"], high_open[keys]),
+            claimant(hi, from_claimant_stop),
+        )
+        # each alternative: 'CSP said "98" [dioura-csp-initial] — superseded by ...', the
+        # last of its key followed by a full stop
+        span = _span(alternative_key, keys)
+        rows = alternatives[span]
+        listed = _join_by_key(
+            alternative_key[span] - keys.start,
+            "; ",
+            [
+                said[pair_code[rows]],
+                claim_ids[rows],
+                "] — ",
+                reason[span],
+                _choose(["", "."], last[span]),
+            ],
+            n,
+        )
+        lead = _choose(["", " Alternatives: ", " No other claim."], lead_code[keys])
+        # the short sentences first, the long list of alternatives once at the end
+        return _concat(_present(head), _present(low_text), _present(high_text), lead, listed)
+
+    return _batched(n_keys, paragraphs)
