@@ -247,8 +247,12 @@ class _Flags:
 
 
 def _text(series: pd.Series) -> pd.Series:
-    """Python-style quoted text ('dead'), or 'empty' for a missing value."""
-    return series.map(lambda v: "empty" if pd.isna(v) else repr(str(v)))
+    """Python-style quoted text ('dead'), or 'empty' for a missing value.
+
+    Messages are built as object columns throughout: where pyarrow is installed, pandas
+    stores text as Arrow strings, which refuse to be added to object columns.
+    """
+    return series.map(lambda v: "empty" if pd.isna(v) else repr(str(v))).astype("object")
 
 
 def _by_id(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
