@@ -275,13 +275,15 @@ def _source_flags(sources: pd.DataFrame, claims: pd.DataFrame, run: pd.Timestamp
         published["earliest"] > run,
         "published " + _text(sources["published"]) + f" is after the run date {run:%Y-%m-%d}",
     )
-    cited = set(claims["source_id"].dropna())
-    flags.fail_where(
-        "ok_source_cited",
-        sources["source_id"].notna() & ~sources["source_id"].isin(cited),
-        "no claim cites this source",
+    _fail_unused(
+        flags, "ok_source_cited", sources["source_id"], claims["source_id"], "cites this source"
     )
     return flags
+
+
+def _fail_unused(flags: _Flags, name: str, ids: pd.Series, used: pd.Series, verb: str) -> None:
+    """Rows whose id no claim refers to: a typo in an id or a forgotten row."""
+    flags.fail_where(name, ids.notna() & ~ids.isin(set(used.dropna())), f"no claim {verb}")
 
 
 def _event_flags(events: pd.DataFrame, claims: pd.DataFrame, run: pd.Timestamp) -> _Flags:
@@ -312,11 +314,8 @@ def _event_flags(events: pd.DataFrame, claims: pd.DataFrame, run: pd.Timestamp) 
         + _text(events["date_end"])
         + f": after the run date {run:%Y-%m-%d}",
     )
-    used = set(claims["event_id"].dropna())
-    flags.fail_where(
-        "ok_event_has_claims",
-        events["event_id"].notna() & ~events["event_id"].isin(used),
-        "no claim refers to this event",
+    _fail_unused(
+        flags, "ok_event_has_claims", events["event_id"], claims["event_id"], "refers to this event"
     )
     return flags
 
