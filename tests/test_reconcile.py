@@ -259,3 +259,44 @@ def test_relaying_a_claim_never_adds_a_voice(tmp_path_factory, rows):
     assert after["n_independent"] == before["n_independent"]
     assert after["n_claimants"] == before["n_claimants"]
     assert after["status"] == before["status"]
+
+
+AGG = {"event_id": "war", "metric": "killed", "population": "civilians"}
+
+
+def test_a_later_enemy_claim_never_pushes_independent_stocks_out(dataset_from):
+    claims = [
+        claim("un", "1,200", as_of="2025-01-01", **AGG),
+        claim(
+            "enemy", "3,000", as_of="2025-06-01", **{**ARMY, "claimant_role": "party_enemy"}, **AGG
+        ),
+    ]
+    r = row(run(dataset_from, claims), event_id="war")
+    assert (r["best"], r["best_claim_id"], r["status"]) == (1200, "un", "single_source")
+    assert "losses it inflicted on its enemy" in r["rationale"]
+
+
+def test_a_relay_with_a_later_date_never_displaces_the_own_publication(dataset_from):
+    claims = [
+        claim("own", "more than 378,000", as_of="2025-02", **AGG),
+        claim("relay", "over 380,000", source_id="wiki", **AGG),  # as_of: Wikipedia's 2025-06-17
+    ]
+    r = row(run(dataset_from, claims), event_id="war")
+    assert r["best_claim_id"] == "own"
+    assert "represented by own" in r["rationale"]
+
+
+def test_a_coarse_as_of_does_not_outdate_a_precise_one_inside_it(dataset_from):
+    claims = [
+        claim("precise", "150,000", as_of="2025-06-17", **AGG),
+        claim("year", "160,000", source_id="wire", claimant="Reuters", as_of="2025", **AGG),
+    ]
+    r = row(run(dataset_from, claims), event_id="war")
+    assert r["n_independent"] == 2 and r["status"] == "contested"
+    assert "time series" not in r["rationale"]
+
+
+def test_claimants_differing_only_in_case_are_one_claimant(dataset_from):
+    claims = [claim("a", "34"), claim("b", "34", source_id="wire", claimant="human rights watch")]
+    r = row(run(dataset_from, claims), population="civilians")
+    assert (r["n_claimants"], r["n_independent"], r["status"]) == (1, 1, "single_source")

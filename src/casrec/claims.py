@@ -33,22 +33,25 @@ def prepare_claims(dataset: Dataset, rules: QuantityRules = DEFAULT_RULES) -> pd
     claims["source_type"] = claims["source_id"].map(sources["source_type"])
     events = dataset.events.set_index("event_id")
     claims["event_kind"] = claims["event_id"].map(events["kind"])
+    claims["source_published_earliest"] = claims["source_id"].map(sources["published_earliest"])
     claims["as_of_effective"] = effective_as_of(claims, dataset.events)
+    claims["as_of_effective_earliest"] = effective_as_of(claims, dataset.events, "earliest")
     return claims
 
 
-def effective_as_of(claims: pd.DataFrame, events: pd.DataFrame) -> pd.Series:
+def effective_as_of(claims: pd.DataFrame, events: pd.DataFrame, bound: str = "latest") -> pd.Series:
     """The date a figure refers to: its as_of, else the event's end (incidents) or publication.
 
     Aggregates without an as_of are taken to be current when published: a running total in
-    a December 2024 article counts up to December 2024, not to the conflict's start.
+    a December 2024 article counts up to December 2024, not to the conflict's start. Dates
+    keep their precision, so "2025" spans a year: ``bound`` picks its first or last day.
     """
     indexed = events.set_index("event_id")
     event_end = claims["event_id"].map(
-        indexed["date_end_latest"].fillna(indexed["date_start_latest"])
+        indexed[f"date_end_{bound}"].fillna(indexed[f"date_start_{bound}"])
     )
     kind = claims["event_id"].map(indexed["kind"])
-    fallback = event_end.where(kind == "incident", claims["source_published_latest"])
-    if "as_of_latest" in claims.columns:
-        return claims["as_of_latest"].fillna(fallback)
+    fallback = event_end.where(kind == "incident", claims[f"source_published_{bound}"])
+    if f"as_of_{bound}" in claims.columns:
+        return claims[f"as_of_{bound}"].fillna(fallback)
     return fallback

@@ -410,20 +410,8 @@ def annotate_claims(
     whole = sorted_ids.find(c["part_of"])
     part_in_whole_key = (whole >= 0) & (key[whole] == key)
 
-    # Stocks and running totals (aggregate events) are estimated as of the latest date any
-    # claim in the key refers to; older figures form the time series, not a contradiction.
-    as_of = c["as_of_effective"].to_numpy(dtype="datetime64[ns]")
     n_keys = int(key.max()) + 1 if n else 0
-    # the latest live date per key; NaT is the smallest int64, so a maximum skips it
-    latest = np.full(n_keys, np.datetime64("NaT"), dtype="datetime64[ns]").view(np.int64)
-    live = ~superseded
-    np.maximum.at(latest, key[live], as_of[live].view(np.int64))
-    latest = latest.view("datetime64[ns]")[key]
-    window = np.timedelta64(as_of_window_days, "D")
-    earlier_stock = (c["event_kind"] == "aggregate").to_numpy() & (as_of < latest - window)
-    c["latest_as_of"] = latest
-
-    eligible = ~superseded & ~part_in_whole_key & ~earlier_stock
+    eligible = ~superseded & ~part_in_whole_key
 
     # One voice per claimant and key: own publication, then latest, then claim_id.
     # Claimants and publishers are few: each distinct name is normalised once.
@@ -453,6 +441,26 @@ def annotate_claims(
 
     role_rank = _map_distinct(c["claimant_role"], ROLE_RANK).astype("int64").to_numpy()
     is_enemy = role_rank == ROLE_RANK["party_enemy"]
+
+    # Stocks and running totals (aggregate events) are estimated as of the latest date a
+    # voice in the key refers to; older figures form the time series, not a contradiction.
+    # Chosen after the voices, so a relay's later date never displaces its own publication;
+    # set by claims other than enemy-loss ones, which must not push the others out; and
+    # compared by period bounds, so a figure "as of 2025" does not outdate one of 2025-06-17.
+    as_of_first = c["as_of_effective_earliest"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    as_of_last = c["as_of_effective"].to_numpy(dtype="datetime64[ns]")
+    has_other_voice = np.bincount(key, weights=(is_voice & ~is_enemy), minlength=n_keys) > 0
+    sets_date = is_voice & (~is_enemy | ~has_other_voice[key])
+    # the latest date per key; NaT is the smallest int64, so a maximum skips it
+    latest = np.full(n_keys, np.datetime64("NaT"), dtype="datetime64[ns]").view(np.int64)
+    np.maximum.at(latest, key[sets_date], as_of_first[sets_date])
+    latest = latest.view("datetime64[ns]")[key]
+    window = np.timedelta64(as_of_window_days, "D")
+    aggregate = (c["event_kind"] == "aggregate").to_numpy()
+    earlier_stock = aggregate & is_voice & (as_of_last < latest - window)
+    c["latest_as_of"] = latest
+    is_voice &= ~earlier_stock
+
     key_has_other = np.bincount(key, weights=(is_voice & ~is_enemy), minlength=n_keys) > 0
     considered = is_voice & (~is_enemy | ~key_has_other[key])
 
@@ -609,11 +617,12 @@ def reconcile(
         min_point=(point, np.minimum),
     )
 
-    # distinct claimants (as written) per key, counted on integer codes
+    # distinct claimants per key (case and spacing ignored, as for voices), on integer codes
     claimant_code, claimants = pd.factorize(c["claimant"])
+    same_claimant = pd.factorize(claimants.str.strip().str.casefold())[0][claimant_code]
     voices = c["is_voice"].to_numpy() & independent
-    n_ind = _distinct_per_key(key[voices], claimant_code[voices], n_keys)
-    n_claimants = _distinct_per_key(key, claimant_code, n_keys)
+    n_ind = _distinct_per_key(key[voices], same_claimant[voices], n_keys)
+    n_claimants = _distinct_per_key(key, same_claimant, n_keys)
     n_claims = np.bincount(key, minlength=n_keys)
 
     # One row per key, listed sorted by key (as sort_values(KEY_COLUMNS, na_position="first")
