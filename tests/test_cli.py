@@ -45,7 +45,8 @@ def test_bad_input_exits_2_naming_file_row_and_column(tmp_path, capsys):
 def test_unreadable_value_exits_2_naming_the_claim(tmp_path, capsys):
     write_dataset(tmp_path, [claim("vague", "many")])
     assert main(["reconcile", "--data-dir", str(tmp_path)]) == EXIT_BAD_INPUT
-    assert "claim 'vague': cannot read value 'many'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "claims.csv, row 2 (vague), column 'value': cannot read value 'many'" in err
 
 
 def test_missing_data_dir_exits_2(tmp_path, capsys):

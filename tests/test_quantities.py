@@ -146,3 +146,15 @@ def test_ranges_cover_both_ends(a, b):
     q = parse_quantity(f"{low:,}–{high:,}")
     assert (q.low, q.high) == (low, high)
     assert low <= q.point <= high
+
+
+@pytest.mark.parametrize("text", ["1.000", "2.000", "1.0", "about 1.000"])
+def test_a_decimal_point_in_a_count_is_refused_as_ambiguous(text):
+    with pytest.raises(QuantityError, match="decimal point"):
+        parse_quantity(text)
+
+
+@pytest.mark.parametrize("text", ["99999999999999999999", "about 9,000,000,000,000", "20 billion+"])
+def test_impossibly_large_counts_are_refused(text):
+    with pytest.raises(QuantityError):
+        parse_quantity(text)

@@ -244,3 +244,26 @@ def test_a_warm_kernel_gives_the_same_outputs_as_a_cold_one(tmp_path):
         return [(c.get("execution_count"), c.get("outputs")) for c in nb.cells]
 
     assert outputs("warm.ipynb") == outputs("cold.ipynb")
+
+
+def test_a_backfilled_date_never_moves_latest_back(tmp_path):
+    reports = tmp_path / "reports"
+    assert run(reports, "--events", "kobe-2025-02-07", date="2026-01-20") == EXIT_OK
+    assert run(reports, "--events", "kobe-2025-02-07", date="2026-01-10") == EXIT_OK
+    assert (reports / "latest").resolve().name == "2026-01-20"
+    index = (reports / "index.html").read_text()
+    assert index.index("2026-01-20") < index.index("2026-01-10")  # newest first
+
+
+def test_a_negative_as_of_window_is_refused(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        run(tmp_path / "r", "--as-of-window-days", "-1")
+    assert stopped.value.code == 2
+    assert "not a whole number of days" in capsys.readouterr().err
+
+
+def test_an_unwritable_reports_folder_is_bad_input(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert run(blocker / "reports", "--events", "kobe-2025-02-07") == EXIT_BAD_INPUT
+    assert "cannot write the report" in capsys.readouterr().err

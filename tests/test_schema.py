@@ -145,3 +145,39 @@ def test_loading_never_writes_to_the_data_folder(tmp_path):
 )  # fmt: skip
 def test_dates_keep_their_precision(text, first, last):
     assert date_bounds(text) == (pd.Timestamp(first), pd.Timestamp(last))
+
+
+def test_rows_are_file_lines_even_after_blank_lines(tmp_path):
+    write_dataset(tmp_path, [claim("a", "34"), claim("b", "34", metric="dead")])
+    path = tmp_path / "claims.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0], "", lines[1], "", lines[2]]) + "\n")
+    (problem,) = problems_of(tmp_path)
+    assert problem.startswith("claims.csv, row 5 (b), column 'metric'")
+
+
+def test_a_row_with_more_fields_than_the_header_is_named(tmp_path):
+    write_dataset(tmp_path, [claim("a", "34")])
+    path = tmp_path / "claims.csv"
+    path.write_text(path.read_text().replace("\n", ",\n").replace(",\n", "\n", 1))
+    (problem,) = problems_of(tmp_path)
+    assert "line 2 has 18 fields but the header has 17" in problem
+
+
+def test_unreadable_values_are_located_and_reported_with_the_rest(tmp_path):
+    write_dataset(tmp_path, [claim("a", "1.000"), claim("b", "34", metric="dead")])
+    found = problems_of(tmp_path)
+    assert any(p.startswith("claims.csv, row 2 (a), column 'value': cannot read value '1.000'")
+               and "decimal point" in p for p in found)  # fmt: skip
+    assert any("column 'metric'" in p for p in found)
+
+
+def test_a_header_only_claims_file_is_an_error(tmp_path):
+    write_dataset(tmp_path, [])
+    assert problems_of(tmp_path) == ["claims.csv: has a header but no claims"]
+
+
+def test_ids_have_a_length_limit(tmp_path):
+    write_dataset(tmp_path, [claim("a" * 120, "34")])
+    (problem,) = problems_of(tmp_path)
+    assert "is 120 characters long; ids have at most 100" in problem

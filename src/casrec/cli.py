@@ -82,6 +82,13 @@ def _run_validate(args: argparse.Namespace) -> int:
     return EXIT_FAILED if has_critical_failure(results) else EXIT_OK
 
 
+def _days(text: str) -> int:
+    """A whole number of days, zero or more."""
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days (0 or more)")
+    return int(text)
+
+
 def _add_run(commands: argparse._SubParsersAction) -> None:
     from casrec.reconcile import DEFAULT_POLICY, POLICIES
     from casrec.report import DEFAULT_CELL_TIMEOUT_SECONDS
@@ -99,7 +106,7 @@ def _add_run(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--reports-dir", type=Path, default=Path("reports"))
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     parser.add_argument("--notebooks-dir", type=Path, help="default: the project's notebooks/")
-    parser.add_argument("--as-of-window-days", type=int, default=90)
+    parser.add_argument("--as-of-window-days", type=_days, default=90)
     parser.add_argument(
         "--cell-timeout", type=int, default=DEFAULT_CELL_TIMEOUT_SECONDS, help="seconds per cell"
     )
@@ -139,6 +146,9 @@ def _run_run(args: argparse.Namespace) -> int:
     except RunError as error:
         print(f"casrec run: {error.reason}", file=sys.stderr)
         return error.exit_code
+    except OSError as error:  # e.g. a reports folder that cannot be created or written
+        print(f"casrec run: cannot write the report: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     if not args.quiet:
         print(
             f"published {result.report_dir} ({len(result.pages)} pages, {result.seconds:.1f} s)",

@@ -39,6 +39,7 @@ from casrec.schema import (
     _read_csv,
     _typed,
     date_bounds,
+    line_of,
 )
 
 # The suites live beside src/ in the project tree (the Makefile installs casrec editable).
@@ -178,7 +179,7 @@ def _complete(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
     for column in table.column_names:
         if column not in out.columns:
             out[column] = pd.Series(pd.NA, index=out.index, dtype="str")
-    out[ROW] = out.index.to_numpy() + 2
+    out[ROW] = [line_of(frame, position) for position in range(len(frame))]
     return out
 
 

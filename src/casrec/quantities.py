@@ -140,7 +140,9 @@ def parse_number(text: str) -> int | None:
         whole, fraction, scale = match.groups()
         number = float(whole.replace(",", "") + ("." + fraction if fraction else ""))
         number *= SCALE_WORDS.get(scale, 1)
-        return round(number) if float(number).is_integer() or scale else None
+        # "1.000" is one thousand in much of the world and one elsewhere: a decimal point
+        # in a count is read only before a scale word ("1.5 million")
+        return round(number) if scale else (None if fraction else round(number))
     if text in NUMBER_WORDS:
         return NUMBER_WORDS[text]
     if text in ORDINAL_WORDS:
@@ -248,10 +250,29 @@ def parse_quantity(
             return _qualified(text, qualifier, rest, lexicon, rules, claim_id, prefix)
     base = _base(clean, lexicon)
     if base is None:
-        raise QuantityError(text, claim_id)
+        raise QuantityError(text, claim_id, _why_unreadable(clean))
     low, high, vague, kind = base
     point = low if vague else round((low + high) / 2 + 1e-9) if kind == "range" else low
-    return Quantity(text, low, high, kind, vague, point)
+    return _checked(Quantity(text, low, high, kind, vague, point), claim_id)
+
+
+# No casualty or displacement count comes near this; larger numbers are typing errors (and
+# would overflow the 64-bit integers the reconciliation computes with).
+MAX_COUNT = 10_000_000_000
+
+
+def _checked(quantity: Quantity, claim_id: str | None) -> Quantity:
+    """Refuse figures no count of people can reach."""
+    if max(quantity.low, quantity.high or 0) > MAX_COUNT:
+        raise QuantityError(quantity.text, claim_id, f"larger than {MAX_COUNT:,} people")
+    return quantity
+
+
+def _why_unreadable(text: str, otherwise: str = "") -> str:
+    """The most likely reason a text did not read, for the error message."""
+    if re.search(r"\d\.\d", text):
+        return "a decimal point in a count is ambiguous (1.000 may mean one thousand)"
+    return otherwise
 
 
 def _qualified(
@@ -265,8 +286,24 @@ def _qualified(
 ) -> Quantity:
     base = _base(rest, lexicon)
     if base is None:
-        raise QuantityError(text, claim_id, f"nothing readable after {prefix!r}")
+        raise QuantityError(
+            text, claim_id, _why_unreadable(rest, f"nothing readable after {prefix!r}")
+        )
     low, high, vague, kind = base
+    return _checked(_qualify(text, qualifier, prefix, low, high, vague, kind, rules), claim_id)
+
+
+def _qualify(
+    text: str,
+    qualifier: str,
+    prefix: str,
+    low: int,
+    high: int,
+    vague: bool,
+    kind: str,
+    rules: QuantityRules,
+) -> Quantity:
+    """The interval a qualifier makes of an unqualified number, range or vague term."""
     if qualifier == "at_least":
         return Quantity(text, low, None, "at_least", vague, low)
     if qualifier == "more_than":

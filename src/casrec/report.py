@@ -665,7 +665,8 @@ def run_reports(config: RunConfig, progress: Callable[[str], None] | None = None
         (staging / "run.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
         final = reports_dir / date
         publish(staging, final)
-        point_latest(reports_dir, date)
+        newest = dated_reports(reports_dir)[-1].name
+        point_latest(reports_dir, newest)  # a backfilled date never moves `latest` back
         write_runs_index(reports_dir)
         _clean_staging(reports_dir)
     return RunResult(final, pages, time.perf_counter() - t0)

@@ -7,6 +7,7 @@ at the first. casrec only ever reads ``data/``; nothing here writes to it.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 SLUG_PATTERN = r"[a-z0-9][a-z0-9-]*"
+MAX_ID_LENGTH = 100
 DATE_PATTERN = r"\d{4}(-\d{2}(-\d{2})?)?"
 
 SOURCE_TYPES = (
@@ -226,8 +228,42 @@ def date_bounds(text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     return day, day
 
 
+def record_lines(path: Path) -> list[int]:
+    """The file line each record starts on (header = 1), as an editor numbers them.
+
+    Blank lines are skipped and a quoted field may span lines, so a record's position is not
+    its line. Raises ParserError naming the line when a record has more fields than the
+    header (pandas would otherwise shift the columns silently).
+    """
+    lines: list[int] = []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header: list[str] | None = None
+        start = 1
+        for record in reader:
+            if record:  # pandas skips only lines with nothing on them
+                if header is None:
+                    header = record
+                else:
+                    if len(record) > len(header):
+                        raise pd.errors.ParserError(
+                            f"line {start} has {len(record)} fields but the header has "
+                            f"{len(header)} (a stray comma?)"
+                        )
+                    lines.append(start)
+            start = reader.line_num + 1
+    return lines
+
+
+def line_of(frame: pd.DataFrame, position: int) -> int:
+    """File line of the record at ``position`` (falls back to position + 2)."""
+    lines = frame.attrs.get("lines")
+    return lines[position] if lines and position < len(lines) else position + 2
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
     """Read one contract CSV as text, empty cells as missing; never guess types."""
+    lines = record_lines(path)
     frame = pd.read_csv(
         path,
         dtype=str,
@@ -237,6 +273,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
         skip_blank_lines=True,
     )
     frame.columns = [str(c).strip() for c in frame.columns]
+    frame.attrs["lines"] = lines
     for column in frame.columns:
         frame[column] = frame[column].str.strip().replace("", pd.NA)
     return frame
@@ -275,7 +312,7 @@ def _check_values(table: Table, frame: pd.DataFrame, problems: list[Problem]) ->
     ids = frame[id_column] if id_column in frame.columns else None
     for position, row in enumerate(frame.itertuples(index=False)):
         record = dict(zip(frame.columns, row, strict=True))
-        line = position + 2
+        line = line_of(frame, position)
         record_id = ids.iloc[position] if ids is not None else None
         record_id = None if pd.isna(record_id) else str(record_id)
         for column in table.columns:
@@ -292,11 +329,11 @@ def _check_values(table: Table, frame: pd.DataFrame, problems: list[Problem]) ->
     if ids is not None:
         duplicated = ids[ids.notna() & ids.duplicated(keep="first")]
         for position, value in duplicated.items():
-            first = int(ids[ids == value].index[0]) + 2
+            first = line_of(frame, int(ids[ids == value].index[0]))
             problems.append(
                 Problem(
                     table.file,
-                    int(position) + 2,
+                    line_of(frame, int(position)),
                     str(value),
                     id_column,
                     f"duplicate id {value!r} (first used on row {first}); ids must be unique",
@@ -308,6 +345,11 @@ def _value_problem(column: Column, value: str) -> str | None:
     """What is wrong with one non-empty value, or None."""
     if column.kind in ("slug", "ref") and not re.fullmatch(SLUG_PATTERN, value):
         return f"{value!r} is not a slug (lower-case letters, digits and '-', e.g. kobe-2025)"
+    if column.kind in ("slug", "ref") and len(value) > MAX_ID_LENGTH:
+        # ids become file names of report pages
+        return (
+            f"{value[:40]!r}... is {len(value)} characters long; ids have at most {MAX_ID_LENGTH}"
+        )
     if column.kind == "date":
         try:
             date_bounds(value)
@@ -344,7 +386,7 @@ def _check_references(frames: dict[str, pd.DataFrame], problems: list[Problem]) 
                 problems.append(
                     Problem(
                         table.file,
-                        int(position) + 2,
+                        line_of(frame, int(position)),
                         None if pd.isna(record_id) else str(record_id),
                         column.name,
                         f"{values.iloc[position]!r} does not exist in "
@@ -357,7 +399,7 @@ def _check_claim_rules(claims: pd.DataFrame, problems: list[Problem]) -> None:
     """Rules within claims.csv: parties name their actor; no claim points at itself."""
     file = TABLES["claims"].file
     for position, row in claims.iterrows():
-        line = int(position) + 2
+        line = line_of(claims, int(position))
         claim_id = row["claim_id"]
         if row["claimant_role"] in PARTY_ROLES and pd.isna(row["claimant_actor"]):
             problems.append(
@@ -377,6 +419,48 @@ def _check_claim_rules(claims: pd.DataFrame, problems: list[Problem]) -> None:
                 )
 
 
+def _check_claims_present(claims: pd.DataFrame, problems: list[Problem]) -> None:
+    """A claims file with a header and no rows would give an empty report, not an error."""
+    if claims.empty:
+        problems.append(
+            Problem(TABLES["claims"].file, None, None, None, "has a header but no claims")
+        )
+
+
+def _check_values_parse(
+    claims: pd.DataFrame, lexicon: pd.DataFrame, problems: list[Problem]
+) -> None:
+    """Every value must read as a quantity; reported with the other problems, located."""
+    from casrec.quantities import QuantityError, parse_quantity
+
+    terms = {
+        str(t).lower(): (int(lo), int(hi))
+        for t, lo, hi in zip(lexicon["term"], lexicon["low"], lexicon["high"], strict=True)
+    }
+    verdicts: dict[str, str | None] = {}
+    for position, (claim_id, value) in enumerate(
+        zip(claims["claim_id"], claims["value"], strict=True)
+    ):
+        if pd.isna(value):
+            continue  # reported as an empty required value
+        if value not in verdicts:
+            try:
+                parse_quantity(value, terms)
+                verdicts[value] = None
+            except QuantityError as error:
+                verdicts[value] = str(error)
+        if verdicts[value]:
+            problems.append(
+                Problem(
+                    TABLES["claims"].file,
+                    line_of(claims, position),
+                    None if pd.isna(claim_id) else str(claim_id),
+                    "value",
+                    verdicts[value],
+                )
+            )
+
+
 def _check_lexicon(lexicon: pd.DataFrame, problems: list[Problem]) -> None:
     """A vague term's interval must not be upside down (dozens = 24..99, not 99..24)."""
     for position, row in lexicon.iterrows():
@@ -385,7 +469,7 @@ def _check_lexicon(lexicon: pd.DataFrame, problems: list[Problem]) -> None:
             problems.append(
                 Problem(
                     TABLES["lexicon"].file,
-                    int(position) + 2,
+                    line_of(lexicon, int(position)),
                     row["term"],
                     "high",
                     f"high {high} is below low {low}",
@@ -445,6 +529,10 @@ def load_dataset(data_dir: str | Path) -> Dataset:
         _check_claim_rules(frames["claims"], problems)
     if "lexicon" in frames:
         _check_lexicon(frames["lexicon"], problems)
+    if "claims" in frames:
+        _check_claims_present(frames["claims"], problems)
+        if "lexicon" in frames and not any(p.file == TABLES["lexicon"].file for p in problems):
+            _check_values_parse(frames["claims"], frames["lexicon"], problems)
     if problems:
         raise DataError(problems)
     typed = {name: _typed(TABLES[name], frame) for name, frame in frames.items()}
