@@ -2,7 +2,7 @@ import csv
 
 from conftest import DATA_DIR, claim, write_dataset
 
-from casrec.cli import EXIT_BAD_INPUT, EXIT_OK, main
+from casrec.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, main
 from casrec.reconcile import OUTPUT_COLUMNS
 
 
@@ -52,3 +52,20 @@ def test_unreadable_value_exits_2_naming_the_claim(tmp_path, capsys):
 def test_missing_data_dir_exits_2(tmp_path, capsys):
     assert main(["reconcile", "--data-dir", str(tmp_path / "nowhere")]) == EXIT_BAD_INPUT
     assert "sources.csv: file not found" in capsys.readouterr().err
+
+
+def test_reconcile_refuses_data_that_breaks_a_critical_rule(tmp_path, capsys):
+    claims = [
+        claim(
+            "army", "25", claimant="Malian army", claimant_role="party_other", claimant_actor="fama"
+        ),
+        claim("hrw", "at least 34", supersedes="army"),  # a revision by another claimant
+    ]
+    write_dataset(tmp_path, claims)
+    out = tmp_path / "rec.csv"
+    assert main(["reconcile", "--data-dir", str(tmp_path), "--out", str(out)]) == EXIT_FAILED
+    assert "claims.supersedes_same_claimant" in capsys.readouterr().err
+    assert not out.exists()
+    assert (
+        main(["reconcile", "--data-dir", str(tmp_path), "--skip-quality", "--out", str(out)]) == 0
+    )

@@ -36,6 +36,11 @@ def _add_reconcile(commands: argparse._SubParsersAction) -> None:
         "--policy", choices=POLICIES, default=DEFAULT_POLICY, help="how best is chosen"
     )
     parser.add_argument("--out", type=Path, help="write reconciled CSV here instead of printing")
+    parser.add_argument(
+        "--skip-quality",
+        action="store_true",
+        help="do not run the critical data-quality rules first (faster; for trusted data)",
+    )
     parser.set_defaults(handler=_run_reconcile)
 
 
@@ -44,6 +49,23 @@ def _run_reconcile(args: argparse.Namespace) -> int:
     from casrec.tables import readable_estimates, write_reconciled_csv
 
     result = load_and_reconcile(args.data_dir, policy=args.policy)
+    if not args.skip_quality:
+        from casrec import quality
+
+        # Data that loads can still break rules that change the numbers (a revision by
+        # another claimant, a cycle of supersedes): never print figures built on them.
+        results = quality.validate(args.data_dir, policy=args.policy)
+        failed = results[(results["severity"] == "critical") & ~results["passed"]]
+        if not failed.empty:
+            rules = ", ".join(
+                f"{t}.{r}" for t, r in zip(failed["table"], failed["rule"], strict=True)
+            )
+            print(
+                f"casrec reconcile: critical data-quality rules failed ({rules}); no table "
+                f"written. Run `casrec validate --data-dir {args.data_dir}` for the rows.",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
     if args.out:
         write_reconciled_csv(result.output(), args.out)
         print(f"wrote {len(result.estimates)} reconciled rows to {args.out}", file=sys.stderr)

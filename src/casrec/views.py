@@ -554,7 +554,10 @@ def changes_block(
                     esc(key_label(r.replace("", pd.NA))),
                     esc(f"{r['low_previous']} → {r['low']}"),
                     esc(f"{r['best_previous']} → {r['best']}"),
-                    esc(f"{r['high_previous']} → {r['high']}"),
+                    esc(
+                        f"{r['high_previous']}{'+' if r['high_open_previous'] == 'true' else ''}"
+                        f" → {r['high']}{'+' if r['high_open'] == 'true' else ''}"
+                    ),
                     esc(f"{r['status_previous']} → {r['status']}"),
                 ]
             )
