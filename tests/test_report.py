@@ -267,3 +267,15 @@ def test_an_unwritable_reports_folder_is_bad_input(tmp_path, capsys):
     blocker.write_text("not a folder")
     assert run(blocker / "reports", "--events", "kobe-2025-02-07") == EXIT_BAD_INPUT
     assert "cannot write the report" in capsys.readouterr().err
+
+
+def test_displacement_page_says_when_an_event_has_no_stock_figures(tmp_path):
+    out = tmp_path / "out.ipynb"
+    papermill.execute_notebook(str(NOTEBOOKS / "displacement.ipynb"), str(out), kernel_name="casrec",
+                               cwd=str(NOTEBOOKS), progress_bar=False,
+                               parameters={"event_id": "kobe-2025-02-07", "chart_renderer": "svg"})  # fmt: skip
+    nb = nbformat.read(out, as_version=4)
+    html = "".join(
+        o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", [])
+    )
+    assert "no displacement, refugee or IDP figures" in html

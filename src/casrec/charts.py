@@ -182,6 +182,10 @@ def intervals_chart(claims: pd.DataFrame) -> alt.Chart:
 
 def stocks_chart(series: pd.DataFrame) -> alt.Chart:
     """Aggregate figures over time by as-of date: a point per claim, its interval as a rule."""
+    if series.empty:
+        # an empty chart reads as "zero"; say plainly that there is nothing to draw
+        message = pd.DataFrame({"text": ["No stock figures for this event."]})
+        return alt.Chart(message).mark_text(size=14, align="left").encode(text="text:N")
     data = series.copy()
     data["as_of"] = pd.to_datetime(data["as_of_effective"]).dt.strftime("%Y-%m-%d")
     data["low"] = data["value_low"].astype(float)

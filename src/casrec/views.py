@@ -688,6 +688,8 @@ def series_table(series: pd.DataFrame, claims: pd.DataFrame | None = None) -> st
     Each row carries its claim's anchor; with ``claims`` it also shows the source and the
     evidence, so a figure on the page can be traced without leaving it.
     """
+    if series.empty:
+        return "<p>This event has no displacement, refugee or IDP figures in the data.</p>"
     details = claims.set_index("claim_id") if claims is not None else None
     rows, attrs = [], []
     for _, s in series.iterrows():
