@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from casrec.quantities import format_interval
+
 VERDICTS = ("consistent", "compatible_within_bounds", "conflicting", "incomparable")
 DEFAULT_AS_OF_WINDOW_DAYS = 90
 
@@ -60,9 +62,7 @@ class Interval:
 
     def text(self) -> str:
         """'34+', '373,500–374,500' or '34'."""
-        if self.high is None:
-            return f"{self.low:,}+"
-        return f"{self.low:,}" if self.low == self.high else f"{self.low:,}–{self.high:,}"
+        return format_interval(self.low, self.high, self.high is None)
 
 
 def sum_intervals(parts: list[Interval]) -> Interval:

@@ -23,7 +23,7 @@ import pandas as pd
 
 from casrec.claims import KEY_COLUMNS, prepare_claims
 from casrec.consistency import component_checks
-from casrec.quantities import QuantityError, lexicon_mapping, parse_quantity
+from casrec.quantities import lexicon_mapping, parse_distinct
 from casrec.reconcile import DEFAULT_POLICY, OUTPUT_COLUMNS, reconcile
 
 # schema's own reader and caster (_read_csv, _typed): validation sees the files exactly as
@@ -38,7 +38,7 @@ from casrec.schema import (
     Table,
     _read_csv,
     _typed,
-    date_bounds,
+    date_bound_columns,
     line_of,
 )
 
@@ -183,31 +183,6 @@ def _complete(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _dates(series: pd.Series) -> pd.DataFrame:
-    """First and last day of each ISO date at its precision; NaT (and valid False) if unreadable."""
-    cache: dict[str, tuple] = {}
-
-    def bounds(text):
-        if pd.isna(text):
-            return (pd.NaT, pd.NaT, True)
-        if text not in cache:
-            try:
-                cache[text] = (*date_bounds(text), True)
-            except ValueError:  # bad format, or a day that does not exist (2025-02-30)
-                cache[text] = (pd.NaT, pd.NaT, False)
-        return cache[text]
-
-    rows = [bounds(text) for text in series]
-    return pd.DataFrame(
-        {
-            "earliest": pd.to_datetime(pd.Series([r[0] for r in rows], dtype="object")),
-            "latest": pd.to_datetime(pd.Series([r[1] for r in rows], dtype="object")),
-            "valid": [r[2] for r in rows],
-        },
-        index=series.index,
-    )
-
-
 def _lexicon(frame: pd.DataFrame) -> pd.DataFrame:
     """Lexicon rows that load (whole-number bounds); a value needing a broken row fails to parse."""
     ok = (
@@ -265,7 +240,7 @@ def _by_id(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
 def _source_flags(sources: pd.DataFrame, claims: pd.DataFrame, run: pd.Timestamp) -> _Flags:
     """Computed rules of sources.csv: dates readable and not in the future; cited by a claim."""
     flags = _Flags(sources.index)
-    published = _dates(sources["published"])
+    published = date_bound_columns(sources["published"])
     flags.fail_where(
         "ok_published_date",
         ~published["valid"],
@@ -290,7 +265,7 @@ def _fail_unused(flags: _Flags, name: str, ids: pd.Series, used: pd.Series, verb
 def _event_flags(events: pd.DataFrame, claims: pd.DataFrame, run: pd.Timestamp) -> _Flags:
     """Computed rules of events.csv: dates readable, ordered, not in the future; has claims."""
     flags = _Flags(events.index)
-    start, end = _dates(events["date_start"]), _dates(events["date_end"])
+    start, end = date_bound_columns(events["date_start"]), date_bound_columns(events["date_end"])
     not_a_date = " is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
     flags.fail_where(
         "ok_date_start_date", ~start["valid"], _text(events["date_start"]) + not_a_date
@@ -377,14 +352,8 @@ def _figure_in_evidence(value, evidence) -> bool:
 
 def _parse_failures(values: pd.Series, lexicon: dict[str, tuple[int, int]]) -> pd.Series:
     """True where a non-empty value cannot be read (each distinct text parsed once)."""
-    unreadable: dict[str, bool] = {}
-    for text in values.dropna().unique():
-        try:
-            parse_quantity(text, lexicon)
-            unreadable[text] = False
-        except QuantityError:
-            unreadable[text] = True
-    return values.map(unreadable).fillna(False).astype(bool)
+    _, failed = parse_distinct(values.dropna(), lexicon)
+    return values.isin(list(failed)) & values.notna()
 
 
 def _claim_flags(
@@ -403,8 +372,10 @@ def _claim_flags(
     """
     flags = _Flags(claims.index)
     c = claims
-    src = _by_id(sources.assign(**_prefixed(_dates(sources["published"]), "pub_")), "source_id")
-    ev = _by_id(events.assign(**_prefixed(_dates(events["date_start"]), "start_")), "event_id")
+    published_bounds = _prefixed(date_bound_columns(sources["published"]), "pub_")
+    start_bounds = _prefixed(date_bound_columns(events["date_start"]), "start_")
+    src = _by_id(sources.assign(**published_bounds), "source_id")
+    ev = _by_id(events.assign(**start_bounds), "event_id")
     actor_ids = set(actors["actor_id"].dropna())
     same = _by_id(c, "claim_id")
 
@@ -422,7 +393,7 @@ def _claim_flags(
         "claimant_role " + _text(c["claimant_role"]) + " needs the party's claimant_actor",
     )
 
-    as_of = _dates(c["as_of"])
+    as_of = date_bound_columns(c["as_of"])
     flags.fail_where(
         "ok_as_of_date",
         ~as_of["valid"],
@@ -623,7 +594,7 @@ def _valid_rows(table: Table, frame: pd.DataFrame) -> pd.Series:
         if column.kind == "enum":
             ok &= values.isna() | values.isin(column.choices)
         if column.kind == "date":
-            ok &= _dates(values)["valid"]
+            ok &= date_bound_columns(values)["valid"]
     ids = frame[table.id_column]
     return ok & ids.notna() & ~ids.duplicated(keep=False)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -97,15 +97,15 @@ class Quantity:
         """True when the source gives no upper bound."""
         return self.high is None
 
-    def display(self) -> str:
-        """Short interval text for reviewers: ``34+``, ``143,500–144,500``, ``34``."""
-        if self.high is None:
-            return f"{self.low:,}+"
-        if self.low == self.high:
-            return f"{self.low:,}"
-        if self.qualifier == "at_most":
-            return f"≤{self.high:,}"
-        return f"{self.low:,}–{self.high:,}"
+
+def format_interval(low: object, high: object, high_open: object = False) -> str:
+    """An interval as reviewers read it: '25–34+', '373,500–374,500', '34' ('' when no low)."""
+    if low is None or pd.isna(low):
+        return ""
+    text = f"{int(low):,}"
+    if high is not None and not pd.isna(high) and int(high) != int(low):
+        text += f"–{int(high):,}"
+    return text + ("+" if bool(high_open) else "")
 
 
 class QuantityError(ValueError):
@@ -114,6 +114,7 @@ class QuantityError(ValueError):
     def __init__(self, text: str, claim_id: str | None = None, reason: str = ""):
         self.text = text
         self.claim_id = claim_id
+        self.reason = reason
         where = f"claim {claim_id!r}: " if claim_id else ""
         detail = f" ({reason})" if reason else ""
         super().__init__(
@@ -337,27 +338,20 @@ def parse_values(
 ) -> pd.DataFrame:
     """Parsed columns for every claim, beside (never replacing) the reported ``value``.
 
-    Each distinct value text is parsed once, so a million claims cost as many parses as they
-    have distinct wordings. Every unreadable value is reported together in one QuantityErrors.
+    Each distinct value text is parsed once (``parse_distinct``). Every unreadable value is
+    reported together in one QuantityErrors, naming each claim that uses it.
     """
     texts = claims["value"]
-    parsed: dict[str, Quantity] = {}
-    errors: list[QuantityError] = []
-    ids = claims["claim_id"] if "claim_id" in claims.columns else pd.Series(None, index=texts.index)
-    unreadable: set[str] = set()
-    for text, claim_id in zip(texts, ids, strict=True):
-        if text in parsed:
-            continue
-        if text in unreadable:
-            errors.append(QuantityError(str(text), claim_id))
-            continue
-        try:
-            parsed[text] = parse_quantity(text, lexicon, rules)
-        except QuantityError as error:
-            unreadable.add(text)
-            errors.append(QuantityError(str(text), claim_id, _reason(error)))
-    if errors:
-        raise QuantityErrors(errors)
+    parsed, failed = parse_distinct(texts, lexicon, rules)
+    if failed:
+        ids = claims["claim_id"] if "claim_id" in claims.columns else [None] * len(texts)
+        raise QuantityErrors(
+            [
+                QuantityError(str(text), claim_id, failed[text].reason)
+                for text, claim_id in zip(texts, ids, strict=True)
+                if text in failed
+            ]
+        )
     unique = pd.DataFrame(
         {
             "value": list(parsed),
@@ -377,10 +371,23 @@ def parse_values(
     return out
 
 
-def _reason(error: QuantityError) -> str:
-    """The parenthesised detail of an error, if any."""
-    match = re.search(r"\((.*?)\); expected", str(error))
-    return match.group(1) if match else ""
+def parse_distinct(
+    texts: Iterable,
+    lexicon: Mapping[str, tuple[int, int]] | None = None,
+    rules: QuantityRules = DEFAULT_RULES,
+) -> tuple[dict[str, Quantity], dict[str, QuantityError]]:
+    """Parse each distinct text once: the quantities read, and the error for each unreadable one.
+
+    A million claims cost as many parses as they have distinct wordings.
+    """
+    parsed: dict[str, Quantity] = {}
+    failed: dict[str, QuantityError] = {}
+    for text in dict.fromkeys(texts):
+        try:
+            parsed[text] = parse_quantity(text, lexicon, rules)
+        except QuantityError as error:
+            failed[text] = error
+    return parsed, failed
 
 
 class QuantityErrors(ValueError):

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from casrec.quantities import lexicon_mapping, parse_distinct
+
 SLUG_PATTERN = r"[a-z0-9][a-z0-9-]*"
 MAX_ID_LENGTH = 100
 DATE_PATTERN = r"\d{4}(-\d{2}(-\d{2})?)?"
@@ -261,6 +263,31 @@ def line_of(frame: pd.DataFrame, position: int) -> int:
     return lines[position] if lines and position < len(lines) else position + 2
 
 
+def date_bound_columns(series: pd.Series) -> pd.DataFrame:
+    """First and last day of each ISO date at its precision; NaT (and valid False) if unreadable."""
+    cache: dict[str, tuple] = {}
+
+    def bounds(text):
+        if pd.isna(text):
+            return (pd.NaT, pd.NaT, True)
+        if text not in cache:
+            try:
+                cache[text] = (*date_bounds(text), True)
+            except ValueError:  # bad format, or a day that does not exist (2025-02-30)
+                cache[text] = (pd.NaT, pd.NaT, False)
+        return cache[text]
+
+    rows = [bounds(text) for text in series]
+    return pd.DataFrame(
+        {
+            "earliest": pd.to_datetime(pd.Series([r[0] for r in rows], dtype="object")),
+            "latest": pd.to_datetime(pd.Series([r[1] for r in rows], dtype="object")),
+            "valid": [r[2] for r in rows],
+        },
+        index=series.index,
+    )
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
     """Read one contract CSV as text, empty cells as missing; never guess types."""
     lines = record_lines(path)
@@ -431,32 +458,19 @@ def _check_values_parse(
     claims: pd.DataFrame, lexicon: pd.DataFrame, problems: list[Problem]
 ) -> None:
     """Every value must read as a quantity; reported with the other problems, located."""
-    from casrec.quantities import QuantityError, parse_quantity
-
-    terms = {
-        str(t).lower(): (int(lo), int(hi))
-        for t, lo, hi in zip(lexicon["term"], lexicon["low"], lexicon["high"], strict=True)
-    }
-    verdicts: dict[str, str | None] = {}
+    # empty values are reported as empty required values, not as unreadable ones
+    _, failed = parse_distinct(claims["value"].dropna(), lexicon_mapping(lexicon))
     for position, (claim_id, value) in enumerate(
         zip(claims["claim_id"], claims["value"], strict=True)
     ):
-        if pd.isna(value):
-            continue  # reported as an empty required value
-        if value not in verdicts:
-            try:
-                parse_quantity(value, terms)
-                verdicts[value] = None
-            except QuantityError as error:
-                verdicts[value] = str(error)
-        if verdicts[value]:
+        if not pd.isna(value) and value in failed:
             problems.append(
                 Problem(
                     TABLES["claims"].file,
                     line_of(claims, position),
                     None if pd.isna(claim_id) else str(claim_id),
                     "value",
-                    verdicts[value],
+                    str(failed[value]),
                 )
             )
 
@@ -486,11 +500,9 @@ def _typed(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
         else:
             frame[column.name] = frame[column.name].astype("str")
         if column.kind == "date":
-            bounds = frame[column.name].map(
-                lambda text: date_bounds(text) if isinstance(text, str) else (pd.NaT, pd.NaT)
-            )
-            frame[f"{column.name}_earliest"] = pd.to_datetime(bounds.map(lambda b: b[0]))
-            frame[f"{column.name}_latest"] = pd.to_datetime(bounds.map(lambda b: b[1]))
+            bounds = date_bound_columns(frame[column.name])
+            frame[f"{column.name}_earliest"] = bounds["earliest"]
+            frame[f"{column.name}_latest"] = bounds["latest"]
     return frame.reset_index(drop=True)
 
 

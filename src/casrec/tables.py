@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from casrec.quantities import format_interval
 from casrec.reconcile import OUTPUT_COLUMNS
 
 # HXL hashtags for reconciled.hxl.csv, so the table can go to HDX as it is.
@@ -65,21 +66,12 @@ def write_reconciled_hxl(table: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
-def interval_text(low, high, high_open) -> str:
-    """'25–34+' style text for reviewers and terminals."""
-    if pd.isna(low):
-        return ""
-    top = "" if pd.isna(high) else f"{int(high):,}"
-    text = f"{int(low):,}" if top in ("", f"{int(low):,}") else f"{int(low):,}–{top}"
-    return text + ("+" if bool(high_open) else "")
-
-
 def readable_estimates(estimates: pd.DataFrame) -> pd.DataFrame:
     """A compact view for the terminal: key, range, best, status, discrepancy, best claim."""
     view = estimates[["event_id", "metric", "population", "side", "nationality"]].fillna("")
     view = view.assign(
         range=[
-            interval_text(lo, hi, op)
+            format_interval(lo, hi, op)
             for lo, hi, op in zip(
                 estimates["low"], estimates["high"], estimates["high_open"], strict=True
             )

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 import pandas as pd
 
 from casrec.claims import ROLE_LABELS
+from casrec.quantities import format_interval
 from casrec.schema import METRICS, POPULATIONS
 
 STYLE = """
@@ -101,15 +102,6 @@ def number(value: object) -> str:
     if value is None or pd.isna(value):
         return ""
     return f"{int(value):,}"
-
-
-def interval(low: object, high: object, high_open: object = False) -> str:
-    """'25–34+', '373,500–374,500' or '34'."""
-    if low is None or pd.isna(low):
-        return ""
-    lo, hi = number(low), number(high)
-    text = lo if hi in ("", lo) else f"{lo}–{hi}"
-    return text + ("+" if bool(high_open) else "")
 
 
 def slug(value: object) -> str:
@@ -322,7 +314,7 @@ def headline(estimate: pd.Series) -> str:
     best = number(estimate["best"])
     text = (
         f"Best <strong>{best}</strong> " if best else "No best figure (range policy) "
-    ) + f"(range {esc(interval(estimate['low'], estimate['high'], estimate['high_open']))}) "
+    ) + f"(range {esc(format_interval(estimate['low'], estimate['high'], estimate['high_open']))}) "
     return f'<p class="headline">{text}{status_badge(estimate["status"])}</p>'
 
 
@@ -404,7 +396,7 @@ def claims_table(claims: pd.DataFrame, sources: pd.DataFrame | None = None) -> s
         rows.append(esc(label))
         attrs.append("")
         for _, c in group.iterrows():
-            interval_text = interval(c["value_low"], c["value_high"], c["value_high_open"])
+            interval_text = format_interval(c["value_low"], c["value_high"], c["value_high_open"])
             why = c.get("exclusion_reason") or c.get("why_not_best") or ""
             if c.get("is_best"):
                 why = "supplies the best figure"
@@ -474,9 +466,15 @@ def findings_table(findings: pd.DataFrame) -> str:
             [
                 esc(f["check"]),
                 esc(f["subject"]),
-                esc(interval(f["compared_low"], f["compared_high"], pd.isna(f["compared_high"]))),
                 esc(
-                    interval(f["reference_low"], f["reference_high"], pd.isna(f["reference_high"]))
+                    format_interval(
+                        f["compared_low"], f["compared_high"], pd.isna(f["compared_high"])
+                    )
+                ),
+                esc(
+                    format_interval(
+                        f["reference_low"], f["reference_high"], pd.isna(f["reference_high"])
+                    )
                 ),
                 f'<span class="{css}">{esc(verdict.replace("_", " "))}</span>',
                 esc(f["detail"]),
@@ -698,7 +696,7 @@ def series_table(series: pd.DataFrame, claims: pd.DataFrame | None = None) -> st
             esc(s["metric"]),
             esc(s["claimant"]),
             esc(s["value"]),
-            esc(interval(s["value_low"], s["value_high"], pd.isna(s["value_high"]))),
+            esc(format_interval(s["value_low"], s["value_high"], pd.isna(s["value_high"]))),
             f'<span class="id">{esc(s["claim_id"])}</span>',
             esc(s["part_of"]) if pd.notna(s["part_of"]) else "",
         ]
