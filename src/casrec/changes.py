@@ -12,28 +12,21 @@ COMPARED = ["low", "best", "high", "high_open", "status"]
 
 
 def read_reconciled(path: str | Path) -> pd.DataFrame:
-    """A reconciled.csv as written by casrec (empty cells stay missing)."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    return frame
-
-
-def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    for column in out.columns:
-        out[column] = out[column].map(
-            lambda v: (
-                "" if pd.isna(v) else ("true" if v is True else "false" if v is False else str(v))
-            )
-        )
-    return out
+    """A reconciled.csv as text, exactly as written (an empty cell is '', as in csv_ready)."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def compare_reports(previous: pd.DataFrame, current: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """New claim ids, and keys whose low/best/high/status changed (old -> new), plus new keys."""
-    prev, cur = _as_text(previous), _as_text(current)
-    old_ids = set(";".join(prev["claim_ids"]).split(";")) - {""}
-    new_ids = set(";".join(cur["claim_ids"]).split(";")) - {""}
-    merged = cur.merge(prev, on=KEY_COLUMNS, how="left", suffixes=("", "_previous"), indicator=True)
+    """New claim ids, and keys whose low/best/high/status changed (old -> new), plus new keys.
+
+    Both tables are reconciled.csv text (``read_reconciled``, ``tables.csv_ready``), so values
+    compare as written: '' for missing, 'true'/'false' for high_open.
+    """
+    old_ids = set(";".join(previous["claim_ids"]).split(";")) - {""}
+    new_ids = set(";".join(current["claim_ids"]).split(";")) - {""}
+    merged = current.merge(
+        previous, on=KEY_COLUMNS, how="left", suffixes=("", "_previous"), indicator=True
+    )
     is_new_key = merged["_merge"] == "left_only"
     changed = pd.Series(False, index=merged.index)
     for column in COMPARED:

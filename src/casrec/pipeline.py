@@ -28,14 +28,19 @@ _CACHE: dict[tuple, object] = {}
 _CACHE_LIMIT = 8
 
 
-def inputs_fingerprint(data_dir: str | Path) -> str:
-    """sha256 over every contract file in ``data_dir`` (missing files count as empty)."""
-    digest = hashlib.sha256()
+def input_checksums(data_dir: str | Path) -> dict[str, str]:
+    """sha256 of every contract file present in ``data_dir``: what a result was made from."""
+    sums = {}
     for table in TABLES.values():
         path = Path(data_dir) / table.file
-        digest.update(table.file.encode())
-        digest.update(path.read_bytes() if path.exists() else b"")
-    return digest.hexdigest()
+        if path.exists():
+            sums[table.file] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return sums
+
+
+def _inputs_key(data_dir: str | Path) -> tuple:
+    """The folder and its files' checksums: a cache key that changes when any file does."""
+    return (str(Path(data_dir).resolve()), *sorted(input_checksums(data_dir).items()))
 
 
 def cached(key: tuple, compute: Callable[[], T]) -> T:
@@ -77,8 +82,8 @@ class Analysis:
 
 
 def load_and_reconcile(data_dir: str | Path, policy: str = DEFAULT_POLICY) -> Reconciliation:
-    """Load and check ``data_dir``, then reconcile it under ``policy``."""
-    return analyse(data_dir, policy).reconciliation
+    """Load and check ``data_dir``, then reconcile it under ``policy`` (no consistency checks)."""
+    return reconcile(prepare_claims(load_dataset(data_dir)), policy=policy)
 
 
 def analyse(
@@ -87,8 +92,7 @@ def analyse(
     as_of_window_days: int = DEFAULT_AS_OF_WINDOW_DAYS,
 ) -> Analysis:
     """Load, reconcile and check ``data_dir`` (memoised on the input files' checksums)."""
-    key = ("analyse", str(Path(data_dir).resolve()), inputs_fingerprint(data_dir), policy,
-           as_of_window_days)  # fmt: skip
+    key = ("analyse", *_inputs_key(data_dir), policy, as_of_window_days)
     return cached(key, lambda: _analyse(data_dir, policy, as_of_window_days))
 
 
@@ -106,5 +110,5 @@ def check_quality(
     """The data-quality results table (``casrec.quality.validate``), memoised like ``analyse``."""
     from casrec import quality  # great-expectations is imported only where validation runs
 
-    key = ("quality", str(Path(data_dir).resolve()), inputs_fingerprint(data_dir), run_date, policy)
+    key = ("quality", *_inputs_key(data_dir), run_date, policy)
     return cached(key, lambda: quality.validate(data_dir, run_date=run_date, policy=policy))

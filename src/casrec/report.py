@@ -14,7 +14,6 @@ import ctypes
 import datetime as dt
 import errno
 import fcntl
-import hashlib
 import html
 import json
 import logging
@@ -33,7 +32,7 @@ import pandas as pd
 
 from casrec import __version__
 from casrec.changes import compare_reports, read_reconciled
-from casrec.schema import TABLES
+from casrec.pipeline import input_checksums
 from casrec.views import displacement_page_name, event_page_name
 
 KERNEL_NAME = "casrec"
@@ -589,16 +588,6 @@ class RunLock:
 # --- the run ------------------------------------------------------------------------------------
 
 
-def file_checksums(data_dir: Path) -> dict[str, str]:
-    """sha256 of every input file (run.json records what the report was made from)."""
-    sums = {}
-    for table in TABLES.values():
-        path = data_dir / table.file
-        if path.exists():
-            sums[table.file] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return sums
-
-
 def versions() -> dict[str, str]:
     """casrec, Python and the packages a report depends on."""
     found = {"casrec": __version__, "python": platform.python_version()}
@@ -651,7 +640,7 @@ def run_reports(config: RunConfig, progress: Callable[[str], None] | None = None
                 "data_dir": str(config.data_dir),
             },
             "versions": versions(),
-            "input_checksums": file_checksums(config.data_dir),
+            "input_checksums": input_checksums(config.data_dir),
             "notebooks": [],
         }
         failure = _render_pages(config, pages, staging, record, say)
