@@ -41,6 +41,7 @@ STATUSES = ("corroborated", "contested", "single_source", "party_only")
 ROLE_RANK = {"independent": 0, "party_own": 1, "party_other": 2, "party_enemy": 3}
 SPECIFICITY_RANK = {
     "exact": 0,
+    "estimate": 1,
     "at_least": 1,
     "more_than": 1,
     "approx": 2,
