@@ -19,14 +19,13 @@ from functools import lru_cache
 
 import pandas as pd
 
+from casrec import vocabulary
+
 # Specificity order used when ranking claims: a more specific statement wins ties. An
 # `estimate` is a stated best figure with its bounds ("30 (25–40)", as UCDP publishes).
-QUALIFIERS = (
-    "exact", "estimate", "at_least", "more_than", "at_most", "approx", "range", "vague",
-)  # fmt: skip
-# What the value text may say about how sure the source is; the vocabulary of the claims
-# table's `certainty` column ("reported" is its default when the column is empty).
-CERTAINTIES = ("confirmed", "reported", "feared")
+QUALIFIERS = vocabulary.QUALIFIERS.codes
+# What the value text may say about how sure the source is: the claims' `certainty` codes.
+CERTAINTIES = vocabulary.CERTAINTIES.codes
 
 UNIT_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
