@@ -11,10 +11,11 @@ import altair as alt
 import pandas as pd
 
 from casrec.claims import ROLE_LABELS
+from casrec.vocabulary import CLAIMANT_ROLES, STATUSES
 
 RENDERERS = ("svg", "interactive")
-ROLE_ORDER = ["independent", "party_own", "party_other", "party_enemy"]
-ROLE_COLOURS = ["#1b6ca8", "#b8860b", "#c0392b", "#7f7f7f"]
+ROLE_ORDER = list(CLAIMANT_ROLES.codes)
+ROLE_COLOURS = [CLAIMANT_ROLES.colours[code] for code in ROLE_ORDER]
 # Open-ended claims are drawn this far past the largest stated figure, dashed, ending in "+".
 OPEN_END_FACTOR = 1.25
 
@@ -35,9 +36,9 @@ def _key_label(frame: pd.DataFrame) -> pd.Series:
     return label + frame["nationality"].map(lambda n: f" · {n}" if pd.notna(n) else "")
 
 
-STATUS_ORDER = ["contested", "party_only", "corroborated", "single_source"]
-# the same colours as the status words in the tables (views.STYLE)
-STATUS_COLOURS = ["#aa3333", "#8a5200", "#226622", "#6b7580"]
+STATUS_ORDER = list(STATUSES.codes)
+# the same colours as the status words in the tables (views.STYLE; a test keeps them equal)
+STATUS_COLOURS = [STATUSES.colours[code] for code in STATUS_ORDER]
 # Charts are narrow enough to read on a phone: each row's label sits above its bar rather
 # than in an axis column to its left, and legends go underneath.
 CHART_WIDTH = 440
@@ -79,7 +80,7 @@ def discrepancy_chart(estimates: pd.DataFrame, events: pd.DataFrame, top: int = 
                 data["event_id"].map(titles).fillna(data["event_id"]) + " — " + _key_label(data)
             ),
             "discrepancy": data["discrepancy"].astype(float),
-            "status": data["status"].str.replace("_", " "),
+            "status": data["status"].map(STATUSES.label),
             "low": data["low"].astype(float),
             "high": data["high"].astype(float),
         }
@@ -91,9 +92,7 @@ def discrepancy_chart(estimates: pd.DataFrame, events: pd.DataFrame, top: int = 
         color=alt.Color(
             "status:N",
             title="status",
-            scale=alt.Scale(
-                domain=[s.replace("_", " ") for s in STATUS_ORDER], range=STATUS_COLOURS
-            ),
+            scale=alt.Scale(domain=[STATUSES.label(s) for s in STATUS_ORDER], range=STATUS_COLOURS),
         ),
         tooltip=["key", "discrepancy", "status", "low", "high"],
     )

@@ -10,15 +10,11 @@ import pandas as pd
 
 from casrec.quantities import DEFAULT_RULES, QuantityRules, lexicon_mapping, parse_values
 from casrec.schema import Dataset
+from casrec.vocabulary import CLAIMANT_ROLES
 
 KEY_COLUMNS = ["event_id", "metric", "population", "side", "nationality"]
 
-ROLE_LABELS = {
-    "independent": "independent (not a party)",
-    "party_own": "a party about its own losses",
-    "party_other": "a party speaking about others, such as civilians",
-    "party_enemy": "a party about losses it says it inflicted on its enemy",
-}
+ROLE_LABELS = CLAIMANT_ROLES.labels
 
 
 def prepare_claims(dataset: Dataset, rules: QuantityRules = DEFAULT_RULES) -> pd.DataFrame:

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from casrec import vocabulary
 from casrec.quantities import format_interval
+from casrec.vocabulary import normalise_claimant
 
-VERDICTS = ("consistent", "compatible_within_bounds", "conflicting", "incomparable")
+VERDICTS = vocabulary.VERDICTS.codes
 DEFAULT_AS_OF_WINDOW_DAYS = 90
 
 # A whole may be broken down into these metrics (anything else must match the whole's metric).
@@ -274,7 +276,7 @@ def stock_comparisons(
         rows = [r for _, r in group.sort_values(["as_of_effective", "claim_id"]).iterrows()]
         for i, a in enumerate(rows):
             for b in rows[i + 1 :]:
-                if a["claimant"].casefold() == b["claimant"].casefold():
+                if normalise_claimant(a["claimant"]) == normalise_claimant(b["claimant"]):
                     continue
                 gap = _gap_days(a, b)
                 if gap > window_days:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from casrec import vocabulary
 from casrec.claims import KEY_COLUMNS, prepare_claims
 from casrec.consistency import component_checks
 from casrec.quantities import lexicon_mapping, parse_distinct
@@ -41,11 +42,12 @@ from casrec.schema import (
     date_bound_columns,
     line_of,
 )
+from casrec.vocabulary import normalise_claimants
 
 # The suites live beside src/ in the project tree (the Makefile installs casrec editable).
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
 SUITES = (*DATA_TABLES, "reconciled")
-SEVERITIES = ("critical", "warning")
+SEVERITIES = vocabulary.SEVERITIES.codes
 MAX_EVIDENCE_WORDS = 30
 ROW = "row"  # line number in the CSV (header = 1), so a failure can be found in any editor
 RECONCILED_ID = "key"
@@ -504,7 +506,7 @@ def _claim_flags(
         known_previous
         & c["claimant"].notna()
         & prev_claimant.notna()
-        & (c["claimant"].str.strip().str.casefold() != prev_claimant.str.strip().str.casefold())
+        & (normalise_claimants(c["claimant"]) != normalise_claimants(prev_claimant))
     )
     flags.fail_where(
         "ok_supersedes_same_claimant",

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from casrec import vocabulary
+
 # Specificity order used when ranking claims: a more specific statement wins ties.
-QUALIFIERS = ("exact", "at_least", "more_than", "at_most", "approx", "range", "vague")
+QUALIFIERS = vocabulary.QUALIFIERS.codes
 
 NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,

@@ -30,15 +30,17 @@ import numpy as np
 import pandas as pd
 from numpy.dtypes import StringDType
 
+from casrec import vocabulary
 from casrec.claims import KEY_COLUMNS, ROLE_LABELS
 from casrec.consistency import DEFAULT_AS_OF_WINDOW_DAYS
+from casrec.vocabulary import CLAIMANT_ROLES, normalise_claimants
 
-POLICIES = ("reliability", "conservative", "range")
-DEFAULT_POLICY = "reliability"
-STATUSES = ("corroborated", "contested", "single_source", "party_only")
+POLICIES = vocabulary.POLICIES.codes
+DEFAULT_POLICY = vocabulary.DEFAULT_POLICY
+STATUSES = vocabulary.STATUSES.codes
 
 # Ranking of considered claims under the `reliability` policy, most trusted first.
-ROLE_RANK = {"independent": 0, "party_own": 1, "party_other": 2, "party_enemy": 3}
+ROLE_RANK = {code: rank for rank, code in enumerate(CLAIMANT_ROLES.codes)}
 SPECIFICITY_RANK = {
     "exact": 0,
     "at_least": 1,
@@ -416,10 +418,12 @@ def annotate_claims(
     # One voice per claimant and key: own publication, then latest, then claim_id.
     # Claimants and publishers are few: each distinct name is normalised once.
     claimant_code, claimant_names = pd.factorize(c["claimant"])
-    norm_code, norm_names = pd.factorize(claimant_names.str.strip().str.casefold())
+    norm_code, norm_names = pd.factorize(normalise_claimants(pd.Series(claimant_names)))
     voice_claimant = np.append(norm_code, -1)[claimant_code]  # -1: no claimant
     publisher_code, publishers = pd.factorize(c["source_publisher"])
-    publisher_as_claimant = pd.Index(norm_names).get_indexer(publishers.str.strip().str.casefold())
+    publisher_as_claimant = pd.Index(norm_names).get_indexer(
+        normalise_claimants(pd.Series(publishers))
+    )
     publisher_norm = np.append(publisher_as_claimant, -1)[publisher_code]
     own = (voice_claimant == publisher_norm) & (voice_claimant >= 0)
     published = c["source_published_latest"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
@@ -619,7 +623,7 @@ def reconcile(
 
     # distinct claimants per key (case and spacing ignored, as for voices), on integer codes
     claimant_code, claimants = pd.factorize(c["claimant"])
-    same_claimant = pd.factorize(claimants.str.strip().str.casefold())[0][claimant_code]
+    same_claimant = pd.factorize(normalise_claimants(pd.Series(claimants)))[0][claimant_code]
     voices = c["is_voice"].to_numpy() & independent
     n_ind = _distinct_per_key(key[voices], same_claimant[voices], n_keys)
     n_claimants = _distinct_per_key(key, same_claimant, n_keys)
@@ -652,8 +656,12 @@ def reconcile(
 
     contested = (agg["max_low"] > agg["min_high"]).fillna(False).to_numpy(dtype=bool)
     n_ind = n_ind[order]
-    status = np.select([n_ind == 0, contested, n_ind >= 2], [3, 1, 0], default=2)
-    est["status"] = _series(_choose(list(STATUSES), status))
+    status = np.select(
+        [n_ind == 0, contested, n_ind >= 2],
+        ["party_only", "contested", "corroborated"],
+        default="single_source",
+    )
+    est["status"] = _series(status.astype(object))
     ratio = agg["max_point"] / agg["min_point"].where(agg["min_point"] > 0)
     est["discrepancy"] = ratio.round(2).astype("Float64").to_numpy()
     est["n_claims"] = n_claims[order]

@@ -15,52 +15,20 @@ from pathlib import Path
 
 import pandas as pd
 
+from casrec import vocabulary
 from casrec.quantities import lexicon_mapping, parse_distinct
 
 SLUG_PATTERN = r"[a-z0-9][a-z0-9-]*"
 MAX_ID_LENGTH = 100
 DATE_PATTERN = r"\d{4}(-\d{2}(-\d{2})?)?"
 
-SOURCE_TYPES = (
-    "ngo",
-    "un",
-    "government",
-    "armed_group",
-    "media",
-    "wire",
-    "encyclopedia",
-    "research",
-    "other",
-)
-ACTOR_KINDS = ("state", "armed_group", "militia", "foreign_force", "un", "other")
-EVENT_KINDS = ("incident", "aggregate")
-CLAIMANT_ROLES = ("independent", "party_own", "party_enemy", "party_other")
-PARTY_ROLES = ("party_own", "party_enemy", "party_other")
-# `casualties` extends DESIGN.md's list: sources often say "casualties" without separating
-# killed from injured, and forcing such a figure into `killed` would overstate deaths.
-METRICS = (
-    "killed",
-    "injured",
-    "casualties",
-    "missing",
-    "captured",
-    "detained",
-    "abducted",
-    "hostages",
-    "displaced",
-    "refugees",
-    "idps",
-    "sexual_violence",
-)
-POPULATIONS = (
-    "civilians",
-    "security_forces",
-    "militants",
-    "peacekeepers",
-    "combatants",
-    "all",
-    "unknown",
-)
+SOURCE_TYPES = vocabulary.SOURCE_TYPES.codes
+ACTOR_KINDS = vocabulary.ACTOR_KINDS.codes
+EVENT_KINDS = vocabulary.EVENT_KINDS.codes
+CLAIMANT_ROLES = vocabulary.CLAIMANT_ROLES.codes
+PARTY_ROLES = vocabulary.PARTY_ROLES
+METRICS = vocabulary.METRICS.codes
+POPULATIONS = vocabulary.POPULATIONS.codes
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import pandas as pd
 from casrec.claims import ROLE_LABELS
 from casrec.quantities import format_interval
 from casrec.schema import METRICS, POPULATIONS
+from casrec.vocabulary import STATUSES
 
 STYLE = """
 <style>
@@ -210,7 +211,7 @@ def wrap(*fragments: str) -> str:
 
 def status_badge(status: object) -> str:
     """The status word, coloured by meaning."""
-    return f'<span class="status status-{esc(status)}">{esc(status).replace("_", " ")}</span>'
+    return f'<span class="status status-{esc(status)}">{esc(STATUSES.label(status))}</span>'
 
 
 def key_label(row: pd.Series | dict) -> str:
@@ -285,7 +286,7 @@ def estimates_table(
     return table(headers, rows, numeric)
 
 
-STATUS_ORDER = {"contested": 0, "party_only": 1, "corroborated": 2, "single_source": 3}
+STATUS_ORDER = {code: rank for rank, code in enumerate(STATUSES.codes)}
 
 
 def overview_order(estimates: pd.DataFrame, events: pd.DataFrame | None) -> pd.DataFrame:
