@@ -329,18 +329,11 @@ VERBS = ["were killed", "were wounded", "died", "were abducted", "were displaced
     filler=st.lists(st.sampled_from(["the", "long", "dry", "season", "in", "Bor"]), max_size=40),
 )
 def test_every_candidate_is_verbatim_short_and_readable(qualifier, number, noun, verb, filler):
-    text = (
-        f"{' '.join(filler)} {qualifier}{number:,} {noun} {verb} near the river {' '.join(filler)}."
-    )
+    figure = f"{qualifier}{number:,}"
+    text = f"{' '.join(filler)}, {figure} {noun} {verb} near the river {' '.join(filler)}."
     found = drafts(text)
-    assert len(found) == 1
+    assert list(found["value"]) == [figure]
     assert_well_formed(text, found)
-    assert (
-        found["value"].iloc[0]
-        == f"{qualifier}{number:,}".strip()[:1].upper() + f"{qualifier}{number:,}".strip()[1:]
-        or True
-    )
-    assert parse_quantity(found["value"].iloc[0]).low >= 0
 
 
 def test_long_sentence_evidence_is_a_window_around_the_figure():
