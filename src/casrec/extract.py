@@ -25,12 +25,13 @@ from pathlib import Path
 import pandas as pd
 
 from casrec.quantities import (
-    APPROX,
-    AT_LEAST,
-    AT_MOST,
-    MORE_THAN,
     NUMBER_WORDS,
     ORDINAL_WORDS,
+    PREFIX_READINGS,
+    SUFFIX_READINGS,
+    TEEN_WORDS,
+    TENS_WORDS,
+    UNIT_WORDS,
     QuantityError,
     parse_quantity,
 )
@@ -725,13 +726,18 @@ class Mention:
         return self.tokens[self.last].end
 
 
+# The grammar's own wordings before and after a number ("at least", "nearly", "40 or more").
 _QUALIFIER_PHRASES = sorted(
-    {tuple(p.split()) for p in (*AT_LEAST, *MORE_THAN, *AT_MOST, *APPROX)} - {("~",), ("≈",)},
+    {tuple(p.split()) for p, _ in PREFIX_READINGS} - {("~",), ("≈",)},
     key=len,
     reverse=True,
 )
+_SUFFIX_PHRASES = sorted(
+    {tuple(p.split()) for p, _ in SUFFIX_READINGS} - {("+",)}, key=len, reverse=True
+)
 _NUMBER_WORD_SET = frozenset(
-    w for w in NUMBER_WORDS if " " not in w and w not in ("a", "an", "both", "zero")
+    [*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS]
+    + [w for w in NUMBER_WORDS if " " not in w and w not in ("a", "an", "both", "zero")]
 )
 _SCALES = frozenset({"hundred", "thousand", "million", "billion"})
 
@@ -824,6 +830,10 @@ def _value_extent(tokens: list[Token], core: int, last: int) -> tuple[int, int]:
         and (tokens[last + 1].start == tokens[last].end)
     ):
         last += 1
+    for phrase in _SUFFIX_PHRASES:  # "40 or more"
+        if _match_words(tokens, last + 1, phrase):
+            last += len(phrase)
+            break
     first = core
     if first >= 1 and tokens[first - 1].text in ("~", "≈"):
         return first - 1, last
