@@ -467,3 +467,43 @@ def test_cli_names_a_broken_data_file(tmp_path, capsys):
     assert main(["extract", str(doc), "--source-id", "x", "--data-dir", str(data)]) == 2
     err = capsys.readouterr().err
     assert "actors.csv" in err and re.search(r"actor_id.*kind.*name|kind", err)
+
+
+def test_among_and_possessive_coordination():
+    assert figures("Two children were among 14 people killed in the strike.") == [
+        ("Two", "killed", "civilians"),
+        ("14", "killed", "all"),
+    ]
+    assert figures("Gunmen killed a pregnant woman and her two sons.") == [
+        ("a", "killed", "civilians"),
+        ("two", "killed", "civilians"),
+    ]
+
+
+def test_generic_group_claimant_resolved_from_a_named_actor_nearby():
+    actors = pd.DataFrame(
+        [{"actor_id": "fdlr", "name": "Democratic Forces for the Liberation of Rwanda",
+          "kind": "armed_group"},
+         {"actor_id": "monusco", "name": "UN Stabilization Mission in the DR Congo (MONUSCO)",
+          "kind": "un"}]
+    )  # fmt: skip
+    found = extract_claims(
+        "The Democratic Forces for the Liberation of Rwanda attacked the camp on Monday. "
+        "The rebels claimed to have killed 30 soldiers. The UN refugee agency said 2,000 "
+        "people fled.",
+        "src",
+        actors=actors,
+    )
+    assert list(found["claimant_actor"]) == ["fdlr", ""]  # "UN" alone names no mission
+    assert list(found["claimant_role"]) == ["party_enemy", "independent"]
+
+
+def test_project_root_is_found_from_a_subfolder(tmp_path):
+    from casrec.extract import project_root, resolve
+
+    (tmp_path / "proj" / "notebooks").mkdir(parents=True)
+    (tmp_path / "proj" / "pyproject.toml").write_text("[project]\n", encoding="utf-8")
+    root = project_root(tmp_path / "proj" / "notebooks")
+    assert root == (tmp_path / "proj").resolve()
+    assert resolve("../shared/sources/a.txt", root) == root / "../shared/sources/a.txt"
+    assert resolve(tmp_path / "x.txt", root) == tmp_path / "x.txt"

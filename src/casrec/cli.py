@@ -255,6 +255,58 @@ def _run_extract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_import(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "import",
+        help="draft sources, actors, events and claims from UCDP GED or ACLED files",
+        description="Read a UCDP GED CSV or an ACLED export CSV in its published column layout "
+        "and write a drafts folder (sources.csv, actors.csv, events.csv, claims.csv).",
+    )
+    parser.add_argument("dataset", choices=("ucdp-ged", "acled"), help="which layout the file has")
+    parser.add_argument("file", type=Path, help="the CSV file")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=DEFAULT_DATA_DIR,
+        help="existing project data, to match events against (read only)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("drafts"), help="drafts folder to write (default: drafts/)"
+    )
+    parser.add_argument("--source-id", help="source_id for the file (default: from its name)")
+    parser.add_argument("--published", help="the release or export date, YYYY or YYYY-MM(-DD)")
+    parser.set_defaults(handler=_run_import)
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    import re
+
+    from casrec.importers import ImportFileError, import_dataset
+    from casrec.schema import DATE_PATTERN, SLUG_PATTERN
+
+    if refusal := _refuse_data_dir(args.out, args.data_dir, "import"):
+        print(refusal, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.source_id is not None and not re.fullmatch(SLUG_PATTERN, args.source_id):
+        print(f"casrec import: --source-id {args.source_id!r} is not a slug", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.published is not None and not re.fullmatch(DATE_PATTERN, args.published):
+        print(
+            f"casrec import: --published {args.published!r} is not YYYY, YYYY-MM or YYYY-MM-DD",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    try:
+        summary = import_dataset(
+            args.dataset, args.file, args.out, args.data_dir, args.source_id, args.published
+        )
+    except ImportFileError as error:
+        print(f"casrec import: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"casrec import: {summary}", file=sys.stderr)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="casrec", description=__doc__.splitlines()[0])
@@ -264,6 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_validate(commands)
     _add_run(commands)
     _add_extract(commands)
+    _add_import(commands)
     return parser
 
 

@@ -40,7 +40,7 @@ from casrec.schema import TABLES
 MAX_EVIDENCE_WORDS = 30
 
 
-def _w(words: str) -> list[str]:
+def wordlist(words: str) -> list[str]:
     """A vocabulary list written as one string of words, as an analyst would read it."""
     return words.split()
 
@@ -54,7 +54,7 @@ def _w(words: str) -> list[str]:
 # killed", "60 died") both bind the figure to the metric.
 METRIC_VERBS: dict[str, str] = {
     **dict.fromkeys(
-        _w(
+        wordlist(
             "kill kills killed killing died die dies dying perished massacred massacring "
             "executed executing slain slew murdered murdering neutralised neutralized "
             "neutralising neutralizing lynched assassinated"
@@ -62,29 +62,29 @@ METRIC_VERBS: dict[str, str] = {
         "killed",
     ),
     **dict.fromkeys(
-        _w("injure injures injured injuring wound wounds wounded wounding hurt maimed"),
+        wordlist("injure injures injured injuring wound wounds wounded wounding hurt maimed"),
         "injured",
     ),
     # "shot" alone does not say whether the people shot died: killed or injured
     **dict.fromkeys(["shot", "shooting"], "casualties"),
     **dict.fromkeys(["missing", "disappeared"], "missing"),
-    **dict.fromkeys(_w("captured capturing capture captures"), "captured"),
+    **dict.fromkeys(wordlist("captured capturing capture captures"), "captured"),
     **dict.fromkeys(
-        _w("detained detaining detain arrested arresting arrest jailed imprisoned"),
+        wordlist("detained detaining detain arrested arresting arrest jailed imprisoned"),
         "detained",
     ),
     **dict.fromkeys(
-        _w("abducted abducting abduct kidnapped kidnapping kidnap seized"),
+        wordlist("abducted abducting abduct kidnapped kidnapping kidnap seized"),
         "abducted",
     ),
     **dict.fromkeys(
-        _w("displaced displacing displace fled fleeing flee uprooted evacuated"),
+        wordlist("displaced displacing displace fled fleeing flee uprooted evacuated"),
         "displaced",
     ),
     **dict.fromkeys(["raped"], "sexual_violence"),
 }
 # Verbs whose object is the counter's own side: "lost 9 fighters", "incurred six losses".
-OWN_LOSS_VERBS = frozenset(_w("lost lose losing suffered suffering incurred incurring"))
+OWN_LOSS_VERBS = frozenset(wordlist("lost lose losing suffered suffering incurred incurring"))
 # Multi-word verb phrases read after the counted people ("a couple was stoned to death").
 METRIC_PHRASES: dict[tuple[str, ...], str] = {
     ("to", "death"): "killed",  # stoned / beaten / burned / hacked to death
@@ -108,17 +108,17 @@ METRIC_PHRASES: dict[tuple[str, ...], str] = {
 # Nouns that name people by what happened to them: "25 civilian deaths", "13 injured".
 METRIC_NOUNS: dict[str, str] = {
     **dict.fromkeys(
-        _w(
+        wordlist(
             "death deaths dead killed fatalities fatality bodies body corpses corpse losses "
             "remains toll"
         ),
         "killed",
     ),
-    **dict.fromkeys(_w("injured wounded injuries injury hurt"), "injured"),
+    **dict.fromkeys(wordlist("injured wounded injuries injury hurt"), "injured"),
     "casualties": "casualties",
     "missing": "missing",
-    **dict.fromkeys(_w("prisoners prisoner captives captive pows"), "captured"),
-    **dict.fromkeys(_w("detainees detainee arrests"), "detained"),
+    **dict.fromkeys(wordlist("prisoners prisoner captives captive pows"), "captured"),
+    **dict.fromkeys(wordlist("detainees detainee arrests"), "detained"),
     **dict.fromkeys(["abductees", "abductee"], "abducted"),
     **dict.fromkeys(["hostages", "hostage"], "hostages"),
     **dict.fromkeys(["displaced", "evacuees"], "displaced"),
@@ -133,7 +133,7 @@ IDP_PHRASE = ("internally", "displaced")
 STATUS_METRICS = frozenset({"hostages", "captured", "detained", "abducted", "refugees", "idps"})
 # People who were let go are not a count of people held or harmed: "16 hostages were freed".
 RELEASE_VERBS = frozenset(
-    _w("freed released rescued liberated exchanged escaped returned repatriated")
+    wordlist("freed released rescued liberated exchanged escaped returned repatriated")
 )
 # Nouns of nominalised events before the figure: "the deaths of 12", "displacement of 378,000".
 METRIC_OF_NOUNS: dict[str, str] = {
@@ -167,7 +167,7 @@ TOLL_LINKS = frozenset({"to", "at", "of", "reached", "hit", "topped", "passed", 
 # ("terrorists", "assailants", "bandits") count as militants.
 POPULATION_NOUNS: dict[str, str] = {
     **dict.fromkeys(
-        _w(
+        wordlist(
             "civilian civilians villager villagers resident residents inhabitants passenger "
             "passengers protester protesters protestor protestors demonstrators worshippers "
             "worshipper miner miners trader traders farmer farmers herder herders herdsmen "
@@ -176,13 +176,14 @@ POPULATION_NOUNS: dict[str, str] = {
             "journalists reporter reporters teacher teachers doctor doctors nurse nurses "
             "medic medics patients humanitarians volunteers tourist tourists national "
             "nationals foreigner foreigners expatriates migrants westerners hostages hostage "
+            "sons daughters brothers sisters husband wife "
             "infants babies minors shepherds drivers driver merchants vendors couple workers "
             "worker employees staff contractors officials official"
         ),
         "civilians",
     ),
     **dict.fromkeys(
-        _w(
+        wordlist(
             "soldier soldiers troops trooper troopers servicemen serviceman servicemembers "
             "gendarme gendarmes police policeman policemen officers officer commando "
             "commandos paratrooper paratroopers pilot pilots marine marines sailors guards "
@@ -192,7 +193,7 @@ POPULATION_NOUNS: dict[str, str] = {
         "security_forces",
     ),
     **dict.fromkeys(
-        _w(
+        wordlist(
             "militant militants fighter fighters jihadist jihadists islamist islamists "
             "terrorist terrorists insurgent insurgents rebel rebels assailant assailants "
             "attacker attackers gunman gunmen bomber bombers bandits bandit extremists "
@@ -202,11 +203,11 @@ POPULATION_NOUNS: dict[str, str] = {
         "militants",
     ),
     **dict.fromkeys(
-        _w("militiaman militiamen militia militias vigilantes mercenaries mercenary dozos"),
+        wordlist("militiaman militiamen militia militias vigilantes mercenaries mercenary dozos"),
         "combatants",
     ),
-    **dict.fromkeys(_w("peacekeeper peacekeepers helmets"), "peacekeepers"),
-    **dict.fromkeys(_w("people persons person individuals total"), "all"),
+    **dict.fromkeys(wordlist("peacekeeper peacekeepers helmets"), "peacekeepers"),
+    **dict.fromkeys(wordlist("people persons person individuals total"), "all"),
 }
 # Adjectives that carry the population when the noun does not ("25 civilian deaths").
 POPULATION_ADJECTIVES: dict[str, str] = {
@@ -226,22 +227,22 @@ POPULATION_ADJECTIVES: dict[str, str] = {
 }
 # Words that are neither a population nor a trap: "34 others", "members of X".
 GENERIC_PERSON_NOUNS = frozenset(
-    _w(
+    wordlist(
         "others other members member victims victim dead wounded injured bodies body "
         "corpses remains one ones"
     )
 )
 # Who among the population (subgroups.csv terms).
 SUBGROUP_NOUNS: dict[str, str] = {
-    **dict.fromkeys(_w("child children boy boys girl girls minors infants babies kids"),
+    **dict.fromkeys(wordlist("child children boy boys girl girls minors infants babies kids"),
                     "children"),
     **dict.fromkeys(["schoolchildren"], "children"),
     **dict.fromkeys(["woman", "women"], "women"),
     **dict.fromkeys(["man", "men"], "men"),
     "elderly": "elderly",
-    **dict.fromkeys(_w("journalist journalists reporter reporters"), "journalists"),
-    **dict.fromkeys(_w("student students pupils"), "students"),
-    **dict.fromkeys(_w("doctor doctors nurse nurses medic medics paramedics"),
+    **dict.fromkeys(wordlist("journalist journalists reporter reporters"), "journalists"),
+    **dict.fromkeys(wordlist("student students pupils"), "students"),
+    **dict.fromkeys(wordlist("doctor doctors nurse nurses medic medics paramedics"),
                     "health_workers"),
     **dict.fromkeys(["teacher", "teachers"], "teachers"),
     "humanitarians": "aid_workers",
@@ -269,7 +270,7 @@ NEGATIONS = frozenset({"not", "neither", "nor", "never", "if", "yet", "no"})
 
 # A noun after the figure that makes it a count of things, not of people.
 TRAP_NOUNS = frozenset(
-    _w(
+    wordlist(
         "vehicle vehicles truck trucks pickup pickups pick-up pick-ups car cars bus buses "
         "motorbike motorbikes motorcycles tanks tank aircraft plane planes jet jets "
         "helicopter helicopters drone drones boat boats canoes weapon weapons rifle "
@@ -290,17 +291,17 @@ TRAP_NOUNS = frozenset(
 )
 # A word before the figure that makes it a label or a money amount: "Article 3", "$5".
 TRAP_BEFORE = frozenset(
-    _w(
+    wordlist(
         "article articles resolution resolutions chapter chapters section paragraph "
         "protocol no no. number route highway page pages flight $ € £ us$ usd cfa"
     )
 )
 # Verbs whose object is a count of informants, not of victims: "interviewed six witnesses".
 INTERVIEW_VERBS = frozenset(
-    _w("interviewed interviewing interview spoke speaking surveyed consulted met")
+    wordlist("interviewed interviewing interview spoke speaking surveyed consulted met")
 )
 MONTHS = frozenset(
-    _w(
+    wordlist(
         "january february march april may june july august september october november "
         "december jan feb mar apr jun jul aug sep sept oct nov dec"
     )
@@ -312,7 +313,7 @@ MONTHS = frozenset(
 
 # Reporting verbs whose subject (or "by X" agent) is the claimant.
 ATTRIBUTION_VERBS = frozenset(
-    _w(
+    wordlist(
         "said says say saying stated states state told tells announced announces "
         "announcing claimed claims claiming claim reported reports reporting added adds "
         "declared declares confirmed confirms estimated estimates mentioned informed "
@@ -321,22 +322,22 @@ ATTRIBUTION_VERBS = frozenset(
     )
 )
 # Perception verbs make the subject a witness claimant: "Reuters saw the remains of one body".
-PERCEPTION_VERBS = frozenset(_w("saw seen counted observed witnessed"))
+PERCEPTION_VERBS = frozenset(wordlist("saw seen counted observed witnessed"))
 # Generic claimant nouns that stand for an actor mentioned nearby: "the rebels claimed".
 # A country's name speaks for its state only with an institution: "Chadian state television",
 # "Mali's army", "French forces" -- not "Sudan Doctors Network" or "Chadian news stations".
 STATE_VOICE_WORDS = frozenset(
-    _w(
+    wordlist(
         "army military government junta forces troops ministry minister authorities "
         "police gendarmerie president presidency state spokesman spokesperson officials "
         "official security command staff navy defence defense regime embassy"
     )
 )
 GENERIC_STATE_CLAIMANTS = frozenset(
-    _w("army military junta government authorities ministry regime forces")
+    wordlist("army military junta government authorities ministry regime forces")
 )
 GENERIC_GROUP_CLAIMANTS = frozenset(
-    _w("rebels group insurgents separatists coalition movement alliance")
+    wordlist("rebels group insurgents separatists coalition movement alliance")
 )
 # Country names and the words reports use for their forces, to match actors.csv names.
 COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
@@ -393,13 +394,13 @@ KIND_POPULATION = {
 }
 # Words that stop a noun phrase: auxiliaries, prepositions, conjunctions, relatives.
 AUXILIARIES = frozenset(
-    _w(
+    wordlist(
         "is are was were be been being has have had having did do does will would could "
         "should may might must can got get gets"
     )
 )
 ADVERBS = frozenset(
-    _w(
+    wordlist(
         "also reportedly allegedly seriously critically badly fatally slightly later "
         "initially then since so far still all both only just already subsequently "
         "eventually apparently reported believed said thought feared confirmed presumed "
@@ -407,17 +408,21 @@ ADVERBS = frozenset(
     )
 )
 PREPOSITIONS = frozenset(
-    _w(
+    wordlist(
         "in on at by with near during after before since into onto toward towards against "
         "across along around over under through per via than as like for to including "
         "among between within without outside inside behind beyond about from"
     )
 )
 CONJUNCTIONS = frozenset(
-    _w("and or but while whereas although though because when where if whom who whose which that")
+    wordlist(
+        "and or but while whereas although though because when where if whom who whose which that"
+    )
 )
 DETERMINERS = frozenset(
-    _w("the its their his her our my your this these those some another additional further total")
+    wordlist(
+        "the its their his her our my your this these those some another additional further total"
+    )
 )
 QUOTE_CHARS = '"“”„«»'
 
@@ -980,6 +985,22 @@ def _metric_after(tokens: list[Token], index: int) -> tuple[str, int, int] | Non
     low = tokens[index].low
     if low in RELEASE_VERBS:
         return "released", index, index
+    if low == "among" and had_aux:
+        # "two children were among the dead", "... among 14 people killed"
+        k = index + 1
+        while k < len(tokens) and (
+            tokens[k].low in ("the", "those", "them")
+            or tokens[k].kind == "number"
+            or _is_number_word(tokens[k])
+        ):
+            k += 1
+        end = max(_noun_phrase_end(tokens, k), k - 1)
+        for j in range(k, min(len(tokens), end + 3)):
+            if tokens[j].low in METRIC_NOUNS:
+                return METRIC_NOUNS[tokens[j].low], index, j
+            if tokens[j].low in METRIC_VERBS and not tokens[j].low.endswith("ing"):
+                return METRIC_VERBS[tokens[j].low], index, j
+        return None
     if low == "dead" or low == "missing":
         return METRIC_NOUNS[low], index, index
     if low in METRIC_VERBS:
@@ -1166,6 +1187,7 @@ class ActorIndex:
     un_actor: str | None = None
     names: dict[str, str] = field(default_factory=dict)
     country_words: frozenset[str] = frozenset()  # aliases that are country names or demonyms
+    phrases: tuple[tuple[str, str], ...] = ()  # full names: ("ansar dine", "ansar-dine")
 
     @classmethod
     def from_frame(cls, actors: pd.DataFrame | None) -> ActorIndex:
@@ -1186,7 +1208,8 @@ class ActorIndex:
             if kind == "un" and un_actor is None:
                 un_actor = actor_id
             words = {actor_id}
-            words.update(re.findall(r"\b[A-Z][A-Za-z]*[A-Z][a-z]?\b", name))  # FAMa, MNLA
+            # acronyms (FAMa, MNLA); two letters ("UN", "US") name too much to stand alone
+            words.update(re.findall(r"\b[A-Z][A-Za-z]*[A-Z][a-z]?\b(?<=\w{3})", name))
             for inside in re.findall(r"\(([^()]+)\)", name):  # "(M23)", "(JNIM/GSIM)"
                 words.update(w.strip() for w in inside.split("/") if len(w.strip()) <= 12)
             for acronym in re.findall(r"\b[A-Z]{2,}(?:/[A-Z]{2,})+\b", name):
@@ -1197,7 +1220,7 @@ class ActorIndex:
                     or any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", name) for w in country_words)
                 ) and kind in ("state", "foreign_force"):
                     words.update((country, *country_words))
-            if kind in ("foreign_force", "armed_group", "militia"):
+            if kind == "foreign_force":  # "Wagner Group" -> "Wagner"
                 first = name.split()[0]
                 if first[:1].isupper() and first.lower() not in ("the", "self-defence"):
                     words.add(first.rstrip(","))
@@ -1208,7 +1231,26 @@ class ActorIndex:
             for country, words in COUNTRY_ALIASES.items()
             for w in (country, *words)
         }
-        return cls(aliases, kinds, frozenset(demonyms), un_actor, names, frozenset(country_words))
+        phrases = []
+        for actor_id, name in names.items():
+            for part in re.split(r"\s*/\s*", re.sub(r"\([^()]*\)", " ", name)):
+                part = re.sub(r"\s+", " ", part).strip(" ,")
+                if len(part.split()) >= 2:
+                    phrases.append((part.lower(), actor_id))
+        return cls(
+            aliases,
+            kinds,
+            frozenset(demonyms),
+            un_actor,
+            names,
+            frozenset(country_words),
+            tuple(sorted(phrases, key=lambda p: -len(p[0]))),
+        )
+
+    def actors_named(self, text: str) -> list[str]:
+        """Actors a text names by their full name ("the Permanent Strategic Framework")."""
+        low = text.lower()
+        return [actor for phrase, actor in self.phrases if phrase in low]
 
     def actor_of_word(self, word: str) -> str | None:
         """The actor a single word names ("MNLA", "Chadian"), if any."""
@@ -1226,6 +1268,10 @@ class ActorIndex:
 
     def alias_in(self, text: str) -> tuple[str | None, str | None]:
         """The first actor named in a phrase and the word that named it."""
+        low = text.lower()
+        for phrase, actor in self.phrases:
+            if phrase in low:
+                return actor, phrase
         for match in re.finditer(r"(?:[A-Z]\.\s?){2,}|[\w'’-]+", text):
             word = match.group().replace("’", "'")
             actor = self.actor_of_word(word)
@@ -1671,6 +1717,9 @@ class Extractor:
                 actor = self.context.actors.actor_of_word(token.text)
                 if actor is not None and token.text[:1].isupper():
                     recent_actors.append(actor)
+            recent_actors.extend(
+                self.context.actors.actors_named(self.text[sentence.start : sentence.end])
+            )
             recent_actors = recent_actors[-12:]
         self._assign_ids(candidates)
         return candidates
@@ -1842,6 +1891,8 @@ class Extractor:
             m.metric, m.anchor = verb_after[0], (verb_after[1], verb_after[2])
             return True
         # 4. coordination with an earlier figure: "killed 31 civilians and 9 soldiers"
+        if before is not None and before.low in ("her", "his", "their", "its") and m.first >= 2:
+            before = tokens[m.first - 2]  # "a woman and her two sons"
         if (
             earlier
             and before is not None
@@ -2469,6 +2520,28 @@ def extract_file(
         context["publisher"] = publisher
     drafts = extract_claims(text, source_id, event_id=event_id, **context)
     return text, drafts
+
+
+def project_root(start: str | Path | None = None) -> Path:
+    """The project folder: the nearest one up with pyproject.toml or data/claims.csv.
+
+    The search starts at ``start`` (default: the working folder, then casrec's own folder).
+    Notebooks resolve their default paths against it, so they read the same files whether
+    JupyterLab runs them from notebooks/, papermill from the project, or nbval in CI.
+    """
+    here = Path(start or Path.cwd()).resolve()
+    installed = Path(__file__).resolve().parent  # an editable install sits in its project
+    for base in (here, installed) if start is None else (here,):
+        for folder in (base, *base.parents):
+            if (folder / "pyproject.toml").is_file() or (folder / "data" / "claims.csv").is_file():
+                return folder
+    return here
+
+
+def resolve(path: str | Path, root: str | Path | None = None) -> Path:
+    """An absolute path as it is; a relative one against the project folder."""
+    path = Path(path)
+    return path if path.is_absolute() else (Path(root) if root else project_root()) / path
 
 
 def write_drafts(drafts: pd.DataFrame, out: str | Path) -> Path:
