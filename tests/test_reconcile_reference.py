@@ -116,7 +116,7 @@ def outputs(result):
     return table, annotations
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(many_keys(), st.sampled_from(POLICIES), st.sampled_from([0, 90, 400]))
 def test_fast_reconciliation_equals_the_reference_on_many_keys(rows, policy, window):
     claims = prepare_claims(in_memory(rows))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from casrec.claims import KEY_COLUMNS, ROLE_LABELS
@@ -273,7 +274,8 @@ def reconcile_reference(
             estimate["status"] = "single_source"
         points = [x["value_point"] for x in considered]
         estimate["discrepancy"] = (
-            round(max(points) / min(points), 2) if points and min(points) > 0 else None
+            # rounded as numpy rounds (half to even, after scaling), as pandas' round does
+            float(np.round(max(points) / min(points), 2)) if points and min(points) > 0 else None
         )
         estimate["n_claims"] = len(group)
         estimate["n_claimants"] = group["who"].nunique()
