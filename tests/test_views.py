@@ -195,3 +195,26 @@ def test_wrap_carries_no_style_and_the_stylesheet_is_one_file():
     assert "<style" not in html and html.startswith('<div class="casrec">')
     style = views.notebook_style()
     assert style.count("<style>") == 1 and ".casrec table.ct" in style
+
+
+def test_the_page_template_carries_the_style_once_however_many_fragments(tmp_path):
+    import nbformat
+
+    from casrec.run.execute import notebook_to_html
+
+    nb = nbformat.v4.new_notebook()
+    for n in range(4):
+        cell = nbformat.v4.new_code_cell("")
+        cell.outputs = [
+            nbformat.v4.new_output(
+                "display_data", data={"text/html": str(views.wrap(f"<p>fragment {n}</p>"))}
+            )
+        ]
+        nb.cells.append(cell)
+    notebook = tmp_path / "page.ipynb"
+    nbformat.write(nb, notebook)
+    notebook_to_html(notebook, tmp_path / "page.html", "A <page>")
+    page = (tmp_path / "page.html").read_text(encoding="utf-8")
+    assert page.count(views.STYLESHEET.read_text(encoding="utf-8")) == 1
+    assert page.count('<div class="casrec">') == 4
+    assert "<title>A &lt;page&gt;</title>" in page
