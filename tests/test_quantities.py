@@ -363,6 +363,11 @@ def test_just_band_and_wordings_are_parameters():
     assert parse_quantity("upwards of 100", rules=QuantityRules(prefix_readings=floors)).low == 100
 
 
+def test_a_wording_table_with_an_unknown_reading_is_refused():
+    with pytest.raises(ValueError, match="'upwards of': 'floor'"):
+        QuantityRules(prefix_readings=(("upwards of", "floor"),))
+
+
 def test_every_qualifier_is_known_to_the_reconciliation_ranking():
     assert set(READINGS.values()) <= set(QUALIFIERS)
     assert set(QUALIFIERS) == set(SPECIFICITY_RANK)
