@@ -542,3 +542,11 @@ def test_vague_words_are_found_without_a_lexicon(tmp_path):
     found = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert list(found["value"]) == ["Dozens"]
     assert "vague_quantities.csv" in found["review"].iloc[0]
+
+
+def test_displacement_total_is_the_whole_of_refugees_and_idps_lines():
+    found = drafts(
+        "Displaced:\n~90,000 refugees abroad\n~40,000 internally displaced\nTotal: ≈130,000"
+    )
+    assert list(found["metric"]) == ["refugees", "idps", "displaced"]
+    assert list(found["part_of"]) == [found["claim_id"].iloc[2]] * 2 + [""]

@@ -1733,8 +1733,25 @@ class Extractor:
                 self.context.actors.actors_named(self.text[sentence.start : sentence.end])
             )
             recent_actors = recent_actors[-12:]
+        self._link_displacement_totals(candidates)
         self._assign_ids(candidates)
         return candidates
+
+    def _link_displacement_totals(self, candidates: list[Candidate]) -> None:
+        """A 'Total: N' displaced line after refugee and IDP lines is their whole (infoboxes)."""
+        for k, candidate in enumerate(candidates):
+            total = candidate.mention
+            if total.metric != "displaced" or total.label_population != "all":
+                continue
+            j = k - 1
+            while (
+                j >= 0
+                and candidates[j].mention.metric in ("refugees", "idps")
+                and (total.sentence.line - candidates[j].mention.sentence.line <= k - j)
+            ):
+                if candidates[j].mention.whole is None:
+                    candidates[j].mention.whole = total
+                j -= 1
 
     # -- metric -----------------------------------------------------------------------------
 
@@ -1760,7 +1777,9 @@ class Extractor:
                 and before.low not in ("total", "killed", "dead")
             )
         ):
-            return False
+            named_number = True  # unless people are counted: "In Gaza 12 people died"
+        else:
+            named_number = False
         after_index = m.last + 1
         after = tokens[after_index] if after_index < len(tokens) else None
         if after is not None and (after.text in ("%",) or after.low in ("percent",)):
@@ -1799,6 +1818,8 @@ class Extractor:
         np_end = _noun_phrase_end(tokens, np_start)
         np_words = _words(tokens, np_start, np_end + 1)
         m.np_end = np_end
+        if named_number and not any(w in POPULATION_NOUNS or w in METRIC_NOUNS for w in np_words):
+            return False
         trap = next((k for k, w in enumerate(np_words[:3]) if w in TRAP_NOUNS), None)
         if trap is not None and not any(
             (w in POPULATION_NOUNS or w in METRIC_NOUNS)
