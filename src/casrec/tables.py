@@ -26,6 +26,8 @@ HXL_TAGS = {
     "n_claimants": "#meta+claimants+num",
     "n_independent": "#meta+claimants+independent+num",
     "best_claim_id": "#meta+source+id+best",
+    "best_tied": "#meta+best+tied",
+    "within_tolerance": "#meta+agree+tolerance",
     "best_without_party": "#affected+num+best+noparty",
     "policy": "#meta+policy",
     "rationale": "#description+rationale",
