@@ -20,6 +20,7 @@ SUITE_VALUE_SETS = {
     ("claims", "claimant_role"): vocabulary.CLAIMANT_ROLES,
     ("claims", "metric"): vocabulary.METRICS,
     ("claims", "population"): vocabulary.POPULATIONS,
+    ("claims", "certainty"): vocabulary.CERTAINTIES,
     ("reconciled", "status"): vocabulary.STATUSES,
     ("reconciled", "policy"): vocabulary.POLICIES,
 }

@@ -220,6 +220,8 @@ _explain("claims", {
     "population_required": "Without a population casrec cannot tell who is counted.",
     "population_valid": "Not a known population; casrec cannot rank or group the row.",
     "side_exists": "side names an actor that is not in actors.csv.",
+    "certainty_valid": "Not a known certainty (confirmed, reported, feared); casrec cannot rank "
+    "the figure. Leave it empty for reported.",
     "value_required": "A claim without a figure has nothing to reconcile.",
     "as_of_is_date": "as_of is not an ISO date at a known precision.",
     "part_of_exists": "part_of names a claim that is not in claims.csv.",
