@@ -35,6 +35,7 @@ CRITICAL, WARNING = vocabulary.SEVERITIES.codes
 CONTRACT = "contract"  # the loader refuses data that breaks a critical one (exit 2)
 QUALITY = "quality"  # reported by the data-quality stage (a critical failure is exit 1)
 MAX_EVIDENCE_WORDS = 30
+MAX_VALUE_DIGITS = 30  # digits in a value; more cannot be a count of people
 MAX_SUGGESTED_VALUES = 500  # "did you mean" is looked up for this many distinct values per rule
 NOT_A_DATE = " is not a valid ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"
 
@@ -426,9 +427,16 @@ def _value_parses(ctx: RuleContext) -> pd.Series:
     from casrec.quantities import parse_distinct
 
     values = ctx.frames["claims"]["value"]
-    _, failed = parse_distinct(values.dropna(), ctx.lexicon)
+    digits = values.fillna("").astype("object").str.count(r"\d")
+    # no count of people has this many digits; the grammar's floats would overflow on them
+    huge = digits > MAX_VALUE_DIGITS
+    _, failed = parse_distinct(values[~huge].dropna(), ctx.lexicon)
     reasons = {text: str(error) for text, error in failed.items()}
-    return failing(values.isin(list(reasons)), values.map(reasons))
+    too_long = (
+        quoted(values) + " has " + digits.astype("str").astype("object")
+        + f" digits; a figure has at most {MAX_VALUE_DIGITS}"
+    )  # fmt: skip
+    return failing(huge, too_long).fillna(failing(values.isin(list(reasons)), values.map(reasons)))
 
 
 @rule("lexicon", "high_not_below_low", CRITICAL, "high",
