@@ -299,6 +299,7 @@ def test_certainty():
         "A force of 12,000 troops was deployed and 1,500 soldiers are stationed in Wau.",
         "Four Rafale fighters and two helicopters were destroyed at the airbase.",  # materiel
         "France 24 and Route 66 reported from the 2019 summit, Chapter VII.",  # names
+        "A court sentenced 12 people to death; the army numbers about 12,000 soldiers.",
     ],
 )
 def test_traps_are_left_alone(text):

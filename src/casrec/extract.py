@@ -993,12 +993,14 @@ def _metric_after(tokens: list[Token], index: int) -> tuple[str, int, int] | Non
     if index >= len(tokens):
         return None
     for phrase, metric in METRIC_PHRASES.items():
-        if (
-            phrase[0] == "to"
-            and _match_words(tokens, index + 1, phrase)
-            and tokens[index].low.endswith("ed")
-        ):
-            return metric, index, index + 2  # "stoned to death"
+        if phrase[0] == "to":
+            if (
+                _match_words(tokens, index + 1, phrase)
+                and tokens[index].low.endswith("ed")
+                and tokens[index].low not in ("sentenced", "condemned")  # a verdict, not a death
+            ):
+                return metric, index, index + 2  # "stoned to death"
+            continue
         if _match_words(tokens, index, phrase):
             return metric, index, index + len(phrase) - 1
     low = tokens[index].low
