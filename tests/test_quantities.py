@@ -213,6 +213,9 @@ def test_impossibly_large_counts_are_refused(text):
         ("one hundred and twenty-five", 125, 125, "exact", 125),
         ("ninety-nine", 99, 99, "exact", 99),
         ("twenty to thirty", 20, 30, "range", 25),
+        ("two or three", 2, 3, "range", 3),
+        ("20 or 30", 20, 30, "range", 25),
+        ("between 50-60", 50, 60, "range", 55),
         ("between one hundred and five and one hundred and ten", 105, 110, "range", 108),
         # a best figure with its bounds, as UCDP publishes best / low / high
         ("30 (25–40)", 25, 40, "estimate", 30),
@@ -341,6 +344,7 @@ def test_parse_values_reports_provisional_and_certainty_beside_the_interval():
         ("two thousand three thousand", ""),
         ("20 killed", ""),
         ("more than many", "nothing readable after 'more than'"),
+        ("three or two", ""),
     ],
 )
 def test_unreadable_forms_name_the_claim_and_why(text, reason):
@@ -361,6 +365,11 @@ def test_just_band_and_wordings_are_parameters():
     )
     assert parse_quantity("upwards of 100").low == 101
     assert parse_quantity("upwards of 100", rules=QuantityRules(prefix_readings=floors)).low == 100
+
+
+def test_a_wording_table_with_an_unknown_reading_is_refused():
+    with pytest.raises(ValueError, match="'upwards of': 'floor'"):
+        QuantityRules(prefix_readings=(("upwards of", "floor"),))
 
 
 def test_every_qualifier_is_known_to_the_reconciliation_ranking():
@@ -462,3 +471,23 @@ def test_an_estimate_keeps_its_best_inside_its_bounds(a, b, c):
     low, best, high = sorted((a, b, c))
     q = parse_quantity(f"{best:,} ({low:,}–{high:,})")
     assert (q.low, q.point, q.high, q.qualifier) == (low, best, high, "estimate")
+
+
+WORDS = st.sampled_from(
+    ["at least", "more than", "just", "over", "under", "nearly", "about", "~", "+", "-", "–",
+     "(", ")", "[", "]", ",", "range", "low", "high", "so far", "and rising", "feared", "dead",
+     "unconfirmed reports of", "the", "mark", "toll", "rose to", "a", "half", "dozen", "hundred",
+     "and", "thousand", "million", "m", "or more", "or so", "plus", "between", "to", "of",
+     "dozens", "scores", "twenty", "one", "0", "7", "40", "1,000", "1.5", "144 000"]
+)  # fmt: skip
+
+
+@given(st.one_of(st.text(max_size=30), st.lists(WORDS, max_size=8).map(" ".join)))
+def test_any_text_reads_or_fails_with_a_quantity_error(text):
+    try:
+        q = parse_quantity(text, LEXICON, claim_id="c1")
+    except QuantityError as error:
+        assert "'c1'" in str(error)
+    else:
+        assert 0 <= q.low <= q.point and (q.high is None or q.point <= q.high)
+        assert q.qualifier in QUALIFIERS

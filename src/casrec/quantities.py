@@ -41,10 +41,13 @@ TENS_WORDS = {
 }  # fmt: skip
 # Words that stand alone for a number.
 NUMBER_WORDS = {
-    "zero": 0, "none": 0, "no one": 0, "nobody": 0, "both": 2, "a dozen": 12,
+    "zero": 0, "both": 2, "a dozen": 12,
     # a lone article counts one person: "a French soldier was killed"
     "a": 1, "an": 1,
 }  # fmt: skip
+# A claimant saying nobody was killed states a figure: zero. Kept apart from NUMBER_WORDS,
+# which text extraction scans for figures ("none of the passengers" is no count).
+ZERO_WORDS = {"none": 0, "no one": 0, "nobody": 0}
 # Ordinals are running totals: "the sixth French soldier to die" means six so far.
 ORDINAL_WORDS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
@@ -147,7 +150,8 @@ ESTIMATE_PATTERNS = (
     r"^(?:best(?: estimate)?:? )?(?P<best>[^,;]+?)[,;] (?:range|bounds?)\s*:?\s*(?P<bounds>.+)$",
 )
 LOW_HIGH_BOUNDS = r"^low:? (?P<low>.+?),? high:? (?P<high>.+)$"
-RANGE_SEPARATORS = (r"\s*[–—]\s*", r"(?<=\d)-(?=\d)", r" - ", r" to ")
+# "50–60", "50-60", "50 - 60", "50 to 60", "two or three" (after "or more" / "or so" are read)
+RANGE_SEPARATORS = (r"\s*[–—]\s*", r"(?<=\d)-(?=\d)", r" - ", r" to ", r" or ")
 
 # No casualty or displacement count comes near this; larger numbers are typing errors (and
 # would overflow the 64-bit integers the reconciliation computes with).
@@ -175,6 +179,17 @@ class QuantityRules:
     # includes the number can map it to "at_least" here.
     prefix_readings: tuple[tuple[str, str], ...] = field(default=PREFIX_READINGS)
     suffix_readings: tuple[tuple[str, str], ...] = field(default=SUFFIX_READINGS)
+
+    def __post_init__(self) -> None:
+        unknown = [
+            f"{wording!r}: {reading!r}"
+            for wording, reading in (*self.prefix_readings, *self.suffix_readings)
+            if reading not in READINGS
+        ]
+        if unknown:
+            raise ValueError(
+                f"unknown reading for {', '.join(unknown)}; expected one of {', '.join(READINGS)}"
+            )
 
 
 DEFAULT_RULES = QuantityRules()
@@ -260,6 +275,8 @@ def parse_number(text: str) -> int | None:
         return round(number) if scale else (None if fraction else round(number))
     if text in NUMBER_WORDS:
         return NUMBER_WORDS[text]
+    if text in ZERO_WORDS:
+        return ZERO_WORDS[text]
     if text in ORDINAL_WORDS:
         return ORDINAL_WORDS[text]
     return _fraction_of_scale(text) or _number_in_words(text)
@@ -410,7 +427,7 @@ def _vague(text: str, lexicon: Mapping[str, tuple[int, int]]) -> tuple[int, int]
 def _range(text: str) -> tuple[int, int] | None:
     """'50–60', '50 to 60', 'between fifty and sixty', 'one hundred to one hundred and ten'."""
     between = re.fullmatch(r"between (.+)", text)
-    separators = (r" and ",) if between else RANGE_SEPARATORS
+    separators = (r" and ", *RANGE_SEPARATORS) if between else RANGE_SEPARATORS
     body = between.group(1) if between else text
     for separator in separators:
         # try every split: "one hundred and five to one hundred and ten" has several "and"s
