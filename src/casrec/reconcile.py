@@ -250,7 +250,11 @@ def select_voices(claims: pd.DataFrame) -> pd.DataFrame:
     first_seen = figure.groupby(["group", "low", "high", "point"])["published"].transform("min")
     said = published.copy()
     said[rows] = np.where(own[rows], published[rows], first_seen.to_numpy())
-    preference = vx.sort_key((id_rank, published, -said, ~own))
+    # figures the claimant gave on one date: the lower one (as for ties of best), never the id
+    preference = vx.sort_key((
+        id_rank, c["value_high"].fillna(vx.BIG).to_numpy(dtype=np.int64),
+        c["value_low"].to_numpy(), c["value_point"].to_numpy(), published, -said, ~own,
+    ))  # fmt: skip
     voice = vx.first_by_group(group, rows, preference, len(groups))
     is_voice = np.zeros(n, dtype=bool)
     is_voice[voice] = True

@@ -146,6 +146,9 @@ def _annotate(claims: pd.DataFrame, window_days: int) -> pd.DataFrame:
                 not claim["own_publication"],
                 -said(claim),
                 claim["source_published_latest"].value,
+                claim["value_point"],
+                claim["value_low"],
+                math.inf if _missing(claim["value_high"]) else claim["value_high"],
                 claim["claim_id"],
             ),
         )
