@@ -23,6 +23,41 @@ EXIT_BROKEN_PIPE = 128 + 13  # SIGPIPE: the reader of stdout went away (``| head
 DEFAULT_DATA_DIR = Path("data")
 
 
+def _positive(text: str) -> int:
+    """A whole number, 1 or more."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
+def _add_problem_options(parser: argparse.ArgumentParser) -> None:
+    """--max-problems and --problems-out: how many problems a message lists, where all go."""
+    from casrec.schema import DEFAULT_MAX_PROBLEMS
+
+    parser.add_argument(
+        "--max-problems",
+        type=_positive,
+        default=DEFAULT_MAX_PROBLEMS,
+        help=f"problems listed, grouped by rule; the rest are counted (default "
+        f"{DEFAULT_MAX_PROBLEMS})",
+    )
+    parser.add_argument(
+        "--problems-out", type=Path, help="write every problem found to this CSV file"
+    )
+
+
+def _print_notes(data_dir: Path, args: argparse.Namespace) -> None:
+    """Warnings about the input (skipped empty rows, spaces around values) on stderr."""
+    from casrec.pipeline import load
+    from casrec.schema import format_problems
+
+    problems = load(data_dir).problems
+    notes = problems[problems["severity"] == "warning"]
+    if len(notes):
+        lines = format_problems(notes, args.max_problems)
+        print("casrec: note:\n" + "\n".join("  - " + line for line in lines), file=sys.stderr)
+
+
 def _add_reconcile(commands: argparse._SubParsersAction) -> None:
     from casrec.reconcile import DEFAULT_POLICY, POLICIES
 
@@ -43,6 +78,7 @@ def _add_reconcile(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="do not run the critical data-quality rules first (faster; for trusted data)",
     )
+    _add_problem_options(parser)
     parser.set_defaults(handler=_run_reconcile)
 
 
@@ -51,6 +87,7 @@ def _run_reconcile(args: argparse.Namespace) -> int:
     from casrec.tables import readable_estimates, write_reconciled_csv
 
     result = load_and_reconcile(args.data_dir, policy=args.policy)
+    _print_notes(args.data_dir, args)
     if not args.skip_quality:
         from casrec import quality
 
@@ -94,15 +131,23 @@ def _add_validate(commands: argparse._SubParsersAction) -> None:
         default=None,
         help="YYYY-MM-DD that no date may lie after (default: today)",
     )
+    _add_problem_options(parser)
     parser.set_defaults(handler=_run_validate)
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    from casrec.quality import format_results, has_critical_failure, validate
+    from casrec.pipeline import inspect
+    from casrec.quality import all_problems, format_results, has_critical_failure, validate
+    from casrec.schema import write_problems
 
-    results = validate(args.data_dir, run_date=args.run_date)
+    analysis = inspect(args.data_dir)
+    results = validate(analysis, run_date=args.run_date, max_listed=args.max_problems)
     print(f"casrec validate: {args.data_dir}")
     print(format_results(results))
+    if args.problems_out:
+        found = all_problems(analysis, run_date=args.run_date)
+        write_problems(found, args.problems_out)
+        print(f"wrote {len(found):,} problems to {args.problems_out}", file=sys.stderr)
     return EXIT_FAILED if has_critical_failure(results) else EXIT_OK
 
 
@@ -135,6 +180,7 @@ def _add_run(commands: argparse._SubParsersAction) -> None:
         "--cell-timeout", type=int, default=DEFAULT_CELL_TIMEOUT_SECONDS, help="seconds per cell"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress output (for cron)")
+    _add_problem_options(parser)
     parser.set_defaults(handler=_run_run)
 
 
@@ -165,6 +211,8 @@ def _run_run(args: argparse.Namespace) -> int:
         cell_timeout_seconds=args.cell_timeout,
         quiet=args.quiet,
     )
+    if not args.quiet:
+        _print_notes(args.data_dir, args)
     try:
         result = run_reports(config, terminal_progress(args.quiet))
     except RunError as error:
@@ -330,11 +378,28 @@ def main(argv: list[str] | None = None) -> int:
         code = args.handler(args)
         sys.stdout.flush()  # a reader that went away shows here, inside the handler below
         return code
-    except (DataError, QuantityErrors) as error:
+    except DataError as error:
+        return _bad_input(args, error)
+    except QuantityErrors as error:
         print(f"casrec: bad input in {args.data_dir}:\n{error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return _reader_went_away()
+
+
+def _bad_input(args: argparse.Namespace, error) -> int:
+    """The located, capped message for input that breaks the contract (exit 2)."""
+    from casrec.schema import DEFAULT_MAX_PROBLEMS, write_problems
+
+    limit = getattr(args, "max_problems", DEFAULT_MAX_PROBLEMS)
+    print(f"casrec: bad input in {args.data_dir}:\n{error.format(limit)}", file=sys.stderr)
+    out = getattr(args, "problems_out", None)
+    if out:
+        write_problems(error.frame, out)
+        print(f"casrec: wrote all {len(error.frame):,} problems to {out}", file=sys.stderr)
+    elif len(error.frame) > limit:
+        print("casrec: --problems-out FILE writes every one of them", file=sys.stderr)
+    return EXIT_BAD_INPUT
 
 
 def _reader_went_away() -> int:
