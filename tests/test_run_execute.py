@@ -55,7 +55,11 @@ def test_event_notebook_with_real_parameter_sets(tmp_path, policy, event_id, bes
                                            "chart_renderer": "svg"})  # fmt: skip
     assert f"Best <strong>{best[policy]}</strong>" in page_html(out)
     nb = nbformat.read(out, as_version=4)
-    assert any("image/svg+xml" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+    assert any(
+        "data:image/svg+xml;base64," in o.get("data", {}).get("text/html", "")
+        for c in nb.cells
+        for o in c.get("outputs", [])
+    )  # the chart, as an image with alt text
 
 
 @pytest.mark.slow
