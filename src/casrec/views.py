@@ -396,6 +396,9 @@ def result_block(
         low_ref=_claim_ref(claims, estimate.get("low_claim_id")),
         high_ref=_claim_ref(claims, estimate.get("high_claim_id")),
         one_figure=low == number(estimate["high"]) and not estimate["high_open"],
+        # low and high need no sentence of their own when the best claim sets both
+        from_best=estimate.get("low_claim_id") == estimate.get("best_claim_id")
+        and estimate.get("high_claim_id") == estimate.get("best_claim_id"),
         others=others,
         moves=sensitivity_moves(estimate),
     )
