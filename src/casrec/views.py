@@ -548,6 +548,22 @@ def findings_table(findings: pd.DataFrame) -> Markup:
     return table(headers, rows, [False, False, True, True, False, False, False], stack=True)
 
 
+FILE_CODE = re.compile(r"\b([a-z]+(?:_[a-z]+)+)\b")
+
+
+def codes_as_code(explanation: object) -> Markup:
+    """A rule's explanation with the codes it names (``party_only``) shown as codes.
+
+    The data-quality page speaks to the people who edit the CSV files: the codes there are
+    what they type, so they keep their spelling, in a code style.
+    """
+    source, out, position = text(explanation), Markup(""), 0
+    for match in FILE_CODE.finditer(source):
+        out += escape(source[position : match.start()]) + code(match.group(1))
+        position = match.end()
+    return out + escape(source[position:])
+
+
 def quality_table(results: pd.DataFrame, only_failures: bool = False) -> Markup:
     """The data-quality results table (one row per rule)."""
     inline = _inline()
@@ -558,12 +574,12 @@ def quality_table(results: pd.DataFrame, only_failures: bool = False) -> Markup:
         rows.append(
             [
                 text(r["table"]),
-                text(r["rule"]),
+                code(r["rule"]),
                 text(r["severity"]),
                 inline.verdict("pass", "passed") if passed else inline.verdict("fail", "FAILED"),
                 number(r.get("n_failing", 0)),
                 "; ".join(str(item) for item in (r.get("failing") or [])),
-                text(r["explanation"]),
+                codes_as_code(r["explanation"]),
             ]
         )
     headers = ["Table", "Rule", "Severity", "Result", "Failing", "Failing rows", "What it means"]
