@@ -7,7 +7,14 @@ and ``runner`` ties them together. Report history lives in ``casrec.history``.
 
 from casrec.run.errors import RunError, RunLocked
 from casrec.run.plan import DEFAULT_CELL_TIMEOUT_SECONDS, Page, RunConfig
-from casrec.run.runner import RunResult, default_notebooks_dir, run_reports, terminal_progress
+from casrec.run.runner import (
+    RunResult,
+    default_notebooks_dir,
+    plan_run,
+    prerender,
+    run_reports,
+    terminal_progress,
+)
 
 __all__ = [
     "DEFAULT_CELL_TIMEOUT_SECONDS",
@@ -17,6 +24,8 @@ __all__ = [
     "RunLocked",
     "RunResult",
     "default_notebooks_dir",
+    "plan_run",
+    "prerender",
     "run_reports",
     "terminal_progress",
 ]
