@@ -12,7 +12,13 @@ import pytest
 from conftest import DATA_DIR
 from runs import DATE, NOTEBOOKS, TWO_EVENTS, run, snapshot
 
-from casrec.cli import EXIT_OK, EXIT_STOPPED_SIGINT, EXIT_STOPPED_SIGTERM
+from casrec.cli import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    EXIT_PUBLISHED_INCOMPLETE,
+    EXIT_STOPPED_SIGINT,
+    EXIT_STOPPED_SIGTERM,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -95,3 +101,36 @@ def test_staging_left_by_a_killed_run_is_removed_by_the_next(reports, capsys):
     assert run(reports, "--events", TWO_EVENTS) == EXIT_OK
     assert not stale.exists() and not (reports / ".staging").exists()
     assert f"removed {stale}" in capsys.readouterr().err
+
+
+def test_a_full_disk_names_the_path_publishes_nothing_and_cleans_up(reports, capsys, monkeypatch):
+    import errno
+
+    from casrec import tables
+
+    def full_disk(frame, path):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(tables, "write_reconciled_csv", full_disk)
+    before = snapshot(reports / DATE)
+    assert run(reports, "--events", TWO_EVENTS) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err.strip()
+    assert "No space left on device" in err and "reconciled.csv" in err and str(reports) in err
+    assert snapshot(reports / DATE) == before
+    assert not (reports / ".staging").exists()
+    assert ">failed<" in (reports / "index.html").read_text()
+
+
+def test_a_problem_after_publishing_is_exit_4_not_1(reports, capsys, monkeypatch):
+    from casrec.run import runner
+
+    def unwritable(reports_dir, date):
+        raise PermissionError(13, "Permission denied", str(reports_dir / "latest"))
+
+    monkeypatch.setattr(runner, "point_latest", unwritable)
+    assert (
+        run(reports, "--events", "kobe-2025-02-07", date="2026-01-16") == EXIT_PUBLISHED_INCOMPLETE
+    )
+    assert "latest not updated" in capsys.readouterr().err
+    assert (reports / "2026-01-16" / "run.json").exists()
+    assert (reports / "latest").resolve().name == DATE

@@ -22,8 +22,9 @@ from casrec.schema import TABLES, Dataset, load_dataset
 T = TypeVar("T")
 # Results of earlier calls in this process, keyed by what they were computed from. A report
 # run executes every page in one warm kernel; without this each event page would reload and
-# reconcile the whole dataset. Keys include the input files' checksums, so an analyst who
-# edits data/ and re-runs a cell gets fresh results.
+# reconcile the whole dataset. Keys include each input file's size, modification time and
+# inode, so an analyst who edits data/ and re-runs a cell gets fresh results, and a warm
+# kernel rendering its hundredth page reads no file (hashing them read each one per page).
 _CACHE: dict[tuple, object] = {}
 _CACHE_LIMIT = 8
 
@@ -39,8 +40,20 @@ def input_checksums(data_dir: str | Path) -> dict[str, str]:
 
 
 def _inputs_key(data_dir: str | Path) -> tuple:
-    """The folder and its files' checksums: a cache key that changes when any file does."""
-    return (str(Path(data_dir).resolve()), *sorted(input_checksums(data_dir).items()))
+    """The folder and its files' identities: a cache key that changes when any file is edited.
+
+    Size, modification time (ns) and inode change on every save, by editors that rewrite a
+    file in place or replace it; nothing is read.
+    """
+    root = Path(data_dir).resolve()
+    identities = []
+    for table in TABLES.values():
+        try:
+            stat = (root / table.file).stat()
+        except FileNotFoundError:
+            continue
+        identities.append((table.file, stat.st_size, stat.st_mtime_ns, stat.st_ino))
+    return (str(root), *identities)
 
 
 def cached(key: tuple, compute: Callable[[], T]) -> T:

@@ -1,8 +1,10 @@
 """Report runs (``casrec run``), one module per concern.
 
-``plan`` chooses the pages and their parameters, ``execute`` runs them (the warm kernel,
-papermill, HTML), ``publish`` makes them visible (lock, atomic swap, ``latest``, runs index)
-and ``runner`` ties them together. Report history lives in ``casrec.history``.
+``plan`` chooses the pages and their parameters, ``cache`` keys them and finds the ones an
+earlier report already has, ``execute`` runs the rest (warm kernels, papermill, HTML) on one
+of the ``executors`` (a local pool, Dask), ``publish`` makes them visible (lock, atomic swap,
+``latest``, runs index) and ``runner`` ties them together. Report history lives in
+``casrec.history``.
 """
 
 from casrec.run.errors import RunError, RunLocked

@@ -315,7 +315,7 @@ def failure_reason(error: BaseException) -> str:
     """A one-line reason for any way a notebook can fail."""
     name = type(error).__name__
     if isinstance(error, OSError) and error.filename:
-        return f"cannot write {error.filename}: {error.strerror}"
+        return f"{name}: {error.strerror}: {error.filename}"
     if name == "PapermillExecutionError":
         return f"{error.ename}: {str(error.evalue).splitlines()[0] if error.evalue else ''}".strip()
     if name in ("CellTimeoutError", "TimeoutError"):

@@ -146,6 +146,8 @@ def run_reports(config: RunConfig, progress: Callable[[str], None] | None = None
     """Render, stage and publish one dated report; raise RunError (with exit code) on failure."""
     say = progress or (lambda message: None)
     started, t0 = _now(), time.perf_counter()
+    if config.executor == "dask" and not config.scheduler:
+        raise RunError("--executor dask needs --scheduler ADDRESS (e.g. tcp://host:8786)", 2)
     # papermill, nbclient and traitlets log to stderr; the run's own one-line reason is the
     # message a scheduler should see, so their chatter is kept to real errors
     for name in ("papermill", "traitlets", "nbclient", "distributed"):
