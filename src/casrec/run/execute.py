@@ -22,6 +22,7 @@ from casrec.run.plan import Page
 
 KERNEL_NAME = "casrec"
 KERNEL_START_ATTEMPTS = 4
+HEARTBEAT_SECONDS = 30.0
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 
 
@@ -46,6 +47,10 @@ class WarmKernel:
         try:
             run_sync(self.km.start_kernel)(cwd=str(cwd))
             self.kc = self.km.client()
+            # nbclient calls a kernel dead when its heartbeat misses this window (default 1 s),
+            # which a live kernel can do on a machine loaded well past its cores. A real death
+            # is still seen within a second: the kernel process is polled as well.
+            self.kc.hb_channel.time_to_dead = HEARTBEAT_SECONDS
             self.kc.start_channels()
             run_sync(self.kc.wait_for_ready)(timeout=60)
         except BaseException:
