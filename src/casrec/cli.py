@@ -1,8 +1,10 @@
 """The ``casrec`` command: reconcile, validate and render reports from a terminal or a scheduler.
 
 Exit codes (documented in the README): 0 success; 1 a critical data-quality rule failed or a
-report run failed; 2 the input cannot be read (message names file, row, column); 3 another run
-holds the lock.
+report run failed before publishing; 2 the input cannot be read (message names file, row,
+column) or the reports folder cannot be written; 3 another run holds the lock; 4 the report was
+published but ``latest`` or the runs index could not be updated; 128 + N stopped by signal N
+(130 SIGINT, 143 SIGTERM; nothing published; 141: stdout's reader went away).
 """
 
 from __future__ import annotations
@@ -18,16 +20,12 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_LOCKED = 3
+EXIT_PUBLISHED_INCOMPLETE = 4  # published, but latest or the runs index was not updated
+EXIT_STOPPED_SIGINT = 128 + 2
+EXIT_STOPPED_SIGTERM = 128 + 15
 EXIT_BROKEN_PIPE = 128 + 13  # SIGPIPE: the reader of stdout went away (``| head``)
 
 DEFAULT_DATA_DIR = Path("data")
-
-
-def _positive(text: str) -> int:
-    """A whole number, 1 or more."""
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
-    return int(text)
 
 
 def _add_problem_options(parser: argparse.ArgumentParser) -> None:
@@ -161,6 +159,7 @@ def _days(text: str) -> int:
 def _add_run(commands: argparse._SubParsersAction) -> None:
     from casrec.reconcile import DEFAULT_POLICY, POLICIES
     from casrec.run import DEFAULT_CELL_TIMEOUT_SECONDS
+    from casrec.run.executors import EXECUTORS
 
     parser = commands.add_parser(
         "run",
@@ -181,7 +180,35 @@ def _add_run(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--quiet", action="store_true", help="no progress output (for cron)")
     _add_problem_options(parser)
+    parser.add_argument(
+        "--full", action="store_true", help="render every page (reuse none from earlier reports)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        help="pages rendered in parallel, each on its own warm kernel (default: the cores)",
+    )
+    parser.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        default="local",
+        help="local warm kernels, or a Dask cluster (needs casrec[dask] and --scheduler)",
+    )
+    parser.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+    parser.add_argument(
+        "--plan",
+        action="store_true",
+        help="print the page plan as JSON (keys, rendered or reused) and stop (for Airflow)",
+    )
     parser.set_defaults(handler=_run_run)
+
+
+def _positive(text: str) -> int:
+    """A whole number, 1 or more."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
 
 
 def _run_run(args: argparse.Namespace) -> int:
@@ -210,7 +237,23 @@ def _run_run(args: argparse.Namespace) -> int:
         as_of_window_days=args.as_of_window_days,
         cell_timeout_seconds=args.cell_timeout,
         quiet=args.quiet,
+        full=args.full,
+        executor=args.executor,
+        scheduler=args.scheduler,
     )
+    if args.workers is not None:
+        config.workers = args.workers
+    if args.plan:
+        import json
+
+        from casrec.run import plan_run
+
+        try:
+            print(json.dumps(plan_run(config), indent=1, default=str))
+        except RunError as error:
+            print(f"casrec run: {error.reason}", file=sys.stderr)
+            return error.exit_code
+        return EXIT_OK
     if not args.quiet:
         _print_notes(args.data_dir, args)
     try:
@@ -221,12 +264,17 @@ def _run_run(args: argparse.Namespace) -> int:
     except OSError as error:  # e.g. a reports folder that cannot be created or written
         print(f"casrec run: cannot write the report: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    for warning in result.warnings:  # worth a look even from cron: printed when quiet too
+        print(f"casrec run: warning: {warning}", file=sys.stderr)
+    for problem in result.publish_problems:
+        print(f"casrec run: published {result.report_dir}, but {problem}", file=sys.stderr)
     if not args.quiet:
         print(
-            f"published {result.report_dir} ({len(result.pages)} pages, {result.seconds:.1f} s)",
+            f"published {result.report_dir} ({len(result.pages)} pages: {result.rendered} "
+            f"rendered, {result.reused} reused; {result.seconds:.1f} s)",
             file=sys.stderr,
         )
-    return EXIT_OK
+    return EXIT_PUBLISHED_INCOMPLETE if result.publish_problems else EXIT_OK
 
 
 def _add_extract(commands: argparse._SubParsersAction) -> None:
