@@ -8,6 +8,7 @@ import pandas as pd
 
 from casrec.quantities import format_interval
 from casrec.reconcile import OUTPUT_COLUMNS
+from casrec.vocabulary import STATUSES
 
 # HXL hashtags for reconciled.hxl.csv, so the table can go to HDX as it is.
 HXL_TAGS = {
@@ -79,7 +80,7 @@ def readable_estimates(estimates: pd.DataFrame) -> pd.DataFrame:
             )
         ],
         best=estimates["best"].map(lambda v: "" if pd.isna(v) else f"{int(v):,}"),
-        status=estimates["status"],
+        status=estimates["status"].map(STATUSES.label),
         discrepancy=estimates["discrepancy"].map(lambda v: "" if pd.isna(v) else f"{v:.2f}"),
         best_claim_id=estimates["best_claim_id"].fillna(""),
     )
