@@ -14,6 +14,7 @@ from typing import TypeVar
 
 import pandas as pd
 
+from casrec import resources
 from casrec.claims import prepare_claims
 from casrec.consistency import DEFAULT_AS_OF_WINDOW_DAYS, run_checks
 from casrec.reconcile import DEFAULT_POLICY, Reconciliation, reconcile
@@ -32,7 +33,7 @@ def input_checksums(data_dir: str | Path) -> dict[str, str]:
     """sha256 of every contract file present in ``data_dir``: what a result was made from."""
     sums = {}
     for table in TABLES.values():
-        path = Path(data_dir) / table.file
+        path = resources.table_file(data_dir, table.file)  # vocabularies: packaged default
         if path.exists():
             sums[table.file] = hashlib.sha256(path.read_bytes()).hexdigest()
     return sums

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from casrec import vocabulary
+from casrec import resources, vocabulary
 from casrec.claims import KEY_COLUMNS, prepare_claims
 from casrec.consistency import component_checks
 from casrec.quantities import lexicon_mapping, parse_distinct
@@ -44,8 +44,7 @@ from casrec.schema import (
 )
 from casrec.vocabulary import normalise_claimants
 
-# The suites live beside src/ in the project tree (the Makefile installs casrec editable).
-EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
+EXPECTATIONS_DIR = resources.expectations_dir()
 SUITES = (*DATA_TABLES, "reconciled")
 SEVERITIES = vocabulary.SEVERITIES.codes
 MAX_EVIDENCE_WORDS = 30
@@ -137,7 +136,7 @@ def read_raw(data_dir: str | Path) -> dict[str, pd.DataFrame]:
     frames: dict[str, pd.DataFrame] = {}
     for name in (*DATA_TABLES, "lexicon"):
         table = TABLES[name]
-        path = data_dir / table.file
+        path = resources.table_file(data_dir, table.file)  # vocabularies: packaged default
         if not path.is_file():
             problems.append(Problem(table.file, None, None, None, f"file not found: {path}"))
             continue

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from casrec import __version__
+from casrec import __version__, resources
 from casrec.changes import compare_reports, read_reconciled
 from casrec.pipeline import input_checksums
 from casrec.views import displacement_page_name, event_page_name
@@ -605,8 +605,10 @@ def _now() -> str:
 
 def run_reports(config: RunConfig, progress: Callable[[str], None] | None = None) -> RunResult:
     """Render, stage and publish one dated report; raise RunError (with exit code) on failure."""
+    from casrec.datapackage import write_reconciled_package
+    from casrec.hxl import write_reconciled_hxl
     from casrec.pipeline import analyse
-    from casrec.tables import write_reconciled_csv, write_reconciled_hxl
+    from casrec.tables import write_reconciled_csv
 
     say = progress or (lambda message: None)
     started, t0 = _now(), time.perf_counter()
@@ -641,6 +643,7 @@ def run_reports(config: RunConfig, progress: Callable[[str], None] | None = None
             },
             "versions": versions(),
             "input_checksums": input_checksums(config.data_dir),
+            **resources.run_provenance(config.data_dir, config.notebooks_dir),
             "notebooks": [],
         }
         failure = _render_pages(config, pages, staging, record, say)
@@ -649,7 +652,8 @@ def run_reports(config: RunConfig, progress: Callable[[str], None] | None = None
             _fail(config, record, failed_page, executed, staging, error)
         output = analysis.reconciliation.output()
         write_reconciled_csv(output, staging / "reconciled.csv")
-        write_reconciled_hxl(output, staging / "reconciled.hxl.csv")
+        write_reconciled_hxl(output, analysis.dataset.events, staging / "reconciled.hxl.csv")
+        write_reconciled_package(staging / "datapackage.json")  # describes reconciled.csv
         record.update(status="ok", finished=_now(), seconds=round(time.perf_counter() - t0, 3))
         (staging / "run.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
         final = reports_dir / date
@@ -752,9 +756,8 @@ def _clean_staging(reports_dir: Path) -> None:
 
 
 def default_notebooks_dir() -> Path:
-    """notebooks/ of the project this package was installed from (or of the current folder)."""
-    source_tree = Path(__file__).resolve().parents[2] / "notebooks"
-    return source_tree if source_tree.is_dir() else Path.cwd() / "notebooks"
+    """The current folder's notebooks/ when it holds notebooks, else casrec's packaged ones."""
+    return resources.notebooks_for(Path.cwd()).path
 
 
 def terminal_progress(quiet: bool) -> Callable[[str], None]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from casrec import vocabulary
+from casrec import resources, vocabulary
 from casrec.quantities import lexicon_mapping, parse_distinct
 
 SLUG_PATTERN = r"[a-z0-9][a-z0-9-]*"
@@ -499,7 +499,7 @@ def load_dataset(data_dir: str | Path) -> Dataset:
     frames: dict[str, pd.DataFrame] = {}
     files: dict[str, Path] = {}
     for name, table in TABLES.items():
-        path = data_dir / table.file
+        path = resources.table_file(data_dir, table.file)  # vocabularies: packaged default
         files[name] = path
         frame = load_table(path, table, problems)
         if frame is not None:
