@@ -189,6 +189,9 @@ def _run_a_report_in_a_new_project(venv: Path, work: Path, env: dict) -> None:
     casrec = str(venv / "bin" / "casrec")
     validate = subprocess.run([casrec, "validate"], cwd=project, env=env)
     assert validate.returncode == 0
+    table = subprocess.run([casrec, "reconcile", "--skip-quality"], cwd=project, env=env,
+                           capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert "village-2026-03-01" in table and "12–99" in table
     run = subprocess.run(
         [casrec, "run", "--date", "2026-03-05", "--quiet"], cwd=project, env=env,
         capture_output=True, text=True,
