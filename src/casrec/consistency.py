@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from casrec import vocabulary
+from casrec.claims import KEY_COLUMNS, as_of_period
 from casrec.quantities import format_interval
 from casrec.vocabulary import normalise_claimant
 
@@ -108,11 +109,17 @@ def _gap_days(a: pd.Series, b: pd.Series) -> float:
 
 
 def _with_periods(claims: pd.DataFrame) -> pd.DataFrame:
-    """Claims still standing (not superseded) with the first day of their as-of period."""
+    """Claims still standing (not superseded) with the first day of their as-of period.
+
+    The period is ``claims.as_of_period``, the one reconciliation uses: a source dated 2020
+    without an as_of refers to all of 2020, so it meets a figure as of 2020-03 here exactly
+    as it does in the estimate.
+    """
     superseded = claims["claim_id"].isin(set(claims["supersedes"].dropna()))
     live = claims[~superseded].copy()
-    first = live["as_of_earliest"] if "as_of_earliest" in live.columns else live["as_of_effective"]
-    live["as_of_first"] = first.fillna(live["as_of_effective"])
+    first, last = as_of_period(live)
+    live["as_of_first"] = first
+    live["as_of_effective"] = last
     return live
 
 
@@ -270,9 +277,8 @@ def stock_comparisons(
     """
     live = _with_periods(claims)
     live = live[(live["event_kind"] == "aggregate") & live["part_of"].isna()]
-    keys = ["event_id", "metric", "population", "side", "nationality"]
     findings: list[dict] = []
-    for _, group in live.groupby(keys, dropna=False, sort=True):
+    for _, group in live.groupby(KEY_COLUMNS, dropna=False, sort=True):
         rows = [r for _, r in group.sort_values(["as_of_effective", "claim_id"]).iterrows()]
         for i, a in enumerate(rows):
             for b in rows[i + 1 :]:
