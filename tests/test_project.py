@@ -1,12 +1,16 @@
-"""casrec init lays out a project an analyst can start on; runs and JupyterLab find its parts."""
+"""casrec init lays out a project an analyst can start on; runs, JupyterLab and notebook paths
+find its parts wherever the kernel runs."""
 
 import csv
 import json
+import os
 
 import pytest
+from conftest import PROJECT_ROOT
 
 from casrec import datapackage, project, resources
 from casrec.cli import EXIT_BAD_INPUT, EXIT_OK, main
+from casrec.project import project_root, resolve_data_dir, resolve_path
 from casrec.schema import DATA_TABLES, TABLES, DataError, load_dataset
 
 
@@ -96,3 +100,33 @@ def test_run_in_a_folder_without_data_names_the_missing_files(tmp_path, capsys, 
     assert code == EXIT_BAD_INPUT
     err = capsys.readouterr().err
     assert f"bad input in {tmp_path / 'data'}" in err and "claims.csv" in err
+
+
+# --- paths resolved against the project
+
+
+def test_the_project_is_found_from_its_notebooks_folder():
+    assert project_root(PROJECT_ROOT / "notebooks") == PROJECT_ROOT
+
+
+def test_relative_paths_are_relative_to_the_project_not_the_working_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # papermill started in another folder
+    assert project_root() == PROJECT_ROOT  # the project casrec is installed from
+    assert resolve_data_dir("data") == str(PROJECT_ROOT / "data")
+    monkeypatch.chdir(PROJECT_ROOT / "notebooks")  # JupyterLab
+    assert resolve_data_dir("data") == str(PROJECT_ROOT / "data")
+
+
+def test_absolute_paths_are_kept(tmp_path):
+    assert resolve_path(tmp_path / "x") == tmp_path / "x"
+    assert resolve_data_dir(str(tmp_path)) == str(tmp_path)
+
+
+def test_a_copied_project_is_its_own_root(tmp_path, monkeypatch):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "claims.csv").write_text("claim_id\n", encoding="utf-8")
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")
+    assert project_root() == tmp_path
+    assert resolve_data_dir("data") == str(tmp_path / "data")
+    assert os.path.isabs(resolve_data_dir("../elsewhere"))
