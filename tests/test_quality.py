@@ -17,7 +17,7 @@ from conftest import (
     write_table,
 )
 
-from casrec.claims import prepare_claims
+from casrec.claims import KEY_COLUMNS, prepare_claims
 from casrec.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, main
 from casrec.quality import (
     EXPECTATIONS_DIR,
@@ -40,7 +40,7 @@ from casrec.schema import DataError, load_dataset
 
 RUN_DATE = "2025-11-01"
 # Pinned so that deleting a rule from a suite is a visible change, not a silent one.
-EXPECTED_COUNTS = {"sources": 13, "actors": 8, "events": 15, "claims": 39, "reconciled": 13}
+EXPECTED_COUNTS = {"sources": 13, "actors": 8, "events": 18, "claims": 40, "reconciled": 15}
 
 BASE_CLAIMS = [
     claim("hrw-killed", "at least 34"),
@@ -402,6 +402,33 @@ CASES = [
         setting("claims", "hrw-malian", metric="injured"),
         ["hrw-killed"],
     ),
+    # the event hierarchy and subgroups
+    ("events", "parent_event_exists", setting("events", "kobe", parent_event="ghost"), ["kobe"]),
+    (
+        "events",
+        "parent_event_no_cycle",
+        both(
+            setting("events", "kobe", parent_event="war"),
+            setting("events", "war", parent_event="kobe"),
+        ),
+        ["kobe", "war"],
+    ),
+    (
+        "events",
+        "possible_duplicate_event",
+        adding(
+            "events",
+            {
+                "event_id": "kobe-again",
+                "title": "Kobe convoy attack",
+                "kind": "incident",
+                "date_start": "2025-02-08",
+                "country": "MLI",
+            },
+        ),
+        ["kobe", "kobe-again"],
+    ),
+    ("claims", "subgroup_exists", setting("claims", "hrw-malian", subgroup="kids"), ["hrw-malian"]),
 ]
 
 
@@ -469,7 +496,9 @@ def test_cycles_and_breakdowns_explain_themselves(tmp_path):
         "b: cycle a -> b -> a",
     ]
     (text,) = rule_row(results, "claims", "breakdown_consistent")["failing"]
-    assert text.startswith("hrw-killed: 21 + 13 (by nationality) vs 30: parts sum to 34")
+    assert text.startswith(
+        "hrw-killed: 21 + 13 (by nationality) vs 30: by nationality, the parts sum to 34"
+    )
 
 
 def test_run_date_is_a_parameter(tmp_path):
@@ -524,10 +553,14 @@ def base_output(tmp_path_factory):
 
 
 def key_of(row):
-    return "/".join(
-        "" if pd.isna(row[c]) else str(row[c])
-        for c in ("event_id", "metric", "population", "side", "nationality")
-    )
+    return "/".join("" if pd.isna(row[c]) else str(row[c]) for c in KEY_COLUMNS)
+
+
+def more_children_than_malians(out):
+    """A subgroup row above its whole (13 Malian dead), first in the table."""
+    whole = out[out["nationality"] == "Malian"].iloc[[0]].copy()
+    child = whole.assign(subgroup="children", low=20, best=20, high=20)
+    return pd.concat([child, out], ignore_index=True)
 
 
 def corrupt(**values):
@@ -552,7 +585,31 @@ RECONCILED_CASES = [
     ("status_valid", corrupt(status="unsure")),
     ("policy_valid", corrupt(policy="median")),
     ("best_claim_listed", corrupt(best_claim_id="ghost")),
+    ("subgroup_within_whole", more_children_than_malians),
 ]
+# Rules between estimates that need the events too: checked from the data directory.
+RECONCILED_DATA_CASES = [
+    (
+        "children_within_parent",
+        both(setting("events", "kobe", parent_event="war"),
+             adding("claims", claim("war-killed", "10", event_id="war", source_id="wiki",
+                                    claimant="Wikipedia", as_of="2025-06"))),
+        ["war/killed/civilians///"],
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("rule", "mutate", "expected"), RECONCILED_DATA_CASES, ids=[c[0] for c in RECONCILED_DATA_CASES]
+)
+def test_each_reconciled_data_rule_catches_its_breakage(tmp_path, rule, mutate, expected):
+    tables = base_tables()
+    mutate(tables)
+    checked = check_tables(write(tmp_path / "data", tables), run_date=RUN_DATE)
+    row = rule_row(run_rule(checked["reconciled"], rule, tmp_path), "reconciled", rule)
+    assert not row["passed"]
+    assert row["failing_ids"] == expected
+    assert "child event" in row["failing"][0]
 
 
 def test_base_output_passes_the_reconciled_suite(base_output):
@@ -584,7 +641,8 @@ def test_reconciled_header_rule(base_output):
 
 def test_every_reconciled_rule_has_a_breaking_case():
     rules = {e["meta"]["rule"] for e in load_suite("reconciled")["expectations"]}
-    assert rules - {"columns_match_contract"} == {rule for rule, _ in RECONCILED_CASES}
+    cases = {rule for rule, _ in RECONCILED_CASES} | {c[0] for c in RECONCILED_DATA_CASES}
+    assert rules - {"columns_match_contract"} == cases
 
 
 # --- the suites themselves --------------------------------------------------------------
@@ -619,7 +677,7 @@ def test_a_misspelled_expectation_type_is_refused(tmp_path, base_output):
     spec = json.loads((suites / "reconciled.json").read_text(encoding="utf-8"))
     spec["expectations"][1]["type"] = "expect_column_values_to_be_uniq"
     (suites / "reconciled.json").write_text(json.dumps(spec), encoding="utf-8")
-    with pytest.raises(SuiteError, match="13 expectations in the file but 12 loaded"):
+    with pytest.raises(SuiteError, match="15 expectations in the file but 14 loaded"):
         validate_reconciled(base_output, expectations_dir=suites)
 
 

@@ -33,7 +33,10 @@ def use_renderer(mode: str) -> None:
 def _key_label(frame: pd.DataFrame) -> pd.Series:
     label = frame["metric"] + " · " + frame["population"]
     label = label + frame["side"].map(lambda s: f" · side {s}" if pd.notna(s) else "")
-    return label + frame["nationality"].map(lambda n: f" · {n}" if pd.notna(n) else "")
+    label = label + frame["nationality"].map(lambda n: f" · {n}" if pd.notna(n) else "")
+    if "subgroup" not in frame.columns:
+        return label
+    return label + frame["subgroup"].map(lambda g: f" · {g}" if pd.notna(g) else "")
 
 
 STATUS_ORDER = list(STATUSES.codes)

@@ -100,7 +100,9 @@ def _analyse(data_dir: str | Path, policy: str, as_of_window_days: int) -> Analy
     dataset = load_dataset(data_dir)
     prepared = prepare_claims(dataset)
     result = reconcile(prepared, policy=policy, as_of_window_days=as_of_window_days)
-    findings = run_checks(prepared, window_days=as_of_window_days)
+    findings = run_checks(
+        result.claims, as_of_window_days, estimates=result.estimates, events=dataset.events
+    )
     return Analysis(dataset, result, findings, as_of_window_days)
 
 

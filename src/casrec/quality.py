@@ -23,7 +23,18 @@ import pandas as pd
 
 from casrec import vocabulary
 from casrec.claims import KEY_COLUMNS, prepare_claims
-from casrec.consistency import component_checks
+from casrec.consistency import (
+    component_checks,
+    estimate_key,
+    event_hierarchy_checks,
+    subgroup_checks,
+)
+from casrec.duplicates import (
+    DEFAULT_WINDOW_DAYS,
+    MatchRules,
+    duplicate_messages,
+    possible_duplicates,
+)
 from casrec.quantities import lexicon_mapping, parse_distinct
 from casrec.reconcile import DEFAULT_POLICY, OUTPUT_COLUMNS, reconcile
 
@@ -33,13 +44,16 @@ from casrec.schema import (
     DATA_TABLES,
     PARTY_ROLES,
     TABLES,
+    VOCABULARY_TABLES,
     DataError,
     Dataset,
     Problem,
     Table,
     _read_csv,
     _typed,
+    cycle_text,
     date_bound_columns,
+    event_ancestors,
     line_of,
 )
 from casrec.vocabulary import normalise_claimants
@@ -78,6 +92,9 @@ FLAG_SUBJECTS = {
         "ok_dates_ordered": "date_end",
         "ok_dates_not_future": "date_start, date_end",
         "ok_event_has_claims": "event_id",
+        "ok_parent_event_exists": "parent_event",
+        "ok_parent_event_acyclic": "parent_event",
+        "ok_not_possible_duplicate": "event_id",
     },
     "claims": {
         "ok_event_exists": "event_id",
@@ -90,6 +107,7 @@ FLAG_SUBJECTS = {
         "ok_as_of_not_future": "as_of",
         "ok_as_of_not_before_event": "as_of",
         "ok_source_not_before_event": "source_id",
+        "ok_subgroup_exists": "subgroup",
         "ok_value_parses": "value",
         "ok_evidence_length": "evidence",
         "ok_evidence_has_figure": "evidence",
@@ -105,7 +123,11 @@ FLAG_SUBJECTS = {
         "ok_breakdown_consistent": "part_of",
         "ok_breakdown_comparable": "part_of",
     },
-    "reconciled": {"ok_best_claim_listed": "best_claim_id"},
+    "reconciled": {
+        "ok_best_claim_listed": "best_claim_id",
+        "ok_subgroup_within_whole": "low",
+        "ok_children_within_parent": "high",
+    },
 }
 
 
@@ -135,7 +157,7 @@ def read_raw(data_dir: str | Path) -> dict[str, pd.DataFrame]:
     data_dir = Path(data_dir)
     problems: list[Problem] = []
     frames: dict[str, pd.DataFrame] = {}
-    for name in (*DATA_TABLES, "lexicon"):
+    for name in (*DATA_TABLES, *VOCABULARY_TABLES):
         table = TABLES[name]
         path = data_dir / table.file
         if not path.is_file():
@@ -170,6 +192,12 @@ def read_raw(data_dir: str | Path) -> dict[str, pd.DataFrame]:
                 problems.append(
                     Problem(TABLES["lexicon"].file, 1, None, column, "required column is missing")
                 )
+    subgroups = frames.get("subgroups")
+    if subgroups is not None and "term" not in subgroups.columns:
+        # claims name subgroups by term: without it no subgroup can be checked
+        problems.append(
+            Problem(TABLES["subgroups"].file, 1, None, "term", "required column is missing")
+        )
     if problems:
         raise DataError(problems)
     return frames
@@ -196,6 +224,12 @@ def _lexicon(frame: pd.DataFrame) -> pd.DataFrame:
     typed = _typed(TABLES["lexicon"], usable)
     typed["term"] = typed["term"].str.lower()
     return typed
+
+
+def _subgroups(frame: pd.DataFrame) -> pd.DataFrame:
+    """Subgroup terms as loaded (rows without a term are left out; the loader names them)."""
+    usable = _complete(TABLES["subgroups"], frame[frame["term"].notna()]).drop(columns=ROW)
+    return _typed(TABLES["subgroups"], usable)
 
 
 # --- flags --------------------------------------------------------------------------------
@@ -264,9 +298,38 @@ def _fail_unused(flags: _Flags, name: str, ids: pd.Series, used: pd.Series, verb
     flags.fail_where(name, ids.notna() & ~ids.isin(set(used.dropna())), f"no claim {verb}")
 
 
-def _event_flags(events: pd.DataFrame, claims: pd.DataFrame, run: pd.Timestamp) -> _Flags:
-    """Computed rules of events.csv: dates readable, ordered, not in the future; has claims."""
+def _event_flags(
+    events: pd.DataFrame,
+    claims: pd.DataFrame,
+    run: pd.Timestamp,
+    duplicate_rules: MatchRules | None = None,
+) -> _Flags:
+    """Computed rules of events.csv.
+
+    Dates readable, ordered, not in the future; has claims; parent_event exists and has no
+    cycle; possible duplicate incidents (a warning).
+    """
     flags = _Flags(events.index)
+    known = set(events["event_id"].dropna())
+    parent = events["parent_event"]
+    flags.fail_where(
+        "ok_parent_event_exists",
+        parent.notna() & ~parent.isin(known),
+        "parent_event " + _text(parent) + " is not an event_id in events.csv",
+    )
+    _, cycles = event_ancestors(events)
+    flags.fail_where(
+        "ok_parent_event_acyclic",
+        events["event_id"].isin(set(cycles)),
+        events["event_id"].map(lambda i: cycle_text(cycles[i]) if i in cycles else ""),
+    )
+    pairs = possible_duplicates(events, duplicate_rules or MatchRules())
+    messages = {k: "; ".join(v) for k, v in duplicate_messages(pairs).items()}
+    flags.fail_where(
+        "ok_not_possible_duplicate",
+        events["event_id"].isin(set(messages)),
+        events["event_id"].map(messages).astype("object"),
+    )
     start, end = date_bound_columns(events["date_start"]), date_bound_columns(events["date_end"])
     not_a_date = " is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
     flags.fail_where(
@@ -366,6 +429,7 @@ def _claim_flags(
     lexicon: dict[str, tuple[int, int]],
     findings: pd.DataFrame,
     run: pd.Timestamp,
+    subgroup_terms: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> _Flags:
     """Computed rules of claims.csv, one ok_* flag each.
 
@@ -389,6 +453,7 @@ def _claim_flags(
     dangling("ok_source_exists", "source_id", set(src.index), "sources.csv")
     dangling("ok_claimant_actor_exists", "claimant_actor", actor_ids, "actors.csv")
     dangling("ok_side_exists", "side", actor_ids, "actors.csv")
+    dangling("ok_subgroup_exists", "subgroup", subgroup_terms, "subgroups.csv")
     flags.fail_where(
         "ok_party_names_actor",
         c["claimant_role"].isin(PARTY_ROLES) & c["claimant_actor"].isna(),
@@ -476,16 +541,28 @@ def _claim_flags(
             column + " " + _text(target) + " is not a claim_id in claims.csv",
         )
         target_event = target.map(same["event_id"])
+        elsewhere = exists & target_event.notna() & c["event_id"].notna()
+        elsewhere &= target_event != c["event_id"]
+        rule = ""
+        if column == "part_of":
+            # a breakdown may point to a claim of an event its own event lies within
+            chains, _ = event_ancestors(events)
+            within = [
+                t in chains.get(e, []) for e, t in zip(c["event_id"], target_event, strict=True)
+            ]
+            elsewhere &= ~pd.Series(within, index=c.index, dtype=bool)
+            rule = " or of an event it lies within (parent_event)"
         flags.fail_where(
             f"ok_{column}_same_event",
-            exists & target_event.notna() & c["event_id"].notna() & (target_event != c["event_id"]),
+            elsewhere,
             column
             + " "
             + _text(target)
             + " is a claim about "
             + _text(target_event)
             + ", not "
-            + _text(c["event_id"]),
+            + _text(c["event_id"])
+            + rule,
         )
         cycles = _cycles(c["claim_id"], target)
         on_cycle = c["claim_id"].isin(set(cycles))
@@ -602,8 +679,8 @@ def _valid_rows(table: Table, frame: pd.DataFrame) -> pd.Series:
 
 
 def _prepared_claims(
-    frames: dict[str, pd.DataFrame], lexicon: pd.DataFrame
-) -> tuple[pd.DataFrame, int]:
+    frames: dict[str, pd.DataFrame], lexicon: pd.DataFrame, subgroups: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, int, Dataset]:
     """Prepared claims (see ``casrec.claims``) from the rows that load, and how many there are.
 
     Broken rows are left out so the computed rules and the reconciled output can still be
@@ -619,17 +696,39 @@ def _prepared_claims(
     ]
     usable["claims"] = claims
     typed = {name: _typed(TABLES[name], frame.drop(columns=ROW)) for name, frame in usable.items()}
-    dataset = Dataset(lexicon=lexicon, **typed)
-    return prepare_claims(dataset), len(claims)
+    extra = {} if subgroups is None else {"subgroups": subgroups}
+    dataset = Dataset(lexicon=lexicon, **typed, **extra)
+    return prepare_claims(dataset), len(claims), dataset
 
 
-def reconciled_frame(output: pd.DataFrame) -> CheckedTable:
-    """The reconciled output (reconciled.csv columns) with a key, line number and flags."""
+def reconciled_frame(output: pd.DataFrame, findings: pd.DataFrame | None = None) -> CheckedTable:
+    """The reconciled output (reconciled.csv columns) with a key, line number and flags.
+
+    ``findings`` are the checks between estimates (subgroups within their whole, child
+    events within their parent); without them, subgroups are checked from ``output`` alone
+    and child events (which need events.csv) are not checked.
+    """
+    if findings is None:
+        findings = subgroup_checks(output) if len(output) else None
     frame = output.reset_index(drop=True).copy()
-    key = frame[KEY_COLUMNS].astype("object").where(frame[KEY_COLUMNS].notna(), "")
-    frame[RECONCILED_ID] = key.astype("str").agg("/".join, axis=1) if len(frame) else ""
+    frame[RECONCILED_ID] = frame.apply(estimate_key, axis=1).astype("object") if len(frame) else ""
     frame[ROW] = frame.index.to_numpy() + 2
     flags = _Flags(frame.index)
+    for flag, check in (
+        ("ok_subgroup_within_whole", "subgroup_subset"),
+        ("ok_children_within_parent", "event_hierarchy"),
+    ):
+        why: dict[str, str] = {}
+        if findings is not None and len(findings):
+            failing = findings[
+                (findings["check"] == check) & (findings["verdict"] == "conflicting")
+            ]
+            for item in failing.itertuples(index=False):
+                keys = str(item.keys).split(";")
+                # the subgroup is the row at fault; the parent is the row children exceed
+                at_fault = keys[1] if check == "subgroup_subset" else keys[0]
+                why[at_fault] = f"{item.subject}: {item.detail}"
+        flags.fail_where(flag, frame[RECONCILED_ID].isin(set(why)), frame[RECONCILED_ID].map(why))
     listed = [
         pd.isna(best) or best in str(ids).split(";")
         for best, ids in zip(frame["best_claim_id"], frame["claim_ids"], strict=True)
@@ -652,22 +751,28 @@ def check_tables(
     data_dir: str | Path,
     run_date: date | str | None = None,
     policy: str = DEFAULT_POLICY,
+    duplicate_window_days: int = DEFAULT_WINDOW_DAYS,
 ) -> dict[str, CheckedTable]:
     """Read ``data_dir`` as text and compute every flag; one CheckedTable per suite.
 
     ``run_date`` (default today) is the date nothing may lie after. The reconciled output is
-    computed under ``policy`` from the claims that load; DataError if a file cannot be read.
+    computed under ``policy`` from the claims that load; ``duplicate_window_days`` is how far
+    apart two events' dates may be to be named as possible duplicates. DataError if a file
+    cannot be read.
     """
     run = _run_timestamp(run_date)
     raw = read_raw(data_dir)
     full = {name: _complete(TABLES[name], raw[name]) for name in DATA_TABLES}
     lexicon = _lexicon(raw["lexicon"])
-    prepared, n_usable = _prepared_claims(full, lexicon)
+    subgroups = _subgroups(_complete(TABLES["subgroups"], raw["subgroups"]))
+    prepared, n_usable, usable = _prepared_claims(full, lexicon, subgroups)
     findings = component_checks(prepared) if n_usable else pd.DataFrame(columns=["claim_ids"])
     flags = {
         "sources": _source_flags(full["sources"], full["claims"], run),
         "actors": _Flags(full["actors"].index),
-        "events": _event_flags(full["events"], full["claims"], run),
+        "events": _event_flags(
+            full["events"], full["claims"], run, MatchRules(window_days=duplicate_window_days)
+        ),
         "claims": _claim_flags(
             full["claims"],
             full["sources"],
@@ -676,6 +781,7 @@ def check_tables(
             lexicon_mapping(lexicon),
             findings,
             run,
+            set(subgroups["term"].dropna()),
         ),
     }
     checked: dict[str, CheckedTable] = {}
@@ -686,11 +792,20 @@ def check_tables(
         ok, why = flags[name].frames()
         frame = pd.concat([full[name].drop(columns=absent), ok], axis=1)
         checked[name] = CheckedTable(name, frame, why, table.id_column)
+    estimate_findings = None
     if n_usable:
-        output = reconcile(prepared, policy=policy).output()
+        result = reconcile(prepared, policy=policy)
+        output = result.output()
+        estimate_findings = pd.concat(
+            [
+                subgroup_checks(result.estimates),
+                event_hierarchy_checks(result.estimates, usable.events, result.claims),
+            ],
+            ignore_index=True,
+        )
     else:
         output = pd.DataFrame(columns=OUTPUT_COLUMNS)
-    checked["reconciled"] = reconciled_frame(output)
+    checked["reconciled"] = reconciled_frame(output, estimate_findings)
     return checked
 
 

@@ -1,7 +1,8 @@
 """Conflicting claims -> one low / best / high estimate per key, with the reasons.
 
-The key is (event_id, metric, population, side, nationality): "34 civilians killed" is only
-ever compared with other figures for civilians killed in the same event. Within a key:
+The key is (event_id, metric, population, side, nationality, subgroup): "34 civilians
+killed" is only ever compared with other figures for civilians killed in the same event.
+Within a key:
 
 1. superseded claims leave the estimate (they stay in the claims view, with their successor);
 2. one voice per claimant: its own publication beats a relay, then the latest figure;
@@ -64,11 +65,7 @@ SOURCE_TYPE_RANK = {
 }
 
 OUTPUT_COLUMNS = [
-    "event_id",
-    "metric",
-    "population",
-    "side",
-    "nationality",
+    *KEY_COLUMNS,
     "low",
     "best",
     "high",

@@ -37,7 +37,7 @@ class Column:
 
     name: str
     required: bool
-    kind: str = "text"  # text | slug | date | enum | ref | int
+    kind: str = "text"  # text | slug | term | date | enum | ref | int
     choices: tuple[str, ...] = ()
     ref: tuple[str, str] | None = None  # (table, id column) a value must exist in
     description: str = ""
@@ -96,6 +96,13 @@ TABLES: dict[str, Table] = {
             Column("country", True, "text", description="ISO 3166-1 alpha-3"),
             Column("admin1", False),
             Column("location", False),
+            Column(
+                "parent_event",
+                False,
+                "ref",
+                ref=("events", "event_id"),
+                description="the offensive an attack belongs to, the aggregate it falls within",
+            ),
             Column("description", False),
         ),
     ),
@@ -115,6 +122,13 @@ TABLES: dict[str, Table] = {
             Column("side", False, "ref", ref=("actors", "actor_id")),
             Column("group", False),
             Column("nationality", False),
+            Column(
+                "subgroup",
+                False,
+                "ref",
+                ref=("subgroups", "term"),
+                description="who among the population, a term of subgroups.csv (children, women)",
+            ),
             Column("value", True, description="the figure as the source states it"),
             Column("as_of", False, "date"),
             Column("part_of", False, "ref", ref=("claims", "claim_id")),
@@ -134,9 +148,22 @@ TABLES: dict[str, Table] = {
             Column("notes", False),
         ),
     ),
+    "subgroups": Table(
+        "subgroups",
+        "subgroups.csv",
+        "term",
+        (
+            Column("term", True, "term", description="lower-case code, e.g. children, aid_workers"),
+            Column("label", True, description="what a reviewer reads, e.g. children"),
+            Column("description", False, description="who is counted, and the age or role cut"),
+        ),
+    ),
 }
 
 DATA_TABLES = ("sources", "actors", "events", "claims")
+# Vocabularies analysts may extend, read beside the tables (lexicon and subgroups).
+VOCABULARY_TABLES = ("lexicon", "subgroups")
+TERM_PATTERN = r"[a-z][a-z0-9_]*"
 
 
 @dataclass(frozen=True)
@@ -172,15 +199,21 @@ class DataError(Exception):
 
 @dataclass
 class Dataset:
-    """The four analyst-edited tables plus the vague-quantity lexicon, typed and checked."""
+    """The four analyst-edited tables plus the vocabularies (lexicon, subgroups), typed."""
 
     sources: pd.DataFrame
     actors: pd.DataFrame
     events: pd.DataFrame
     claims: pd.DataFrame
     lexicon: pd.DataFrame
+    subgroups: pd.DataFrame = field(default_factory=lambda: empty_table("subgroups"))
     data_dir: Path | None = None
     files: dict[str, Path] = field(default_factory=dict)
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """A contract table with its columns and no rows (text columns)."""
+    return pd.DataFrame({c: pd.Series(dtype="str") for c in TABLES[name].column_names})
 
 
 def date_bounds(text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -248,8 +281,9 @@ def date_bound_columns(series: pd.Series) -> pd.DataFrame:
     rows = [bounds(text) for text in series]
     return pd.DataFrame(
         {
-            "earliest": pd.to_datetime(pd.Series([r[0] for r in rows], dtype="object")),
-            "latest": pd.to_datetime(pd.Series([r[1] for r in rows], dtype="object")),
+            # arrays, not Series: a Series would be aligned on labels with ``series.index``
+            "earliest": pd.to_datetime(pd.Series([r[0] for r in rows], dtype="object")).array,
+            "latest": pd.to_datetime(pd.Series([r[1] for r in rows], dtype="object")).array,
             "valid": [r[2] for r in rows],
         },
         index=series.index,
@@ -336,14 +370,31 @@ def _check_values(table: Table, frame: pd.DataFrame, problems: list[Problem]) ->
             )
 
 
+def _is_vocabulary_ref(column: Column) -> bool:
+    """Whether ``column`` holds terms of a vocabulary file (subgroup -> subgroups.csv)."""
+    return column.kind == "ref" and column.ref is not None and column.ref[0] in VOCABULARY_TABLES
+
+
 def _value_problem(column: Column, value: str) -> str | None:
     """What is wrong with one non-empty value, or None."""
+    if _is_vocabulary_ref(column):
+        if not re.fullmatch(TERM_PATTERN, value):
+            return (
+                f"{value!r} is not a vocabulary term (lower-case letters, digits and '_', "
+                f"e.g. aid_workers) of {TABLES[column.ref[0]].file}"  # type: ignore[index]
+            )
+        return None
     if column.kind in ("slug", "ref") and not re.fullmatch(SLUG_PATTERN, value):
         return f"{value!r} is not a slug (lower-case letters, digits and '-', e.g. kobe-2025)"
     if column.kind in ("slug", "ref") and len(value) > MAX_ID_LENGTH:
         # ids become file names of report pages
         return (
             f"{value[:40]!r}... is {len(value)} characters long; ids have at most {MAX_ID_LENGTH}"
+        )
+    if column.kind == "term" and not re.fullmatch(TERM_PATTERN, value):
+        return (
+            f"{value!r} is not a vocabulary term (lower-case letters, digits and '_', "
+            "e.g. aid_workers)"
         )
     if column.kind == "date":
         try:
@@ -376,6 +427,9 @@ def _check_references(frames: dict[str, pd.DataFrame], problems: list[Problem]) 
             known = set(target[target_column].dropna())
             values = frame[column.name]
             dangling = values.notna() & ~values.isin(known)
+            hint = ""
+            if _is_vocabulary_ref(column):
+                hint = f" (known terms: {', '.join(sorted(known)) or 'none'}; add a row there)"
             for position in values[dangling].index:
                 record_id = frame[table.id_column].iloc[position]
                 problems.append(
@@ -385,7 +439,7 @@ def _check_references(frames: dict[str, pd.DataFrame], problems: list[Problem]) 
                         None if pd.isna(record_id) else str(record_id),
                         column.name,
                         f"{values.iloc[position]!r} does not exist in "
-                        f"{TABLES[target_table].file} column {target_column!r}",
+                        f"{TABLES[target_table].file} column {target_column!r}{hint}",
                     )
                 )
 
@@ -412,6 +466,57 @@ def _check_claim_rules(claims: pd.DataFrame, problems: list[Problem]) -> None:
                 problems.append(
                     Problem(file, line, claim_id, column, "a claim cannot refer to itself")
                 )
+
+
+def event_ancestors(events: pd.DataFrame) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Each event's chain of parents (nearest first), and the events on a parent_event cycle.
+
+    Dangling parents end a chain (they are their own problem); a cycle ("a within b within
+    a") has no top, so its members are returned with the cycle instead of a chain.
+    """
+    parent: dict[str, str] = {}
+    for event_id, target in zip(events["event_id"], events["parent_event"], strict=True):
+        if pd.notna(event_id) and pd.notna(target) and event_id not in parent:
+            parent[str(event_id)] = str(target)
+    chains: dict[str, list[str]] = {}
+    cycles: dict[str, list[str]] = {}
+    for start in parent:
+        chain: list[str] = []
+        node = parent.get(start)
+        seen = {start}
+        while node is not None and node not in seen:
+            chain.append(node)
+            seen.add(node)
+            node = parent.get(node)
+        # came back to an event already on the path: a cycle when it is this one; an event
+        # leading into someone else's cycle is not on it, and its chain stops there
+        if node is not None and node == start:
+            cycles[start] = [start, *chain]
+        chains[start] = chain
+    return chains, cycles
+
+
+def cycle_text(cycle: list[str]) -> str:
+    """'refers to itself' or 'cycle a -> b -> a'."""
+    if len(cycle) == 1:
+        return "refers to itself"
+    return "cycle " + " -> ".join([*cycle, cycle[0]])
+
+
+def _check_event_rules(events: pd.DataFrame, problems: list[Problem]) -> None:
+    """An event cannot lie within itself, directly or through its parents."""
+    _, cycles = event_ancestors(events)
+    for position, event_id in enumerate(events["event_id"]):
+        if pd.notna(event_id) and event_id in cycles:
+            problems.append(
+                Problem(
+                    TABLES["events"].file,
+                    line_of(events, position),
+                    str(event_id),
+                    "parent_event",
+                    f"{cycle_text(cycles[event_id])}: an event cannot lie within itself",
+                )
+            )
 
 
 def _check_claims_present(claims: pd.DataFrame, problems: list[Problem]) -> None:
@@ -505,6 +610,8 @@ def load_dataset(data_dir: str | Path) -> Dataset:
         if frame is not None:
             frames[name] = frame
     _check_references(frames, problems)
+    if "events" in frames:
+        _check_event_rules(frames["events"], problems)
     if "claims" in frames:
         _check_claim_rules(frames["claims"], problems)
     if "lexicon" in frames:
@@ -523,6 +630,7 @@ def load_dataset(data_dir: str | Path) -> Dataset:
         events=typed["events"],
         claims=typed["claims"],
         lexicon=typed["lexicon"],
+        subgroups=typed["subgroups"],
         data_dir=data_dir,
         files=files,
     )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from casrec.claims import KEY_COLUMNS
 from casrec.quantities import format_interval
 from casrec.reconcile import OUTPUT_COLUMNS
 
@@ -16,6 +17,8 @@ HXL_TAGS = {
     "population": "#affected+type",
     "side": "#group+side",
     "nationality": "#affected+nationality",
+    # who among the population (subgroups.csv term); a documented custom attribute
+    "subgroup": "#affected+subgroup",
     "low": "#affected+num+min",
     "best": "#affected+num+best",
     "high": "#affected+num+max",
@@ -68,7 +71,7 @@ def write_reconciled_hxl(table: pd.DataFrame, path: str | Path) -> Path:
 
 def readable_estimates(estimates: pd.DataFrame) -> pd.DataFrame:
     """A compact view for the terminal: key, range, best, status, discrepancy, best claim."""
-    view = estimates[["event_id", "metric", "population", "side", "nationality"]].fillna("")
+    view = estimates[KEY_COLUMNS].fillna("")
     view = view.assign(
         range=[
             format_interval(lo, hi, op)

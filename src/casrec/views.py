@@ -215,12 +215,14 @@ def status_badge(status: object) -> str:
 
 
 def key_label(row: pd.Series | dict) -> str:
-    """'killed · civilians · side fama · Malian' for one key."""
+    """'killed · civilians · side fama · Malian · women' for one key."""
     parts = [row["metric"], row["population"]]
     if pd.notna(row.get("side")):
         parts.append(f"side {row['side']}")
     if pd.notna(row.get("nationality")):
         parts.append(str(row["nationality"]))
+    if pd.notna(row.get("subgroup")):
+        parts.append(str(row["subgroup"]))
     return " · ".join(str(p) for p in parts)
 
 
@@ -236,10 +238,13 @@ def key_order(frame: pd.DataFrame) -> pd.DataFrame:
             "sv": frame["side"].fillna("").astype(str) if "side" in frame else "",
             "n": frame["nationality"].notna() if "nationality" in frame else False,
             "nv": frame["nationality"].fillna("").astype(str) if "nationality" in frame else "",
+            "g": frame["subgroup"].notna() if "subgroup" in frame else False,
+            "gv": frame["subgroup"].fillna("").astype(str) if "subgroup" in frame else "",
         },
         index=frame.index,
     )
-    positions = order.sort_values(["m", "p", "s", "sv", "n", "nv"], kind="stable").index
+    columns = ["m", "p", "s", "sv", "n", "nv", "g", "gv"]
+    positions = order.sort_values(columns, kind="stable").index
     return frame.loc[positions]
 
 
@@ -637,8 +642,46 @@ def overview_header(analysis, run_day, event_pages=(), displacement_pages=()) ->
     )
 
 
-def event_header(event: pd.Series, overview_page: str = "", kicker: str = "Event") -> str:
-    """Back link, the event's title as the page heading, date, place and description."""
+def event_family(event: pd.Series, events: pd.DataFrame | None, linked: Iterable[str] = ()) -> str:
+    """'Within: <parent>' and 'Children: <child>, ...' lines, events with a page linked."""
+    if events is None or events.empty:
+        return ""
+    linked = set(linked)
+    titles = events.set_index("event_id")["title"]
+
+    def link(event_id: str) -> str:
+        title = esc(titles.get(event_id, event_id))
+        label = f'{title} <span class="id">{esc(event_id)}</span>'
+        if event_id in linked:
+            return f'<a href="{esc(event_page_name(event_id))}">{label}</a>'
+        return label
+
+    lines = []
+    parent = event.get("parent_event")
+    if pd.notna(parent):
+        lines.append(f'<p class="meta">Within: {link(str(parent))}</p>')
+    children = events.loc[events["parent_event"] == event["event_id"], "event_id"].tolist()
+    if children:
+        lines.append(
+            f'<p class="meta">Children ({len(children)}): '
+            + " · ".join(link(str(c)) for c in children)
+            + "</p>"
+        )
+    return "".join(lines)
+
+
+def event_header(
+    event: pd.Series,
+    overview_page: str = "",
+    kicker: str = "Event",
+    events: pd.DataFrame | None = None,
+    linked: Iterable[str] = (),
+) -> str:
+    """Back link, the event's title as the page heading, date, place and description.
+
+    With ``events``, the parent event (``parent_event``) and the child events are named, and
+    those in ``linked`` (events with a page in the report) link to their page.
+    """
     when = esc(event["date_start"])
     if pd.notna(event.get("date_end")) and event["date_end"] != event["date_start"]:
         when += f" to {esc(event['date_end'])}"
@@ -653,6 +696,7 @@ def event_header(event: pd.Series, overview_page: str = "", kicker: str = "Event
         f'<h1 class="title">{esc(event["title"])}</h1>',
         f'<p class="meta">{when} · {place} · {esc(event["kind"])} '
         f'<span class="id">{esc(event["event_id"])}</span></p>',
+        event_family(event, events, linked),
         f"<p>{esc(event.get('description'))}</p>" if pd.notna(event.get("description")) else "",
     )
 

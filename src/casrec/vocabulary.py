@@ -176,6 +176,18 @@ VERDICTS = _vocabulary(
     ("incomparable", "incomparable"),
 )
 
+# The column on which a part differs from its whole; each axis is summed on its own.
+BREAKDOWN_AXES = _vocabulary(
+    "breakdown axis",
+    ("child_event", "child event", "the part is a figure of an event within the whole's event"),
+    ("nationality", "nationality"),
+    ("subgroup", "subgroup", "children, women, aid workers, ... (subgroups.csv)"),
+    ("population", "population"),
+    ("side", "side"),
+    ("metric", "metric", "killed and injured within casualties, refugees within displaced"),
+    ("group", "group", "the source's own words for who is counted (a village, a unit)"),
+)
+
 SEVERITIES = _vocabulary(
     "severity",
     ("critical", "critical", "stops the run"),
@@ -201,6 +213,7 @@ ALL: tuple[Vocabulary, ...] = (
     CERTAINTIES,
     STATUSES,
     VERDICTS,
+    BREAKDOWN_AXES,
     SEVERITIES,
     POLICIES,
 )
