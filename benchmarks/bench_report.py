@@ -16,20 +16,20 @@ import tempfile
 import time
 from pathlib import Path
 
-from casrec import report
+from casrec.run import Page, RunConfig, execute, run_reports
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def cold_page_seconds(notebooks_dir: Path, data_dir: Path, workdir: Path) -> float:
     """One event page from nothing: a new kernel, every import, the work, the HTML."""
-    page = report.Page("event", "event-cold", {"event_id": "kobe-2025-02-07",
+    page = Page("event", "event-cold", {"event_id": "kobe-2025-02-07",
                        "data_dir": str(data_dir), "chart_renderer": "svg"}, "cold")  # fmt: skip
     start = time.perf_counter()
-    kernel = report.WarmKernel(notebooks_dir)
+    kernel = execute.WarmKernel(notebooks_dir)
     try:
-        report.execute_page(page, notebooks_dir, workdir / "cold.ipynb", kernel, 300)
-        report.notebook_to_html(workdir / "cold.ipynb", workdir / "cold.html", "cold")
+        execute.execute_page(page, notebooks_dir, workdir / "cold.ipynb", kernel, 300)
+        execute.notebook_to_html(workdir / "cold.ipynb", workdir / "cold.html", "cold")
     finally:
         kernel.shutdown()
     return time.perf_counter() - start
@@ -43,11 +43,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         cold = cold_page_seconds(notebooks_dir, data_dir, workdir)
-        config = report.RunConfig(date=dt.date.today(), data_dir=data_dir,
+        config = RunConfig(date=dt.date.today(), data_dir=data_dir,
                                   reports_dir=workdir / "reports", notebooks_dir=notebooks_dir,
                                   events=args.events, quiet=True)  # fmt: skip
         start = time.perf_counter()
-        result = report.run_reports(config)
+        result = run_reports(config)
         total = time.perf_counter() - start
         run = json.loads((result.report_dir / "run.json").read_text())
     pages = [n for n in run["notebooks"] if n["notebook"] == "event"]

@@ -86,3 +86,15 @@ def dataset_from(tmp_path):
         return load_dataset(write_dataset(tmp_path / "data", claims, **tables))
 
     return build
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory):
+    """A report of two events from data/, rendered once for every run test (do not modify)."""
+    from runs import TWO_EVENTS, run
+
+    from casrec.cli import EXIT_OK
+
+    reports = tmp_path_factory.mktemp("reports")
+    assert run(reports, "--events", TWO_EVENTS) == EXIT_OK
+    return reports

@@ -69,3 +69,25 @@ def test_reconcile_refuses_data_that_breaks_a_critical_rule(tmp_path, capsys):
     assert (
         main(["reconcile", "--data-dir", str(tmp_path), "--skip-quality", "--out", str(out)]) == 0
     )
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path):
+    """``casrec reconcile | head``: no BrokenPipeError traceback, the SIGPIPE exit code."""
+    import os
+    import subprocess
+    import sys
+
+    from casrec.cli import EXIT_BROKEN_PIPE
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line is written
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "casrec.cli", "reconcile", "--skip-quality",
+             "--data-dir", str(DATA_DIR)],
+            stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120,
+        )  # fmt: skip
+    finally:
+        os.close(write_end)
+    assert done.stderr == ""
+    assert done.returncode == EXIT_BROKEN_PIPE

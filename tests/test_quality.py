@@ -40,7 +40,7 @@ from casrec.schema import DataError, load_dataset
 
 RUN_DATE = "2025-11-01"
 # Pinned so that deleting a rule from a suite is a visible change, not a silent one.
-EXPECTED_COUNTS = {"sources": 13, "actors": 8, "events": 18, "claims": 40, "reconciled": 15}
+EXPECTED_COUNTS = {"sources": 13, "actors": 8, "events": 18, "claims": 41, "reconciled": 15}
 
 BASE_CLAIMS = [
     claim("hrw-killed", "at least 34"),
@@ -269,6 +269,12 @@ CASES = [
         "claims",
         "population_valid",
         setting("claims", "hrw-killed", population="kids"),
+        ["hrw-killed"],
+    ),
+    (
+        "claims",
+        "certainty_valid",
+        setting("claims", "hrw-killed", certainty="rumoured"),
         ["hrw-killed"],
     ),
     ("claims", "event_exists", adding("claims", claim("x", "5", event_id="nowhere")), ["x"]),

@@ -4,17 +4,26 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from casrec.quantities import (
+    CERTAINTIES,
+    QUALIFIERS,
+    READINGS,
     QuantityError,
     QuantityErrors,
     QuantityRules,
     approx_band,
+    format_interval,
+    lexicon_mapping,
     parse_number,
     parse_quantity,
     parse_values,
     rounding_unit,
 )
+from casrec.reconcile import SPECIFICITY_RANK
 
-LEXICON = {"dozens": (24, 99), "several": (3, 9), "a dozen": (12, 12), "hundreds": (200, 999)}
+LEXICON = {
+    "dozens": (24, 99), "several": (3, 9), "a dozen": (12, 12), "hundreds": (200, 999),
+    "scores": (40, 99), "a few": (2, 5), "a handful": (2, 5), "tens of thousands": (20000, 99999),
+}  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -158,3 +167,282 @@ def test_a_decimal_point_in_a_count_is_refused_as_ambiguous(text):
 def test_impossibly_large_counts_are_refused(text):
     with pytest.raises(QuantityError):
         parse_quantity(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "qualifier", "point"),
+    [
+        # ceilings: how high the toll may go, no floor
+        ("as high as 600", 0, 600, "at_most", 600),
+        ("fewer than 10", 0, 9, "at_most", 9),
+        ("less than a dozen", 0, 11, "at_most", 11),
+        ("under 100", 0, 99, "at_most", 99),
+        ("10 or fewer", 0, 10, "at_most", 10),
+        # floors that exclude the number
+        ("upwards of 100", 101, None, "more_than", 101),
+        ("in excess of 1,000", 1001, None, "more_than", 1001),
+        ("topped 100", 101, None, "more_than", 101),
+        ("has topped 100", 101, None, "more_than", 101),
+        ("topped the 1,000 mark", 1001, None, "more_than", 1001),
+        ("passed the 500 mark", 501, None, "more_than", 501),
+        ("more than a dozen", 13, None, "more_than", 13),
+        ("over two dozen", 25, None, "more_than", 25),
+        # floors that include it
+        ("40 or more", 40, None, "at_least", 40),
+        ("at least a dozen", 12, None, "at_least", 12),
+        ("at least twenty-one", 21, None, "at_least", 21),
+        # near a number; "close to" and "nearly" approach from below
+        ("close to 100", 75, 100, "approx", 100),
+        ("roughly 100", 75, 125, "approx", 100),
+        ("nearly two dozen", 21, 24, "approx", 24),
+        # a short step past the number: at most 10% of it, never further than "about"
+        ("just over 100", 101, 110, "more_than", 101),
+        ("just under 100", 90, 99, "approx", 99),
+        ("just under 40", 36, 39, "approx", 39),
+        ("just over 144,000", 144001, 144500, "more_than", 144001),
+        ("slightly more than 20", 21, 22, "more_than", 21),
+        ("just short of 1,000", 900, 999, "approx", 999),
+        ("just over 5", 6, 6, "more_than", 6),
+        # words and scales
+        ("1.5 million", 1_500_000, 1_500_000, "exact", 1_500_000),
+        ("half a million", 500_000, 500_000, "exact", 500_000),
+        ("a quarter of a million", 250_000, 250_000, "exact", 250_000),
+        ("two and a half million", 2_500_000, 2_500_000, "exact", 2_500_000),
+        ("two million", 2_000_000, 2_000_000, "exact", 2_000_000),
+        ("half a dozen", 6, 6, "exact", 6),
+        ("one hundred and twenty-five", 125, 125, "exact", 125),
+        ("ninety-nine", 99, 99, "exact", 99),
+        ("twenty to thirty", 20, 30, "range", 25),
+        ("between one hundred and five and one hundred and ten", 105, 110, "range", 108),
+        # a best figure with its bounds, as UCDP publishes best / low / high
+        ("30 (25–40)", 25, 40, "estimate", 30),
+        ("30 (25-40)", 25, 40, "estimate", 30),
+        ("30 (range 25–40)", 25, 40, "estimate", 30),
+        ("30 (range: 25 to 40)", 25, 40, "estimate", 30),
+        ("30 [25–40]", 25, 40, "estimate", 30),
+        ("30, range 25–40", 25, 40, "estimate", 30),
+        ("30 (low 25, high 40)", 25, 40, "estimate", 30),
+        ("best 1,200 (1,000–1,500)", 1000, 1500, "estimate", 1200),
+        ("25 (25–25)", 25, 25, "estimate", 25),
+    ],
+)
+def test_forms_reports_write(text, low, high, qualifier, point):
+    q = parse_quantity(text, LEXICON)
+    assert (q.low, q.high, q.qualifier, q.point, q.vague) == (low, high, qualifier, point, False)
+    assert (q.provisional, q.certainty) == (False, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [("scores of", 40, 99), ("a few", 2, 5), ("a handful", 2, 5), ("a handful of", 2, 5),
+     ("hundreds of", 200, 999), ("tens of thousands", 20000, 99999),
+     ("tens of thousands of", 20000, 99999)],
+)  # fmt: skip
+def test_vague_forms_read_the_lexicon_with_their_of(text, low, high):
+    q = parse_quantity(text, LEXICON)
+    assert (q.low, q.high, q.qualifier, q.vague, q.point) == (low, high, "vague", True, low)
+
+
+@pytest.mark.parametrize(
+    "text", ["scores of", "a few", "a handful", "hundreds of", "tens of thousands", "a few dozen"]
+)
+def test_the_shipped_lexicon_defines_the_vague_forms(text):
+    shipped = lexicon_mapping(pd.read_csv("data/vague_quantities.csv"))
+    assert parse_quantity(text, shipped).vague
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "qualifier"),
+    [
+        ("42 so far", 42, 42, "exact"),
+        ("at least 42 and rising", 42, None, "at_least"),
+        ("the toll rose to 60", 60, 60, "exact"),
+        ("the death toll has risen to at least 60", 60, None, "at_least"),
+        ("rose to 60", 60, 60, "exact"),
+        ("60 and counting", 60, 60, "exact"),
+        ("at least 60 thus far", 60, None, "at_least"),
+        ("a preliminary toll of 42", 42, 42, "exact"),
+        ("42 (provisional)", 42, 42, "exact"),
+    ],
+)
+def test_a_count_so_far_is_read_and_marked_provisional(text, low, high, qualifier):
+    q = parse_quantity(text, LEXICON)
+    assert (q.low, q.high, q.qualifier, q.provisional) == (low, high, qualifier, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "certainty"),
+    [
+        ("over 100 feared dead", 101, None, "feared"),
+        ("100 feared", 100, 100, "feared"),
+        ("20 presumed dead", 20, 20, "feared"),
+        ("unconfirmed reports of 20 killed", 20, 20, "feared"),
+        ("unconfirmed reports of 20", 20, 20, "feared"),
+        ("34 confirmed dead", 34, 34, "confirmed"),
+        ("a confirmed 34", 34, 34, "confirmed"),
+        ("reportedly 12", 12, 12, "reported"),
+    ],
+)
+def test_certainty_words_are_read_and_reported(text, low, high, certainty):
+    q = parse_quantity(text, LEXICON)
+    assert (q.low, q.high, q.certainty, q.provisional) == (low, high, certainty, False)
+    assert q.certainty in CERTAINTIES
+
+
+def test_markers_combine_in_any_order():
+    q = parse_quantity("over 100 feared dead so far", LEXICON)
+    assert (q.low, q.qualifier, q.certainty, q.provisional) == (101, "more_than", "feared", True)
+
+
+def test_parse_values_reports_provisional_and_certainty_beside_the_interval():
+    claims = pd.DataFrame(
+        {"claim_id": ["a", "b", "c"], "value": ["42 so far", "over 100 feared dead", "42 so far"]}
+    )
+    parsed = parse_values(claims, LEXICON)
+    assert parsed["value_provisional"].tolist() == [True, False, True]
+    assert parsed["value_provisional"].dtype == bool
+    assert parsed["value_certainty"].isna().tolist() == [True, False, True]
+    assert parsed["value_certainty"].iloc[1] == "feared"
+    assert parsed["value_qualifier"].tolist() == ["exact", "more_than", "exact"]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("30 (45–50)", "outside its bounds"),
+        ("30 (40–25)", "bounds"),
+        ("30 (HRW)", "bounds"),
+        ("just over dozens", "before a number"),
+        ("nearly 50–60", "before a number"),
+        ("fewer than 0", "below zero"),
+        ("just under zero", "below zero"),
+        ("topped", ""),
+        ("so far", ""),
+        ("five twenty", ""),
+        ("twenty thirty", ""),
+        ("one two", ""),
+        ("a hundred and", ""),
+        ("two thousand three thousand", ""),
+        ("20 killed", ""),
+        ("more than many", "nothing readable after 'more than'"),
+    ],
+)
+def test_unreadable_forms_name_the_claim_and_why(text, reason):
+    with pytest.raises(QuantityError) as caught:
+        parse_quantity(text, LEXICON, claim_id="attack-x")
+    assert "'attack-x'" in str(caught.value)
+    assert reason in caught.value.reason
+
+
+def test_just_band_and_wordings_are_parameters():
+    narrow = QuantityRules(just_relative_band=0.05)
+    assert parse_quantity("just over 100", rules=narrow).high == 105
+    assert parse_quantity("just under 100", rules=narrow).low == 95
+    # an analyst who reads "upwards of 100" as a floor that includes 100
+    floors = tuple(
+        (wording, "at_least" if wording == "upwards of" else reading)
+        for wording, reading in QuantityRules().prefix_readings
+    )
+    assert parse_quantity("upwards of 100").low == 101
+    assert parse_quantity("upwards of 100", rules=QuantityRules(prefix_readings=floors)).low == 100
+
+
+def test_every_qualifier_is_known_to_the_reconciliation_ranking():
+    assert set(READINGS.values()) <= set(QUALIFIERS)
+    assert set(QUALIFIERS) == set(SPECIFICITY_RANK)
+    # a stated best with its bounds ranks right after an exact count
+    assert SPECIFICITY_RANK["exact"] < SPECIFICITY_RANK["estimate"]
+    assert all(SPECIFICITY_RANK["estimate"] <= rank for q, rank in SPECIFICITY_RANK.items()
+               if q not in ("exact", "estimate"))  # fmt: skip
+
+
+UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+         "eighteen", "nineteen"]  # fmt: skip
+TENS = {2: "twenty", 3: "thirty", 4: "forty", 5: "fifty", 6: "sixty", 7: "seventy", 8: "eighty",
+        9: "ninety"}  # fmt: skip
+
+
+def spell(number: int, hyphen: str = "-") -> str:
+    """English words for a number, written independently of the parser under test."""
+    if number < 20:
+        return UNITS[number]
+    if number < 100:
+        tens, units = divmod(number, 10)
+        return TENS[tens] + (hyphen + UNITS[units] if units else "")
+    if number < 1000:
+        hundreds, rest = divmod(number, 100)
+        return f"{UNITS[hundreds]} hundred" + (f" and {spell(rest, hyphen)}" if rest else "")
+    for scale, word in ((1_000_000, "million"), (1_000, "thousand")):
+        if number >= scale:
+            count, rest = divmod(number, scale)
+            tail = "" if not rest else f" and {spell(rest)}" if rest < 100 else f" {spell(rest)}"
+            return f"{spell(count, hyphen)} {word}{tail}"
+    raise AssertionError(number)
+
+
+@pytest.mark.parametrize("number", range(100))
+def test_number_words_round_trip_to_ninety_nine(number):
+    assert parse_number(spell(number)) == number
+    assert parse_number(spell(number, hyphen=" ")) == number
+    assert parse_quantity(spell(number).capitalize()).point == number
+
+
+@given(st.integers(min_value=0, max_value=999_999_999))
+def test_number_words_round_trip_with_scales(number):
+    assert parse_number(spell(number)) == number
+
+
+@given(st.integers(min_value=0, max_value=10_000_000_000))
+def test_thousands_separators_round_trip_through_the_formatter(number):
+    assert parse_quantity(f"{number:,}").point == number
+    assert format_interval(number, number) == f"{number:,}"
+    assert parse_quantity(format_interval(number, None, True)).low == number
+
+
+@given(numbers, numbers)
+def test_a_formatted_interval_reads_back_as_itself(a, b):
+    low, high = sorted((a, b))
+    q = parse_quantity(format_interval(low, high))
+    assert (q.low, q.high) == (low, high)
+
+
+# wordings whose interval holds the number itself, and those that exclude it
+INCLUSIVE = ["at least {}", "up to {}", "as high as {}", "about {}", "~{}", "roughly {}",
+             "close to {}", "nearly {}", "{} or more", "{}+", "{} or fewer", "{} so far",
+             "{} feared dead"]  # fmt: skip
+EXCLUSIVE = ["more than {}", "over {}", "topped {}", "upwards of {}", "just over {}",
+             "just under {}", "fewer than {}"]  # fmt: skip
+
+
+@given(st.integers(min_value=1, max_value=10_000_000), st.sampled_from(INCLUSIVE + EXCLUSIVE))
+def test_no_wording_narrows_a_number_into_nothing(number, template):
+    q = parse_quantity(template.format(f"{number:,}"))
+    high = float("inf") if q.high is None else q.high
+    assert 0 <= q.low <= q.point <= high
+    if template in INCLUSIVE:
+        assert q.low <= number <= high
+    else:  # the number itself is excluded, its neighbour is not
+        assert number not in (q.low, q.high) and (q.low == number + 1 or high == number - 1)
+
+
+@given(
+    st.integers(min_value=0, max_value=10_000_000),
+    st.integers(min_value=0, max_value=10_000_000),
+    st.sampled_from(["about {}", "at least {}", "up to {}", "{} or more"]),
+)
+def test_a_qualifier_never_narrows_a_range(a, b, template):
+    low, high = sorted((a, b))
+    q = parse_quantity(template.format(f"{low:,}–{high:,}"))
+    assert q.low <= low and (q.high is None or q.high >= high)
+
+
+@given(
+    st.integers(min_value=0, max_value=1_000_000),
+    st.integers(min_value=0, max_value=1_000_000),
+    st.integers(min_value=0, max_value=1_000_000),
+)
+def test_an_estimate_keeps_its_best_inside_its_bounds(a, b, c):
+    low, best, high = sorted((a, b, c))
+    q = parse_quantity(f"{best:,} ({low:,}–{high:,})")
+    assert (q.low, q.point, q.high, q.qualifier) == (low, best, high, "estimate")

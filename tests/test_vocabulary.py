@@ -20,6 +20,7 @@ SUITE_VALUE_SETS = {
     ("claims", "claimant_role"): vocabulary.CLAIMANT_ROLES,
     ("claims", "metric"): vocabulary.METRICS,
     ("claims", "population"): vocabulary.POPULATIONS,
+    ("claims", "certainty"): vocabulary.CERTAINTIES,
     ("reconciled", "status"): vocabulary.STATUSES,
     ("reconciled", "policy"): vocabulary.POLICIES,
 }
@@ -63,8 +64,8 @@ def test_contract_enums_come_from_the_vocabulary():
 
 
 def test_chart_colours_are_the_vocabulary_colours():
-    assert charts.STATUS_COLOURS == [vocabulary.STATUSES.colours[s] for s in charts.STATUS_ORDER]
-    assert charts.ROLE_COLOURS == [vocabulary.CLAIMANT_ROLES.colours[r] for r in charts.ROLE_ORDER]
+    assert [vocabulary.STATUSES.colours[s] for s in charts.STATUS_ORDER] == charts.STATUS_COLOURS
+    assert [vocabulary.CLAIMANT_ROLES.colours[r] for r in charts.ROLE_ORDER] == charts.ROLE_COLOURS
     assert set(charts.STATUS_ORDER) == set(vocabulary.STATUSES.codes)
 
 

@@ -8,6 +8,7 @@ holds the lock.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -17,6 +18,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_LOCKED = 3
+EXIT_BROKEN_PIPE = 128 + 13  # SIGPIPE: the reader of stdout went away (``| head``)
 
 DEFAULT_DATA_DIR = Path("data")
 
@@ -113,7 +115,7 @@ def _days(text: str) -> int:
 
 def _add_run(commands: argparse._SubParsersAction) -> None:
     from casrec.reconcile import DEFAULT_POLICY, POLICIES
-    from casrec.report import DEFAULT_CELL_TIMEOUT_SECONDS
+    from casrec.run import DEFAULT_CELL_TIMEOUT_SECONDS
 
     parser = commands.add_parser(
         "run",
@@ -139,7 +141,7 @@ def _add_run(commands: argparse._SubParsersAction) -> None:
 def _run_run(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from casrec.report import (
+    from casrec.run import (
         RunConfig,
         RunError,
         default_notebooks_dir,
@@ -197,10 +199,26 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        sys.stdout.flush()  # a reader that went away shows here, inside the handler below
+        return code
     except (DataError, QuantityErrors) as error:
         print(f"casrec: bad input in {args.data_dir}:\n{error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return _reader_went_away()
+
+
+def _reader_went_away() -> int:
+    """Stop quietly when stdout's reader closed early (``casrec validate | head``).
+
+    Output is pointed at /dev/null so the interpreter's final flush cannot raise again; the
+    exit code is the one a process killed by SIGPIPE reports, as ``cat`` would.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
-"""Value text -> interval: how casrec reads "at least 34", "~144,000" or "dozens".
+"""Value text -> interval: how casrec reads "at least 34", "~144,000", "30 (25–40)" or "dozens".
 
 Sources state figures with qualifiers that carry meaning: "at least 34" is a floor, not a
 point; "~144,000" is rounded to the thousand. Flattening them to a single integer (as most
 trackers do) throws that meaning away, so every value becomes an interval [low, high] (high
 may be open), a qualifier, a vague flag and a point value used when one number is needed.
-The rules are parameters (``QuantityRules``) and documented in METHODOLOGY.md.
+Words that say a figure is a count so far ("42 so far") or how sure the source is ("feared
+dead") are read too and reported beside the interval. The rules are parameters
+(``QuantityRules``) and each wording is documented in METHODOLOGY.md section 2.
 """
 
 from __future__ import annotations
@@ -12,21 +14,34 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
 from casrec import vocabulary
 
-# Specificity order used when ranking claims: a more specific statement wins ties.
+# Specificity order used when ranking claims: a more specific statement wins ties. An
+# `estimate` is a stated best figure with its bounds ("30 (25–40)", as UCDP publishes).
 QUALIFIERS = vocabulary.QUALIFIERS.codes
+# What the value text may say about how sure the source is: the claims' `certainty` codes.
+CERTAINTIES = vocabulary.CERTAINTIES.codes
 
+UNIT_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9,
+}  # fmt: skip
+TEEN_WORDS = {
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+TENS_WORDS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+# Words that stand alone for a number.
 NUMBER_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "a dozen": 12, "both": 2,
+    "zero": 0, "both": 2, "a dozen": 12,
     # a lone article counts one person: "a French soldier was killed"
     "a": 1, "an": 1,
 }  # fmt: skip
@@ -38,30 +53,103 @@ ORDINAL_WORDS = {
     "nineteenth": 19, "twentieth": 20,
 }  # fmt: skip
 SCALE_WORDS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000}
+# "half a million", "a quarter of a million", "half a dozen"
+FRACTION_WORDS = {"half": 0.5, "quarter": 0.25, "three quarters": 0.75, "three quarter": 0.75}
 
-# Prefixes, longest first so "no fewer than" is not read as "no".
-AT_LEAST = ("no fewer than", "no less than", "not less than", "at least", "a minimum of", "min.")
-MORE_THAN = ("in excess of", "more than", "upwards of", "over", "above")
-AT_MOST = ("no more than", "as many as", "at most", "up to", "a maximum of", "max.")
-APPROX = (
-    "approximately",
-    "an estimated",
-    "estimated",
-    "roughly",
-    "around",
-    "about",
-    "nearly",
-    "almost",
-    "some",
-    "circa",
-    "c.",
-    "ca.",
-    "~",
-    "≈",
+# How a wording before the number reads it (see ``READINGS``); each row is in METHODOLOGY.md.
+PREFIX_READINGS: tuple[tuple[str, str], ...] = (
+    ("at least", "at_least"), ("no fewer than", "at_least"), ("no less than", "at_least"),
+    ("not less than", "at_least"), ("a minimum of", "at_least"), ("min.", "at_least"),
+    ("more than", "more_than"), ("over", "more_than"), ("above", "more_than"),
+    ("in excess of", "more_than"), ("upwards of", "more_than"), ("well over", "more_than"),
+    ("well above", "more_than"), ("topped", "more_than"), ("has topped", "more_than"),
+    ("exceeded", "more_than"), ("has exceeded", "more_than"), ("surpassed", "more_than"),
+    ("has surpassed", "more_than"), ("passed", "more_than"), ("has passed", "more_than"),
+    ("up to", "at_most"), ("as many as", "at_most"), ("as high as", "at_most"),
+    ("at most", "at_most"), ("no more than", "at_most"), ("a maximum of", "at_most"),
+    ("max.", "at_most"),
+    ("fewer than", "fewer_than"), ("less than", "fewer_than"), ("under", "fewer_than"),
+    ("below", "fewer_than"),
+    ("about", "approx"), ("around", "approx"), ("roughly", "approx"), ("approximately", "approx"),
+    ("approx.", "approx"), ("an estimated", "approx"), ("estimated", "approx"), ("some", "approx"),
+    ("circa", "approx"), ("c.", "approx"), ("ca.", "approx"), ("~", "approx"), ("≈", "approx"),
+    ("nearly", "approx_below"), ("almost", "approx_below"), ("close to", "approx_below"),
+    ("just over", "just_over"), ("just above", "just_over"), ("just more than", "just_over"),
+    ("slightly more than", "just_over"), ("slightly over", "just_over"),
+    ("a little over", "just_over"),
+    ("just under", "just_under"), ("just below", "just_under"), ("just short of", "just_under"),
+    ("just shy of", "just_under"), ("just fewer than", "just_under"),
+    ("slightly fewer than", "just_under"), ("slightly less than", "just_under"),
+    ("a little under", "just_under"),
+)  # fmt: skip
+# ... and after it: "34+", "40 or more", "10 or fewer".
+SUFFIX_READINGS: tuple[tuple[str, str], ...] = (
+    ("+", "at_least"), ("or more", "at_least"), ("or over", "at_least"), ("or above", "at_least"),
+    ("and above", "at_least"), ("and over", "at_least"),
+    ("or fewer", "at_most"), ("or less", "at_most"),
+)  # fmt: skip
+# Each reading -> the qualifier it reports. `fewer_than` is a ceiling below the number;
+# `approx_below` a band that ends at it; `just_over` / `just_under` a short step past it.
+READINGS = {
+    "at_least": "at_least", "more_than": "more_than", "at_most": "at_most",
+    "fewer_than": "at_most", "approx": "approx", "approx_below": "approx",
+    "just_over": "more_than", "just_under": "approx",
+}  # fmt: skip
+# Readings that need a number: "just over dozens" or "nearly 50–60" say nothing definite.
+NUMBER_ONLY_READINGS = ("fewer_than", "approx_below", "just_over", "just_under")
+
+# Words that make a figure a count so far: the toll of an incident still rising.
+PROVISIONAL_PATTERNS: tuple[str, ...] = (
+    r"^(?:(?:the|a) )?(?:(?:death|casualty) )?(?:toll )?(?:has |had )?"
+    r"(?:rose|risen|rising|climbed|climbing|increased|jumped) to (?P<rest>.+)$",
+    r"^(?:an? )?(?:preliminary|provisional|initial)(?: (?:death |casualty )?"
+    r"(?:toll|count|figure|reports?))?(?: of)? (?P<rest>.+)$",
+    r"^(?P<rest>.+?),? (?:so far|thus far|to date|and rising|and counting|and climbing)$",
+    r"^(?P<rest>.+?),? \(?(?:provisional|preliminary)\)?$",
 )
-# "nearly 100" / "almost 2,000" approach the number from below: the band ends at the number.
-APPROX_FROM_BELOW = ("nearly", "almost")
-RANGE_SEPARATORS = r"\s*(?:–|—|-|to|and)\s*"
+# Words on how sure the source is -> the certainty they state (CERTAINTIES).
+CERTAINTY_PATTERNS: tuple[tuple[str, str], ...] = (
+    # "unconfirmed reports of 20 killed": the metric word is allowed after the figure here
+    (
+        r"^(?:unconfirmed|uncorroborated)(?: reports?)?(?: of)? (?P<rest>.+?)"
+        r"(?: (?:people |civilians )?(?:killed|dead|deaths))?$",
+        "feared",
+    ),
+    (r"^reportedly (?P<rest>.+)$", "reported"),
+    (r"^(?:an? )?confirmed (?P<rest>.+)$", "confirmed"),
+    (
+        r"^(?P<rest>.+?) (?:people |persons |civilians )?(?P<word>feared|presumed|believed|"
+        r"unconfirmed|confirmed|reported)(?: to (?:be|have been))?"
+        r"(?: dead| killed| drowned| missing)?$",
+        "",  # the word says which: feared, presumed and believed are all `feared`
+    ),
+)
+CERTAINTY_WORDS = {
+    "feared": "feared", "presumed": "feared", "believed": "feared", "unconfirmed": "feared",
+    "confirmed": "confirmed", "reported": "reported",
+}  # fmt: skip
+_PROVISIONAL = tuple(re.compile(pattern) for pattern in PROVISIONAL_PATTERNS)
+_CERTAINTY = tuple((re.compile(pattern), stated) for pattern, stated in CERTAINTY_PATTERNS)
+# A text without any of these words carries no marker: most values skip the patterns above.
+_MARKER_WORDS = re.compile(
+    r"\b(?:so far|thus far|to date|rising|counting|climbing|rose|risen|climbed|increased|"
+    r"jumped|preliminary|provisional|initial|unconfirmed|uncorroborated|reportedly|confirmed|"
+    r"feared|presumed|believed|reported)\b"
+)
+
+# "30 (25–40)", "30 (range 25-40)", "30 [25 to 40]", "30, range 25–40": a best figure with
+# its bounds, as UCDP publishes best / low / high.
+ESTIMATE_PATTERNS = (
+    r"^(?:best(?: estimate)?:? )?(?P<best>[^()\[\]]+?)\s*[(\[]\s*(?:(?:range|est\.?(?: range)?|"
+    r"estimated range|bounds?|low[–-]high)\s*:?\s*)?(?P<bounds>[^()\[\]]+?)\s*[)\]]$",
+    r"^(?:best(?: estimate)?:? )?(?P<best>[^,;]+?)[,;] (?:range|bounds?)\s*:?\s*(?P<bounds>.+)$",
+)
+LOW_HIGH_BOUNDS = r"^low:? (?P<low>.+?),? high:? (?P<high>.+)$"
+RANGE_SEPARATORS = (r"\s*[–—]\s*", r"(?<=\d)-(?=\d)", r" - ", r" to ")
+
+# No casualty or displacement count comes near this; larger numbers are typing errors (and
+# would overflow the 64-bit integers the reconciliation computes with).
+MAX_COUNT = 10_000_000_000
 
 
 @dataclass(frozen=True)
@@ -78,6 +166,13 @@ class QuantityRules:
     # ... and never more than +/-25%: "about 100" has one significant digit, but nobody saying
     # it means anything from 50 to 150.
     approx_max_relative_band: float = 0.25
+    # "just over N" / "just under N" step at most this share of N past N, and never further
+    # than "about N" would reach: "just over 100" -> 101..110, "just under 40" -> 36..39.
+    just_relative_band: float = 0.10
+    # Which qualifier each wording means; an analyst who reads "upwards of" as a floor that
+    # includes the number can map it to "at_least" here.
+    prefix_readings: tuple[tuple[str, str], ...] = field(default=PREFIX_READINGS)
+    suffix_readings: tuple[tuple[str, str], ...] = field(default=SUFFIX_READINGS)
 
 
 DEFAULT_RULES = QuantityRules()
@@ -85,7 +180,12 @@ DEFAULT_RULES = QuantityRules()
 
 @dataclass(frozen=True)
 class Quantity:
-    """A parsed figure: the interval it asserts, how it was qualified, and its point value."""
+    """A parsed figure: the interval it asserts, how it was qualified, and its point value.
+
+    ``provisional``: the text calls it a count so far ("42 so far", "the toll rose to 60").
+    ``certainty``: what the text says about how sure the source is (CERTAINTIES), None when
+    it says nothing.
+    """
 
     text: str
     low: int
@@ -93,6 +193,8 @@ class Quantity:
     qualifier: str
     vague: bool
     point: int
+    provisional: bool = False
+    certainty: str | None = None
 
     @property
     def high_open(self) -> bool:
@@ -121,27 +223,33 @@ class QuantityError(ValueError):
         detail = f" ({reason})" if reason else ""
         super().__init__(
             f"{where}cannot read value {text!r}{detail}; expected forms like '34', 'at least 34', "
-            "'more than 77', 'up to 50', 'about 40', '50–60', '~144,000' or a term from "
-            "data/vague_quantities.csv"
+            "'more than 77', 'up to 50', 'about 40', 'just under 100', '50–60', '~144,000', "
+            "'30 (25–40)', 'twenty-one', '1.5 million' or a term from data/vague_quantities.csv"
         )
 
 
 def _normalise(text: str) -> str:
-    """Lower-case, single spaces, no trailing punctuation or leading 'of'."""
+    """Lower-case, single spaces, digit groups joined by commas, no trailing punctuation."""
+    # "144 000" with a (narrow) no-break space is how French typography groups thousands
+    text = re.sub(r"(?<=\d)[\u00a0\u202f\u2009](?=\d{3}(?!\d))", ",", text)
     text = text.replace("\u00a0", " ").replace("\u202f", " ").strip().lower()
     text = re.sub(r"\s+", " ", text)
-    return text.rstrip(".;:")
+    return text.rstrip(".;:,")
 
 
 def parse_number(text: str) -> int | None:
-    """An integer from digits ('1,000', '1.5 million') or words ('thirteen', 'a hundred')."""
+    """An integer from digits ('1,000', '1.5 million') or words ('twenty-one', 'half a million').
+
+    None when the text is not one number; words must be in order ('five twenty' is not 25).
+    """
     text = _normalise(text)
     match = re.fullmatch(
-        r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?: (hundred|thousand|million))?", text
+        r"(\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.(\d+))?(?: (hundred|thousand|million))?",
+        text,
     )
     if match:
         whole, fraction, scale = match.groups()
-        number = float(whole.replace(",", "") + ("." + fraction if fraction else ""))
+        number = float(re.sub("[, ]", "", whole) + ("." + fraction if fraction else ""))
         number *= SCALE_WORDS.get(scale, 1)
         # "1.000" is one thousand in much of the world and one elsewhere: a decimal point
         # in a count is read only before a scale word ("1.5 million")
@@ -150,25 +258,86 @@ def parse_number(text: str) -> int | None:
         return NUMBER_WORDS[text]
     if text in ORDINAL_WORDS:
         return ORDINAL_WORDS[text]
-    words = text.replace("-", " ").split()
-    if not words:
+    return _fraction_of_scale(text) or _number_in_words(text)
+
+
+def _fraction_of_scale(text: str) -> int | None:
+    """'half a million', 'a quarter of a million', 'two and a half million', 'half a dozen'."""
+    scales = {**SCALE_WORDS, "dozen": 12}
+    fractions = "|".join(FRACTION_WORDS)
+    match = re.fullmatch(rf"(?:a |one )?({fractions})(?: of)? (?:a|an|one) (\w+)", text)
+    if match and match.group(2) in scales:
+        return round(FRACTION_WORDS[match.group(1)] * scales[match.group(2)])
+    match = re.fullmatch(r"(.+) and a half (\w+)", text)
+    if match and match.group(2) in scales:
+        whole = parse_number(match.group(1))
+        if whole is not None:
+            return round((whole + 0.5) * scales[match.group(2)])
+    return None
+
+
+def _number_in_words(text: str) -> int | None:
+    """A number written in words, scales descending: 'one hundred and twenty-five' -> 125."""
+    tokens = text.replace("-", " ").split()
+    if not tokens:
         return None
-    if words[0] in ("a", "an") and len(words) > 1 and words[1] in SCALE_WORDS:
-        words = ["one", *words[1:]]
-    total, current = 0, 0
-    for word in words:
-        if word in NUMBER_WORDS and word not in ("a", "an", "both"):
-            current += NUMBER_WORDS[word]
-        elif word == "hundred":
-            current = max(current, 1) * 100
-        elif word in ("thousand", "million"):
-            total += max(current, 1) * SCALE_WORDS[word]
-            current = 0
-        elif word == "and":
-            continue
+    if len(tokens) >= 2 and tokens[-1] == "dozen":  # "two dozen", "a dozen"
+        count = _below_hundred(tokens[:-1], 0)
+        return count[0] * 12 if count and count[1] == len(tokens) - 1 else None
+    total, position, last_scale = 0, 0, math.inf
+    while position < len(tokens):
+        group = _group(tokens, position)
+        if group is None:
+            return None
+        value, position = group
+        scale = SCALE_WORDS.get(tokens[position]) if position < len(tokens) else None
+        if scale in (1_000, 1_000_000):
+            if scale >= last_scale:
+                return None  # "two thousand three thousand"
+            total, last_scale, position = total + value * scale, scale, position + 1
+            if position < len(tokens) - 1 and tokens[position] == "and":
+                position += 1  # "a thousand and five"
+        elif position == len(tokens) and value < last_scale:
+            total += value
         else:
             return None
-    return total + current
+    return total
+
+
+def _group(tokens: list[str], position: int) -> tuple[int, int] | None:
+    """A number below a thousand (or 'fifteen hundred') at ``position``: (value, next)."""
+    small = _below_hundred(tokens, position)
+    if small is None:
+        return None
+    value, position = small
+    if position < len(tokens) and tokens[position] == "hundred":
+        value, position = value * 100, position + 1
+        after = position + 1 if position < len(tokens) and tokens[position] == "and" else position
+        rest = _below_hundred(tokens, after)
+        if rest is not None and tokens[after] not in ("a", "an"):
+            value, position = value + rest[0], rest[1]
+        elif after != position:
+            return None  # "a hundred and"
+    return value, position
+
+
+def _below_hundred(tokens: list[str], position: int) -> tuple[int, int] | None:
+    """1..99 in words at ``position`` ('twenty one', 'seventeen', 'a' before a scale)."""
+    if position >= len(tokens):
+        return None
+    word = tokens[position]
+    after = tokens[position + 1] if position + 1 < len(tokens) else None
+    if word in ("a", "an"):
+        return (1, position + 1) if after in (*SCALE_WORDS, "dozen") else None
+    if word in TENS_WORDS:
+        if after in UNIT_WORDS:
+            return TENS_WORDS[word] + UNIT_WORDS[after], position + 2
+        return TENS_WORDS[word], position + 1
+    if word in TEEN_WORDS:
+        return TEEN_WORDS[word], position + 1
+    if word in UNIT_WORDS:
+        return UNIT_WORDS[word], position + 1
+    return None
 
 
 def rounding_unit(number: int) -> int:
@@ -190,41 +359,95 @@ def approx_band(number: int, rules: QuantityRules = DEFAULT_RULES) -> tuple[int,
     return max(0, math.floor(number - half)), math.ceil(number + half)
 
 
-def _strip_prefix(text: str, prefixes: tuple[str, ...]) -> tuple[str, str] | None:
-    for prefix in sorted(prefixes, key=len, reverse=True):
-        if prefix in ("~", "≈") and text.startswith(prefix):
-            return prefix, text[len(prefix) :].strip()
-        if text.startswith(prefix + " "):
-            return prefix, text[len(prefix) + 1 :].strip()
-    return None
+def just_step(number: int, rules: QuantityRules = DEFAULT_RULES) -> int:
+    """How far "just over" / "just under" ``number`` reaches past it (at least one person)."""
+    band_high = approx_band(number, rules)[1]
+    return max(1, min(band_high - number, math.ceil(number * rules.just_relative_band)))
+
+
+@lru_cache(maxsize=16)
+def _wording_pattern(
+    readings: tuple[tuple[str, str], ...], suffix: bool
+) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex for a wording table, longest wording first; symbols ('~', '+') need no space.
+
+    Returned with the table as a dict (wording -> reading); built once per table.
+    """
+    alternatives = []
+    for wording, _ in sorted(readings, key=lambda pair: len(pair[0]), reverse=True):
+        space = r"\s*" if not re.search(r"\w", wording) else " "
+        alternatives.append(space + re.escape(wording) if suffix else re.escape(wording) + space)
+    body = "|".join(alternatives)
+    return re.compile(rf"(.+?)({body})" if suffix else rf"({body})(.+)"), dict(readings)
+
+
+def _strip_wording(
+    text: str, readings: tuple[tuple[str, str], ...], suffix: bool
+) -> tuple[str, str, str] | None:
+    """(wording, reading, rest) for the longest wording ``text`` starts (or ends) with."""
+    if not readings:
+        return None
+    pattern, reading_of = _wording_pattern(readings, suffix)
+    match = pattern.fullmatch(text)
+    if match is None:
+        return None
+    rest, wording = match.groups() if suffix else match.groups()[::-1]
+    wording = wording.strip()
+    return wording, reading_of[wording], rest.strip()
 
 
 def _vague(text: str, lexicon: Mapping[str, tuple[int, int]]) -> tuple[int, int] | None:
-    text = re.sub(r" of$", "", text)
-    return lexicon.get(text)
+    """A lexicon term, with the 'of' of "scores of" / "hundreds of" read."""
+    return lexicon.get(re.sub(r" of$", "", text))
+
+
+def _range(text: str) -> tuple[int, int] | None:
+    """'50–60', '50 to 60', 'between fifty and sixty', 'one hundred to one hundred and ten'."""
+    between = re.fullmatch(r"between (.+)", text)
+    separators = (r" and ",) if between else RANGE_SEPARATORS
+    body = between.group(1) if between else text
+    for separator in separators:
+        # try every split: "one hundred and five to one hundred and ten" has several "and"s
+        for match in re.finditer(separator, body):
+            low = parse_number(body[: match.start()])
+            high = parse_number(body[match.end() :])
+            if low is not None and high is not None and low <= high:
+                return low, high
+    return None
 
 
 def _base(text: str, lexicon: Mapping[str, tuple[int, int]]) -> tuple[int, int, bool, str] | None:
     """An unqualified number, range or vague term -> (low, high, vague, kind)."""
+    text = re.sub(r"^the (.+) mark$", r"\1", text)  # "topped the 1,000 mark"
     number = parse_number(text)
     if number is not None:
         return number, number, False, "exact"
     vague = _vague(text, lexicon)
     if vague is not None:
         return vague[0], vague[1], True, "vague"
-    between = re.fullmatch(r"between (.+?) and (.+)", text)
-    parts = between.groups() if between else None
-    if parts is None:
-        for separator in (r"\s*[–—]\s*", r"(?<=\d)-(?=\d)", r" - ", r" to "):
-            pieces = re.split(separator, text, maxsplit=1)
-            if len(pieces) == 2:
-                parts = (pieces[0], pieces[1])
-                break
-    if parts:
-        low, high = parse_number(parts[0]), parse_number(parts[1])
-        if low is not None and high is not None and low <= high:
-            return low, high, False, "range"
+    bounds = _range(text)
+    if bounds is not None:
+        return bounds[0], bounds[1], False, "range"
     return None
+
+
+def _markers(clean: str) -> tuple[str, bool, str | None]:
+    """Strip the words that say 'count so far' or how sure the source is, in any order."""
+    provisional, certainty = False, None
+    changed = _MARKER_WORDS.search(clean) is not None
+    while changed:
+        changed = False
+        for pattern in _PROVISIONAL:
+            match = pattern.fullmatch(clean)
+            if match:
+                clean, provisional, changed = match.group("rest").strip(), True, True
+        for pattern, stated in _CERTAINTY:
+            match = pattern.fullmatch(clean)
+            if match:
+                word = match.groupdict().get("word")
+                certainty = CERTAINTY_WORDS[word] if word else stated
+                clean, changed = match.group("rest").strip(), True
+    return clean, provisional, certainty
 
 
 def parse_quantity(
@@ -236,39 +459,75 @@ def parse_quantity(
     """Read one value text into a ``Quantity``; unreadable text raises QuantityError."""
     if not isinstance(text, str) or not text.strip():
         raise QuantityError(str(text), claim_id, "empty value")
-    lexicon = lexicon or {}
-    clean = _normalise(text)
-    plus = re.fullmatch(r"(.+?)\s*\+", clean)
-    if plus:
-        return _qualified(text, "at_least", plus.group(1), lexicon, rules, claim_id)
-    for qualifier, prefixes in (
-        ("at_least", AT_LEAST),
-        ("more_than", MORE_THAN),
-        ("at_most", AT_MOST),
-        ("approx", APPROX),
-    ):
-        stripped = _strip_prefix(clean, prefixes)
-        if stripped:
-            prefix, rest = stripped
-            return _qualified(text, qualifier, rest, lexicon, rules, claim_id, prefix)
+    clean, provisional, certainty = _markers(_normalise(text))
+    low, high, qualifier, vague, point = _read(text, clean, lexicon or {}, rules, claim_id)
+    if max(low, high or 0) > MAX_COUNT:
+        raise QuantityError(text, claim_id, f"larger than {MAX_COUNT:,} people")
+    return Quantity(text, low, high, qualifier, vague, point, provisional, certainty)
+
+
+Reading = tuple[int, int | None, str, bool, int]  # low, high, qualifier, vague, point
+
+
+def _read(
+    text: str,
+    clean: str,
+    lexicon: Mapping[str, tuple[int, int]],
+    rules: QuantityRules,
+    claim_id: str | None,
+) -> Reading:
+    """The interval, qualifier, vague flag and point value of the figure in ``clean``."""
+    estimate = _estimate(text, clean, claim_id)
+    if estimate is not None:
+        return estimate
+    stripped = _strip_wording(clean, rules.suffix_readings, suffix=True) or _strip_wording(
+        clean, rules.prefix_readings, suffix=False
+    )
+    if stripped:
+        wording, reading, rest = stripped
+        base = _base(rest, lexicon)
+        if base is None:
+            reason = _why_unreadable(rest, f"nothing readable after {wording!r}")
+            raise QuantityError(text, claim_id, reason)
+        if base[3] != "exact" and reading in NUMBER_ONLY_READINGS:
+            raise QuantityError(
+                text, claim_id, f"{wording!r} is read before a number, not a range or vague word"
+            )
+        return _qualify(text, reading, *base, rules=rules, claim_id=claim_id)
     base = _base(clean, lexicon)
     if base is None:
         raise QuantityError(text, claim_id, _why_unreadable(clean))
     low, high, vague, kind = base
     point = low if vague else round((low + high) / 2 + 1e-9) if kind == "range" else low
-    return _checked(Quantity(text, low, high, kind, vague, point), claim_id)
+    return low, high, kind, vague, point
 
 
-# No casualty or displacement count comes near this; larger numbers are typing errors (and
-# would overflow the 64-bit integers the reconciliation computes with).
-MAX_COUNT = 10_000_000_000
-
-
-def _checked(quantity: Quantity, claim_id: str | None) -> Quantity:
-    """Refuse figures no count of people can reach."""
-    if max(quantity.low, quantity.high or 0) > MAX_COUNT:
-        raise QuantityError(quantity.text, claim_id, f"larger than {MAX_COUNT:,} people")
-    return quantity
+def _estimate(text: str, clean: str, claim_id: str | None) -> Reading | None:
+    """A best figure with its bounds ('30 (25–40)'): [25, 40], point 30; None if not one."""
+    for pattern in ESTIMATE_PATTERNS:
+        match = re.fullmatch(pattern, clean)
+        if match:
+            break
+    else:
+        return None
+    best = parse_number(match.group("best"))
+    low_high = re.fullmatch(LOW_HIGH_BOUNDS, match.group("bounds"))
+    if low_high:
+        low, high = parse_number(low_high.group("low")), parse_number(low_high.group("high"))
+        bounds = (low, high) if low is not None and high is not None and low <= high else None
+    else:
+        bounds = _range(match.group("bounds"))
+    if best is None or bounds is None:
+        raise QuantityError(
+            text, claim_id, "a best figure with bounds reads as a number, then a range in brackets"
+        )
+    if not bounds[0] <= best <= bounds[1]:
+        raise QuantityError(
+            text,
+            claim_id,
+            f"the best figure {best:,} lies outside its bounds {bounds[0]:,}–{bounds[1]:,}",
+        )
+    return bounds[0], bounds[1], "estimate", False, best
 
 
 def _why_unreadable(text: str, otherwise: str = "") -> str:
@@ -278,51 +537,41 @@ def _why_unreadable(text: str, otherwise: str = "") -> str:
     return otherwise
 
 
-def _qualified(
-    text: str,
-    qualifier: str,
-    rest: str,
-    lexicon: Mapping[str, tuple[int, int]],
-    rules: QuantityRules,
-    claim_id: str | None,
-    prefix: str = "+",
-) -> Quantity:
-    base = _base(rest, lexicon)
-    if base is None:
-        raise QuantityError(
-            text, claim_id, _why_unreadable(rest, f"nothing readable after {prefix!r}")
-        )
-    low, high, vague, kind = base
-    return _checked(_qualify(text, qualifier, prefix, low, high, vague, kind, rules), claim_id)
-
-
 def _qualify(
     text: str,
-    qualifier: str,
-    prefix: str,
+    reading: str,
     low: int,
     high: int,
     vague: bool,
     kind: str,
     rules: QuantityRules,
-) -> Quantity:
-    """The interval a qualifier makes of an unqualified number, range or vague term."""
-    if qualifier == "at_least":
-        return Quantity(text, low, None, "at_least", vague, low)
-    if qualifier == "more_than":
-        return Quantity(
-            text, high + 1 if kind == "exact" else low + 1, None, "more_than", vague, low + 1
-        )
-    if qualifier == "at_most":
-        return Quantity(text, 0, high, "at_most", vague, high)
+    claim_id: str | None,
+) -> Reading:
+    """The interval a wording makes of an unqualified number, range or vague term."""
+    qualifier = READINGS[reading]
+    if reading == "at_least":
+        return low, None, qualifier, vague, low
+    if reading == "more_than":
+        floor = high + 1 if kind == "exact" else low + 1
+        return floor, None, qualifier, vague, floor
+    if reading == "at_most":
+        return 0, high, qualifier, vague, high
+    if reading in ("fewer_than", "just_under") and low == 0:
+        raise QuantityError(text, claim_id, "no count of people lies below zero")
+    if reading == "fewer_than":
+        return 0, low - 1, qualifier, False, low - 1
+    if reading == "just_over":
+        return low + 1, low + just_step(low, rules), qualifier, False, low + 1
+    if reading == "just_under":
+        return max(0, low - just_step(low, rules)), low - 1, qualifier, False, low - 1
     # approx: a band around an exact number; around a range or vague term, the term's own span
     if kind == "exact":
         band_low, band_high = approx_band(low, rules)
-        if prefix in APPROX_FROM_BELOW:
+        if reading == "approx_below":
             band_high = low
-        return Quantity(text, band_low, band_high, "approx", False, low)
+        return band_low, band_high, qualifier, False, low
     point = low if vague else round((low + high) / 2 + 1e-9)
-    return Quantity(text, low, high, kind, vague, point)
+    return low, high, kind, vague, point
 
 
 def lexicon_mapping(lexicon: pd.DataFrame) -> dict[str, tuple[int, int]]:
@@ -354,15 +603,18 @@ def parse_values(
                 if text in failed
             ]
         )
+    quantities = list(parsed.values())
     unique = pd.DataFrame(
         {
             "value": list(parsed),
-            "value_low": [q.low for q in parsed.values()],
-            "value_high": pd.array([q.high for q in parsed.values()], dtype="Int64"),
-            "value_high_open": [q.high is None for q in parsed.values()],
-            "value_qualifier": [q.qualifier for q in parsed.values()],
-            "value_vague": [q.vague for q in parsed.values()],
-            "value_point": [q.point for q in parsed.values()],
+            "value_low": [q.low for q in quantities],
+            "value_high": pd.array([q.high for q in quantities], dtype="Int64"),
+            "value_high_open": [q.high is None for q in quantities],
+            "value_qualifier": [q.qualifier for q in quantities],
+            "value_vague": [q.vague for q in quantities],
+            "value_point": [q.point for q in quantities],
+            "value_provisional": [q.provisional for q in quantities],
+            "value_certainty": pd.array([q.certainty for q in quantities], dtype="str"),
         }
     )
     codes = pd.Index(unique["value"]).get_indexer(texts)
@@ -370,6 +622,7 @@ def parse_values(
     out.index = claims.index
     out["value_low"] = out["value_low"].astype("int64")
     out["value_point"] = out["value_point"].astype("int64")
+    out["value_provisional"] = out["value_provisional"].astype("bool")
     return out
 
 

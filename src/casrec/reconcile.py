@@ -44,6 +44,7 @@ STATUSES = vocabulary.STATUSES.codes
 ROLE_RANK = {code: rank for rank, code in enumerate(CLAIMANT_ROLES.codes)}
 SPECIFICITY_RANK = {
     "exact": 0,
+    "estimate": 1,
     "at_least": 1,
     "more_than": 1,
     "approx": 2,

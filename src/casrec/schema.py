@@ -29,6 +29,8 @@ CLAIMANT_ROLES = vocabulary.CLAIMANT_ROLES.codes
 PARTY_ROLES = vocabulary.PARTY_ROLES
 METRICS = vocabulary.METRICS.codes
 POPULATIONS = vocabulary.POPULATIONS.codes
+CERTAINTIES = vocabulary.CERTAINTIES.codes
+DEFAULT_CERTAINTY = vocabulary.DEFAULT_CERTAINTY
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,13 @@ TABLES: dict[str, Table] = {
             ),
             Column("value", True, description="the figure as the source states it"),
             Column("as_of", False, "date"),
+            Column(
+                "certainty",
+                False,
+                "enum",
+                CERTAINTIES,
+                description=f"how firm the claimant says the figure is; empty: {DEFAULT_CERTAINTY}",
+            ),
             Column("part_of", False, "ref", ref=("claims", "claim_id")),
             Column("supersedes", False, "ref", ref=("claims", "claim_id")),
             Column("evidence", True, description="verbatim excerpt, at most 30 words"),

@@ -142,6 +142,7 @@ POPULATIONS = _vocabulary(
 QUALIFIERS = _vocabulary(
     "qualifier",
     ("exact", "exact"),
+    ("estimate", "best estimate within bounds", "a stated best with its bounds: 30 (25–40)"),
     ("at_least", "at least"),
     ("more_than", "more than"),
     ("at_most", "at most"),

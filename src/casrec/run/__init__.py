@@ -1,0 +1,22 @@
+"""Report runs (``casrec run``), one module per concern.
+
+``plan`` chooses the pages and their parameters, ``execute`` runs them (the warm kernel,
+papermill, HTML), ``publish`` makes them visible (lock, atomic swap, ``latest``, runs index)
+and ``runner`` ties them together. Report history lives in ``casrec.history``.
+"""
+
+from casrec.run.errors import RunError, RunLocked
+from casrec.run.plan import DEFAULT_CELL_TIMEOUT_SECONDS, Page, RunConfig
+from casrec.run.runner import RunResult, default_notebooks_dir, run_reports, terminal_progress
+
+__all__ = [
+    "DEFAULT_CELL_TIMEOUT_SECONDS",
+    "Page",
+    "RunConfig",
+    "RunError",
+    "RunLocked",
+    "RunResult",
+    "default_notebooks_dir",
+    "run_reports",
+    "terminal_progress",
+]

@@ -1,0 +1,16 @@
+"""Why a run did not publish: one exception carrying the one-line reason and the exit code."""
+
+from __future__ import annotations
+
+
+class RunError(Exception):
+    """A run that did not publish; ``reason`` is the one-line message for the log."""
+
+    def __init__(self, reason: str, exit_code: int = 1):
+        super().__init__(reason)
+        self.reason = reason
+        self.exit_code = exit_code
+
+
+class RunLocked(RunError):
+    """Another run holds the lock."""

@@ -1,0 +1,169 @@
+"""Publishing: the lock, the atomic swap of a complete staging folder, ``latest``, the runs index.
+
+Nothing a reader can open is ever half-written: pages are rendered into
+``reports/.staging/<date>-<pid>/`` and that folder replaces ``reports/<date>/`` by one rename.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import datetime as dt
+import errno
+import fcntl
+import html
+import json
+import os
+import shutil
+from pathlib import Path
+
+from casrec.history import dated_reports
+from casrec.run.errors import RunLocked
+
+LOCK_NAME = ".casrec-run.lock"
+
+
+def write_runs_index(reports_dir: Path) -> None:
+    """reports/index.html: every dated run (published or failed), newest first, with status."""
+    runs = []
+    for folder in dated_reports(reports_dir):
+        info = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+        runs.append(
+            (info.get("finished", ""), folder.name, "ok", f"{folder.name}/index.html", info)
+        )
+    failed_root = reports_dir / "failed"
+    if failed_root.is_dir():
+        for folder in sorted(failed_root.iterdir()):
+            run_json = folder / "run.json"
+            if run_json.exists():
+                info = json.loads(run_json.read_text(encoding="utf-8"))
+                page = info.get("failed_page_html") or ""
+                runs.append(
+                    (
+                        info.get("finished", ""),
+                        info.get("date", ""),
+                        "failed",
+                        f"failed/{folder.name}/{page}" if page else "",
+                        info,
+                    )
+                )
+    runs.sort(key=lambda r: (r[1], r[0]), reverse=True)
+    rows = []
+    for finished, date, status, href, info in runs:
+        link = (
+            f'<a href="{html.escape(href)}">{html.escape(date)}</a>' if href else html.escape(date)
+        )
+        reason = html.escape(info.get("reason", "")) if status == "failed" else ""
+        policy = html.escape(info.get("parameters", {}).get("policy", ""))
+        rows.append(
+            f'<tr><td>{link}</td><td class="{status}">{status}</td>'
+            f"<td>{html.escape(finished)}</td><td>{policy}</td><td>{reason}</td></tr>"
+        )
+    page = RUNS_PAGE.replace("{rows}", "\n".join(rows))
+    tmp = reports_dir / ".index.html.tmp"
+    tmp.write_text(page, encoding="utf-8")
+    os.replace(tmp, reports_dir / "index.html")
+
+
+RUNS_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>casrec reports</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 1.5em; max-width: 60em; }
+table { border-collapse: collapse; }
+th, td { border-bottom: 1px solid #ccc; padding: .3em .7em; text-align: left; }
+th { background: #f2f2f2; } .ok { color: #262; } .failed { color: #a33; font-weight: 600; }
+.table-scroll { overflow-x: auto; }
+</style></head>
+<body><h1>casrec reports</h1>
+<p>Every dated run, newest first. <a href="latest/index.html">Latest report</a>.</p>
+<div class="table-scroll"><table><thead><tr><th scope="col">Date</th><th scope="col">Status</th>
+<th scope="col">Finished (UTC)</th><th scope="col">Policy</th><th scope="col">Reason</th></tr>
+</thead><tbody>
+{rows}
+</tbody></table></div></body></html>
+"""
+
+
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two directories (Linux renameat2); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    if result != 0:
+        err = ctypes.get_errno()
+        if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+            return False
+        raise OSError(err, os.strerror(err), str(a))
+    return True
+
+
+def publish(staging: Path, final: Path) -> None:
+    """Move a complete staging folder to ``final`` by rename; an older report is swapped out."""
+    if not final.exists():
+        os.rename(staging, final)
+        return
+    if _exchange(staging, final):
+        shutil.rmtree(staging)  # now holds the previous report
+        return
+    old = final.with_name(f".old-{final.name}-{os.getpid()}")
+    os.rename(final, old)
+    os.rename(staging, final)
+    shutil.rmtree(old)
+
+
+def point_latest(reports_dir: Path, date: str) -> None:
+    """reports/latest -> <date> (a symlink replaced by rename, so never missing)."""
+    tmp = reports_dir / f".latest-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(date, tmp)
+    os.replace(tmp, reports_dir / "latest")
+
+
+class RunLock:
+    """An exclusive, non-blocking lock on reports/.casrec-run.lock (released on exit or crash)."""
+
+    def __init__(self, reports_dir: Path):
+        self.path = reports_dir / LOCK_NAME
+        self.handle = None
+
+    def __enter__(self) -> RunLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = self.path.open("a+")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.seek(0)
+            holder = self.handle.read().strip() or "unknown"
+            self.handle.close()
+            raise RunLocked(
+                f"another casrec run is in progress ({holder}); not starting a second one", 3
+            ) from None
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(
+            f"pid {os.getpid()}, started {dt.datetime.now(dt.UTC):%Y-%m-%dT%H:%M:%SZ}"
+        )
+        self.handle.flush()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.handle.seek(0)
+        self.handle.truncate()
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+
+def clean_staging(reports_dir: Path) -> None:
+    """Remove the empty ``.staging`` folder a finished run leaves."""
+    staging_root = reports_dir / ".staging"
+    if staging_root.is_dir() and not any(staging_root.iterdir()):
+        staging_root.rmdir()

@@ -1,0 +1,76 @@
+"""Publishing: the lock, the atomic swap, ``latest`` never moving back, the runs index."""
+
+import json
+
+import pytest
+from runs import run
+
+from casrec.cli import EXIT_BAD_INPUT, EXIT_LOCKED, EXIT_OK
+from casrec.run.publish import RunLock, point_latest, publish, write_runs_index
+
+
+def test_publish_swaps_a_complete_folder_in_and_the_old_one_out(tmp_path):
+    final, staging = tmp_path / "2026-01-15", tmp_path / ".staging" / "x"
+    final.mkdir()
+    (final / "old.html").write_text("old")
+    staging.mkdir(parents=True)
+    (staging / "new.html").write_text("new")
+    publish(staging, final)
+    assert [p.name for p in final.iterdir()] == ["new.html"]
+    assert not staging.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".staging", "2026-01-15"]
+
+
+def test_latest_is_a_relative_symlink_replaced_in_place(tmp_path):
+    (tmp_path / "2026-01-14").mkdir()
+    (tmp_path / "2026-01-15").mkdir()
+    point_latest(tmp_path, "2026-01-14")
+    point_latest(tmp_path, "2026-01-15")
+    assert (tmp_path / "latest").readlink().name == "2026-01-15"
+    assert not (tmp_path / "latest").readlink().is_absolute()
+
+
+def test_runs_index_lists_published_and_failed_runs(tmp_path):
+    day = tmp_path / "2026-01-15"
+    day.mkdir()
+    (day / "run.json").write_text(json.dumps({"finished": "2026-01-15T06:20:00Z",
+                                              "parameters": {"policy": "reliability"}}))  # fmt: skip
+    failed = tmp_path / "failed" / "2026-01-16-062000-1"
+    failed.mkdir(parents=True)
+    (failed / "run.json").write_text(json.dumps({"date": "2026-01-16", "reason": "event: <boom>",
+                                                 "failed_page_html": "e.html"}))  # fmt: skip
+    write_runs_index(tmp_path)
+    index = (tmp_path / "index.html").read_text()
+    assert 'href="2026-01-15/index.html"' in index and ">ok<" in index
+    assert 'href="failed/2026-01-16-062000-1/e.html"' in index and "&lt;boom&gt;" in index
+    assert index.index("2026-01-16") < index.index("2026-01-15")  # newest first
+
+
+def test_a_second_run_is_refused_at_once(tmp_path, capsys):
+    reports = tmp_path / "reports"
+    with RunLock(reports):
+        assert run(reports, "--events", "kobe-2025-02-07") == EXIT_LOCKED
+    assert "another casrec run is in progress" in capsys.readouterr().err
+    assert not (reports / "2026-01-15").exists()
+
+
+def test_an_unwritable_reports_folder_is_bad_input(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert run(blocker / "reports", "--events", "kobe-2025-02-07") == EXIT_BAD_INPUT
+    assert "cannot write the report" in capsys.readouterr().err
+
+
+def test_the_published_run_is_listed_in_the_runs_index(published):
+    index = (published / "index.html").read_text()
+    assert 'href="2026-01-15/index.html"' in index and ">ok<" in index
+
+
+@pytest.mark.slow
+def test_a_backfilled_date_never_moves_latest_back(tmp_path):
+    reports = tmp_path / "reports"
+    assert run(reports, "--events", "kobe-2025-02-07", date="2026-01-20") == EXIT_OK
+    assert run(reports, "--events", "kobe-2025-02-07", date="2026-01-10") == EXIT_OK
+    assert (reports / "latest").resolve().name == "2026-01-20"
+    index = (reports / "index.html").read_text()
+    assert index.index("2026-01-20") < index.index("2026-01-10")  # newest first

@@ -1,0 +1,134 @@
+"""End-to-end report runs: every page and file, offline HTML, failures that publish nothing."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import DATA_DIR, claim, write_dataset
+from runs import DATE, FETCH, broken_notebooks, run, snapshot
+
+from casrec.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, main
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_run_publishes_every_page_and_file(published):
+    day = published / DATE
+    expected = {"index.html", "data_quality.html", "displacement-mali-war.html",
+                "event-kobe-2025-02-07.html", "event-bamako-2024-09-17.html",
+                "reconciled.csv", "reconciled.hxl.csv", "run.json"}  # fmt: skip
+    assert expected <= {p.name for p in day.iterdir()}
+    executed = {p.name for p in (day / "notebooks").iterdir()}
+    assert {"index.ipynb", "data_quality.ipynb", "event-kobe-2025-02-07.ipynb"} <= executed
+    info = json.loads((day / "run.json").read_text())
+    assert info["status"] == "ok" and info["date"] == DATE
+    assert set(info["input_checksums"]) >= {"claims.csv", "sources.csv", "events.csv"}
+    assert {"pandas", "papermill", "altair", "casrec"} <= set(info["versions"])
+    assert all(n["seconds"] > 0 for n in info["notebooks"])
+    assert (published / "latest").resolve() == day.resolve()
+    assert not (published / ".staging").exists()
+
+
+def test_kobe_page_shows_the_result_and_its_evidence(published):
+    page = (published / DATE / "event-kobe-2025-02-07.html").read_text()
+    assert "Best <strong>34</strong>" in page and "25–34+" in page
+    assert "Malian army" in page and "contested" in page
+    assert 'id="claim-kobe-hrw-killed-civilians"' in page  # rationale links resolve on the page
+    assert "killing at least 34 civilians" in page  # the evidence, verbatim
+    assert 'src="data:image/svg+xml;base64,' in page  # the chart, inline SVG
+    assert "event_id =" not in page  # no code in reviewer pages
+
+
+def test_overview_links_every_event_page_and_pages_link_back(published):
+    day = published / DATE
+    overview = (day / "index.html").read_text()
+    for name in ("event-kobe-2025-02-07.html", "event-bamako-2024-09-17.html",
+                 "data_quality.html", "displacement-mali-war.html"):  # fmt: skip
+        assert f'href="{name}"' in overview
+    assert 'href="index.html"' in (day / "event-kobe-2025-02-07.html").read_text()
+
+
+def test_no_page_fetches_anything_from_a_network(published):
+    pages = list(published.rglob("*.html"))
+    assert len(pages) >= 6
+    for page in pages:
+        text = page.read_text()
+        assert not FETCH.search(text), f"{page.name} fetches {FETCH.search(text).group(0)}"
+
+
+def test_reconciled_files_match_the_command_line_byte_for_byte(published, tmp_path):
+    day = published / DATE
+    assert main(["reconcile", "--data-dir", str(DATA_DIR), "--out", str(tmp_path / "r.csv")]) == 0
+    assert (day / "reconciled.csv").read_bytes() == (tmp_path / "r.csv").read_bytes()
+    hxl = (day / "reconciled.hxl.csv").read_text().splitlines()
+    assert hxl[1].startswith("#event+id,#indicator+metric")
+
+
+def test_rerunning_a_date_reproduces_reconciled_csv_and_keeps_one_report(published, tmp_path):
+    reports = tmp_path / "reports"
+    shutil.copytree(published, reports, symlinks=True)
+    before = (reports / DATE / "reconciled.csv").read_bytes()
+    assert run(reports, "--events", "kobe-2025-02-07") == EXIT_OK
+    assert (reports / DATE / "reconciled.csv").read_bytes() == before
+    assert not (reports / DATE / "event-bamako-2024-09-17.html").exists()
+    assert [p.name for p in reports.iterdir() if p.name.startswith(".old")] == []
+
+
+@pytest.fixture
+def good_report(tmp_path):
+    reports = tmp_path / "reports"
+    assert run(reports, "--events", "kobe-2025-02-07") == EXIT_OK
+    return reports
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        ("raise RuntimeError('deliberate failure')", "RuntimeError: deliberate failure"),
+        ("import time; time.sleep(120)", "per-cell timeout"),
+        ("import os; os._exit(1)", "kernel died"),
+    ],
+)
+def test_a_failed_run_leaves_the_last_good_report_untouched(
+    good_report, tmp_path, capsys, source, reason
+):
+    before = snapshot(good_report / DATE)
+    notebooks = broken_notebooks(tmp_path, source)
+    code = run(
+        good_report, "--events", "kobe-2025-02-07", "--cell-timeout", "40", notebooks=notebooks
+    )
+    assert code == EXIT_FAILED
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and reason in err
+    assert snapshot(good_report / DATE) == before
+    failed_page = Path(err.rsplit("see ", 1)[1])
+    assert failed_page.exists() and failed_page.suffix == ".html"
+    index = (good_report / "index.html").read_text()
+    assert ">failed<" in index and ">ok<" in index
+
+
+def test_a_critical_data_fault_fails_the_run_after_the_quality_page(good_report, tmp_path, capsys):
+    before = snapshot(good_report / DATE)
+    long_evidence = " ".join(["word"] * 40) + " 34"
+    data = write_dataset(tmp_path / "data", [claim("too-long", "34", evidence=long_evidence)])
+    assert run(good_report, "--events", "all", data=data) == EXIT_FAILED
+    err = capsys.readouterr().err
+    assert "data_quality" in err and "critical data-quality failure" in err
+    assert snapshot(good_report / DATE) == before
+    failed_page = Path(err.strip().rsplit("see ", 1)[1])
+    assert "too-long" in failed_page.read_text()
+
+
+def test_unreadable_data_exits_2_without_a_report(tmp_path, capsys):
+    data = write_dataset(tmp_path / "data", [claim("bad", "34", metric="dead")])
+    assert run(tmp_path / "reports", data=data) == EXIT_BAD_INPUT
+    assert "column 'metric'" in capsys.readouterr().err
+    assert not (tmp_path / "reports" / DATE).exists()
+
+
+def test_a_negative_as_of_window_is_refused(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        run(tmp_path / "r", "--as-of-window-days", "-1")
+    assert stopped.value.code == 2
+    assert "not a whole number of days" in capsys.readouterr().err
