@@ -335,7 +335,12 @@ def test_children_after_the_parents_figure_are_not_counted(dataset_from):
               evidence="killing 10 people"),
         claim("in-camp", "25", event_id="camp"),
     ], events=events)  # fmt: skip
-    assert event_hierarchy_checks(result.estimates, dataset.events, result.claims).empty
+    (finding,) = event_hierarchy_checks(result.estimates, dataset.events, result.claims).to_dict(
+        "records"
+    )
+    assert finding["verdict"] == "incomparable"  # not conflicting: 25 were killed after it
+    assert "camp (2025-03-01)" in finding["detail"] and "(2024-12-31)" in finding["detail"]
+    assert pd.isna(finding["compared_low"])
 
 
 def test_a_part_in_an_unrelated_event_is_not_like_with_like(dataset_from):

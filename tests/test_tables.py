@@ -14,3 +14,17 @@ def test_reconciled_tables_carry_the_subgroup(dataset_from, tmp_path):
     header, tags = lines[0].split(","), lines[1].split(",")
     assert tags[header.index("subgroup")] == "#affected+subgroup"
     assert "children" in set(readable_estimates(estimates)["subgroup"])
+
+
+def test_a_report_from_before_the_subgroup_key_still_compares(dataset_from, tmp_path):
+    from casrec.changes import compare_reports, read_reconciled
+    from casrec.tables import csv_ready, write_reconciled_csv
+
+    dataset = dataset_from([claim("all", "223"), claim("kids", "56", subgroup="children")])
+    estimates = reconcile(prepare_claims(dataset)).estimates
+    old = tmp_path / "old.csv"
+    csv_ready(estimates).drop(columns="subgroup").iloc[[0]].to_csv(old, index=False)
+    write_reconciled_csv(estimates, tmp_path / "new.csv")
+    changes = compare_reports(read_reconciled(old), read_reconciled(tmp_path / "new.csv"))
+    assert changes["changed_estimates"].empty
+    assert changes["new_keys"]["subgroup"].tolist() == ["children"]

@@ -574,7 +574,7 @@ def run_checks(
     if not frames:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     out = pd.concat(frames, ignore_index=True)
-    for column in ("compared_high", "reference_high"):
+    for column in ("compared_low", "compared_high", "compared_point", "reference_high"):
         out[column] = out[column].astype("Int64")
     out["verdict"] = pd.Categorical(out["verdict"], categories=VERDICTS)
     return out.reset_index(drop=True)
@@ -704,9 +704,10 @@ def event_hierarchy_checks(
                     later.append(f"{child} ({dated:%Y-%m-%d})")
                     continue
             counted.append(by_key[key])
-        if not counted:
-            continue
-        findings.append(_hierarchy_finding(parent, counted, later, parent_as_of))
+        if counted:
+            findings.append(_hierarchy_finding(parent, counted, later, parent_as_of))
+        elif later:  # children with figures for the key, none of them comparable: say why
+            findings.append(_hierarchy_not_compared(parent, later, parent_as_of))
     return pd.DataFrame(findings, columns=FINDING_COLUMNS)
 
 
@@ -748,6 +749,27 @@ def _hierarchy_finding(
         axis="child_event",
         keys=";".join(estimate_key(e) for e in [parent, *counted]),
     ) | {"claim_ids": _claim_ids(parent, *counted)}
+
+
+def _hierarchy_not_compared(parent: pd.Series, later: list[str], parent_as_of) -> dict:
+    """An incomparable finding: every child figure refers to another date than the parent's."""
+    reference = _estimate_interval(parent)
+    detail = (
+        f"not compared: the figures of the child event(s) refer to another date than the "
+        f"parent's ({parent_as_of:%Y-%m-%d}): {', '.join(later)}"
+    )
+    return _finding(
+        "event_hierarchy",
+        [],
+        f"{len(later)} child event(s) vs {parent['event_id']} ({_key_text(parent)})",
+        Interval(0, 0, 0),
+        reference,
+        "incomparable",
+        detail,
+        parent,
+        axis="child_event",
+        keys=estimate_key(parent),
+    ) | {"claim_ids": _claim_ids(parent), "compared_low": None, "compared_point": None}
 
 
 def _key_text(row: pd.Series) -> str:

@@ -874,12 +874,14 @@ def validate(
     run_date: date | str | None = None,
     policy: str = DEFAULT_POLICY,
     expectations_dir: str | Path | None = None,
+    duplicate_window_days: int = DEFAULT_WINDOW_DAYS,
 ) -> pd.DataFrame:
     """Run every suite over ``data_dir`` and its reconciled output; the tidy results table.
 
     Raises DataError when a file cannot be read at all; everything else is a result row.
     """
-    return run_suites(check_tables(data_dir, run_date, policy), expectations_dir)
+    checked = check_tables(data_dir, run_date, policy, duplicate_window_days)
+    return run_suites(checked, expectations_dir)
 
 
 def validate_reconciled(
