@@ -11,7 +11,13 @@ NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
 
 
 def test_the_four_notebooks_exist():
-    assert {p.stem for p in NOTEBOOKS} == {"overview", "event", "displacement", "data_quality"}
+    assert {p.stem for p in NOTEBOOKS} == {
+        "overview",
+        "event",
+        "displacement",
+        "data_quality",
+        "extract",
+    }
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -224,6 +224,18 @@ def test_impossibly_large_counts_are_refused(text):
         ("30 (low 25, high 40)", 25, 40, "estimate", 30),
         ("best 1,200 (1,000–1,500)", 1000, 1500, "estimate", 1200),
         ("25 (25–25)", 25, 25, "estimate", 25),
+        # the press's shorthand
+        ("300-plus", 300, None, "at_least", 300),
+        ("300 plus", 300, None, "at_least", 300),
+        ("20 or so", 15, 25, "approx", 20),
+        ("a dozen or so", 10, 14, "approx", 12),
+        ("1.5m", 1_500_000, 1_500_000, "exact", 1_500_000),
+        ("2 mn", 2_000_000, 2_000_000, "exact", 2_000_000),
+        ("about 1.2m", 1_150_000, 1_250_000, "approx", 1_200_000),
+        # a party saying nobody was killed states a figure: zero
+        ("none", 0, 0, "exact", 0),
+        ("no one", 0, 0, "exact", 0),
+        ("nobody", 0, 0, "exact", 0),
     ],
 )
 def test_forms_reports_write(text, low, high, qualifier, point):
@@ -244,8 +256,10 @@ def test_vague_forms_read_the_lexicon_with_their_of(text, low, high):
 
 
 @pytest.mark.parametrize(
-    "text", ["scores of", "a few", "a handful", "hundreds of", "tens of thousands", "a few dozen"]
-)
+    "text",
+    ["scores of", "a few", "a handful", "hundreds of", "tens of thousands", "a few dozen",
+     "several hundreds", "several thousands"],
+)  # fmt: skip
 def test_the_shipped_lexicon_defines_the_vague_forms(text):
     shipped = lexicon_mapping(pd.read_csv("data/vague_quantities.csv"))
     assert parse_quantity(text, shipped).vague
@@ -263,6 +277,8 @@ def test_the_shipped_lexicon_defines_the_vague_forms(text):
         ("at least 60 thus far", 60, None, "at_least"),
         ("a preliminary toll of 42", 42, 42, "exact"),
         ("42 (provisional)", 42, 42, "exact"),
+        ("so far, at least 42", 42, None, "at_least"),
+        ("at least 42, and rising", 42, None, "at_least"),
     ],
 )
 def test_a_count_so_far_is_read_and_marked_provisional(text, low, high, qualifier):
@@ -410,7 +426,7 @@ def test_a_formatted_interval_reads_back_as_itself(a, b):
 # wordings whose interval holds the number itself, and those that exclude it
 INCLUSIVE = ["at least {}", "up to {}", "as high as {}", "about {}", "~{}", "roughly {}",
              "close to {}", "nearly {}", "{} or more", "{}+", "{} or fewer", "{} so far",
-             "{} feared dead"]  # fmt: skip
+             "{} feared dead", "{} or so", "{}-plus"]  # fmt: skip
 EXCLUSIVE = ["more than {}", "over {}", "topped {}", "upwards of {}", "just over {}",
              "just under {}", "fewer than {}"]  # fmt: skip
 

@@ -181,6 +181,132 @@ def _run_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_extract(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "extract",
+        help="propose every figure of a document as draft claims for review",
+        description="Read a plain-text or HTML document and write candidate claims (claims.csv "
+        "columns plus span_start, span_end, review) for the analyst to confirm. Never writes "
+        "to data/.",
+    )
+    parser.add_argument("document", type=Path, help="the document: .txt or .html")
+    parser.add_argument("--source-id", required=True, help="the document's sources.csv id")
+    parser.add_argument("--event-id", help="event_id for every candidate (else left to choose)")
+    parser.add_argument(
+        "--publisher",
+        help="claimant when the text names none (default: the source's publisher in sources.csv)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=DEFAULT_DATA_DIR,
+        help="folder with sources.csv, actors.csv, vague_quantities.csv (read)",
+    )
+    parser.add_argument("--out", type=Path, help="drafts CSV to write (default: print it)")
+    parser.set_defaults(handler=_run_extract)
+
+
+def _refuse_data_dir(out: Path, data_dir: Path, command: str) -> str | None:
+    """A message when ``out`` lies inside the data folder (casrec never writes to data/)."""
+    try:
+        out.resolve().relative_to(data_dir.resolve())
+    except ValueError:
+        return None
+    return f"casrec {command}: {out} is inside {data_dir}; casrec never writes to the data folder"
+
+
+def _run_extract(args: argparse.Namespace) -> int:
+    import re
+
+    from casrec.extract import ExtractError, extract_file, write_drafts
+    from casrec.schema import SLUG_PATTERN
+
+    for option, value in (("--source-id", args.source_id), ("--event-id", args.event_id)):
+        if value is not None and not re.fullmatch(SLUG_PATTERN, value):
+            print(
+                f"casrec extract: {option} {value!r} is not a slug (lower-case letters, digits "
+                "and hyphens, as in sources.csv and events.csv)",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
+    if args.out is not None and (refusal := _refuse_data_dir(args.out, args.data_dir, "extract")):
+        print(refusal, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        _, drafts = extract_file(
+            args.document, args.source_id, args.data_dir, args.event_id, args.publisher
+        )
+    except ExtractError as error:
+        print(f"casrec extract: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.out is None:
+        drafts.to_csv(sys.stdout, index=False)
+        return EXIT_OK
+    try:
+        write_drafts(drafts, args.out)
+    except OSError as error:
+        print(f"casrec extract: cannot write {args.out}: {error.strerror}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    flagged = int((drafts["review"] != "").sum())
+    print(
+        f"wrote {len(drafts)} candidate claims to {args.out} ({flagged} with something to review)",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _add_import(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "import",
+        help="draft sources, actors, events and claims from UCDP GED or ACLED files",
+        description="Read a UCDP GED CSV or an ACLED export CSV in its published column layout "
+        "and write a drafts folder (sources.csv, actors.csv, events.csv, claims.csv).",
+    )
+    parser.add_argument("dataset", choices=("ucdp-ged", "acled"), help="which layout the file has")
+    parser.add_argument("file", type=Path, help="the CSV file")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=DEFAULT_DATA_DIR,
+        help="existing project data, to match events against (read only)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("drafts"), help="drafts folder to write (default: drafts/)"
+    )
+    parser.add_argument("--source-id", help="source_id for the file (default: from its name)")
+    parser.add_argument("--published", help="the release or export date, YYYY or YYYY-MM(-DD)")
+    parser.set_defaults(handler=_run_import)
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    import re
+
+    from casrec.importers import ImportFileError, import_dataset
+    from casrec.schema import DATE_PATTERN, SLUG_PATTERN
+
+    if refusal := _refuse_data_dir(args.out, args.data_dir, "import"):
+        print(refusal, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.source_id is not None and not re.fullmatch(SLUG_PATTERN, args.source_id):
+        print(f"casrec import: --source-id {args.source_id!r} is not a slug", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.published is not None and not re.fullmatch(DATE_PATTERN, args.published):
+        print(
+            f"casrec import: --published {args.published!r} is not YYYY, YYYY-MM or YYYY-MM-DD",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    try:
+        summary = import_dataset(
+            args.dataset, args.file, args.out, args.data_dir, args.source_id, args.published
+        )
+    except ImportFileError as error:
+        print(f"casrec import: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"casrec import: {summary}", file=sys.stderr)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="casrec", description=__doc__.splitlines()[0])
@@ -189,6 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_reconcile(commands)
     _add_validate(commands)
     _add_run(commands)
+    _add_extract(commands)
+    _add_import(commands)
     return parser
 
 

@@ -41,7 +41,7 @@ TENS_WORDS = {
 }  # fmt: skip
 # Words that stand alone for a number.
 NUMBER_WORDS = {
-    "zero": 0, "both": 2, "a dozen": 12,
+    "zero": 0, "none": 0, "no one": 0, "nobody": 0, "both": 2, "a dozen": 12,
     # a lone article counts one person: "a French soldier was killed"
     "a": 1, "an": 1,
 }  # fmt: skip
@@ -85,8 +85,9 @@ PREFIX_READINGS: tuple[tuple[str, str], ...] = (
 # ... and after it: "34+", "40 or more", "10 or fewer".
 SUFFIX_READINGS: tuple[tuple[str, str], ...] = (
     ("+", "at_least"), ("or more", "at_least"), ("or over", "at_least"), ("or above", "at_least"),
-    ("and above", "at_least"), ("and over", "at_least"),
+    ("and above", "at_least"), ("and over", "at_least"), ("plus", "at_least"),
     ("or fewer", "at_most"), ("or less", "at_most"),
+    ("or so", "approx"),
 )  # fmt: skip
 # Each reading -> the qualifier it reports. `fewer_than` is a ceiling below the number;
 # `approx_below` a band that ends at it; `just_over` / `just_under` a short step past it.
@@ -105,6 +106,7 @@ PROVISIONAL_PATTERNS: tuple[str, ...] = (
     r"^(?:an? )?(?:preliminary|provisional|initial)(?: (?:death |casualty )?"
     r"(?:toll|count|figure|reports?))?(?: of)? (?P<rest>.+)$",
     r"^(?P<rest>.+?),? (?:so far|thus far|to date|and rising|and counting|and climbing)$",
+    r"^(?:so far|thus far|to date),? (?P<rest>.+)$",
     r"^(?P<rest>.+?),? \(?(?:provisional|preliminary)\)?$",
 )
 # Words on how sure the source is -> the certainty they state (CERTAINTIES).
@@ -244,11 +246,13 @@ def parse_number(text: str) -> int | None:
     """
     text = _normalise(text)
     match = re.fullmatch(
-        r"(\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.(\d+))?(?: (hundred|thousand|million))?",
+        r"(\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.(\d+))?"
+        r"(?: (hundred|thousand|million)| ?(m|mn))?",
         text,
     )
     if match:
-        whole, fraction, scale = match.groups()
+        whole, fraction, scale, abbreviation = match.groups()
+        scale = "million" if abbreviation else scale
         number = float(re.sub("[, ]", "", whole) + ("." + fraction if fraction else ""))
         number *= SCALE_WORDS.get(scale, 1)
         # "1.000" is one thousand in much of the world and one elsewhere: a decimal point
@@ -375,7 +379,8 @@ def _wording_pattern(
     """
     alternatives = []
     for wording, _ in sorted(readings, key=lambda pair: len(pair[0]), reverse=True):
-        space = r"\s*" if not re.search(r"\w", wording) else " "
+        # a symbol needs no space ('34+'); a word after the number may be hyphenated ('300-plus')
+        space = r"\s*" if not re.search(r"\w", wording) else "[ -]" if suffix else " "
         alternatives.append(space + re.escape(wording) if suffix else re.escape(wording) + space)
     body = "|".join(alternatives)
     return re.compile(rf"(.+?)({body})" if suffix else rf"({body})(.+)"), dict(readings)
@@ -393,6 +398,7 @@ def _strip_wording(
         return None
     rest, wording = match.groups() if suffix else match.groups()[::-1]
     wording = wording.strip()
+    wording = wording[1:] if suffix and wording.startswith("-") else wording  # '300-plus'
     return wording, reading_of[wording], rest.strip()
 
 

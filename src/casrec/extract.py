@@ -1,0 +1,2573 @@
+"""Document text -> candidate claims: every figure about people killed, hurt, held or displaced.
+
+An analyst adding a source reads it and types one row per figure into ``claims.csv``. This
+module proposes those rows so the analyst confirms instead of types. It is deterministic and
+rule-based: a figure is a candidate only when the sentence ties it to what happened to
+people -- a verb ("killing 34", "were wounded"), a noun ("25 civilian deaths", "13 injured",
+"~144,000 refugees") or a running toll ("the toll rose to 60") -- so years, ages, distances,
+vehicles, money and troop strengths fall away without a list of every trap. The value is the
+figure as written with its qualifier, checked against casrec's own grammar
+(``quantities.parse_quantity``). Population, subgroup and side come from the counted nouns;
+the claimant from attribution ("X said", "according to X", a quote), else the publisher.
+Every guess the analyst must confirm is written into the ``review`` column.
+
+The rules live in the tables below so an analyst can read (and extend) them.
+"""
+
+from __future__ import annotations
+
+import html.parser
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from casrec.quantities import (
+    NUMBER_WORDS,
+    ORDINAL_WORDS,
+    PREFIX_READINGS,
+    SUFFIX_READINGS,
+    TEEN_WORDS,
+    TENS_WORDS,
+    UNIT_WORDS,
+    QuantityError,
+    parse_quantity,
+)
+from casrec.schema import TABLES
+
+MAX_EVIDENCE_WORDS = 30
+
+
+def wordlist(words: str) -> list[str]:
+    """A vocabulary list written as one string of words, as an analyst would read it."""
+    return words.split()
+
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary: what a figure counts
+# ---------------------------------------------------------------------------------------------
+
+# Verbs that say what happened to the people counted, in the forms reports use. An active
+# form before the figure ("killing 34"), a passive or intransitive one after it ("34 were
+# killed", "60 died") both bind the figure to the metric.
+METRIC_VERBS: dict[str, str] = {
+    **dict.fromkeys(
+        wordlist(
+            "kill kills killed killing died die dies dying perished massacred massacring "
+            "executed executing slain slew murdered murdering neutralised neutralized "
+            "neutralising neutralizing lynched assassinated"
+        ),
+        "killed",
+    ),
+    **dict.fromkeys(
+        wordlist("injure injures injured injuring wound wounds wounded wounding hurt maimed"),
+        "injured",
+    ),
+    # "shot" alone does not say whether the people shot died: killed or injured
+    **dict.fromkeys(["shot", "shooting"], "casualties"),
+    **dict.fromkeys(["missing", "disappeared"], "missing"),
+    **dict.fromkeys(wordlist("captured capturing capture captures"), "captured"),
+    **dict.fromkeys(
+        wordlist("detained detaining detain arrested arresting arrest jailed imprisoned"),
+        "detained",
+    ),
+    **dict.fromkeys(
+        wordlist("abducted abducting abduct kidnapped kidnapping kidnap seized"),
+        "abducted",
+    ),
+    **dict.fromkeys(
+        wordlist("displaced displacing displace fled fleeing flee uprooted evacuated"),
+        "displaced",
+    ),
+    **dict.fromkeys(["raped"], "sexual_violence"),
+}
+# Verbs whose object is the counter's own side: "lost 9 fighters", "incurred six losses".
+OWN_LOSS_VERBS = frozenset(wordlist("lost lose losing suffered suffering incurred incurring"))
+# Multi-word verb phrases read after the counted people ("a couple was stoned to death").
+METRIC_PHRASES: dict[tuple[str, ...], str] = {
+    ("to", "death"): "killed",  # stoned / beaten / burned / hacked to death
+    ("shot", "dead"): "killed",
+    ("lost", "their", "lives"): "killed",
+    ("lost", "his", "life"): "killed",
+    ("lost", "her", "life"): "killed",
+    ("taken", "hostage"): "hostages",
+    ("held", "hostage"): "hostages",
+    ("taken", "prisoner"): "captured",
+    ("taken", "captive"): "captured",
+    ("rounded", "up"): "detained",
+    ("went", "missing"): "missing",
+    ("taking", "refuge"): "idps",
+    ("took", "refuge"): "idps",
+    ("sought", "refuge"): "idps",
+    ("seeking", "refuge"): "idps",
+    ("sexually", "assaulted"): "sexual_violence",
+    ("sexually", "abused"): "sexual_violence",
+}
+# Nouns that name people by what happened to them: "25 civilian deaths", "13 injured".
+METRIC_NOUNS: dict[str, str] = {
+    **dict.fromkeys(
+        wordlist(
+            "death deaths dead killed fatalities fatality bodies body corpses corpse losses "
+            "remains toll"
+        ),
+        "killed",
+    ),
+    **dict.fromkeys(wordlist("injured wounded injuries injury hurt"), "injured"),
+    "casualties": "casualties",
+    "missing": "missing",
+    **dict.fromkeys(wordlist("prisoners prisoner captives captive pows"), "captured"),
+    **dict.fromkeys(wordlist("detainees detainee arrests"), "detained"),
+    **dict.fromkeys(["abductees", "abductee"], "abducted"),
+    **dict.fromkeys(["hostages", "hostage"], "hostages"),
+    **dict.fromkeys(["displaced", "evacuees"], "displaced"),
+    **dict.fromkeys(["refugees", "refugee"], "refugees"),
+    **dict.fromkeys(["idps", "idp"], "idps"),
+    "rapes": "sexual_violence",
+}
+# "internally displaced persons/people" are IDPs, not all displaced.
+IDP_PHRASE = ("internally", "displaced")
+# Status nouns describe people held or uprooted; a verb after them says what happened next
+# ("7 hostages were killed" counts deaths).
+STATUS_METRICS = frozenset({"hostages", "captured", "detained", "abducted", "refugees", "idps"})
+# People who were let go are not a count of people held or harmed: "16 hostages were freed".
+RELEASE_VERBS = frozenset(
+    wordlist("freed released rescued liberated exchanged escaped returned repatriated")
+)
+# Nouns of nominalised events before the figure: "the deaths of 12", "displacement of 378,000".
+METRIC_OF_NOUNS: dict[str, str] = {
+    "deaths": "killed",
+    "death": "killed",
+    "killing": "killed",
+    "killings": "killed",
+    "bodies": "killed",
+    "remains": "killed",
+    "lives": "killed",  # "claimed the lives of 12"
+    "displacement": "displaced",
+    "abduction": "abducted",
+    "abductions": "abducted",
+    "kidnapping": "abducted",
+    "detention": "detained",
+    "arrest": "detained",
+    "arrests": "detained",
+    "injuring": "injured",
+    "wounding": "injured",
+}
+# "the death toll rose to 60", "a toll of 60", "brought the number of dead to 60".
+TOLL_WORDS = frozenset({"toll", "tally", "count"})
+TOLL_LINKS = frozenset({"to", "at", "of", "reached", "hit", "topped", "passed", "exceeded"})
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary: who is counted
+# ---------------------------------------------------------------------------------------------
+
+# Person nouns -> population. A noun that names armed people of no clear side is a
+# combatant; generic people nouns say "all"; words parties use for their enemies
+# ("terrorists", "assailants", "bandits") count as militants.
+POPULATION_NOUNS: dict[str, str] = {
+    **dict.fromkeys(
+        wordlist(
+            "civilian civilians villager villagers resident residents inhabitants passenger "
+            "passengers protester protesters protestor protestors demonstrators worshippers "
+            "worshipper miner miners trader traders farmer farmers herder herders herdsmen "
+            "fishermen pilgrims preacher preachers clerics imam imams student students pupils "
+            "schoolchildren child children boy boys girl girls woman women elderly journalist "
+            "journalists reporter reporters teacher teachers doctor doctors nurse nurses "
+            "medic medics patients humanitarians volunteers tourist tourists national "
+            "nationals foreigner foreigners expatriates migrants westerners hostages hostage "
+            "sons daughters brothers sisters husband wife "
+            "infants babies minors shepherds drivers driver merchants vendors couple workers "
+            "worker employees staff contractors officials official"
+        ),
+        "civilians",
+    ),
+    **dict.fromkeys(
+        wordlist(
+            "soldier soldiers troops trooper troopers servicemen serviceman servicemembers "
+            "gendarme gendarmes police policeman policemen officers officer commando "
+            "commandos paratrooper paratroopers pilot pilots marine marines sailors guards "
+            "guardsmen legionnaires recruits conscripts personnel army forces airmen sergeant "
+            "lieutenant captain colonel general"
+        ),
+        "security_forces",
+    ),
+    **dict.fromkeys(
+        wordlist(
+            "militant militants fighter fighters jihadist jihadists islamist islamists "
+            "terrorist terrorists insurgent insurgents rebel rebels assailant assailants "
+            "attacker attackers gunman gunmen bomber bombers bandits bandit extremists "
+            "extremist combatants separatists separatist followers mujahideen jihadis enemy "
+            "enemies raiders"
+        ),
+        "militants",
+    ),
+    **dict.fromkeys(
+        wordlist("militiaman militiamen militia militias vigilantes mercenaries mercenary dozos"),
+        "combatants",
+    ),
+    **dict.fromkeys(wordlist("peacekeeper peacekeepers helmets"), "peacekeepers"),
+    **dict.fromkeys(wordlist("people persons person individuals total"), "all"),
+}
+# Adjectives that carry the population when the noun does not ("25 civilian deaths").
+POPULATION_ADJECTIVES: dict[str, str] = {
+    "civilian": "civilians",
+    "unarmed": "civilians",
+    "military": "security_forces",
+    "army": "security_forces",
+    "government": "security_forces",
+    "islamist": "militants",
+    "jihadist": "militants",
+    "rebel": "militants",
+    "insurgent": "militants",
+    "terrorist": "militants",
+    "enemy": "militants",
+    "peacekeeping": "peacekeepers",
+    "un": "peacekeepers",
+}
+# Words that are neither a population nor a trap: "34 others", "members of X".
+GENERIC_PERSON_NOUNS = frozenset(
+    wordlist(
+        "others other members member victims victim dead wounded injured bodies body "
+        "corpses remains one ones"
+    )
+)
+# Who among the population (subgroups.csv terms).
+SUBGROUP_NOUNS: dict[str, str] = {
+    **dict.fromkeys(wordlist("child children boy boys girl girls minors infants babies kids"),
+                    "children"),
+    **dict.fromkeys(["schoolchildren"], "children"),
+    **dict.fromkeys(["woman", "women"], "women"),
+    **dict.fromkeys(["man", "men"], "men"),
+    "elderly": "elderly",
+    **dict.fromkeys(wordlist("journalist journalists reporter reporters"), "journalists"),
+    **dict.fromkeys(wordlist("student students pupils"), "students"),
+    **dict.fromkeys(wordlist("doctor doctors nurse nurses medic medics paramedics"),
+                    "health_workers"),
+    **dict.fromkeys(["teacher", "teachers"], "teachers"),
+    "humanitarians": "aid_workers",
+}  # fmt: skip
+SUBGROUP_PHRASES: dict[tuple[str, str], str] = {
+    ("aid", "workers"): "aid_workers",
+    ("aid", "worker"): "aid_workers",
+    ("humanitarian", "workers"): "aid_workers",
+    ("humanitarian", "worker"): "aid_workers",
+    ("health", "workers"): "health_workers",
+    ("health", "worker"): "health_workers",
+    ("medical", "staff"): "health_workers",
+    ("medical", "workers"): "health_workers",
+}
+# Counts of households: real figures, but not of people (reconcile them apart).
+HOUSEHOLD_NOUNS = frozenset({"families", "family", "households", "household"})
+# Certainty: "feared dead" and "unconfirmed reports" are below a plain report.
+FEARED_WORDS = frozenset({"feared", "presumed", "unconfirmed", "believed", "possibly"})
+CONFIRMED_WORDS = frozenset({"confirmed", "verified"})
+NEGATIONS = frozenset({"not", "neither", "nor", "never", "if", "yet", "no"})
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary: traps, figures that count something other than people harmed
+# ---------------------------------------------------------------------------------------------
+
+# A noun after the figure that makes it a count of things, not of people.
+TRAP_NOUNS = frozenset(
+    wordlist(
+        "vehicle vehicles truck trucks pickup pickups pick-up pick-ups car cars bus buses "
+        "motorbike motorbikes motorcycles tanks tank aircraft plane planes jet jets "
+        "helicopter helicopters drone drones boat boats canoes weapon weapons rifle "
+        "rifles gun guns rounds round bullets rockets rocket shells shell mortars mines "
+        "mine bombs explosives ammunition cartridges targets target bases base camps camp "
+        "villages village towns houses homes buildings schools hospitals tons tonnes "
+        "kilograms kg litres km kilometres kilometers kilometre kilometer miles mile "
+        "metres meters metre meter hours hour minutes minute seconds days day weeks week "
+        "months month years year decades decade centuries times percent per cent dollars "
+        "euros francs pounds cfa usd eur gmt utc am pm witnesses witness interviews "
+        "interview interviewees respondents sources source cases case incidents incident "
+        "attacks attack strikes strike airstrikes raids raid operations points point "
+        "articles article resolutions resolution pages page reports report groups group "
+        "units unit battalions battalion brigades brigade regiments regiment companies "
+        "company patrols patrol checkpoints positions sides side coups coup kidnappings "
+        "ways goals goal shots"
+    )
+)
+# A word before the figure that makes it a label or a money amount: "Article 3", "$5".
+TRAP_BEFORE = frozenset(
+    wordlist(
+        "article articles resolution resolutions chapter chapters section paragraph "
+        "protocol no no. number route highway page pages flight $ € £ us$ usd cfa"
+    )
+)
+# Verbs whose object is a count of informants, not of victims: "interviewed six witnesses".
+INTERVIEW_VERBS = frozenset(
+    wordlist("interviewed interviewing interview spoke speaking surveyed consulted met")
+)
+MONTHS = frozenset(
+    wordlist(
+        "january february march april may june july august september october november "
+        "december jan feb mar apr jun jul aug sep sept oct nov dec"
+    )
+)
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary: who says it
+# ---------------------------------------------------------------------------------------------
+
+# Reporting verbs whose subject (or "by X" agent) is the claimant.
+ATTRIBUTION_VERBS = frozenset(
+    wordlist(
+        "said says say saying stated states state told tells announced announces "
+        "announcing claimed claims claiming claim reported reports reporting added adds "
+        "declared declares confirmed confirms estimated estimates mentioned informed "
+        "suggested suggest suggests wrote writes counted recorded documented revised "
+        "mention insisted acknowledged admitted noted put"
+    )
+)
+# Perception verbs make the subject a witness claimant: "Reuters saw the remains of one body".
+PERCEPTION_VERBS = frozenset(wordlist("saw seen counted observed witnessed"))
+# Generic claimant nouns that stand for an actor mentioned nearby: "the rebels claimed".
+# A country's name speaks for its state only with an institution: "Chadian state television",
+# "Mali's army", "French forces" -- not "Sudan Doctors Network" or "Chadian news stations".
+STATE_VOICE_WORDS = frozenset(
+    wordlist(
+        "army military government junta forces troops ministry minister authorities "
+        "police gendarmerie president presidency state spokesman spokesperson officials "
+        "official security command staff navy defence defense regime embassy"
+    )
+)
+GENERIC_STATE_CLAIMANTS = frozenset(
+    wordlist("army military junta government authorities ministry regime forces")
+)
+GENERIC_GROUP_CLAIMANTS = frozenset(
+    wordlist("rebels group insurgents separatists coalition movement alliance")
+)
+# Country names and the words reports use for their forces, to match actors.csv names.
+COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
+    "Mali": ("Malian", "Mali's"),
+    "France": ("French",),
+    "Chad": ("Chadian", "Chad's"),
+    "Niger": ("Nigerien", "Niger's"),
+    "Nigeria": ("Nigerian", "Nigeria's"),
+    "Burkina Faso": ("Burkinabe", "Burkinabè"),
+    "United States": ("U.S.", "U. S.", "US", "American", "America's"),
+    "United Kingdom": ("British", "UK", "U.K."),
+    "Russia": ("Russian", "Russia's"),
+    "Algeria": ("Algerian",),
+    "Mauritania": ("Mauritanian",),
+    "Senegal": ("Senegalese",),
+    "Cameroon": ("Cameroonian",),
+    "Sudan": ("Sudanese",),
+    "Somalia": ("Somali",),
+    "Ethiopia": ("Ethiopian",),
+    "Kenya": ("Kenyan",),
+    "Uganda": ("Ugandan",),
+    "Syria": ("Syrian",),
+    "Iraq": ("Iraqi",),
+    "Ukraine": ("Ukrainian",),
+    "Israel": ("Israeli",),
+    "Yemen": ("Yemeni",),
+    "Afghanistan": ("Afghan",),
+    "Colombia": ("Colombian",),
+    "Myanmar": ("Myanmar's",),
+    "Congo": ("Congolese",),
+    "Libya": ("Libyan",),
+    "Turkey": ("Turkish",),
+    "Germany": ("German",),
+    "Jordan": ("Jordanian",),
+    "Liberia": ("Liberian",),
+    "Sweden": ("Swedish",),
+    "Egypt": ("Egyptian",),
+    "Pakistan": ("Pakistani",),
+    "India": ("Indian",),
+    "Mozambique": ("Mozambican",),
+    "Rwanda": ("Rwandan",),
+    "Benin": ("Beninese",),
+    "Togo": ("Togolese",),
+    "Ghana": ("Ghanaian",),
+}
+# Population of a party's own members, by the actor's kind in actors.csv.
+KIND_POPULATION = {
+    "state": "security_forces",
+    "foreign_force": "security_forces",
+    "armed_group": "militants",
+    "militia": "combatants",
+    "un": "peacekeepers",
+    "other": "unknown",
+}
+# Words that stop a noun phrase: auxiliaries, prepositions, conjunctions, relatives.
+AUXILIARIES = frozenset(
+    wordlist(
+        "is are was were be been being has have had having did do does will would could "
+        "should may might must can got get gets"
+    )
+)
+ADVERBS = frozenset(
+    wordlist(
+        "also reportedly allegedly seriously critically badly fatally slightly later "
+        "initially then since so far still all both only just already subsequently "
+        "eventually apparently reported believed said thought feared confirmed presumed "
+        "thus meanwhile finally altogether together in total overall respectively"
+    )
+)
+PREPOSITIONS = frozenset(
+    wordlist(
+        "in on at by with near during after before since into onto toward towards against "
+        "across along around over under through per via than as like for to including "
+        "among between within without outside inside behind beyond about from"
+    )
+)
+CONJUNCTIONS = frozenset(
+    wordlist(
+        "and or but while whereas although though because when where if whom who whose which that"
+    )
+)
+DETERMINERS = frozenset(
+    wordlist(
+        "the its their his her our my your this these those some another additional further total"
+    )
+)
+QUOTE_CHARS = '"“”„«»'
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading documents
+# ---------------------------------------------------------------------------------------------
+
+
+class ExtractError(Exception):
+    """A document or data folder that cannot be read; the message names the file."""
+
+
+class _TextOfHtml(html.parser.HTMLParser):
+    """Visible text of an HTML page, one line per block element, scripts and styles dropped."""
+
+    BLOCKS = frozenset(
+        [
+            "p",
+            "div",
+            "br",
+            "li",
+            "ul",
+            "ol",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "tr",
+            "table",
+            "section",
+            "article",
+            "header",
+            "footer",
+            "blockquote",
+            "dd",
+            "dt",
+            "figcaption",
+            "caption",
+            "pre",
+            "hr",
+            "td",
+            "th",
+        ]
+    )
+    HIDDEN = frozenset({"script", "style", "noscript", "template", "head", "svg"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden_depth = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in self.HIDDEN:
+            self.hidden_depth += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.HIDDEN:
+            self.hidden_depth = max(0, self.hidden_depth - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden_depth:
+            self.parts.append(data)
+
+    def text(self) -> str:
+        joined = "".join(self.parts)
+        lines = [re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in joined.split("\n")]
+        return "\n".join(line for line in lines if line)
+
+
+def html_to_text(markup: str) -> str:
+    """The visible text of an HTML document (stdlib ``html.parser``), a line per block."""
+    parser = _TextOfHtml()
+    parser.feed(markup)
+    parser.close()
+    return parser.text()
+
+
+def read_document(path: str | Path) -> str:
+    """The text casrec extracts from: a plain-text file as it is, an HTML file's visible text.
+
+    Offsets in the drafts (``span_start``, ``span_end``) count characters in this text.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ExtractError(f"{path}: file not found")
+    if not path.is_file():
+        raise ExtractError(f"{path}: not a file")
+    try:
+        raw = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ExtractError(
+            f"{path}: cannot be read as UTF-8 text (byte {error.start}); save it as UTF-8"
+        ) from error
+    except OSError as error:
+        raise ExtractError(f"{path}: cannot be read ({error.strerror})") from error
+    head = raw[:2000].lower()
+    if path.suffix.lower() in (".html", ".htm", ".xhtml") or re.search(
+        r"<!doctype html|<html[\s>]|<body[\s>]|<p[\s>]", head
+    ):
+        return html_to_text(raw)
+    return raw.replace("\r\n", "\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# Tokens and sentences
+# ---------------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"""
+    (?P<cite>\[(?:\d+|[a-z]|citation\ needed|note\ \d+)\])        # citation markers, skipped
+  | (?P<abbr>(?:[A-Z]\.\ ?){2,}(?![a-z]))                         # U.S., U. S.
+  | (?P<age>\d+-years?-old)                                      # 51-year-old
+  | (?P<code>[A-Za-z]+-?\d+[A-Za-z]*|\d+-[A-Za-z]+\b(?<!-to))    # AK-47, C-130, M23, 2000-D
+  | (?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)
+  | (?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+(?:['’][^\W\d_]+)*)*)
+  | (?P<newline>\n)
+  | (?P<punct>[^\w\s])
+    """,
+    re.VERBOSE,
+)
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "gen",
+        "lt",
+        "col",
+        "capt",
+        "sgt",
+        "st",
+        "no",
+        "vs",
+        "etc",
+        "maj",
+        "brig",
+        "adm",
+        "prof",
+        "sen",
+        "rep",
+        "gov",
+        "pres",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+    ]
+)
+
+
+@dataclass
+class Token:
+    """One word, number or mark of the text, with its character offsets."""
+
+    text: str
+    start: int
+    end: int
+    kind: str  # word | number | abbr | age | code | punct | newline
+
+    @property
+    def low(self) -> str:
+        """The token in lower case."""
+        return self.text.lower()
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words, numbers and punctuation with offsets; citation markers ([12]) left out."""
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "cite":
+            continue
+        tokens.append(Token(match.group(), match.start(), match.end(), kind))
+    return tokens
+
+
+@dataclass
+class Sentence:
+    """A sentence's tokens and its span in the text; ``line`` counts lines from 0."""
+
+    tokens: list[Token]
+    start: int
+    end: int
+    line: int
+
+
+def split_sentences(text: str, tokens: list[Token]) -> list[Sentence]:
+    """Sentences: a stop followed by a capital or digit, or a line break; abbreviations kept."""
+    sentences: list[Sentence] = []
+    current: list[Token] = []
+    line = 0
+
+    def close() -> None:
+        if current:
+            sentences.append(Sentence(list(current), current[0].start, current[-1].end, line))
+            current.clear()
+
+    for index, token in enumerate(tokens):
+        if token.kind == "newline":
+            close()
+            line += 1
+            continue
+        current.append(token)
+        if token.text in ".!?":
+            previous = tokens[index - 1] if index else None
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            while following is not None and following.text in QUOTE_CHARS + "')":
+                current.append(following)
+                tokens[index + 1] = Token("", following.end, following.end, "punct")
+                following = tokens[index + 2] if index + 2 < len(tokens) else None
+                break
+            if (
+                previous is not None
+                and token.text == "."
+                and (
+                    previous.low in _ABBREVIATIONS
+                    or (
+                        previous.kind == "word"
+                        and len(previous.text) == 1
+                        and previous.text.isupper()
+                    )
+                )
+            ):
+                continue
+            if (
+                following is None
+                or following.kind == "newline"
+                or (
+                    following.text[:1].isupper()
+                    or following.kind in ("number", "abbr")
+                    or following.text in QUOTE_CHARS
+                )
+            ):
+                close()
+    close()
+    for sentence in sentences:
+        sentence.tokens = [t for t in sentence.tokens if t.text]
+    return [s for s in sentences if s.tokens]
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Mention:
+    """A figure in a sentence: token range of its core and of its qualifier-included value."""
+
+    sentence: Sentence
+    first: int  # index of the first token of the value (qualifier included)
+    core: int  # index of the first token of the number itself
+    last: int  # index of the last token of the value
+    kind: str  # number | words | vague | article | ordinal
+    metric: str | None = None
+    anchor: tuple[int, int] | None = None  # tokens of the verb or noun that bound the metric
+    np_end: int | None = None  # last token of the counted noun phrase
+    population: str | None = None
+    population_guessed: bool = False
+    side: str | None = None
+    nationality: str | None = None
+    subgroup: str | None = None
+    group: str | None = None
+    own_loss: bool = False
+    enemy_hint: bool = False
+    whole: Mention | None = None  # the figure this one breaks down
+    part_hint: str = ""
+    label_population: str | None = None
+    subject_population: str | None = None
+    value: str = ""
+    review: list[str] = field(default_factory=list)
+
+    @property
+    def tokens(self) -> list[Token]:
+        """The sentence's tokens (indices above point into these)."""
+        return self.sentence.tokens
+
+    @property
+    def start(self) -> int:
+        """Character offset where the value begins."""
+        return self.tokens[self.first].start
+
+    @property
+    def end(self) -> int:
+        """Character offset just after the value."""
+        return self.tokens[self.last].end
+
+
+# The grammar's own wordings before and after a number ("at least", "nearly", "40 or more").
+_QUALIFIER_PHRASES = sorted(
+    {tuple(p.split()) for p, _ in PREFIX_READINGS} - {("~",), ("≈",)},
+    key=len,
+    reverse=True,
+)
+_SUFFIX_PHRASES = sorted(
+    {tuple(p.split()) for p, _ in SUFFIX_READINGS} - {("+",)}, key=len, reverse=True
+)
+_NUMBER_WORD_SET = frozenset(
+    [*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS]
+    + [w for w in NUMBER_WORDS if " " not in w and w not in ("a", "an", "both", "zero")]
+)
+_SCALES = frozenset({"hundred", "thousand", "million", "billion"})
+
+
+def _lexicon_phrases(lexicon: Mapping[str, tuple[int, int]]) -> list[tuple[str, ...]]:
+    return sorted((tuple(term.split()) for term in lexicon), key=len, reverse=True)
+
+
+def _match_words(tokens: list[Token], index: int, phrase: tuple[str, ...]) -> bool:
+    if index + len(phrase) > len(tokens):
+        return False
+    return all(tokens[index + k].low == word for k, word in enumerate(phrase))
+
+
+def _is_number_word(token: Token) -> bool:
+    if token.kind != "word":
+        return False
+    parts = token.low.split("-")
+    return all(p in _NUMBER_WORD_SET for p in parts) and bool(parts)
+
+
+def _core_at(
+    tokens: list[Token], index: int, lexicon_phrases: list[tuple[str, ...]]
+) -> tuple[int, str] | None:
+    """If a figure's core starts at ``index``: (its last token, its kind)."""
+    token = tokens[index]
+    if token.kind == "number":
+        last = index
+        if last + 1 < len(tokens) and tokens[last + 1].low in _SCALES:
+            last += 1
+        return last, "number"
+    for phrase in lexicon_phrases:
+        if _match_words(tokens, index, phrase):
+            last = index + len(phrase) - 1
+            if (
+                last + 1 < len(tokens)
+                and tokens[last + 1].low == "of"
+                and phrase[-1] in ("dozens", "hundreds", "thousands", "scores", "tens", "millions")
+            ):
+                pass
+            return last, "vague"
+    if _match_words(tokens, index, ("a", "dozen")):
+        return index + 1, "words"
+    if _is_number_word(token) or (
+        token.low in ("a", "an") and index + 1 < len(tokens) and tokens[index + 1].low in _SCALES
+    ):
+        last = index
+        while last + 1 < len(tokens) and (
+            tokens[last + 1].low in _SCALES
+            or _is_number_word(tokens[last + 1])
+            or (
+                tokens[last + 1].low == "and"
+                and last + 2 < len(tokens)
+                and _is_number_word(tokens[last + 2])
+                and tokens[last].low in _SCALES
+            )
+        ):
+            last += 1
+        return last, "words"
+    if token.low in ORDINAL_WORDS:
+        return index, "ordinal"
+    if token.low in ("a", "an", "both"):
+        return index, "article"
+    return None
+
+
+def _value_extent(tokens: list[Token], core: int, last: int) -> tuple[int, int]:
+    """Extend a core to its qualifier before and its range or '+' after."""
+    # range: "50–60", "50 to 60", "between 50 and 60"
+    if (
+        last + 2 < len(tokens)
+        and tokens[last + 1].text in ("–", "—", "-", "to")
+        and (tokens[last + 2].kind == "number" or _is_number_word(tokens[last + 2]))
+        and tokens[core].kind == tokens[last + 2].kind
+    ):
+        last += 2
+        if last + 1 < len(tokens) and tokens[last + 1].low in _SCALES:
+            last += 1
+    elif (
+        core >= 1
+        and tokens[core - 1].low == "between"
+        and last + 2 < len(tokens)
+        and tokens[last + 1].low == "and"
+        and (tokens[last + 2].kind == "number" or _is_number_word(tokens[last + 2]))
+    ):
+        return core - 1, last + 2
+    if (
+        last + 1 < len(tokens)
+        and tokens[last + 1].text == "+"
+        and (tokens[last + 1].start == tokens[last].end)
+    ):
+        last += 1
+    for phrase in _SUFFIX_PHRASES:  # "40 or more"
+        if _match_words(tokens, last + 1, phrase):
+            last += len(phrase)
+            break
+    first = core
+    if first >= 1 and tokens[first - 1].text in ("~", "≈"):
+        return first - 1, last
+    for phrase in _QUALIFIER_PHRASES:
+        begin = first - len(phrase)
+        if begin >= 0 and _match_words(tokens, begin, phrase):
+            return begin, last
+    return first, last
+
+
+def _is_date_or_year(tokens: list[Token], core: int, last: int) -> bool:
+    """Days of months ('7 February', 'February 7'), years (2012, 2013–22)."""
+    token = tokens[core]
+    before = tokens[core - 1] if core else None
+    after = tokens[last + 1] if last + 1 < len(tokens) else None
+    if token.kind != "number" and not _is_number_word(token):
+        return False
+    if (before is not None and before.low in MONTHS) or (after is not None and after.low in MONTHS):
+        return True
+    if token.kind == "number" and re.fullmatch(r"(1[5-9]|20)\d\d", token.text):
+        nxt = after.low if after is not None else ""
+        return nxt not in POPULATION_NOUNS and nxt not in METRIC_NOUNS
+    return bool(
+        token.kind == "number"
+        and after is not None
+        and after.text in ("-", "–")
+        and last + 2 < len(tokens)
+        and tokens[last + 2].low in MONTHS
+    )
+
+
+def find_mentions(sentence: Sentence, lexicon_phrases: list[tuple[str, ...]]) -> list[Mention]:
+    """Every figure-like token span in a sentence (before deciding whether it counts people)."""
+    tokens = sentence.tokens
+    mentions: list[Mention] = []
+    index = 0
+    while index < len(tokens):
+        found = _core_at(tokens, index, lexicon_phrases)
+        if found is None:
+            index += 1
+            continue
+        last, kind = found
+        first, last = _value_extent(tokens, index, last)
+        mentions.append(Mention(sentence, first, index, last, kind))
+        index = last + 1
+    return mentions
+
+
+# ---------------------------------------------------------------------------------------------
+# Binding a figure to what happened and to whom
+# ---------------------------------------------------------------------------------------------
+
+
+def _words(tokens: list[Token], start: int, stop: int) -> list[str]:
+    return [t.low for t in tokens[max(0, start) : max(0, stop)]]
+
+
+_PHRASE_STARTERS = frozenset(p[0] for p in METRIC_PHRASES) - {"to"}
+
+
+def _noun_phrase_end(tokens: list[Token], start: int, limit: int = 8) -> int:
+    """Last token of the noun phrase that starts at ``start`` (start - 1 when empty)."""
+    end = start - 1
+    index = start
+    count = 0
+    while index < len(tokens) and count < limit:
+        token = tokens[index]
+        low = token.low
+        if token.kind == "punct":
+            if token.text in QUOTE_CHARS:
+                index += 1
+                continue
+            if token.text in ("(",) and index + 2 < len(tokens) and tokens[index + 2].text == ")":
+                end = index + 2  # "(FLA)"
+                index += 3
+                continue
+            break
+        if token.kind in ("number",):
+            break
+        if (
+            low in ("of", "from")
+            and index + 1 < len(tokens)
+            and tokens[index + 1].kind in ("word", "abbr")
+        ):
+            if low == "from" and count > 0 and tokens[index + 1].low not in ("both",):
+                # "preachers from Mauritania" keeps the head before "from"
+                pass
+            index += 1
+            continue
+        if (
+            low == "and"
+            and count > 0
+            and index + 1 < len(tokens)
+            and tokens[index + 1].low in POPULATION_NOUNS
+        ):
+            index += 1  # "fighters from both sides and civilians"
+            continue
+        if low in AUXILIARIES or low in PREPOSITIONS or low in CONJUNCTIONS:
+            break
+        if low in _PHRASE_STARTERS and count > 0:
+            break
+        if low in METRIC_VERBS and low not in METRIC_NOUNS:
+            break
+        if low in ATTRIBUTION_VERBS or low in OWN_LOSS_VERBS or low in RELEASE_VERBS:
+            break
+        if (
+            low in METRIC_NOUNS
+            and low in ("dead", "killed", "injured", "wounded", "missing")
+            and count > 0
+            and tokens[end].low in POPULATION_NOUNS
+        ):
+            break  # "2 civilians killed": the participle is the verb, not part of the noun
+        end = index
+        index += 1
+        count += 0 if low == "the" else 1
+        participle = low in ("dead", "killed", "injured", "wounded", "missing")
+        if low in METRIC_NOUNS and not participle and not _match_words(tokens, index, ("of",)):
+            break  # the noun phrase ends at its metric noun, unless "of" continues it
+    return end
+
+
+def _metric_after(tokens: list[Token], index: int) -> tuple[str, int, int] | None:
+    """A passive or intransitive verb at ``index`` (after modifiers): (metric, start, end)."""
+    start = index
+    had_aux = False
+    while index < len(tokens) and (
+        tokens[index].low in AUXILIARIES or tokens[index].low in ADVERBS
+    ):
+        had_aux = had_aux or tokens[index].low in AUXILIARIES
+        index += 1
+    if index < len(tokens) and tokens[index].low == "not":
+        return None
+    if index >= len(tokens):
+        return None
+    for phrase, metric in METRIC_PHRASES.items():
+        if (
+            phrase[0] == "to"
+            and _match_words(tokens, index + 1, phrase)
+            and tokens[index].low.endswith("ed")
+        ):
+            return metric, index, index + 2  # "stoned to death"
+        if _match_words(tokens, index, phrase):
+            return metric, index, index + len(phrase) - 1
+    low = tokens[index].low
+    if low in RELEASE_VERBS:
+        return "released", index, index
+    if low == "among" and had_aux:
+        # "two children were among the dead", "... among 14 people killed"
+        k = index + 1
+        while k < len(tokens) and (
+            tokens[k].low in ("the", "those", "them")
+            or tokens[k].kind == "number"
+            or _is_number_word(tokens[k])
+        ):
+            k += 1
+        end = max(_noun_phrase_end(tokens, k), k - 1)
+        for j in range(k, min(len(tokens), end + 3)):
+            if tokens[j].low in METRIC_NOUNS:
+                return METRIC_NOUNS[tokens[j].low], index, j
+            if tokens[j].low in METRIC_VERBS and not tokens[j].low.endswith("ing"):
+                return METRIC_VERBS[tokens[j].low], index, j
+        return None
+    if low == "dead" or low == "missing":
+        return METRIC_NOUNS[low], index, index
+    if low in METRIC_VERBS:
+        metric = METRIC_VERBS[low]
+        if low.endswith("ing") and low not in ("dying", "fleeing"):
+            return None  # "killing" after a noun phrase is an active verb of its own
+        if not had_aux and low not in (
+            "died",
+            "die",
+            "dies",
+            "dying",
+            "perished",
+            "fled",
+            "fleeing",
+            "disappeared",
+            "missing",
+        ):
+            # a bare participle after the noun is passive only when no object follows:
+            # "39 Westerners killed at ..." but not "a suicide bomber killed four soldiers"
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            if (
+                following is not None
+                and (
+                    following.kind == "number"
+                    or following.low
+                    in (
+                        "a",
+                        "an",
+                        "the",
+                        "his",
+                        "her",
+                        "their",
+                        "its",
+                        "dozens",
+                        "several",
+                        "hundreds",
+                        "scores",
+                        "thousands",
+                        "some",
+                        "at",
+                        "more",
+                        "over",
+                        "about",
+                        "around",
+                        "up",
+                        "nearly",
+                    )
+                    or _is_number_word(following)
+                    or following.low in POPULATION_NOUNS
+                )
+                and following.low not in ("at",)
+            ) or (
+                following is not None
+                and following.low == "at"
+                and index + 2 < len(tokens)
+                and tokens[index + 2].low == "least"
+            ):
+                return None
+        return metric, start if had_aux else index, index
+    return None
+
+
+def _metric_before(tokens: list[Token], first: int) -> tuple[str, int, int, bool] | None:
+    """An active verb or a nominal just before the figure: (metric, start, end, own_loss)."""
+    index = first - 1
+    while index >= 0 and (
+        tokens[index].low in DETERMINERS
+        or tokens[index].low in ("only", "another", "an")
+        or tokens[index].text in QUOTE_CHARS
+    ):
+        index -= 1
+    if index < 0:
+        return None
+    low = tokens[index].low
+    if low == "of" and index >= 1:
+        noun = tokens[index - 1].low
+        if noun in METRIC_OF_NOUNS:
+            return METRIC_OF_NOUNS[noun], index - 1, index, False
+        return None
+    if low in ("to", "at") and index >= 1:
+        # "the toll rose to 60", "revised the death toll for X to 81"
+        window = _words(tokens, index - 8, index)
+        if any(w in TOLL_WORDS for w in window):
+            return "killed", index, index, False
+        return None
+    if low in TOLL_LINKS and index >= 1 and tokens[index - 1].low in TOLL_WORDS:
+        return "killed", index - 1, index, False
+    if low in OWN_LOSS_VERBS:
+        return "killed", index, index, True
+    if index >= 1 and (tokens[index - 1].low, low) in METRIC_PHRASES:
+        return METRIC_PHRASES[(tokens[index - 1].low, low)], index - 1, index, False  # "shot dead"
+    if low in METRIC_VERBS and not (
+        index >= 1
+        and tokens[index - 1].low in AUXILIARIES
+        and low.endswith("ed")
+        and tokens[index - 1].low in ("was", "were", "is", "are", "been", "be")
+    ):
+        metric = METRIC_VERBS[low]
+        return metric, index, index, False
+    if low in ("taken", "took", "taking", "holding", "held", "seized", "seizing"):
+        return "captive", index, index, False
+    return None
+
+
+def _population_of(
+    words: list[str], raw: list[Token], actors: ActorIndex
+) -> tuple[str | None, str | None, str | None, str | None, bool]:
+    """(population, side, nationality, subgroup, mixed) from a noun phrase's words."""
+    nouns: list[str] = []
+    adjectives: list[str] = []
+    side = None
+    nationality = None
+    subgroup = None
+    for k, word in enumerate(words):
+        if word in POPULATION_NOUNS:
+            nouns.append(POPULATION_NOUNS[word])
+        elif word in POPULATION_ADJECTIVES:
+            adjectives.append(POPULATION_ADJECTIVES[word])
+        if word in SUBGROUP_NOUNS and subgroup is None:
+            subgroup = SUBGROUP_NOUNS[word]
+        if k + 1 < len(words) and (word, words[k + 1]) in SUBGROUP_PHRASES:
+            subgroup = SUBGROUP_PHRASES[(word, words[k + 1])]
+    for token in raw:
+        actor = actors.actor_of_word(token.text)
+        if actor is not None and side is None:
+            side = actor
+        if (
+            token.kind == "word"
+            and token.text[:1].isupper()
+            and (token.low in actors.demonyms or token.low in ("foreign", "western"))
+        ):
+            nationality = nationality or _nationality_word(token.text)
+        if token.low in ("foreigners", "foreign", "westerners", "expatriates"):
+            nationality = nationality or ("Western" if "west" in token.low else "foreign")
+    real = [n for n in nouns if n != "all"]
+    if len(set(real)) > 1:
+        return "all", None, nationality, subgroup, True
+    if real:
+        population = real[0]
+    elif adjectives:
+        population = adjectives[0]
+    elif nouns:
+        population = "all"
+    elif side is not None:
+        population = KIND_POPULATION.get(actors.kind.get(side, "other"), "unknown")
+    else:
+        population = None
+    # a capitalised plural that names a people ("40 Tuaregs", "several Liberians")
+    if population is None:
+        for token in raw:
+            if (
+                token.kind == "word"
+                and token.text[:1].isupper()
+                and token.low.endswith("s")
+                and (actors.actor_of_word(token.text) is None and token.low not in METRIC_NOUNS)
+            ):
+                population = "civilians"
+                break
+    if population == "peacekeepers" and side is None:
+        side = actors.un_actor
+    if population in ("civilians", "all"):
+        side = None
+    return population, side, nationality, subgroup, False
+
+
+def _nationality_word(word: str) -> str:
+    if word.lower() in ("foreign",):
+        return "foreign"
+    return word.rstrip("s") if word.endswith("ians") or word.endswith("ans") else word
+
+
+# ---------------------------------------------------------------------------------------------
+# Actors and claimants
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ActorIndex:
+    """Words that name each actor of actors.csv: acronyms, ids, country names and demonyms."""
+
+    aliases: dict[str, str]  # lower-case alias -> actor_id
+    kind: dict[str, str]
+    demonyms: frozenset[str]
+    un_actor: str | None = None
+    names: dict[str, str] = field(default_factory=dict)
+    country_words: frozenset[str] = frozenset()  # aliases that are country names or demonyms
+    phrases: tuple[tuple[str, str], ...] = ()  # full names: ("ansar dine", "ansar-dine")
+
+    @classmethod
+    def from_frame(cls, actors: pd.DataFrame | None) -> ActorIndex:
+        """Aliases of every actor in an actors.csv frame (empty when there is none)."""
+        aliases: dict[str, str] = {}
+        kinds: dict[str, str] = {}
+        names: dict[str, str] = {}
+        un_actor = None
+        demonyms = {d.lower() for values in COUNTRY_ALIASES.values() for d in values}
+        if actors is None or actors.empty:
+            return cls(aliases, kinds, frozenset(demonyms))
+        for actor_id, name, kind in zip(
+            actors["actor_id"], actors["name"], actors["kind"], strict=True
+        ):
+            actor_id, name, kind = str(actor_id), str(name), str(kind)
+            kinds[actor_id] = kind
+            names[actor_id] = name
+            if kind == "un" and un_actor is None:
+                un_actor = actor_id
+            words = {actor_id}
+            # acronyms (FAMa, MNLA); two letters ("UN", "US") name too much to stand alone
+            words.update(re.findall(r"\b[A-Z][A-Za-z]*[A-Z][a-z]?\b(?<=\w{3})", name))
+            for inside in re.findall(r"\(([^()]+)\)", name):  # "(M23)", "(JNIM/GSIM)"
+                words.update(w.strip() for w in inside.split("/") if len(w.strip()) <= 12)
+            for acronym in re.findall(r"\b[A-Z]{2,}(?:/[A-Z]{2,})+\b", name):
+                words.update(acronym.split("/"))
+            for country, country_words in COUNTRY_ALIASES.items():
+                if (
+                    re.search(rf"\b{re.escape(country)}\b", name)
+                    or any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", name) for w in country_words)
+                ) and kind in ("state", "foreign_force"):
+                    words.update((country, *country_words))
+            if kind == "foreign_force":  # "Wagner Group" -> "Wagner"
+                first = name.split()[0]
+                if first[:1].isupper() and first.lower() not in ("the", "self-defence"):
+                    words.add(first.rstrip(","))
+            for word in words:
+                aliases.setdefault(word.lower().replace(". ", "."), actor_id)
+        country_words = {
+            w.lower().replace(". ", ".")
+            for country, words in COUNTRY_ALIASES.items()
+            for w in (country, *words)
+        }
+        phrases = []
+        for actor_id, name in names.items():
+            for part in re.split(r"\s*/\s*", re.sub(r"\([^()]*\)", " ", name)):
+                part = re.sub(r"\s+", " ", part).strip(" ,")
+                if len(part.split()) >= 2:
+                    phrases.append((part.lower(), actor_id))
+        return cls(
+            aliases,
+            kinds,
+            frozenset(demonyms),
+            un_actor,
+            names,
+            frozenset(country_words),
+            tuple(sorted(phrases, key=lambda p: -len(p[0]))),
+        )
+
+    def actors_named(self, text: str) -> list[str]:
+        """Actors a text names by their full name ("the Permanent Strategic Framework")."""
+        low = text.lower()
+        return [actor for phrase, actor in self.phrases if phrase in low]
+
+    def actor_of_word(self, word: str) -> str | None:
+        """The actor a single word names ("MNLA", "Chadian"), if any."""
+        low = word.lower().replace(". ", ".")
+        if low in self.aliases:
+            return self.aliases[low]
+        for part in re.split(r"[-/]", low):
+            if part in self.aliases and part.upper() == part.upper() and len(part) > 2:
+                return self.aliases[part]
+        return None
+
+    def actor_in(self, text: str) -> str | None:
+        """The first actor named in a phrase ("Mali's army" -> fama)."""
+        return self.alias_in(text)[0]
+
+    def alias_in(self, text: str) -> tuple[str | None, str | None]:
+        """The first actor named in a phrase and the word that named it."""
+        low = text.lower()
+        for phrase, actor in self.phrases:
+            if phrase in low:
+                return actor, phrase
+        for match in re.finditer(r"(?:[A-Z]\.\s?){2,}|[\w'’-]+", text):
+            word = match.group().replace("’", "'")
+            actor = self.actor_of_word(word)
+            if actor is not None:
+                return actor, word.lower().replace(". ", ".")
+        return None, None
+
+
+@dataclass
+class Claimant:
+    """Who asserts a figure, as written, and the actor it names."""
+
+    name: str
+    actor: str | None
+    how: str  # attribution | quote | publisher | context
+
+
+_CLAIMANT_STOP = frozenset(
+    {
+        ",",
+        ";",
+        ":",
+        "(",
+        ")",
+        "that",
+        "and",
+        "but",
+        "while",
+        "whereas",
+        "which",
+        "who",
+        "as",
+        "after",
+        "before",
+        "when",
+        "if",
+        "because",
+        "since",
+        "although",
+        "though",
+        "also",
+        "later",
+        "initially",
+        "meanwhile",
+        "then",
+        "had",
+        "has",
+        "have",
+        "did",
+        "does",
+        "do",
+        "for",
+        "their",
+        "its",
+        "part",
+        "was",
+        "were",
+        "is",
+        "are",
+        "further",
+        "previously",
+        "earlier",
+        "yesterday",
+        "today",
+        "officially",
+        "publicly",
+    }
+)
+
+
+def _subject_before(tokens: list[Token], verb: int) -> tuple[int, int] | None:
+    """The noun phrase that is the subject of the verb at ``verb`` (token range)."""
+    end = verb - 1
+    # skip adverbs, auxiliaries and a date between subject and verb ("MSA 15 April said")
+    while end >= 0 and (
+        tokens[end].low in ADVERBS
+        or tokens[end].low in AUXILIARIES
+        or tokens[end].low in MONTHS
+        or tokens[end].kind == "number"
+        or tokens[end].low in ("for", "their", "its", "part", "his", "her")
+    ):
+        end -= 1
+    if end >= 0 and tokens[end].text == ",":  # "The Malian army, meanwhile, claimed"
+        end -= 1
+        while end >= 0 and tokens[end].low in ADVERBS:
+            end -= 1
+        if end >= 0 and tokens[end].text == ",":
+            end -= 1
+    start = end
+    while (
+        start - 1 >= 0
+        and tokens[start - 1].text not in _CLAIMANT_STOP
+        and tokens[start - 1].low not in _CLAIMANT_STOP
+        and tokens[start - 1].low not in METRIC_VERBS
+        and tokens[start - 1].text not in QUOTE_CHARS
+    ):
+        start -= 1
+    if end < 0 or start > end:
+        return None
+    # drop a leading prepositional phrase or date: "In February 2020, HRW", "On 5 May the army"
+    while start <= end and (
+        tokens[start].low in PREPOSITIONS
+        or tokens[start].low in MONTHS
+        or tokens[start].kind == "number"
+    ):
+        start += 1
+    if start > end:
+        return None
+    if tokens[end].low in (
+        "it",
+        "they",
+        "he",
+        "she",
+        "we",
+        "one",
+        "statement",
+        "report",
+        "statements",
+        "communique",
+        "spokesman",
+        "spokesperson",
+    ):
+        return (start, end)
+    if tokens[end].kind not in ("word", "abbr", "number", "code"):
+        return None
+    return start, end
+
+
+def _clause_subject(tokens: list[Token], verb: int) -> tuple[int, int] | None:
+    """The first noun phrase of the sentence, after an opening phrase ("In 2020, HRW ...")."""
+    start = 0
+    if any(t.text == "," for t in tokens[:verb]) and (
+        tokens[0].low in PREPOSITIONS or tokens[0].low in MONTHS or tokens[0].kind == "number"
+    ):
+        start = next(k for k in range(verb) if tokens[k].text == ",") + 1
+    end = start
+    while (
+        end + 1 < verb
+        and tokens[end + 1].kind in ("word", "abbr")
+        and tokens[end + 1].low not in ATTRIBUTION_VERBS
+        and tokens[end + 1].low not in AUXILIARIES
+        and (
+            tokens[end + 1].text[:1].isupper()
+            or tokens[end + 1].low in POPULATION_NOUNS
+            or tokens[end + 1].low in GENERIC_STATE_CLAIMANTS
+            or tokens[end + 1].low in ("'s",)
+        )
+    ):
+        end += 1
+    if start >= verb or tokens[start].kind not in ("word", "abbr"):
+        return None
+    if tokens[start].low in ("the", "a", "an") and end == start:
+        return None
+    return start, end
+
+
+def _clean_claimant(text: str) -> str:
+    text = re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=re.IGNORECASE)
+    return text.strip(" ,;:")
+
+
+_PRONOUNS = frozenset({"it", "they", "he", "she", "we", "one"})
+_STATEMENT_NOUNS = frozenset(
+    {"statement", "statements", "report", "communique", "communiqué", "release", "footage"}
+)
+
+
+@dataclass
+class Attribution:
+    """An attribution found in a sentence: who, and the token range it governs."""
+
+    claimant: str
+    start: int  # token index where the attribution phrase begins
+    end: int  # token index where it ends
+    position: str  # before | after
+    anaphoric: bool = False
+
+
+# Verb forms that are nouns as often as verbs: read as verbs only after a modal or before "that".
+_NOUN_LIKE_VERBS = frozenset(
+    [
+        "state",
+        "states",
+        "claim",
+        "claims",
+        "report",
+        "reports",
+        "estimate",
+        "estimates",
+        "count",
+        "put",
+        "mention",
+    ]
+)
+_MODALS = frozenset(
+    ["did", "do", "does", "to", "would", "will", "could", "can", "may", "might", "also"]
+)
+
+
+def find_attributions(sentence: Sentence) -> list[Attribution]:
+    """'X said (that)', 'according to X', 'reported by X', 'X told', 'reports from X suggest'."""
+    tokens = sentence.tokens
+    found: list[Attribution] = []
+    for index, token in enumerate(tokens):
+        low = token.low
+        if low == "according" and index + 1 < len(tokens) and tokens[index + 1].low == "to":
+            stop = index + 2
+            while (
+                stop < len(tokens)
+                and tokens[stop].text not in (",", ".", ";", ":")
+                and tokens[stop].low not in ("that",)
+            ):
+                stop += 1
+            name = _span_text(tokens, index + 2, stop - 1)
+            if name:
+                found.append(Attribution(_clean_claimant(name), index, stop - 1, "either"))
+            continue
+        if (
+            low == "by"
+            and index >= 1
+            and tokens[index - 1].low in ("reported", "stated", "claimed", "announced")
+        ):
+            stop = index + 1
+            while (
+                stop < len(tokens)
+                and tokens[stop].low not in ("to", "that", ",", ".")
+                and (tokens[stop].text not in (",", ".", ";"))
+            ):
+                stop += 1
+            name = _span_text(tokens, index + 1, stop - 1)
+            if name:
+                found.append(Attribution(_clean_claimant(name), index - 1, stop - 1, "before"))
+            continue
+        if low == "reports" and index + 1 < len(tokens) and tokens[index + 1].low == "from":
+            stop = index + 2
+            while (
+                stop < len(tokens)
+                and tokens[stop].low not in ATTRIBUTION_VERBS
+                and tokens[stop].text not in (",", ".")
+            ):
+                stop += 1
+            name = _span_text(tokens, index + 2, stop - 1)
+            if name:
+                found.append(Attribution(_clean_claimant(name), index, stop, "before"))
+            continue
+        if low in _NOUN_LIKE_VERBS and not (
+            (index >= 1 and tokens[index - 1].low in _MODALS)
+            or (index + 1 < len(tokens) and tokens[index + 1].low == "that")
+        ):
+            continue  # "state television", "the report on", "their claims"
+        if (low in ATTRIBUTION_VERBS or low in PERCEPTION_VERBS) and token.text == low:
+            if (
+                low == "claimed"
+                and index + 1 < len(tokens)
+                and tokens[index + 1].low in ("responsibility", "control")
+            ):
+                continue
+            if (
+                low in ("reported", "confirmed", "said")
+                and index >= 1
+                and tokens[index - 1].low
+                in ("was", "were", "been", "is", "are", "be", "reportedly")
+            ):
+                continue  # "it was reported": no claimant named
+            if low == "reported" and index + 1 < len(tokens) and tokens[index + 1].low == "by":
+                continue
+            # "said X" after a quote or a figure: ", said Ilaria Allegrozzi, ..."
+            if (
+                index >= 1
+                and tokens[index - 1].text in (",", *tuple(QUOTE_CHARS))
+                and (index + 1 < len(tokens) and tokens[index + 1].text[:1].isupper())
+            ):
+                stop = index + 1
+                while stop < len(tokens) and tokens[stop].text not in (".", ";", ":"):
+                    stop += 1
+                name = _span_text(tokens, index + 1, stop - 1)
+                if name:
+                    found.append(Attribution(_clean_claimant(name), index, stop - 1, "after"))
+                continue
+            subject = _subject_before(tokens, index)
+            if index >= 1 and tokens[index - 1].low == "and":
+                subject = _clause_subject(tokens, index)  # "HRW documented ... and said that"
+            if subject is None:
+                continue
+            start, end = subject
+            if all(
+                tokens[k].low in ("a", "an", "the", "this", "that") for k in range(start, end + 1)
+            ):
+                continue
+            name = _span_text(tokens, start, end)
+            anaphoric = tokens[end].low in _PRONOUNS or tokens[end].low in _STATEMENT_NOUNS
+            position = "before"
+            # a trailing "..., Human Rights Watch said today." governs what came before
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            if (
+                start >= 1
+                and tokens[start - 1].text == ","
+                and (
+                    following is None
+                    or following.low in ("today", "yesterday", "on", "in", ".")
+                    or following.text in (".", ",")
+                )
+            ):
+                position = "after"
+            found.append(Attribution(_clean_claimant(name), start, index, position, anaphoric))
+    return found
+
+
+def _span_text(tokens: list[Token], start: int, end: int) -> str:
+    if start > end or start < 0 or end >= len(tokens):
+        return ""
+    parts = []
+    for k in range(start, end + 1):
+        token = tokens[k]
+        if k > start and token.start > tokens[k - 1].end:
+            parts.append(" ")
+        parts.append(token.text)
+    return "".join(parts)
+
+
+def find_quotes(text: str) -> list[tuple[int, int, str]]:
+    """Quoted passages followed or preceded by their speaker: (start, end, speaker)."""
+    quotes: list[tuple[int, int, str]] = []
+    for match in re.finditer(r"[\"“]([^\"”]{20,}?)[\"”]", text):
+        after = text[match.end() : match.end() + 160]
+        before = text[max(0, match.start() - 160) : match.start()]
+        speaker = None
+        said_after = re.match(
+            r"\s*,?\s*(?:said|says|added|told \w+)\s+([^,.;]+)", after
+        ) or re.match(r"\s*,?\s*([A-Z][^,.;\"“]{1,60}?)\s+(?:said|says|added)\b", after)
+        if said_after:
+            speaker = said_after.group(1)
+        else:
+            said_before = re.search(
+                r"([A-Z][^.;:\"“”]{1,80}?)\s+(?:said|says|stated|announced"
+                r"|declared|told \w+)(?: that)?\s*[:,]?\s*$",
+                before,
+            )
+            if said_before:
+                speaker = said_before.group(1)
+        if speaker:
+            quotes.append((match.start(), match.end(), _clean_claimant(speaker)))
+    return quotes
+
+
+# ---------------------------------------------------------------------------------------------
+# The extractor
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    """One proposed claim with its offsets and what the analyst must check."""
+
+    mention: Mention
+    claimant: Claimant
+    role: str
+    certainty: str
+    evidence: str
+    claim_id: str = ""
+
+
+@dataclass
+class ExtractContext:
+    """What the extractor knows besides the text: source, publisher, actors, vocabulary."""
+
+    source_id: str
+    publisher: str | None
+    actors: ActorIndex
+    lexicon: dict[str, tuple[int, int]]
+    event_id: str | None = None
+    known_names: tuple[str, ...] = ()
+
+
+class Extractor:
+    """Runs the rules over one document's sentences (see the module docstring)."""
+
+    def __init__(self, text: str, context: ExtractContext):
+        self.text = text
+        self.context = context
+        self.tokens = tokenize(text)
+        self.sentences = split_sentences(text, self.tokens)
+        self.lexicon_phrases = _lexicon_phrases(context.lexicon)
+        self.quotes = find_quotes(text)
+        self.home_state = self._home_state()
+        self.last_sentence: list[Candidate] = []
+        self.speaker_tokens: set[int] = set()
+
+    def _home_state(self) -> str | None:
+        """The state actor this document names most: what 'the army' or 'the junta' means."""
+        counts: dict[str, int] = {}
+        for token in self.tokens:
+            actor = self.context.actors.actor_of_word(token.text)
+            if actor is not None and self.context.actors.kind.get(actor) == "state":
+                counts[actor] = counts.get(actor, 0) + 1
+        return max(counts, key=counts.get) if counts else None
+
+    def run(self) -> list[Candidate]:
+        """Every candidate of the document, in text order, with claim ids."""
+        candidates: list[Candidate] = []
+        previous_claimant: Claimant | None = None
+        recent_actors: list[str] = []
+        for number, sentence in enumerate(self.sentences):
+            mentions = find_mentions(sentence, self.lexicon_phrases)
+            kept: list[Mention] = []
+            for mention in mentions:
+                if self._bind(mention, kept):
+                    kept.append(mention)
+            attributions = find_attributions(sentence)
+            self.speaker_tokens = {
+                k for a in attributions if a.position == "before" for k in range(a.start, a.end + 1)
+            }
+            sentence_claimant = None
+            in_sentence: list[Candidate] = []
+            for mention in kept:
+                if not self._describe(mention, kept, candidates):
+                    continue
+                claimant = self._claimant(mention, attributions, previous_claimant, recent_actors)
+                role = self._role(mention, claimant)
+                candidate = Candidate(
+                    mention,
+                    claimant,
+                    role,
+                    self._certainty(mention),
+                    self._evidence(mention),
+                )
+                candidates.append(candidate)
+                in_sentence.append(candidate)
+                sentence_claimant = claimant
+            if in_sentence:
+                self.last_sentence = in_sentence
+            named = [a for a in attributions if not a.anaphoric]
+            if named:
+                actor = self._claimant_actor(named[-1].claimant, recent_actors)
+                previous_claimant = Claimant(named[-1].claimant, actor, "attribution")
+            elif sentence_claimant is not None and sentence_claimant.how != "publisher":
+                previous_claimant = sentence_claimant
+            elif sentence.line != (
+                self.sentences[number + 1].line if number + 1 < len(self.sentences) else -1
+            ):
+                previous_claimant = None  # a new paragraph forgets the last speaker
+            for token in sentence.tokens:
+                actor = self.context.actors.actor_of_word(token.text)
+                if actor is not None and token.text[:1].isupper():
+                    recent_actors.append(actor)
+            recent_actors.extend(
+                self.context.actors.actors_named(self.text[sentence.start : sentence.end])
+            )
+            recent_actors = recent_actors[-12:]
+        self._assign_ids(candidates)
+        return candidates
+
+    # -- metric -----------------------------------------------------------------------------
+
+    def _bind(self, m: Mention, earlier: list[Mention]) -> bool:
+        """Decide whether the figure counts people harmed, held or displaced; set its metric."""
+        tokens = m.tokens
+        core = tokens[m.core]
+        if core.kind == "number" and _is_date_or_year(tokens, m.core, m.last):
+            return False
+        before = tokens[m.first - 1] if m.first >= 1 else None
+        if before is not None and (before.low in TRAP_BEFORE or before.text in "$€£#"):
+            return False
+        # "France 24", "Mirage 2000": a number right after a capitalised name is part of it
+        if (
+            core.kind == "number"
+            and before is not None
+            and before.kind == "word"
+            and (
+                before.text[:1].isupper()
+                and m.first >= 1
+                and m.first == m.core
+                and not _sentence_initial(tokens, m.first - 1)
+                and before.low not in ("total", "killed", "dead")
+            )
+        ):
+            return False
+        after_index = m.last + 1
+        after = tokens[after_index] if after_index < len(tokens) else None
+        if after is not None and (after.text in ("%",) or after.low in ("percent",)):
+            return False
+        if after is not None and after.text == ":" and core.kind == "number":
+            return False  # a time or a ratio, 10:30
+        # ages: "son, 20, and daughter", "ages 20 to 60", "aged 12"
+        if before is not None and before.low in ("aged", "ages", "age"):
+            return False
+        if (
+            before is not None
+            and before.text == ","
+            and after is not None
+            and after.text == ","
+            and m.first >= 2
+            and tokens[m.first - 2].low in POPULATION_NOUNS
+            and m.kind == "number"
+        ):
+            return False
+        if m.kind == "ordinal":
+            np_end = _noun_phrase_end(tokens, m.last + 1)
+            rest = _words(tokens, np_end + 1, np_end + 5)
+            if rest[:2] == ["to", "die"] or rest[:3] == ["to", "be", "killed"]:
+                m.metric, m.anchor, m.np_end = "killed", (np_end + 1, np_end + 2), np_end
+                return True
+            return False
+        np_start = m.last + 1
+        of_them = False
+        if _words(tokens, np_start, np_start + 2) in (["of", "them"], ["of", "whom"]) and (
+            before is None
+            or before.text in (",", ";", "(", "–", "—")
+            or before.low in ("with", "including", "and", "among")
+        ):
+            of_them = True
+            np_start += 2
+        np_end = _noun_phrase_end(tokens, np_start)
+        np_words = _words(tokens, np_start, np_end + 1)
+        m.np_end = np_end
+        trap = next((k for k, w in enumerate(np_words[:3]) if w in TRAP_NOUNS), None)
+        if trap is not None and not any(
+            (w in POPULATION_NOUNS or w in METRIC_NOUNS)
+            and w not in POPULATION_ADJECTIVES
+            and w not in ("police", "militia")
+            for w in np_words[:trap]
+        ):
+            return False  # "19 civilian vehicles", "five military pickup trucks"
+        if m.kind == "article":
+            # "a"/"an"/"both" count one or two people only with a person noun after them
+            if not any(w in POPULATION_NOUNS for w in np_words):
+                return False
+            named = tokens[m.first - 2] if m.first >= 2 else None
+            if (
+                before is not None
+                and before.text == ","
+                and named is not None
+                and (
+                    named.low in POPULATION_NOUNS
+                    or (
+                        named.kind == "word"
+                        and named.text[:1].isupper()
+                        and named.low not in MONTHS
+                        and not _sentence_initial(tokens, m.first - 2)
+                    )
+                )
+            ):
+                return False  # an appositive describes someone already named: "X, a sergeant,"
+            if core.low in ("a", "an") and np_words and np_words[0] in ("few", "couple", "dozen"):
+                return False
+        if m.kind == "vague" and not np_words and after is not None and after.low == "of":
+            return False
+        # interviews and witnesses are informants, not victims
+        if before is not None and before.low in INTERVIEW_VERBS:
+            return False
+        if (
+            m.first >= 2
+            and tokens[m.first - 2].low in INTERVIEW_VERBS
+            and before.low in ("with", "to")
+        ):
+            return False
+        # "killed 13 people, 9 of them children": a part of the figure just before
+        if of_them and earlier and earlier[-1].metric is not None:
+            m.metric, m.anchor, m.whole = earlier[-1].metric, earlier[-1].anchor, earlier[-1]
+            return True
+        # 1. the noun names what happened: "25 civilian deaths", "13 injured", "~144,000 refugees"
+        noun_metric = None
+        for k, word in enumerate(np_words):
+            if word in METRIC_NOUNS:
+                if (word == "displaced" and k >= 1 and np_words[k - 1] == "internally") or (
+                    word == "internally" and k + 1 < len(np_words)
+                ):
+                    noun_metric = "idps"
+                else:
+                    noun_metric = METRIC_NOUNS[word]
+                m.anchor = (np_start + k, np_start + k)
+                break
+            if (word, *np_words[k + 1 : k + 2]) == IDP_PHRASE:
+                noun_metric = "idps"
+                m.anchor = (np_start + k, np_start + k + 1)
+                break
+        verb_after = self._verb_after(tokens, np_end + 1)
+        if verb_after is not None and verb_after[0] == "released":
+            return False
+        verb_before = _metric_before(tokens, m.first)
+        if m.kind == "article" and verb_before is not None and tokens[verb_before[2]].low == "of":
+            return False  # "the death of a leader" names a person, it does not count victims
+        if (
+            noun_metric in STATUS_METRICS
+            and verb_before is not None
+            and not verb_before[3]
+            and (verb_before[0] not in ("captive",))
+        ):
+            noun_metric = None  # "executed a French hostage": the verb says what happened
+        if verb_after is not None and verb_after[0] == "captive":
+            verb_after = None
+        if noun_metric is not None and (noun_metric not in STATUS_METRICS or verb_after is None):
+            if noun_metric == "hostages" and verb_after is None:
+                pass
+            m.metric = noun_metric
+            if noun_metric == "killed" and np_words and np_words[0] in ("losses",):
+                m.own_loss = True
+            self._own_loss_before(m)
+            return True
+        # "holding 41 foreign nationals hostage", "taken five prisoner"
+        tail = _words(tokens, np_end + 1, np_end + 2)
+        if tail and tail[0] in ("hostage", "hostages", "prisoner", "prisoners", "captive"):
+            m.metric = "hostages" if tail[0].startswith("hostage") else "captured"
+            m.anchor = (np_end + 1, np_end + 1)
+            return True
+        # 2. a verb before the figure: "killing at least 34", "detained 17", "the deaths of"
+        if verb_before is not None and verb_before[0] != "captive":
+            metric, start, end, own = verb_before
+            m.metric, m.anchor, m.own_loss = metric, (start, end), own
+            if own:
+                self._sufferer(m, start)
+            if own and noun_metric is None and not np_words:
+                m.metric = "killed"
+            return True
+        # 3. a passive or intransitive verb after the counted people: "24 soldiers were killed"
+        if verb_after is not None:
+            m.metric, m.anchor = verb_after[0], (verb_after[1], verb_after[2])
+            return True
+        # 4. coordination with an earlier figure: "killed 31 civilians and 9 soldiers"
+        if before is not None and before.low in ("her", "his", "their", "its") and m.first >= 2:
+            before = tokens[m.first - 2]  # "a woman and her two sons"
+        if (
+            earlier
+            and before is not None
+            and (
+                before.low in ("and", "plus", ",", "for")
+                or _words(tokens, m.first - 2, m.first)
+                in (["as", "well"], ["along", "with"], ["together", "with"])
+                or _words(tokens, m.first - 3, m.first) == ["as", "well", "as"]
+            )
+        ):
+            prior = earlier[-1]
+            between = tokens[
+                prior.np_end + 1 if prior.np_end is not None else prior.last + 1 : m.first
+            ]
+            if (
+                not any(t.low in METRIC_VERBS or t.low in AUXILIARIES for t in between)
+                and (prior.metric is not None)
+                and (before.low != "for" or prior.own_loss)
+                and np_words
+            ):
+                m.metric, m.anchor, m.whole = prior.metric, prior.anchor, prior.whole
+                m.part_hint = prior.part_hint
+                if before.low == "for":
+                    m.enemy_hint = True
+                return True
+        # "killed the group's leader ... and four other fighters"
+        if (
+            before is not None
+            and before.low == "and"
+            and any(w in ("other", "others") for w in np_words[:2])
+        ):
+            for k in range(m.first - 2, -1, -1):
+                if tokens[k].text in (";", ":"):
+                    break
+                if (tokens[k].low in METRIC_VERBS and not tokens[k].low.endswith("ing")) or (
+                    tokens[k].low in ("killing", "injuring", "wounding")
+                ):
+                    m.metric, m.anchor = METRIC_VERBS[tokens[k].low], (k, k)
+                    return True
+        # "X was killed and so were 20 militants"
+        if (
+            earlier
+            and _words(tokens, m.first - 2, m.first)
+            in (["so", "were"], ["so", "was"], ["as", "were"], ["as", "was"], ["so", "did"])
+            and earlier[-1].metric is not None
+        ):
+            m.metric, m.anchor = earlier[-1].metric, earlier[-1].anchor
+            return True
+        # "had been killed ... along with about 40 of his followers"
+        if _words(tokens, m.first - 2, m.first) in (["along", "with"], ["together", "with"]):
+            for k in range(m.first - 3, -1, -1):
+                if tokens[k].low in METRIC_VERBS:
+                    m.metric, m.anchor = METRIC_VERBS[tokens[k].low], (k, k)
+                    return True
+        # 5. a breakdown: "The injured included 20 Malian nationals", "including 3 fighters"
+        if before is not None and before.low in ("including", "included", "include", "includes"):
+            whole = self._whole_in_sentence(m, earlier)
+            if whole is not None:
+                m.metric, m.anchor, m.whole = whole.metric, whole.anchor, whole
+                return True
+            subject_metric = self._subject_metric(tokens, m.first - 1)
+            if subject_metric is not None:
+                m.metric, m.anchor = subject_metric[0], subject_metric[1]
+                m.part_hint = subject_metric[0]
+                return True
+        # 6. a labelled line: "Total killed: 13,105", or a figure under a "Displaced:" heading
+        label = self._label_metric(m)
+        if label is not None:
+            m.metric = label
+            m.anchor = (m.first, m.last)
+            if any(t.low == "total" for t in tokens[: m.first]):
+                m.label_population = "all"  # "Total killed: 13,105", "Total: ≈374,000"
+            return True
+        return False
+
+    def _verb_after(self, tokens: list[Token], index: int) -> tuple[str, int, int] | None:
+        """The verb after a noun phrase, skipping a coordinated one or an appositive."""
+        found = _metric_after(tokens, index)
+        if found is not None:
+            return found
+        # ", a sergeant," appositive
+        if index < len(tokens) and tokens[index].text == ",":
+            close = next(
+                (k for k in range(index + 1, min(len(tokens), index + 8)) if tokens[k].text == ","),
+                None,
+            )
+            if close is not None and not any(
+                tokens[k].low in AUXILIARIES
+                or tokens[k].low in METRIC_VERBS
+                or tokens[k].kind == "number"
+                for k in range(index + 1, close)
+            ):
+                found = _metric_after(tokens, close + 1)
+                if found is not None:
+                    return found
+        # "7 fighters along with the bomber were killed", "50 soldiers including 20 Wagner ..."
+        skip = 0
+        if _words(tokens, index, index + 2) in (["along", "with"], ["together", "with"]):
+            skip = 2
+        elif _words(tokens, index, index + 3) == ["as", "well", "as"]:
+            skip = 3
+        elif index < len(tokens) and tokens[index].low == "including":
+            skip = 1
+        if skip:
+            k = index + skip
+            while k < len(tokens) and (
+                tokens[k].kind == "number"
+                or _is_number_word(tokens[k])
+                or tokens[k].low in ("a", "an", "the", "at", "least")
+            ):
+                k += 1
+            end = _noun_phrase_end(tokens, k)
+            if end >= k:
+                return _metric_after(tokens, end + 1)
+        # "13 Chadian soldiers and 65 Islamists were killed"
+        if index < len(tokens) and tokens[index].low in ("and", "or"):
+            k = index + 1
+            while k < len(tokens) and (
+                tokens[k].kind == "number"
+                or tokens[k].low
+                in (
+                    "at",
+                    "least",
+                    "more",
+                    "than",
+                    "about",
+                    "around",
+                    "some",
+                    "over",
+                    "unknown",
+                    "number",
+                    "of",
+                    "an",
+                    "a",
+                    "several",
+                    "dozens",
+                )
+                or _is_number_word(tokens[k])
+            ):
+                k += 1
+            end = _noun_phrase_end(tokens, k)
+            if end >= index:
+                return _metric_after(tokens, max(end + 1, k))
+        return None
+
+    def _own_loss_before(self, m: Mention) -> None:
+        tokens = m.tokens
+        k = m.first - 1
+        while k >= 0 and (tokens[k].low in DETERMINERS or tokens[k].low in ("only",)):
+            k -= 1
+        if k >= 0 and tokens[k].low in OWN_LOSS_VERBS:
+            m.own_loss = True
+            m.anchor = (k, m.anchor[1] if m.anchor else m.last)
+            self._sufferer(m, k)
+
+    def _sufferer(self, m: Mention, verb: int) -> None:
+        """Whose loss: a pronoun means the claimant's own; a named group is that group's."""
+        tokens = m.tokens
+        k = verb - 1
+        while k >= 0 and (tokens[k].low in AUXILIARIES or tokens[k].low in ADVERBS):
+            k -= 1
+        if k < 0 or tokens[k].low in ("it", "they", "we", "i"):
+            return
+        if tokens[k].low in POPULATION_NOUNS:
+            m.own_loss = False  # "the Islamists suffered only one dead"
+            m.subject_population = POPULATION_NOUNS[tokens[k].low]
+
+    def _whole_in_sentence(self, m: Mention, earlier: list[Mention]) -> Mention | None:
+        for prior in reversed(earlier):
+            if prior.metric is not None:
+                return prior.whole or prior
+        return None
+
+    def _subject_metric(self, tokens: list[Token], verb: int) -> tuple[str, tuple[int, int]] | None:
+        """The metric word of the subject before 'included': 'The civilians killed in ...'."""
+        for k in range(verb - 1, -1, -1):
+            if tokens[k].text in (",", ";", ":"):
+                break
+            low = tokens[k].low
+            if low in METRIC_NOUNS:
+                return METRIC_NOUNS[low], (k, k)
+            if low in METRIC_VERBS:
+                return METRIC_VERBS[low], (k, k)
+        return None
+
+    def _label_metric(self, m: Mention) -> str | None:
+        tokens = m.tokens
+        words = [t for t in tokens if t.kind in ("word", "number")]
+        if len(words) > 6:
+            return None
+        for k in range(m.first - 1, -1, -1):
+            low = tokens[k].low
+            if low in METRIC_NOUNS:
+                return METRIC_NOUNS[low]
+            if low in METRIC_VERBS:
+                return METRIC_VERBS[low]
+        if not (m.first >= 2 and tokens[m.first - 1].text == ":"):
+            return None
+        # a heading line of the form "Displaced:" a few lines up
+        index = self.sentences.index(m.sentence)
+        for back in range(index - 1, max(-1, index - 4), -1):
+            sentence = self.sentences[back]
+            if sentence.tokens[-1].text == ":" and len(sentence.tokens) <= 4:
+                for token in sentence.tokens:
+                    if token.low in METRIC_NOUNS:
+                        return METRIC_NOUNS[token.low]
+                    if token.low in METRIC_VERBS:
+                        return METRIC_VERBS[token.low]
+                return None
+        return None
+
+    # -- population -------------------------------------------------------------------------
+
+    def _describe(self, m: Mention, kept: list[Mention], done: list[Candidate]) -> bool:
+        """Set population, side, subgroup, group and value; False if the value cannot be read."""
+        tokens = m.tokens
+        np_start = m.last + 1
+        if _words(tokens, np_start, np_start + 2) in (["of", "them"], ["of", "whom"]):
+            np_start += 2
+        np_end = m.np_end if m.np_end is not None else m.last
+        raw = [t for t in tokens[np_start : np_end + 1] if t.kind in ("word", "abbr")]
+        words = [t.low for t in raw]
+        population, side, nationality, subgroup, _mixed = _population_of(
+            words, raw, self.context.actors
+        )
+        if m.kind == "ordinal":
+            population = population or "unknown"
+        generic = not words or all(w in GENERIC_PERSON_NOUNS or w in METRIC_NOUNS for w in words)
+        if population is None and m.subject_population is not None:
+            population = m.subject_population
+        if population is None or (generic and population in ("all", None)):
+            inherited = self._population_from_context(m, kept)
+            if inherited is not None:
+                population, side, inherited_subgroup = inherited
+                if population == "unknown" and m.metric in ("displaced", "refugees", "idps"):
+                    population = "all"
+                subgroup = subgroup or inherited_subgroup
+                m.population_guessed = not ("others" in words or "other" in words)
+        if population is None and m.own_loss:
+            population = None  # set from the claimant in _role
+        if population is None:
+            population = m.label_population or m.subject_population
+        if population is None:
+            population = "all" if m.metric in ("displaced", "refugees", "idps") else None
+        m.population = population
+        m.side = side
+        m.nationality = nationality
+        m.subgroup = subgroup
+        m.group = _span_text(tokens, np_start, np_end) or None
+        if m.group and m.group.lower() in ("others", "other"):
+            m.group = None
+        if any(w in HOUSEHOLD_NOUNS for w in words):
+            m.review.append("counts families or households, not people")
+        m.value = self.text[m.start : m.end]
+        if m.kind == "article" and tokens[m.core].low in ("a", "an"):
+            m.value = tokens[m.core].text
+        try:
+            parse_quantity(m.value, self.context.lexicon)
+        except QuantityError as error:
+            m.review.append(f"value not readable by casrec's grammar ({error.reason or 'form'})")
+        if m.whole is None and m.part_hint:
+            whole = self._whole_before(m, done)
+            if whole is not None:
+                m.whole = whole
+        return True
+
+    def _population_from_context(
+        self, m: Mention, kept: list[Mention]
+    ) -> tuple[str, str | None, str | None] | None:
+        """Population of an earlier figure in the sentence, else the nearest person noun."""
+        for prior in reversed(kept):
+            if prior is m or prior.first > m.first:
+                continue
+            if prior.population is not None:
+                return prior.population, prior.side, prior.subgroup
+        tokens = m.tokens
+        follows = _words(tokens, m.last + 1, (m.np_end or m.last) + 1)
+        if ("others" in follows or "other" in follows) and self.last_sentence:
+            # "A French paratrooper was killed ... Two others were seriously injured."
+            prior = self.last_sentence[-1].mention
+            if prior.sentence.line == m.sentence.line and prior.population is not None:
+                return prior.population, prior.side, prior.subgroup
+        for k in range(m.first - 1, -1, -1):
+            low = tokens[k].low
+            if k in self.speaker_tokens:
+                continue  # the claimant ("one local resident counted ...") is not the counted
+            if (low in POPULATION_NOUNS and POPULATION_NOUNS[low] != "all") or (
+                low in POPULATION_NOUNS and low in ("people", "persons")
+            ):
+                raw = [t for t in tokens[max(0, k - 3) : k + 1] if t.kind in ("word", "abbr")]
+                population, side, _, subgroup, _ = _population_of(
+                    [t.low for t in raw], raw, self.context.actors
+                )
+                if population is not None:
+                    return population, side, subgroup
+            actor = self.context.actors.actor_of_word(tokens[k].text)
+            if (
+                actor is not None
+                and tokens[k].text.isupper()
+                and k + 1 < len(tokens)
+                and (tokens[k + 1].low not in ATTRIBUTION_VERBS)
+            ):
+                kind = self.context.actors.kind.get(actor, "other")
+                return KIND_POPULATION.get(kind, "unknown"), actor, None
+        return None
+
+    def _whole_before(self, m: Mention, done: list[Candidate]) -> Mention | None:
+        for candidate in reversed(done):
+            prior = candidate.mention
+            if prior.metric == m.metric and prior.whole is None:
+                return prior
+        return None
+
+    # -- claimant ---------------------------------------------------------------------------
+
+    def _claimant(
+        self,
+        m: Mention,
+        attributions: list[Attribution],
+        previous: Claimant | None,
+        recent_actors: list[str],
+    ) -> Claimant:
+        for start, end, speaker in self.quotes:
+            if start <= m.start and m.end <= end:
+                return Claimant(speaker, self._claimant_actor(speaker, recent_actors), "quote")
+        # clause boundaries: a ';' separates what an attribution governs
+        tokens = m.tokens
+        clause_start = max([k + 1 for k in range(0, m.first) if tokens[k].text == ";"], default=0)
+        clause_end = min(
+            [k for k in range(m.last, len(tokens)) if tokens[k].text == ";"], default=len(tokens)
+        )
+        before = [a for a in attributions if clause_start <= a.start and a.end < m.first]
+        if before:
+            chosen = before[-1]
+            if chosen.anaphoric:
+                named = [a for a in attributions if not a.anaphoric and a.end < chosen.start]
+                if named:
+                    return self._named(named[-1].claimant, recent_actors)
+            if chosen.anaphoric and previous is not None:
+                return Claimant(previous.name, previous.actor, "context")
+            if not chosen.anaphoric:
+                return self._named(chosen.claimant, recent_actors)
+        after = [
+            a
+            for a in attributions
+            if a.start > m.last and a.end < clause_end and a.position in ("after", "either")
+        ]
+        if after:
+            chosen = after[0]
+            if chosen.anaphoric and previous is not None:
+                return Claimant(previous.name, previous.actor, "context")
+            if not chosen.anaphoric:
+                return self._named(chosen.claimant, recent_actors)
+        anaphoric = [a for a in attributions if a.anaphoric and a.start < m.first]
+        if anaphoric and previous is not None:
+            return Claimant(previous.name, previous.actor, "context")
+        return Claimant(self.context.publisher or "", None, "publisher")
+
+    def _named(self, name: str, recent_actors: list[str]) -> Claimant:
+        name = self._expand_acronym(name)
+        return Claimant(name, self._claimant_actor(name, recent_actors), "attribution")
+
+    def _expand_acronym(self, name: str) -> str:
+        if re.fullmatch(r"[A-Z]{2,6}", name) and self.context.actors.actor_of_word(name) is None:
+            phrases = re.findall(r"[A-Z][a-z]+(?:\s+(?:of|for|the|and|[A-Z][a-z]+))+", self.text)
+            for known in (*self.context.known_names, *phrases):
+                initials = "".join(w[0] for w in known.split() if w[:1].isupper())
+                if initials == name:
+                    return known
+        return name
+
+    def _claimant_actor(self, name: str, recent_actors: list[str]) -> str | None:
+        actors = self.context.actors
+        if self.context.publisher and name.lower() == self.context.publisher.lower():
+            return None
+        words = set(re.findall(r"[a-z]+", name.lower()))
+        actor, alias = actors.alias_in(name)
+        if actor is not None and (alias not in actors.country_words or words & STATE_VOICE_WORDS):
+            return actor  # "Sudan Doctors Network" names a country, not its state
+        if words & GENERIC_STATE_CLAIMANTS:
+            return self.home_state
+        if words & GENERIC_GROUP_CLAIMANTS:
+            for candidate in reversed(recent_actors):
+                if actors.kind.get(candidate) in ("armed_group", "militia"):
+                    return candidate
+        return None
+
+    def _role(self, m: Mention, claimant: Claimant) -> str:
+        actor = claimant.actor
+        kinds = self.context.actors.kind
+        if m.own_loss and actor is not None:
+            m.side = m.side or actor
+            if m.population is None:
+                m.population = KIND_POPULATION.get(kinds.get(actor, "other"), "unknown")
+        if m.population is None:
+            m.population = "unknown"
+        tokens = m.tokens
+        possessive = _words(tokens, max(0, m.first - 2), m.first) + _words(
+            tokens, m.last + 1, (m.np_end or m.last) + 1
+        )
+        if actor is None:
+            return "independent"
+        if m.population == "civilians":
+            return "party_other"
+        if (
+            m.own_loss
+            or m.side == actor
+            or any(w in ("own", "its", "our", "their") for w in possessive)
+        ):
+            m.side = actor if m.side is None else m.side
+            if m.population in ("security_forces", "militants", "combatants", "unknown", "all"):
+                # "one of its officers": the party's own members, whatever it calls them
+                m.population = KIND_POPULATION.get(kinds.get(actor, "other"), m.population)
+            return "party_own"
+        if m.enemy_hint or m.side is None or m.side != actor:
+            return "party_enemy"
+        return "party_other"
+
+    def _certainty(self, m: Mention) -> str:
+        tokens = m.tokens
+        reach = max(m.np_end or m.last, m.anchor[1] if m.anchor else m.last)
+        window = _words(tokens, m.first - 6, reach + 3)
+        if any(w in FEARED_WORDS for w in window) and any(
+            w in ("dead", "killed", "reports", "report", "died", "lost", "missing") for w in window
+        ):
+            return "feared"
+        for k, word in enumerate(window):
+            if word in CONFIRMED_WORDS and not any(
+                n in NEGATIONS for n in window[max(0, k - 3) : k]
+            ):
+                return "confirmed"
+        return ""
+
+    # -- evidence ---------------------------------------------------------------------------
+
+    def _evidence(self, m: Mention) -> str:
+        """A verbatim window of at most 30 words around the figure and what binds it."""
+        sentence = m.sentence
+        text = self.text[sentence.start : sentence.end]
+        words = list(re.finditer(r"\S+", text))
+        if len(words) <= MAX_EVIDENCE_WORDS:
+            return text.strip()
+        low = min(m.start, m.tokens[m.anchor[0]].start if m.anchor else m.start)
+        high = max(m.end, m.tokens[m.anchor[1]].end if m.anchor else m.end)
+        if m.np_end is not None and m.np_end < len(m.tokens):
+            high = max(high, m.tokens[m.np_end].end)
+        inside = [
+            k
+            for k, w in enumerate(words)
+            if w.end() + sentence.start > low and w.start() + sentence.start < high
+        ]
+        first, last = (inside[0], inside[-1]) if inside else (0, 0)
+        first = (
+            max(0, last - MAX_EVIDENCE_WORDS + 1)
+            if last - first + 1 > MAX_EVIDENCE_WORDS
+            else first
+        )
+        while last - first + 1 < MAX_EVIDENCE_WORDS and (first > 0 or last < len(words) - 1):
+            if last < len(words) - 1:
+                last += 1
+            if last - first + 1 < MAX_EVIDENCE_WORDS and first > 0:
+                first -= 1
+        return text[words[first].start() : words[last].end()]
+
+    # -- ids --------------------------------------------------------------------------------
+
+    def _assign_ids(self, candidates: list[Candidate]) -> None:
+        for number, candidate in enumerate(candidates, start=1):
+            m = candidate.mention
+            candidate.claim_id = f"{self.context.source_id}-x{number:03d}-{m.metric}-{m.population}"
+            candidate.claim_id = re.sub(r"[^a-z0-9-]+", "-", candidate.claim_id.lower())
+
+
+def _sentence_initial(tokens: list[Token], index: int) -> bool:
+    return index == 0 or tokens[index - 1].text in QUOTE_CHARS + "(•-–—:"
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API: text -> drafts table
+# ---------------------------------------------------------------------------------------------
+
+EXTRA_COLUMNS = ["span_start", "span_end", "review"]
+
+
+def draft_columns() -> list[str]:
+    """claims.csv's columns (with subgroup and certainty) plus span_start, span_end, review."""
+    columns = list(TABLES["claims"].column_names)
+    if "subgroup" not in columns:
+        columns.insert(columns.index("nationality") + 1, "subgroup")
+    if "certainty" not in columns:
+        columns.insert(columns.index("evidence"), "certainty")
+    return columns + EXTRA_COLUMNS
+
+
+def extract_claims(
+    text: str,
+    source_id: str,
+    *,
+    publisher: str | None = None,
+    actors: pd.DataFrame | None = None,
+    lexicon: Mapping[str, tuple[int, int]] | None = None,
+    event_id: str | None = None,
+    known_names: Iterable[str] = (),
+) -> pd.DataFrame:
+    """Every candidate claim in ``text`` as a drafts table (one row per figure, text order)."""
+    context = ExtractContext(
+        source_id=source_id,
+        publisher=publisher,
+        actors=ActorIndex.from_frame(actors),
+        lexicon=dict(lexicon or {}),
+        event_id=event_id,
+        known_names=tuple(known_names),
+    )
+    candidates = Extractor(text, context).run()
+    ids = {id(c.mention): c.claim_id for c in candidates}
+    rows = []
+    for candidate in candidates:
+        m = candidate.mention
+        review = list(m.review)
+        claimant = candidate.claimant
+        if claimant.how == "publisher":
+            if not claimant.name:
+                review.append("claimant unclear: no attribution and the publisher is unknown")
+        elif claimant.how == "context":
+            review.append("claimant taken from the previous sentence")
+        if m.population_guessed or m.population == "unknown":
+            review.append(
+                "population guessed" if m.population != "unknown" else "population unclear"
+            )
+        if candidate.role != "independent":
+            review.append(f"role guessed from actors.csv: {candidate.role}")
+        part_of = ""
+        if m.whole is not None and id(m.whole) in ids:
+            part_of = ids[id(m.whole)]
+            review.append(f"could be a breakdown of {part_of}")
+        if not event_id:
+            review.append("event_id to choose")
+        row = dict.fromkeys(draft_columns(), "")
+        row.update(
+            claim_id=candidate.claim_id,
+            event_id=event_id or "",
+            source_id=source_id,
+            claimant=claimant.name,
+            claimant_role=candidate.role,
+            claimant_actor=claimant.actor or "",
+            metric=m.metric,
+            population=m.population,
+            side=m.side or "",
+            group=m.group or "",
+            nationality=m.nationality or "",
+            subgroup=m.subgroup or "",
+            value=m.value,
+            part_of=part_of,
+            certainty=candidate.certainty,
+            evidence=candidate.evidence,
+            span_start=m.start,
+            span_end=m.end,
+            review="; ".join(review),
+        )
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=draft_columns())
+    frame["span_start"] = frame["span_start"].astype("int64")
+    frame["span_end"] = frame["span_end"].astype("int64")
+    return frame
+
+
+def _read_optional_csv(path: Path) -> pd.DataFrame | None:
+    if not path.exists():
+        return None
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise ExtractError(f"{path}: cannot be read as UTF-8 CSV ({error})") from error
+
+
+def load_context(data_dir: str | Path, source_id: str) -> dict:
+    """Publisher, actors and vague-quantity lexicon from a data folder (each optional)."""
+    data_dir = Path(data_dir)
+    sources = _read_optional_csv(data_dir / TABLES["sources"].file)
+    actors = _read_optional_csv(data_dir / TABLES["actors"].file)
+    lexicon_frame = _read_optional_csv(data_dir / TABLES["lexicon"].file)
+    publisher = None
+    known: list[str] = []
+    if sources is not None:
+        missing = {"source_id", "publisher"} - set(sources.columns)
+        if missing:
+            raise ExtractError(
+                f"{data_dir / 'sources.csv'}, row 1: missing column(s) {', '.join(sorted(missing))}"
+            )
+        known = [p for p in sources["publisher"] if p]
+        match = sources[sources["source_id"] == source_id]
+        if not match.empty:
+            publisher = match["publisher"].iloc[0]
+    if actors is not None:
+        missing = {"actor_id", "name", "kind"} - set(actors.columns)
+        if missing:
+            raise ExtractError(
+                f"{data_dir / 'actors.csv'}, row 1: missing column(s) {', '.join(sorted(missing))}"
+            )
+    lexicon: dict[str, tuple[int, int]] = {}
+    if lexicon_frame is not None:
+        for position, (term, low, high) in enumerate(
+            zip(lexicon_frame["term"], lexicon_frame["low"], lexicon_frame["high"], strict=True)
+        ):
+            if not (str(low).isdigit() and str(high).isdigit()):
+                raise ExtractError(
+                    f"{data_dir / 'vague_quantities.csv'}, row {position + 2} ({term}): "
+                    "low and high must be whole numbers"
+                )
+            lexicon[str(term).lower()] = (int(low), int(high))
+    return {"publisher": publisher, "actors": actors, "lexicon": lexicon, "known_names": known}
+
+
+def extract_file(
+    path: str | Path,
+    source_id: str,
+    data_dir: str | Path = "data",
+    event_id: str | None = None,
+    publisher: str | None = None,
+) -> tuple[str, pd.DataFrame]:
+    """Read a document and a data folder; return the text and its drafts table."""
+    text = read_document(path)
+    context = load_context(data_dir, source_id)
+    if publisher:
+        context["publisher"] = publisher
+    drafts = extract_claims(text, source_id, event_id=event_id, **context)
+    return text, drafts
+
+
+def project_root(start: str | Path | None = None) -> Path:
+    """The project folder: the nearest one up with pyproject.toml or data/claims.csv.
+
+    The search starts at ``start`` (default: the working folder, then casrec's own folder).
+    Notebooks resolve their default paths against it, so they read the same files whether
+    JupyterLab runs them from notebooks/, papermill from the project, or nbval in CI.
+    """
+    here = Path(start or Path.cwd()).resolve()
+    installed = Path(__file__).resolve().parent  # an editable install sits in its project
+    for base in (here, installed) if start is None else (here,):
+        for folder in (base, *base.parents):
+            if (folder / "pyproject.toml").is_file() or (folder / "data" / "claims.csv").is_file():
+                return folder
+    return here
+
+
+def resolve(path: str | Path, root: str | Path | None = None) -> Path:
+    """An absolute path as it is; a relative one against the project folder."""
+    path = Path(path)
+    return path if path.is_absolute() else (Path(root) if root else project_root()) / path
+
+
+def write_drafts(drafts: pd.DataFrame, out: str | Path) -> Path:
+    """Write the drafts CSV (UTF-8, one header row) and return its path."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    drafts.to_csv(out, index=False, encoding="utf-8")
+    return out
+
+
+def highlight_html(text: str, drafts: pd.DataFrame) -> str:
+    """The document as escaped HTML with every candidate figure marked and titled."""
+    import html as html_lib
+
+    pieces = []
+    cursor = 0
+    for row in drafts.sort_values("span_start").itertuples(index=False):
+        start, end = int(row.span_start), int(row.span_end)
+        if start < cursor:
+            continue
+        title = f"{row.claim_id}: {row.metric}, {row.population}; {row.claimant}"
+        pieces.append(html_lib.escape(text[cursor:start]))
+        pieces.append(
+            f'<mark title="{html_lib.escape(title)}">{html_lib.escape(text[start:end])}</mark>'
+        )
+        cursor = end
+    pieces.append(html_lib.escape(text[cursor:]))
+    body = "".join(pieces).replace("\n", "<br>\n")
+    return f'<div style="white-space: normal; line-height: 1.5">{body}</div>'

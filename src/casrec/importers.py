@@ -1,0 +1,592 @@
+"""UCDP GED and ACLED files -> a drafts folder of sources, actors, events and claims.
+
+Analysts reconcile their own sources against the field's two standard event datasets: UCDP's
+best / low / high per event and ACLED's reported fatalities. An importer reads a file in its
+published column layout, and writes draft rows for the analyst to review and paste: one
+source for the file, the actors it names (matched to actors.csv where it can), one event per
+row (flagged, never merged, when it is probably an incident already in events.csv) and the
+claims. A GED row becomes one claim valued "BEST (LOW–HIGH)", the form casrec's grammar reads
+as UCDP's estimate, with deaths_a, deaths_b, deaths_civilians (and deaths_unknown when
+non-zero) as its breakdowns; an ACLED row's fatalities become one claim by ACLED with the
+row's source and notes kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from casrec.extract import ActorIndex, wordlist
+from casrec.schema import TABLES
+
+# The published layouts (UCDP GED 22.1 onwards, including the quarterly candidate files, and
+# ACLED's export since 2023). Extra columns are allowed; missing ones are named.
+GED_COLUMNS = wordlist(
+    "id relid year active_year code_status type_of_violence conflict_dset_id conflict_new_id "
+    "conflict_name dyad_dset_id dyad_new_id dyad_name side_a_dset_id side_a_new_id side_a "
+    "side_b_dset_id side_b_new_id side_b number_of_sources source_article source_office "
+    "source_date source_headline source_original where_prec where_coordinates "
+    "where_description adm_1 adm_2 latitude longitude geom_wkt priogrid_gid country "
+    "country_id region event_clarity date_prec date_start date_end deaths_a deaths_b "
+    "deaths_civilians deaths_unknown best high low gwnoa gwnob"
+)
+ACLED_COLUMNS = wordlist(
+    "event_id_cnty event_date year time_precision disorder_type event_type sub_event_type "
+    "actor1 assoc_actor_1 inter1 actor2 assoc_actor_2 inter2 interaction civilian_targeting "
+    "iso region country admin1 admin2 admin3 location latitude longitude geo_precision "
+    "source source_scale notes fatalities tags timestamp"
+)
+# The columns each importer reads: a file without one of them cannot be imported.
+GED_REQUIRED = wordlist(
+    "id type_of_violence conflict_name dyad_name side_a side_b source_article "
+    "where_coordinates adm_1 country date_start date_end deaths_a deaths_b deaths_civilians "
+    "deaths_unknown best high low"
+)
+ACLED_REQUIRED = wordlist(
+    "event_id_cnty event_date event_type sub_event_type actor1 actor2 country admin1 "
+    "location source notes fatalities"
+)
+
+UCDP = "Uppsala Conflict Data Program"
+ACLED = "ACLED"
+# UCDP's type_of_violence codes.
+GED_VIOLENCE_TYPES = {
+    "1": "state-based conflict",
+    "2": "non-state conflict",
+    "3": "one-sided violence",
+}
+# ACLED's actor-type codes (inter1 / inter2), numeric before 2023 and worded since.
+ACLED_ACTOR_KINDS = {
+    "1": "state", "state forces": "state",
+    "2": "armed_group", "rebel group": "armed_group", "rebel groups": "armed_group",
+    "3": "militia", "political militia": "militia", "political militias": "militia",
+    "4": "militia", "identity militia": "militia", "identity militias": "militia",
+    "8": "foreign_force", "external/other forces": "foreign_force",
+}  # fmt: skip
+# Country names as UCDP writes them that differ from the ISO/CLDR English name.
+COUNTRY_NAME_ALIASES = {
+    "dr congo (zaire)": "COD", "dr congo": "COD", "congo": "COG", "ivory coast": "CIV",
+    "russia (soviet union)": "RUS", "yemen (north yemen)": "YEM", "myanmar (burma)": "MMR",
+    "cambodia (kampuchea)": "KHM", "serbia (yugoslavia)": "SRB", "bosnia-herzegovina": "BIH",
+    "madagascar (malagasy)": "MDG", "zimbabwe (rhodesia)": "ZWE", "kingdom of eswatini": "SWZ",
+    "united states of america": "USA", "united kingdom": "GBR", "iran": "IRN", "syria": "SYR",
+    "laos": "LAO", "south sudan": "SSD", "sudan": "SDN", "palestine": "PSE", "turkey": "TUR",
+}  # fmt: skip
+# Possible-duplicate rule: same country, dates this many days apart at most, and a shared
+# place or title (see ``possible_duplicates``). Counts are never a matching feature.
+DUPLICATE_MAX_DAYS = 2
+DUPLICATE_MIN_TITLE_OVERLAP = 0.5
+
+
+class ImportFileError(Exception):
+    """A file that cannot be imported; the message names the file, row and column."""
+
+
+@dataclass
+class Drafts:
+    """The four draft tables an import writes, each with a ``review`` column."""
+
+    sources: pd.DataFrame
+    actors: pd.DataFrame
+    events: pd.DataFrame
+    claims: pd.DataFrame
+
+    def summary(self) -> str:
+        """One line for the terminal."""
+        flagged = int((self.events["review"] != "").sum()) if len(self.events) else 0
+        return (
+            f"{len(self.events)} events ({flagged} to review), {len(self.claims)} claims, "
+            f"{len(self.actors)} actors, {len(self.sources)} source"
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------
+
+
+def read_layout(path: str | Path, required: Iterable[str], layout: str) -> pd.DataFrame:
+    """Read a CSV as text, checking the columns the importer needs; line numbers kept."""
+    path = Path(path)
+    if not path.exists():
+        raise ImportFileError(f"{path}: file not found")
+    if not path.is_file():
+        raise ImportFileError(f"{path}: not a file")
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.reader(handle))
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            f"{path}: cannot be read as UTF-8 CSV (byte {error.start}); export it as UTF-8"
+        ) from error
+    except (OSError, csv.Error) as error:
+        raise ImportFileError(f"{path}: cannot be read as CSV ({error})") from error
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise ImportFileError(f"{path}: empty file; expected a {layout} CSV with a header row")
+    header = [cell.strip() for cell in rows[0]]
+    missing = [column for column in required if column not in header]
+    if missing:
+        raise ImportFileError(
+            f"{path}, row 1 (header): not a {layout} file in its published layout; missing "
+            f"column(s): {', '.join(missing)}"
+        )
+    records = []
+    lines = []
+    line = 1
+    for record in rows[1:]:
+        line += 1
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != len(header):
+            raise ImportFileError(
+                f"{path}, row {line}: {len(record)} fields but the header has {len(header)}"
+            )
+        records.append([cell.strip() for cell in record])
+        lines.append(line)
+    frame = pd.DataFrame(records, columns=header, dtype=str)
+    frame.attrs["lines"] = lines
+    frame.attrs["path"] = str(path)
+    return frame
+
+
+def _count(frame: pd.DataFrame, position: int, column: str, record_id: str) -> int:
+    """A whole number of people from a cell, or a located error."""
+    text = frame[column].iloc[position].replace(",", "")
+    if not re.fullmatch(r"\d+(?:\.0+)?", text):
+        line = frame.attrs["lines"][position]
+        raise ImportFileError(
+            f"{frame.attrs['path']}, row {line} ({record_id}), column {column!r}: expected a "
+            f"whole number of people, got {frame[column].iloc[position]!r}"
+        )
+    return int(float(text))
+
+
+def _date(frame: pd.DataFrame, position: int, column: str, record_id: str) -> str:
+    """An ISO date from '2025-02-07', '2025-02-07 00:00:00.000' or '07 February 2025'."""
+    text = frame[column].iloc[position]
+    match = re.match(r"(\d{4}-\d{2}-\d{2})", text)
+    try:
+        if match:
+            return pd.Timestamp(match.group(1)).date().isoformat()
+        return pd.Timestamp(pd.to_datetime(text, format="%d %B %Y")).date().isoformat()
+    except (ValueError, TypeError):
+        line = frame.attrs["lines"][position]
+        raise ImportFileError(
+            f"{frame.attrs['path']}, row {line} ({record_id}), column {column!r}: expected a "
+            f"date such as 2025-02-07 or 07 February 2025, got {text!r}"
+        ) from None
+
+
+def slug(text: str) -> str:
+    """A contract id from free text: lower case, hyphens, at most 60 characters."""
+    text = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+    return text[:60].rstrip("-") or "x"
+
+
+def country_code(name: str) -> str | None:
+    """ISO 3166-1 alpha-3 for a country name as UCDP or ACLED write it (None if unknown)."""
+    low = name.strip().lower()
+    if low in COUNTRY_NAME_ALIASES:
+        return COUNTRY_NAME_ALIASES[low]
+    return _country_names().get(re.sub(r"\s*\(.*\)$", "", low))
+
+
+def _country_names() -> dict[str, str]:
+    """English country names -> alpha-3, from the CLDR data that Babel ships."""
+    from babel import Locale
+    from babel.core import get_global
+
+    alpha3 = {}
+    for code, targets in get_global("territory_aliases").items():
+        if len(code) == 3 and code.isalpha() and len(targets) == 1:
+            alpha3.setdefault(targets[0], code)
+    names = {}
+    for alpha2, name in Locale("en").territories.items():
+        if alpha2 in alpha3:
+            names[name.lower()] = alpha3[alpha2]
+            names[re.sub(r"\s*\(.*\)$", "", name.lower())] = alpha3[alpha2]
+    return names
+
+
+def numeric_country_code(number: str) -> str | None:
+    """ISO 3166-1 alpha-3 for a numeric code (ACLED's ``iso`` column: 466 -> MLI)."""
+    from babel.core import get_global
+
+    aliases = get_global("territory_aliases")
+    targets = aliases.get(str(number).strip().lstrip("0").zfill(3))
+    if not targets:
+        return None
+    for code, alpha2 in aliases.items():
+        if len(code) == 3 and code.isalpha() and alpha2 == [targets[0]]:
+            return code
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Matching events and actors to the project's own
+# ---------------------------------------------------------------------------------------------
+
+
+def _place_words(text: object) -> set[str]:
+    words = re.findall(r"[a-zà-ÿ]+", str(text or "").lower())
+    generic = {"region", "province", "district", "cercle", "village", "town", "city", "of", "the"}
+    return {w for w in words if w not in generic and len(w) > 2}
+
+
+def possible_duplicates(
+    event: dict[str, str], existing: pd.DataFrame, max_days: int = DUPLICATE_MAX_DAYS
+) -> list[tuple[str, str]]:
+    """Events in ``existing`` that are probably the same incident: (event_id, why).
+
+    Deterministic blocking on country and dates (at most ``max_days`` apart), then a shared
+    admin1 or location, or titles sharing at least half their words. Never merges: callers
+    flag the match for the analyst. Counts are not a feature (two reports of one attack
+    disagree on them by definition).
+    """
+    if existing is None or existing.empty:
+        return []
+    start = pd.Timestamp(event["date_start"])
+    end = pd.Timestamp(event.get("date_end") or event["date_start"])
+    found = []
+    for row in existing.to_dict("records"):
+        if str(row.get("country") or "").upper() != str(event.get("country") or "").upper():
+            continue
+        if str(row.get("kind") or "incident") != "incident":
+            continue
+        try:
+            other_start = pd.Timestamp(str(row["date_start"]))
+            other_end = pd.Timestamp(str(row.get("date_end") or row["date_start"]))
+        except (ValueError, TypeError):
+            continue
+        gap = max((other_start - end).days, (start - other_end).days, 0)
+        if gap > max_days:
+            continue
+        reasons = []
+        if _place_words(row.get("admin1")) & _place_words(event.get("admin1")):
+            reasons.append(f"same admin1 ({row.get('admin1')})")
+        if _place_words(row.get("location")) & _place_words(event.get("location")):
+            reasons.append(f"same place ({row.get('location')})")
+        a, b = _place_words(row.get("title")), _place_words(event.get("title"))
+        if a and b and len(a & b) / min(len(a), len(b)) >= DUPLICATE_MIN_TITLE_OVERLAP:
+            reasons.append("similar title")
+        if reasons:
+            when = "same dates" if gap == 0 else f"{gap} day(s) apart"
+            found.append((str(row["event_id"]), f"{when}, {', '.join(reasons)}"))
+    return found
+
+
+def _read_existing(data_dir: Path | None, table: str) -> pd.DataFrame | None:
+    if data_dir is None:
+        return None
+    path = Path(data_dir) / TABLES[table].file
+    if not path.exists():
+        return None
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise ImportFileError(f"{path}: cannot be read as UTF-8 CSV ({error})") from error
+
+
+class _Actors:
+    """Actors a file names, matched to actors.csv by name and alias, else drafted anew."""
+
+    def __init__(self, existing: pd.DataFrame | None):
+        self.existing = existing
+        self.index = ActorIndex.from_frame(existing)
+        self.names = (
+            {
+                str(n).lower(): str(i)
+                for i, n in zip(existing["actor_id"], existing["name"], strict=True)
+            }
+            if existing is not None and {"actor_id", "name"} <= set(existing.columns)
+            else {}
+        )
+        self.drafts: dict[str, dict[str, str]] = {}
+
+    def actor_for(self, name: str, kind: str | None) -> str | None:
+        """The actor_id for a dataset's actor name (None for civilians and unnamed sides)."""
+        name = name.strip()
+        if not name or kind is None or name.lower().startswith("civilians"):
+            return None
+        if name.lower() in self.names:
+            return self.names[name.lower()]
+        known = self.index.actor_in(name)
+        if known is not None and self.index.kind.get(known) == kind:
+            return known
+        actor_id = slug(re.sub(r"\(\d{4}-?\d*\)", "", name))
+        if actor_id not in self.drafts:
+            review = "new actor: check it is not already in actors.csv under another name"
+            if known is not None:
+                review = f"new actor, or the existing {known!r}? (names overlap)"
+            self.drafts[actor_id] = {"actor_id": actor_id, "name": name, "kind": kind,
+                                     "review": review}  # fmt: skip
+        return actor_id
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            list(self.drafts.values()), columns=[*TABLES["actors"].column_names, "review"]
+        )
+
+
+def _frame(rows: list[dict], table: str, extra: Iterable[str] = ("review",)) -> pd.DataFrame:
+    columns = list(TABLES[table].column_names)
+    if table == "claims":
+        for column, after in (("subgroup", "nationality"), ("certainty", "supersedes")):
+            if column not in columns:
+                columns.insert(columns.index(after) + 1, column)
+    if table == "events" and "parent_event" not in columns:
+        columns.insert(columns.index("location") + 1, "parent_event")
+    columns += [c for c in extra if c not in columns]
+    return pd.DataFrame([{c: row.get(c, "") for c in columns} for row in rows], columns=columns)
+
+
+def _flag_duplicates(events: list[dict], existing: pd.DataFrame | None) -> None:
+    for event in events:
+        matches = possible_duplicates(event, existing)
+        if matches:
+            event["possible_duplicate_of"] = ";".join(m[0] for m in matches)
+            event["review"] = (
+                "possibly the same incident as "
+                + "; ".join(f"{event_id} ({why})" for event_id, why in matches)
+                + ": use that event_id in the claims instead of adding this event, or keep both"
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# UCDP GED
+# ---------------------------------------------------------------------------------------------
+
+
+def _side_population(kind: str) -> str:
+    return {"state": "security_forces", "foreign_force": "security_forces", "un": "peacekeepers",
+            "militia": "combatants"}.get(kind, "militants")  # fmt: skip
+
+
+def _ged_kind(name: str) -> str | None:
+    if name.lower().startswith("civilians"):
+        return None
+    return "state" if name.lower().startswith("government of") else "armed_group"
+
+
+def import_ucdp_ged(
+    path: str | Path,
+    data_dir: str | Path | None = None,
+    source_id: str | None = None,
+    published: str | None = None,
+) -> Drafts:
+    """Drafts from a UCDP GED CSV: one event and one estimate claim (with breakdowns) per row."""
+    frame = read_layout(path, GED_REQUIRED, "UCDP GED")
+    data_dir = Path(data_dir) if data_dir else None
+    existing_events = _read_existing(data_dir, "events")
+    actors = _Actors(_read_existing(data_dir, "actors"))
+    stem = Path(path).stem
+    source_id = source_id or slug(
+        stem if stem.lower().startswith(("ucdp", "ged")) else f"ucdp-{stem}"
+    )
+    events, claims = [], []
+    last_date = ""
+    absent = [c for c in GED_COLUMNS if c not in frame.columns]
+    for position in range(len(frame)):
+        row = frame.iloc[position]
+        ged_id = row["id"] or f"row {frame.attrs['lines'][position]}"
+        record = f"id {ged_id}"
+        start = _date(frame, position, "date_start", record)
+        end = _date(frame, position, "date_end", record)
+        last_date = max(last_date, end)
+        best, low, high = (_count(frame, position, c, record) for c in ("best", "low", "high"))
+        if not low <= best <= high:
+            raise ImportFileError(
+                f"{frame.attrs['path']}, row {frame.attrs['lines'][position]} ({record}): "
+                f"expected low <= best <= high, got {low}, {best}, {high}"
+            )
+        country = country_code(row["country"])
+        event_id = slug(f"ucdp-ged-{ged_id}")
+        review = "" if country else f"country {row['country']!r}: ISO 3166-1 alpha-3 code to set"
+        events.append({
+            "event_id": event_id,
+            "title": f"{row['dyad_name']} at {row['where_coordinates']} ({start})",
+            "kind": "incident",
+            "date_start": start,
+            "date_end": end if end != start else "",
+            "country": country or "",
+            "admin1": row["adm_1"],
+            "location": row["where_coordinates"],
+            "description": f"UCDP GED event {ged_id}: "
+            f"{GED_VIOLENCE_TYPES.get(row['type_of_violence'], 'organised violence')}, "
+            f"{row['conflict_name']}",
+            "review": review,
+        })  # fmt: skip
+        value = str(best) if low == best == high else f"{best} ({low}–{high})"
+        whole_id = f"{event_id}-ucdp-killed"
+        claims.append({
+            "claim_id": whole_id, "event_id": event_id, "source_id": source_id,
+            "claimant": "UCDP", "claimant_role": "independent", "metric": "killed",
+            "population": "all", "value": value,
+            "evidence": f"UCDP GED event {ged_id}: best {best}, low {low}, high {high} deaths",
+            "notes": f"UCDP's sources: {row['source_article']}"[:500],
+            "review": "",
+        })  # fmt: skip
+        parts = [
+            ("deaths_a", row["side_a"]), ("deaths_b", row["side_b"]),
+            ("deaths_civilians", "Civilians"), ("deaths_unknown", ""),
+        ]  # fmt: skip
+        for column, side_name in parts:
+            count = _count(frame, position, column, record)
+            if column == "deaths_unknown" and count == 0:
+                continue
+            if column in ("deaths_a", "deaths_b") and side_name.lower().startswith("civilians"):
+                continue  # one-sided violence: the civilians killed are deaths_civilians
+            kind = _ged_kind(side_name) if side_name else None
+            side = actors.actor_for(side_name, kind) if kind else None
+            population = (
+                "civilians" if column == "deaths_civilians"
+                else "unknown" if column == "deaths_unknown"
+                else "civilians" if kind is None and side_name.lower().startswith("civilians")
+                else _side_population(kind or "")
+            )  # fmt: skip
+            claims.append({
+                "claim_id": f"{whole_id}-{column.replace('_', '-')}", "event_id": event_id,
+                "source_id": source_id, "claimant": "UCDP", "claimant_role": "independent",
+                "metric": "killed", "population": population, "side": side or "",
+                "group": side_name or "unknown status", "value": str(count),
+                "part_of": whole_id,
+                "evidence": f"UCDP GED event {ged_id}: {column} {count} ({side_name or 'unknown'})",
+                "review": "",
+            })  # fmt: skip
+    _flag_duplicates(events, existing_events)
+    notes = "Release date not in the file: set published to the release's date."
+    if absent:
+        notes += f" Published columns absent from this file: {', '.join(absent)}."
+    sources = [{
+        "source_id": source_id, "publisher": UCDP,
+        "title": f"UCDP Georeferenced Event Dataset ({Path(path).name})",
+        "published": published or last_date[:7], "source_type": "research",
+        "notes": notes, "review": "" if published else "published date to check",
+    }]  # fmt: skip
+    return Drafts(
+        _frame(sources, "sources"),
+        actors.frame(),
+        _frame(events, "events", ("possible_duplicate_of", "review")),
+        _frame(claims, "claims"),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# ACLED
+# ---------------------------------------------------------------------------------------------
+
+
+def import_acled(
+    path: str | Path,
+    data_dir: str | Path | None = None,
+    source_id: str | None = None,
+    published: str | None = None,
+) -> Drafts:
+    """Drafts from an ACLED export CSV: one event and one fatalities claim per row."""
+    frame = read_layout(path, ACLED_REQUIRED, "ACLED export")
+    data_dir = Path(data_dir) if data_dir else None
+    existing_events = _read_existing(data_dir, "events")
+    actors = _Actors(_read_existing(data_dir, "actors"))
+    stem = Path(path).stem
+    source_id = source_id or slug(stem if stem.lower().startswith("acled") else f"acled-{stem}")
+    events, claims = [], []
+    last_date = ""
+    absent = [c for c in ACLED_COLUMNS if c not in frame.columns]
+    for position in range(len(frame)):
+        row = frame.iloc[position]
+        acled_id = row["event_id_cnty"] or f"row {frame.attrs['lines'][position]}"
+        record = f"event_id_cnty {acled_id}"
+        day = _date(frame, position, "event_date", record)
+        last_date = max(last_date, day)
+        fatalities = _count(frame, position, "fatalities", record)
+        country = (numeric_country_code(row["iso"]) if "iso" in frame.columns and row["iso"]
+                   else None) or country_code(row["country"])  # fmt: skip
+        if country is None and re.fullmatch(r"[A-Z]{3}\d+", acled_id):
+            country = acled_id[:3]
+        event_id = slug(f"acled-{acled_id}")
+        events.append({
+            "event_id": event_id,
+            "title": f"{row['sub_event_type'] or row['event_type']} at {row['location']} ({day})",
+            "kind": "incident", "date_start": day, "country": country or "",
+            "admin1": row["admin1"], "location": row["location"],
+            "description": f"ACLED {acled_id}: {row['event_type']}; {row['notes']}"[:500],
+            "review": "" if country else f"country {row['country']!r}: ISO alpha-3 code to set",
+        })  # fmt: skip
+        for column in ("actor1", "actor2"):
+            inter = "inter1" if column == "actor1" else "inter2"
+            code = row[inter].strip().lower() if inter in frame.columns else ""
+            actors.actor_for(row[column], ACLED_ACTOR_KINDS.get(code))
+        claims.append({
+            "claim_id": f"{event_id}-acled-killed", "event_id": event_id, "source_id": source_id,
+            "claimant": "ACLED", "claimant_role": "independent", "metric": "killed",
+            # ACLED's fatalities count everyone reported killed, attackers included
+            "population": "all", "value": str(fatalities),
+            "evidence": f"ACLED {acled_id}: {fatalities} reported fatalities",
+            "notes": f"ACLED source: {row['source']}; notes: {row['notes']}"[:1000],
+            "review": "the notes use a vague word: ACLED codes vague totals as a low fixed "
+            "number (see its codebook), compare with the sources"
+            if re.search(r"\b(dozens|several|scores|many|hundreds)\b", row["notes"], re.I)
+            else "",
+        })  # fmt: skip
+    _flag_duplicates(events, existing_events)
+    notes = "Export date not in the file: set published to the date of the export."
+    if absent:
+        notes += f" Published columns absent from this file: {', '.join(absent)}."
+    sources = [{
+        "source_id": source_id, "publisher": ACLED,
+        "title": f"ACLED export ({Path(path).name})", "published": published or last_date[:7],
+        "source_type": "research", "notes": notes,
+        "review": "" if published else "published date to check",
+    }]  # fmt: skip
+    return Drafts(
+        _frame(sources, "sources"),
+        actors.frame(),
+        _frame(events, "events", ("possible_duplicate_of", "review")),
+        _frame(claims, "claims"),
+    )
+
+
+IMPORTERS = {"ucdp-ged": import_ucdp_ged, "acled": import_acled}
+
+
+def write_drafts_folder(drafts: Drafts, out: str | Path) -> list[Path]:
+    """Write sources.csv, actors.csv, events.csv and claims.csv into ``out``.
+
+    An earlier import the analyst may be editing is never overwritten.
+    """
+    out = Path(out)
+    paths = [out / TABLES[name].file for name in ("sources", "actors", "events", "claims")]
+    existing = [p for p in paths if p.exists()]
+    if existing:
+        raise ImportFileError(
+            f"{existing[0]}: already exists; choose another --out folder (drafts are never "
+            "overwritten)"
+        )
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for path, table in zip(
+            paths, (drafts.sources, drafts.actors, drafts.events, drafts.claims), strict=True
+        ):
+            table.to_csv(path, index=False, encoding="utf-8")
+    except OSError as error:
+        raise ImportFileError(f"{out}: cannot write the drafts ({error.strerror})") from error
+    return paths
+
+
+def import_dataset(
+    dataset: str,
+    path: str | Path,
+    out: str | Path,
+    data_dir: str | Path | None = None,
+    source_id: str | None = None,
+    published: str | None = None,
+) -> str:
+    """Import one file into a drafts folder; return a one-line summary."""
+    drafts = IMPORTERS[dataset](path, data_dir, source_id, published)
+    write_drafts_folder(drafts, out)
+    return f"wrote {drafts.summary()} to {out}"

@@ -1,0 +1,509 @@
+"""casrec extract: every figure about people harmed, held or displaced, and nothing else.
+
+The sentences are made up (other conflicts, invented places), one per form the extractor must
+read and per trap it must leave alone.
+"""
+
+import re
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from casrec.cli import main
+from casrec.extract import (
+    MAX_EVIDENCE_WORDS,
+    draft_columns,
+    extract_claims,
+    highlight_html,
+    read_document,
+)
+from casrec.quantities import parse_quantity
+from casrec.schema import TABLES
+
+ACTORS = pd.DataFrame(
+    [
+        {"actor_id": "saf", "name": "Sudanese Armed Forces (SAF)", "kind": "state"},
+        {"actor_id": "rsf", "name": "Rapid Support Forces (RSF)", "kind": "armed_group"},
+        {"actor_id": "m23", "name": "March 23 Movement (M23)", "kind": "armed_group"},
+        {"actor_id": "unmiss", "name": "UN Mission in South Sudan (UNMISS)", "kind": "un"},
+        {"actor_id": "kdf", "name": "Kenya Defence Forces", "kind": "foreign_force"},
+    ]
+)
+LEXICON = {
+    "dozens": (24, 99),
+    "several": (3, 9),
+    "hundreds": (200, 999),
+    "thousands": (2000, 9999),
+    "a handful": (2, 5),
+    "scores": (40, 99),
+    "tens of thousands": (20000, 99999),
+}
+
+
+def drafts(text: str, publisher: str = "Amnesty International") -> pd.DataFrame:
+    return extract_claims(text, "src", publisher=publisher, actors=ACTORS, lexicon=LEXICON)
+
+
+def figures(text: str) -> list[tuple[str, str, str]]:
+    """(value, metric, population) of every candidate, in text order."""
+    found = drafts(text)
+    return list(zip(found["value"], found["metric"], found["population"], strict=True))
+
+
+def assert_well_formed(text: str, found: pd.DataFrame) -> None:
+    for row in found.itertuples():
+        assert row.evidence in text, "evidence must be verbatim"
+        assert len(row.evidence.split()) <= MAX_EVIDENCE_WORDS
+        assert text[row.span_start : row.span_end] == row.value
+        assert row.value in row.evidence
+        parse_quantity(row.value, LEXICON)  # readable by casrec's grammar
+
+
+# -- section 2: what it finds -------------------------------------------------------------
+
+
+def test_active_verbs_with_qualifiers_and_others():
+    text = (
+        "Drone strikes hit the market in Tawila, killing at least 41 civilians and injuring "
+        "60 others, the local emergency committee said."
+    )
+    assert figures(text) == [
+        ("at least 41", "killed", "civilians"),
+        ("60", "injured", "civilians"),
+    ]
+    found = drafts(text)
+    assert set(found["claimant"]) == {"local emergency committee"}
+    assert set(found["claimant_role"]) == {"independent"}
+    assert_well_formed(text, found)
+
+
+def test_nouns_name_the_metric():
+    text = "The shelling of Kadugli caused 12 civilian deaths, with 30 injured."
+    assert figures(text) == [("12", "killed", "civilians"), ("30", "injured", "civilians")]
+
+
+def test_vague_words_and_number_words():
+    text = (
+        "Dozens were wounded in Yei. Twenty-one herders died and a handful of soldiers were "
+        "hurt, while scores of villagers were displaced."
+    )
+    assert figures(text) == [
+        ("Dozens", "injured", "unknown"),
+        ("Twenty-one", "killed", "civilians"),
+        ("a handful", "injured", "security_forces"),
+        ("scores", "displaced", "civilians"),
+    ]
+
+
+def test_ranges_and_bounds_keep_their_qualifier():
+    text = (
+        "Between 50 and 60 fishermen were killed near Lake Chad, more than a dozen were "
+        "abducted and up to 300 fled."
+    )
+    assert figures(text) == [
+        ("Between 50 and 60", "killed", "civilians"),
+        ("more than a dozen", "abducted", "civilians"),
+        ("up to 300", "displaced", "civilians"),
+    ]
+
+
+def test_breakdown_of_them_links_to_its_whole_and_subgroup():
+    found = drafts("The raid on Mabanga killed 13 people, 9 of them children.")
+    assert list(found["value"]) == ["13", "9"]
+    whole, part = found.iloc[0], found.iloc[1]
+    assert part["part_of"] == whole["claim_id"]
+    assert part["subgroup"] == "children" and part["population"] == "civilians"
+    assert "could be a breakdown of" in part["review"]
+
+
+def test_included_breakdown_across_sentences():
+    found = drafts(
+        "Gunmen killed at least 27 civilians in Bunia. The dead included 9 women and 4 journalists."
+    )
+    assert list(found["value"]) == ["at least 27", "9", "4"]
+    assert list(found["subgroup"])[1:] == ["women", "journalists"]
+    assert set(found["part_of"].iloc[1:]) == {found["claim_id"].iloc[0]}
+
+
+def test_displacement_figures_with_approximation_signs():
+    text = (
+        "~85,000 refugees crossed into Uganda and ≈120,000 internally displaced persons "
+        "sheltered in Juba, while about 1.2 million people have fled since April."
+    )
+    assert figures(text) == [
+        ("~85,000", "refugees", "all"),
+        ("≈120,000", "idps", "all"),
+        ("about 1.2 million", "displaced", "all"),
+    ]
+
+
+def test_running_toll():
+    text = "The death toll rose to 212 on Sunday, the health ministry said."
+    (row,) = drafts(text).itertuples()
+    assert (row.value, row.metric, row.claimant) == ("212", "killed", "health ministry")
+
+
+def test_words_parties_use_for_their_enemies_and_the_role():
+    text = "The RSF said its fighters killed 37 terrorists near Nyala."
+    (row,) = drafts(text).itertuples()
+    assert (row.value, row.metric, row.population) == ("37", "killed", "militants")
+    assert (row.claimant, row.claimant_actor, row.claimant_role) == ("RSF", "rsf", "party_enemy")
+    assert "role guessed from actors.csv" in row.review
+
+
+def test_a_party_about_its_own_losses():
+    (row,) = drafts("M23 claimed it had lost only three fighters in the battle.").itertuples()
+    assert (row.value, row.metric, row.claimant_actor) == ("three", "killed", "m23")
+    assert (row.claimant_role, row.side, row.population) == ("party_own", "m23", "militants")
+
+
+def test_a_party_about_civilians():
+    (row,) = drafts("The RSF said 14 civilians were killed by shelling.").itertuples()
+    assert row.claimant_role == "party_other"
+
+
+def test_held_and_hurt_metrics():
+    text = (
+        "Gunmen abducted 24 students from a school in Kaduna. At least 16 journalists have "
+        "been detained since the coup. Rebels were holding 58 villagers hostage. Seven people "
+        "are missing after the raid. The army captured 120 RSF fighters. Monitors said 15 "
+        "women were raped."
+    )
+    assert figures(text) == [
+        ("24", "abducted", "civilians"),
+        ("At least 16", "detained", "civilians"),
+        ("58", "hostages", "civilians"),
+        ("Seven", "missing", "all"),
+        ("120", "captured", "militants"),
+        ("15", "sexual_violence", "civilians"),
+    ]
+    assert list(drafts(text)["subgroup"]) == ["students", "journalists", "", "", "", "women"]
+
+
+def test_peacekeepers_count_for_the_un_mission():
+    (row,) = drafts("Five UNMISS peacekeepers were wounded in the attack.").itertuples()
+    assert (row.population, row.side) == ("peacekeepers", "unmiss")
+
+
+def test_passive_with_coordinated_people_and_ellipsis():
+    text = (
+        "On 3 May, 13 Kenyan soldiers and 65 militants were killed near Mandera, and 11 were "
+        "wounded."
+    )
+    found = drafts(text)
+    assert figures(text) == [
+        ("13", "killed", "security_forces"),
+        ("65", "killed", "militants"),
+        ("11", "injured", "militants"),
+    ]
+    assert found["side"].iloc[0] == "kdf"
+
+
+def test_single_person_with_an_article():
+    text = "A Kenyan soldier was killed and a nurse was injured by a roadside bomb."
+    assert figures(text) == [("A", "killed", "security_forces"), ("a", "injured", "civilians")]
+    # but an appositive describes someone already counted
+    assert figures("One medic, a volunteer, was killed.") == [("One", "killed", "civilians")]
+
+
+def test_ordinal_running_total():
+    assert figures("He was the ninth aid worker to die in the conflict this year.") == [
+        ("ninth", "killed", "civilians")
+    ]
+
+
+def test_labelled_lines_as_in_an_infobox():
+    text = "Casualties\n1,000+ casualties\nTotal killed: 4,410\nDisplaced:\nTotal: ≈90,000"
+    assert figures(text) == [
+        ("1,000+", "casualties", "unknown"),
+        ("4,410", "killed", "all"),
+        ("≈90,000", "displaced", "all"),
+    ]
+
+
+# -- claimants ---------------------------------------------------------------------------
+
+
+def test_claimant_before_after_and_by_attribution():
+    text = (
+        "According to the Sudan Doctors Network, 19 patients were killed. 30 miners died, "
+        "according to local officials. Witnesses told reporters that 6 students were shot dead. "
+        "Villagers were reported by Radio Dabanga to have buried 8 bodies."
+    )
+    found = drafts(text)
+    assert list(found["claimant"]) == [
+        "Sudan Doctors Network",
+        "local officials",
+        "Witnesses",
+        "Radio Dabanga",
+    ]
+    assert list(found["claimant_actor"]) == ["", "", "", ""]  # a country's name is not its state
+
+
+def test_quote_attributed_to_its_speaker():
+    text = '"They shot dead 20 men in front of us," said a survivor from the village.'
+    (row,) = drafts(text).itertuples()
+    assert (row.value, row.metric, row.claimant) == ("20", "killed", "survivor from the village")
+
+
+def test_statement_refers_to_the_previous_speaker():
+    text = (
+        "The Sudanese army spokesman said on Monday that 40 civilians died in the strike. "
+        "The statement said that troops later recovered the bodies of 12 assailants."
+    )
+    found = drafts(text)
+    assert list(found["claimant_actor"]) == ["saf", "saf"]
+    assert list(found["claimant_role"]) == ["party_other", "party_enemy"]
+    assert "claimant taken from the previous sentence" in found["review"].iloc[1]
+
+
+def test_publisher_when_no_one_is_named():
+    (row,) = drafts("Four children drowned while 9 were injured.", publisher="OCHA").itertuples()
+    assert row.claimant == "OCHA" and row.value == "9"
+
+
+def test_acronym_claimant_spelled_out_from_known_names():
+    found = extract_claims(
+        "HRW said that 45 civilians were killed.", "src", publisher="Reuters",
+        known_names=["Human Rights Watch"], lexicon=LEXICON,
+    )  # fmt: skip
+    assert found["claimant"].iloc[0] == "Human Rights Watch"
+
+
+def test_certainty():
+    found = drafts(
+        "Three soldiers were feared dead after the ambush. Unconfirmed reports said 40 fighters "
+        "died. The ministry confirmed that 18 police officers were killed. Officials said 7 "
+        "people were killed, which could not be confirmed."
+    )
+    assert list(found["certainty"]) == ["feared", "feared", "confirmed", ""]
+
+
+# -- section 3: what it leaves alone --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On 12 March 2024 the town fell; by April 3, 2025 it was retaken, as in 1998.",  # dates
+        "A 34-year-old teacher and her son, 12, spoke to us; victims were aged 20 to 60.",  # ages
+        "The convoy was ambushed 30 km north of Bor, about 90 kilometres from the border.",
+        "The attack began at 10:30 and lasted two hours, until 0300 GMT.",  # times
+        "Fighters seized 19 civilian vehicles, five military pickup trucks and 12 rifles.",
+        "Each family paid 5,000 CFA francs and the army spent $2 million.",  # money
+        "Prices rose by 45 percent and 12% of the district burned.",  # percentages
+        "Investigators interviewed 62 witnesses and spoke to 14 survivors.",  # informants
+        "Under Article 51 and Resolution 2719, the council acted; Common Article 3 applies.",
+        "A force of 12,000 troops was deployed and 1,500 soldiers are stationed in Wau.",
+        "Four Rafale fighters and two helicopters were destroyed at the airbase.",  # materiel
+        "France 24 and Route 66 reported from the 2019 summit, Chapter VII.",  # names
+    ],
+)
+def test_traps_are_left_alone(text):
+    assert drafts(text).empty, drafts(text)[["value", "metric", "evidence"]]
+
+
+def test_released_people_are_not_a_count_of_the_held():
+    assert drafts("16 hostages were freed on Tuesday.").empty
+
+
+def test_figures_without_a_casualty_link_are_left_alone():
+    assert drafts("The MNLA claimed 500 fighters, and 3,000 troops were proposed.").empty
+
+
+# -- invariants ------------------------------------------------------------------------------
+
+QUALIFIERS = ["", "at least ", "more than ", "about ", "up to ", "nearly ", "some "]
+NOUNS = ["civilians", "soldiers", "fighters", "people", "peacekeepers", "villagers"]
+VERBS = ["were killed", "were wounded", "died", "were abducted", "were displaced"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    qualifier=st.sampled_from(QUALIFIERS),
+    number=st.integers(min_value=2, max_value=250_000),
+    noun=st.sampled_from(NOUNS),
+    verb=st.sampled_from(VERBS),
+    filler=st.lists(st.sampled_from(["the", "long", "dry", "season", "in", "Bor"]), max_size=40),
+)
+def test_every_candidate_is_verbatim_short_and_readable(qualifier, number, noun, verb, filler):
+    figure = f"{qualifier}{number:,}"
+    text = f"{' '.join(filler)}, {figure} {noun} {verb} near the river {' '.join(filler)}."
+    found = drafts(text)
+    assert list(found["value"]) == [figure]
+    assert_well_formed(text, found)
+
+
+def test_long_sentence_evidence_is_a_window_around_the_figure():
+    text = (
+        "In a statement released late on Thursday after a meeting of the regional security "
+        "council in the provincial capital, which had been delayed twice by heavy rains and "
+        "by disputes over the agenda, officials said that 23 farmers were killed in the "
+        "attack on the market town, far from the front line and the disputed border crossing "
+        "that both sides have claimed for many years."
+    )
+    (row,) = drafts(text).itertuples()
+    assert len(row.evidence.split()) <= MAX_EVIDENCE_WORDS
+    assert "23 farmers were killed" in row.evidence and row.evidence in text
+
+
+def test_columns_are_the_claims_contract_plus_review():
+    columns = draft_columns()
+    assert columns[: len(columns) - 3] == [
+        c for c in columns if c in TABLES["claims"].column_names or c in ("subgroup", "certainty")
+    ]
+    assert set(TABLES["claims"].column_names) <= set(columns)
+    assert columns[-3:] == ["span_start", "span_end", "review"]
+    assert list(drafts("9 civilians were killed.").columns) == columns
+
+
+# -- documents and the command -----------------------------------------------------------------
+
+
+def test_html_through_a_parser(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>x</title><script>var killed = 99;</script></head><body>"
+        "<p>Gunmen killed <b>14</b> villagers &amp; wounded 3 others.</p>"
+        "<p>Police said 2 officers died.</p></body></html>",
+        encoding="utf-8",
+    )
+    text = read_document(page)
+    assert "var killed" not in text and "Gunmen killed 14 villagers & wounded 3 others." in text
+    found = extract_claims(text, "src", lexicon=LEXICON)
+    assert list(found["value"]) == ["14", "3", "2"]
+    assert_well_formed(text, found)
+
+
+def test_highlight_marks_each_candidate_and_escapes_the_text():
+    text = "<script> 5 civilians were killed."
+    marked = highlight_html(text, extract_claims(text, "src"))
+    assert "<script>" not in marked and "<mark" in marked and ">5</mark>" in marked
+
+
+def write_data(folder):
+    folder.mkdir()
+    (folder / "sources.csv").write_text(
+        "source_id,publisher,title,published,source_type\nocha-2025,OCHA,Flash update,2025-03,un\n",
+        encoding="utf-8",
+    )
+    (folder / "actors.csv").write_text(
+        "actor_id,name,kind\nrsf,Rapid Support Forces (RSF),armed_group\n", encoding="utf-8"
+    )
+    return folder
+
+
+def test_cli_writes_drafts_with_the_publisher(tmp_path, capsys):
+    data = write_data(tmp_path / "data")
+    doc = tmp_path / "update.txt"
+    doc.write_text(
+        "Shelling killed 17 civilians in Omdurman. The RSF said it lost 4 fighters.",
+        encoding="utf-8",
+    )
+    out = tmp_path / "drafts" / "ocha.csv"
+    code = main(
+        [
+            "extract",
+            str(doc),
+            "--source-id",
+            "ocha-2025",
+            "--event-id",
+            "omdurman-2025",
+            "--data-dir",
+            str(data),
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    found = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(found.columns) == draft_columns()
+    assert list(found["claimant"]) == ["OCHA", "RSF"]
+    assert set(found["event_id"]) == {"omdurman-2025"}
+    assert "wrote 2 candidate claims" in capsys.readouterr().err
+    assert sorted(p.name for p in data.iterdir()) == ["actors.csv", "sources.csv"]
+
+
+@pytest.mark.parametrize("content", [None, b"\xff\xfe\x00bad", "dir"])
+def test_cli_unreadable_documents_exit_2_with_the_file_named(tmp_path, capsys, content):
+    doc = tmp_path / "doc.txt"
+    if content == "dir":
+        doc.mkdir()
+    elif content is not None:
+        doc.write_bytes(content)
+    code = main(["extract", str(doc), "--source-id", "x", "--data-dir", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2 and str(doc) in err and "Traceback" not in err
+
+
+def test_cli_never_writes_into_the_data_folder(tmp_path, capsys):
+    data = write_data(tmp_path / "data")
+    doc = tmp_path / "doc.txt"
+    doc.write_text("9 civilians were killed.", encoding="utf-8")
+    code = main(
+        [
+            "extract",
+            str(doc),
+            "--source-id",
+            "x",
+            "--data-dir",
+            str(data),
+            "--out",
+            str(data / "claims.csv"),
+        ]
+    )
+    assert code == 2 and "never writes" in capsys.readouterr().err
+    assert not (data / "claims.csv").exists()
+
+
+def test_cli_names_a_broken_data_file(tmp_path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "actors.csv").write_text("actor,label\nx,y\n", encoding="utf-8")
+    doc = tmp_path / "doc.txt"
+    doc.write_text("9 civilians were killed.", encoding="utf-8")
+    assert main(["extract", str(doc), "--source-id", "x", "--data-dir", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert "actors.csv" in err and re.search(r"actor_id.*kind.*name|kind", err)
+
+
+def test_among_and_possessive_coordination():
+    assert figures("Two children were among 14 people killed in the strike.") == [
+        ("Two", "killed", "civilians"),
+        ("14", "killed", "all"),
+    ]
+    assert figures("Gunmen killed a pregnant woman and her two sons.") == [
+        ("a", "killed", "civilians"),
+        ("two", "killed", "civilians"),
+    ]
+
+
+def test_generic_group_claimant_resolved_from_a_named_actor_nearby():
+    actors = pd.DataFrame(
+        [{"actor_id": "fdlr", "name": "Democratic Forces for the Liberation of Rwanda",
+          "kind": "armed_group"},
+         {"actor_id": "monusco", "name": "UN Stabilization Mission in the DR Congo (MONUSCO)",
+          "kind": "un"}]
+    )  # fmt: skip
+    found = extract_claims(
+        "The Democratic Forces for the Liberation of Rwanda attacked the camp on Monday. "
+        "The rebels claimed to have killed 30 soldiers. The UN refugee agency said 2,000 "
+        "people fled.",
+        "src",
+        actors=actors,
+    )
+    assert list(found["claimant_actor"]) == ["fdlr", ""]  # "UN" alone names no mission
+    assert list(found["claimant_role"]) == ["party_enemy", "independent"]
+
+
+def test_project_root_is_found_from_a_subfolder(tmp_path):
+    from casrec.extract import project_root, resolve
+
+    (tmp_path / "proj" / "notebooks").mkdir(parents=True)
+    (tmp_path / "proj" / "pyproject.toml").write_text("[project]\n", encoding="utf-8")
+    root = project_root(tmp_path / "proj" / "notebooks")
+    assert root == (tmp_path / "proj").resolve()
+    assert resolve("../shared/sources/a.txt", root) == root / "../shared/sources/a.txt"
+    assert resolve(tmp_path / "x.txt", root) == tmp_path / "x.txt"

@@ -1,0 +1,218 @@
+"""Importers: UCDP GED and ACLED files in their published layouts -> drafts in the contract."""
+
+import csv
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from casrec.cli import main
+from casrec.importers import (
+    ACLED_COLUMNS,
+    GED_COLUMNS,
+    country_code,
+    import_acled,
+    import_ucdp_ged,
+    numeric_country_code,
+    possible_duplicates,
+)
+from casrec.quantities import parse_quantity
+from casrec.schema import TABLES
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GED = FIXTURES / "ucdp_ged_sample.csv"
+ACLED_FILE = FIXTURES / "acled_sample.csv"
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A small project data folder: one actor each kind, and two incidents."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "actors.csv").write_text(
+        "actor_id,name,kind\n"
+        "fama,Malian Armed Forces (FAMa) / Malian government,state\n"
+        "jnim,Group for the Support of Islam and Muslims (JNIM/GSIM),armed_group\n",
+        encoding="utf-8",
+    )
+    (data / "events.csv").write_text(
+        "event_id,title,kind,date_start,date_end,country,admin1,location\n"
+        "kobe-2025-02-07,Attack on a convoy at Kobe,incident,2025-02-07,,MLI,Gao,Kobe\n"
+        "bamako-2024-09-18,Attack on Bamako,incident,2024-09-18,,MLI,Bamako,Bamako\n"
+        "mali-war,Mali War,aggregate,2012-01-16,,MLI,,\n",
+        encoding="utf-8",
+    )
+    return data
+
+
+def test_fixtures_are_in_the_published_layouts():
+    with GED.open(encoding="utf-8") as handle:
+        assert next(csv.reader(handle)) == GED_COLUMNS
+    with ACLED_FILE.open(encoding="utf-8") as handle:
+        assert next(csv.reader(handle)) == ACLED_COLUMNS
+    assert len(GED_COLUMNS) == 49 and len(ACLED_COLUMNS) == 31
+
+
+def test_ged_row_is_one_estimate_claim_with_breakdowns(project):
+    drafts = import_ucdp_ged(GED, project)
+    claims = drafts.claims.set_index("claim_id")
+    whole = claims.loc["ucdp-ged-900002-ucdp-killed"]
+    assert whole["value"] == "16 (14–21)" and whole["claimant"] == "UCDP"
+    quantity = parse_quantity(whole["value"])
+    assert (quantity.low, quantity.point, quantity.high) == (14, 16, 21)
+    parts = claims[claims["part_of"] == "ucdp-ged-900002-ucdp-killed"]
+    assert sorted(parts["value"].astype(int)) == [1, 2, 4, 9]
+    by_population = dict(zip(parts["population"], parts["side"], strict=True))
+    assert by_population == {
+        "security_forces": "fama",  # "Government of Mali" matched to actors.csv
+        "militants": "jnim",
+        "civilians": "",
+        "unknown": "",
+    }
+    # an exact figure (best = low = high) stays a plain number
+    assert claims.loc["ucdp-ged-900003-ucdp-killed", "value"] == "5"
+    # one-sided violence: the civilians killed are deaths_civilians, not a "side b"
+    one_sided = claims[claims["part_of"] == "ucdp-ged-900001-ucdp-killed"]
+    assert list(one_sided["population"]) == ["militants", "civilians"]
+
+
+def test_ged_events_matched_to_existing_incidents_are_flagged_not_merged(project):
+    drafts = import_ucdp_ged(GED, project)
+    events = drafts.events.set_index("event_id")
+    kobe = events.loc["ucdp-ged-900001"]
+    assert kobe["possible_duplicate_of"] == "kobe-2025-02-07"
+    assert "same dates" in kobe["review"] and "same place (Kobe)" in kobe["review"]
+    bamako = events.loc["ucdp-ged-900002"]  # one day apart, same admin1
+    assert bamako["possible_duplicate_of"] == "bamako-2024-09-18"
+    assert "1 day(s) apart" in bamako["review"]
+    assert events.loc["ucdp-ged-900003", "possible_duplicate_of"] == ""
+    assert set(drafts.claims["event_id"]) == set(events.index)  # claims keep the new ids
+    assert list(events["country"]) == ["MLI", "MLI", "BFA"]
+
+
+def test_ged_new_actors_are_drafted_for_review(project):
+    actors = import_ucdp_ged(GED, project).actors
+    assert set(actors["actor_id"]) == {"is-sahel", "government-of-burkina-faso"}
+    assert (
+        dict(zip(actors["actor_id"], actors["kind"], strict=True))["government-of-burkina-faso"]
+        == "state"
+    )
+    assert actors["review"].str.contains("new actor").all()
+
+
+def test_acled_fatalities_claim_keeps_source_and_notes(project):
+    drafts = import_acled(ACLED_FILE, project)
+    claims = drafts.claims.set_index("claim_id")
+    kobe = claims.loc["acled-mli30001-acled-killed"]
+    assert (kobe["claimant"], kobe["value"], kobe["metric"]) == ("ACLED", "32", "killed")
+    assert "Synthetic Radio" in kobe["notes"] and "killing 32 civilians" in kobe["notes"]
+    assert "vague word" in claims.loc["acled-mli30002-acled-killed", "review"]
+    events = drafts.events.set_index("event_id")
+    assert events.loc["acled-mli30001", "possible_duplicate_of"] == "kobe-2025-02-07"
+    assert events.loc["acled-bfa8001", "date_start"] == "2024-08-24"  # "24 August 2024"
+    assert list(events["country"]) == ["MLI", "MLI", "BFA"]
+    # JNIM and Mali's forces are in actors.csv already; civilians are not an actor
+    assert list(drafts.actors["actor_id"]) == ["islamic-state-sahel"]
+
+
+def test_drafts_follow_the_contract_columns(project):
+    drafts = import_ucdp_ged(GED, project)
+    for name in ("sources", "actors", "events", "claims"):
+        table = getattr(drafts, name)
+        assert set(TABLES[name].column_names) <= set(table.columns)
+        assert table.columns[-1] == "review"
+    for row in drafts.claims.itertuples():
+        assert len(row.evidence.split()) <= 30
+        parse_quantity(row.value)
+
+
+def test_possible_duplicates_rule():
+    existing = pd.DataFrame(
+        [
+            {"event_id": "a", "title": "Ambush near Dori", "kind": "incident",
+             "date_start": "2024-03-01", "date_end": "", "country": "BFA", "admin1": "Sahel",
+             "location": "Dori"},
+            {"event_id": "b", "title": "Ambush near Dori", "kind": "incident",
+             "date_start": "2024-03-09", "date_end": "", "country": "BFA", "admin1": "Sahel",
+             "location": "Dori"},
+            {"event_id": "c", "title": "Ambush near Dori", "kind": "incident",
+             "date_start": "2024-03-01", "date_end": "", "country": "NER", "admin1": "Sahel",
+             "location": "Dori"},
+        ]
+    )  # fmt: skip
+    event = {"date_start": "2024-03-03", "country": "BFA", "admin1": "Sahel region",
+             "location": "Dori town", "title": "Clash"}  # fmt: skip
+    assert [m[0] for m in possible_duplicates(event, existing)] == ["a"]  # 2 days apart
+    assert possible_duplicates(event, existing, max_days=1) == []
+    assert possible_duplicates({**event, "admin1": "Est", "location": "Fada"}, existing) == []
+
+
+def test_country_codes():
+    assert country_code("Mali") == "MLI"
+    assert country_code("DR Congo (Zaire)") == "COD"
+    assert country_code("Burkina Faso") == "BFA"
+    assert country_code("Atlantis") is None
+    assert numeric_country_code("466") == "MLI"
+
+
+def test_cli_import_writes_a_drafts_folder(project, tmp_path, capsys):
+    out = tmp_path / "drafts"
+    code = main(["import", "ucdp-ged", str(GED), "--data-dir", str(project), "--out", str(out),
+                 "--published", "2025-06"])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == [
+        "actors.csv",
+        "claims.csv",
+        "events.csv",
+        "sources.csv",
+    ]
+    sources = pd.read_csv(out / "sources.csv", dtype=str, keep_default_na=False)
+    assert list(sources["published"]) == ["2025-06"]
+    assert "3 events (2 to review)" in capsys.readouterr().err
+    # a second import into the same folder would overwrite the analyst's edits: refused
+    assert main(["import", "acled", str(ACLED_FILE), "--out", str(out)]) == 2
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_cli_refuses_to_write_into_data(project, capsys):
+    code = main(["import", "acled", str(ACLED_FILE), "--data-dir", str(project),
+                 "--out", str(project)])  # fmt: skip
+    assert code == 2 and "never writes" in capsys.readouterr().err
+
+
+def test_missing_columns_are_named(tmp_path, capsys):
+    broken = tmp_path / "ged.csv"
+    rows = list(csv.reader(GED.open(encoding="utf-8")))
+    keep = [k for k, c in enumerate(rows[0]) if c not in ("best", "low")]
+    with broken.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([[r[k] for k in keep] for r in rows])
+    assert main(["import", "ucdp-ged", str(broken), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert str(broken) in err and "missing column(s): best, low" in err
+    assert "Traceback" not in err
+
+
+def test_acled_file_given_as_ged_is_refused_with_its_missing_columns(tmp_path, capsys):
+    assert main(["import", "ucdp-ged", str(ACLED_FILE), "--out", str(tmp_path / "o")]) == 2
+    assert "not a UCDP GED file" in capsys.readouterr().err
+
+
+def test_bad_cells_are_located(tmp_path, capsys):
+    bad = tmp_path / "acled.csv"
+    shutil.copy(ACLED_FILE, bad)
+    text = bad.read_text(encoding="utf-8").replace(",12,,1726700000", ",twelve,,1726700000")
+    bad.write_text(text, encoding="utf-8")
+    assert main(["import", "acled", str(bad), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "row 3 (event_id_cnty MLI30002), column 'fatalities'" in err
+
+
+@pytest.mark.parametrize("content", [None, b"\xff\xfe\x00x", b""])
+def test_unreadable_files_exit_2(tmp_path, capsys, content):
+    path = tmp_path / "file.csv"
+    if content is not None:
+        path.write_bytes(content)
+    assert main(["import", "acled", str(path), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and "Traceback" not in err
