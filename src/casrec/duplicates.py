@@ -59,7 +59,13 @@ class MatchRules:
             raise ValueError(f"title_similarity must be in (0, 1], not {self.title_similarity}")
 
 
-def normalise_place(text: object) -> str:
+# Words that say what kind of place a name is, not which: "Sahel region" is the Sahel.
+GENERIC_PLACE_WORDS = frozenset(
+    {"region", "province", "district", "cercle", "commune", "village", "town", "city"}
+)
+
+
+def normalise_text(text: object) -> str:
     """Lower case, accents and punctuation dropped, one space: 'Ménaka' and 'menaka' agree."""
     if text is None or (not isinstance(text, str) and pd.isna(text)):
         return ""
@@ -68,9 +74,14 @@ def normalise_place(text: object) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
 
 
+def normalise_place(text: object) -> str:
+    """A place name as compared: ``normalise_text`` without generic words ('Kobe village')."""
+    return " ".join(w for w in normalise_text(text).split() if w not in GENERIC_PLACE_WORDS)
+
+
 def title_similarity(a: object, b: object) -> float:
     """Similarity of two titles in [0, 1] (difflib ratio of their normalised words)."""
-    left, right = normalise_place(a), normalise_place(b)
+    left, right = normalise_text(a), normalise_text(b)
     if not left or not right:
         return 0.0
     return SequenceMatcher(None, left, right).ratio()
@@ -111,8 +122,8 @@ def _spans(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def _prepared(events: pd.DataFrame, id_column: str, kinds) -> pd.DataFrame:
-    """The columns the matcher reads, normalised once per row."""
-    frame = events
+    """The columns the matcher reads, normalised once per row (empty text counts as missing)."""
+    frame = events.replace(r"^\s*$", pd.NA, regex=True)
     if kinds is not None and "kind" in frame.columns:
         frame = frame[frame["kind"].isin(kinds)]
     spans = _spans(frame)
