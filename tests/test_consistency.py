@@ -387,3 +387,14 @@ def test_run_checks_with_estimates_and_events(dataset_from):
     findings = run_checks(result.claims, estimates=result.estimates, events=dataset.events)
     assert set(findings["check"]) == {"components", "subgroup_subset", "event_hierarchy"}
     assert set(findings["axis"].dropna()) <= set(BREAKDOWN_AXES) | {"child_event"}
+
+
+def test_subgroup_displacement_is_not_a_component_of_everyone_displaced(dataset_from):
+    war = {"event_id": "war", "population": "all", "source_id": "wiki", "claimant": "Wikipedia",
+           "as_of": "2025-06-17"}  # fmt: skip
+    c = prepared(dataset_from, [
+        claim("total", "≈374,000", metric="displaced", **war),
+        claim("ref-kids", "~60,000", metric="refugees", subgroup="children", **war),
+        claim("idp", "~230,000", metric="idps", **war),
+    ])  # fmt: skip
+    assert displacement_hierarchy(c).empty  # no refugees figure for everyone: nothing to add

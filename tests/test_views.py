@@ -18,6 +18,7 @@ def test_a_key_label_shows_the_subgroup():
     row = {"metric": "killed", "population": "civilians", "side": pd.NA,
            "nationality": "Malian", "subgroup": "women"}  # fmt: skip
     assert views.key_label(row) == "killed · civilians · Malian · women"
+    assert views.key_label({**row, "subgroup": "aid_workers"}).endswith("· aid workers")
 
 
 def test_the_event_header_links_the_parent_and_names_the_children():
@@ -32,3 +33,13 @@ def test_the_event_header_links_the_parent_and_names_the_children():
 def test_an_event_header_without_the_events_table_is_unchanged():
     town = EVENTS.iloc[1]
     assert "Within" not in views.event_header(town)
+
+
+def test_many_children_are_folded():
+    many = pd.concat(
+        [EVENTS]
+        + [EVENTS.iloc[[2]].assign(event_id=f"c{i}", parent_event="town") for i in range(13)],
+        ignore_index=True,
+    )
+    html = views.event_header(many.iloc[1], events=many)
+    assert "<details" in html and "<summary>Children (14)</summary>" in html

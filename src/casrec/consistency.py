@@ -449,6 +449,11 @@ def displacement_hierarchy(
         same = live[
             (live["event_id"] == total["event_id"]) & (live["population"] == total["population"])
         ]
+        # children refugees are not a component of everyone displaced: same side, nationality
+        # and subgroup only
+        for column in ("side", "nationality", "subgroup"):
+            if column in same.columns:
+                same = same[[_same(v, total.get(column)) for v in same[column]]]
         picked = []
         for metric in ("refugees", "idps"):
             candidates = same[same["metric"] == metric]

@@ -222,7 +222,7 @@ def key_label(row: pd.Series | dict) -> str:
     if pd.notna(row.get("nationality")):
         parts.append(str(row["nationality"]))
     if pd.notna(row.get("subgroup")):
-        parts.append(str(row["subgroup"]))
+        parts.append(str(row["subgroup"]).replace("_", " "))  # aid_workers -> aid workers
     return " · ".join(str(p) for p in parts)
 
 
@@ -642,6 +642,10 @@ def overview_header(analysis, run_day, event_pages=(), displacement_pages=()) ->
     )
 
 
+# More child events than this are listed folded under the event header.
+FOLDED_CHILDREN = 12
+
+
 def event_family(event: pd.Series, events: pd.DataFrame | None, linked: Iterable[str] = ()) -> str:
     """'Within: <parent>' and 'Children: <child>, ...' lines, events with a page linked."""
     if events is None or events.empty:
@@ -662,11 +666,14 @@ def event_family(event: pd.Series, events: pd.DataFrame | None, linked: Iterable
         lines.append(f'<p class="meta">Within: {link(str(parent))}</p>')
     children = events.loc[events["parent_event"] == event["event_id"], "event_id"].tolist()
     if children:
-        lines.append(
-            f'<p class="meta">Children ({len(children)}): '
-            + " · ".join(link(str(c)) for c in children)
-            + "</p>"
-        )
+        listed = " · ".join(link(str(c)) for c in children)
+        if len(children) <= FOLDED_CHILDREN:
+            lines.append(f'<p class="meta">Children ({len(children)}): {listed}</p>')
+        else:  # a conflict-wide aggregate has dozens: folded, so the page starts with figures
+            lines.append(
+                f'<details class="meta"><summary>Children ({len(children)})</summary>'
+                f"<p>{listed}</p></details>"
+            )
     return "".join(lines)
 
 
