@@ -97,6 +97,7 @@ def synthetic(n_claims: int, n_keys: int, seed: int = 7) -> Dataset:
         "nationality": _pick(["foreign"], np.where(foreign, 0, -1)),
         "value": _values(numbers, form),
         "as_of": _pick([], none),
+        "certainty": _pick([], none),
         "part_of": _pick([], none),
         "supersedes": _pick([], none),
         "evidence": _pick(["synthetic"], np.zeros(n_claims, dtype=int)),

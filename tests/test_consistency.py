@@ -149,6 +149,28 @@ def test_findings_frame_is_empty_but_typed_without_parts(dataset_from):
     assert isinstance(findings, pd.DataFrame)
 
 
+def test_a_claim_without_as_of_and_one_inside_its_source_year_meet_in_both_places(dataset_from):
+    """One as-of period for reconciliation and the checks: a source dated 2020 covers 2020-03."""
+    from casrec.reconcile import reconcile
+
+    sources = [
+        {"source_id": "yearbook", "publisher": "Yearbook", "title": "Annual report",
+         "published": "2020", "source_type": "research"},
+        {"source_id": "wire", "publisher": "Reuters", "title": "Wire story",
+         "published": "2020-04-02", "source_type": "wire"},
+    ]  # fmt: skip
+    war = {"event_id": "war", "metric": "displaced", "population": "all"}
+    c = prepare_claims(dataset_from([
+        claim("yearly", "100,000", source_id="yearbook", claimant="Yearbook", **war),
+        claim("march", "40,000", source_id="wire", claimant="Reuters", as_of="2020-03", **war),
+    ], sources=sources))  # fmt: skip
+    (estimate,) = reconcile(c).estimates.to_dict("records")
+    assert estimate["status"] == "contested"
+    (finding,) = stock_comparisons(c).to_dict("records")
+    assert finding["verdict"] == "conflicting"
+    assert "0 days apart" in finding["detail"]
+
+
 # --- subgroups, the event hierarchy and breakdown axes (issue 12) ------------------------
 
 VILLAGES = [

@@ -507,3 +507,46 @@ def test_project_root_is_found_from_a_subfolder(tmp_path):
     assert root == (tmp_path / "proj").resolve()
     assert resolve("../shared/sources/a.txt", root) == root / "../shared/sources/a.txt"
     assert resolve(tmp_path / "x.txt", root) == tmp_path / "x.txt"
+
+
+def test_partitive_and_among_them_breakdowns():
+    found = drafts(
+        '"We counted 51 bodies, among them 12 children and 9 women," said a nurse. Three of '
+        "the wounded died overnight."
+    )
+    assert list(zip(found["value"], found["metric"], found["subgroup"], strict=True)) == [
+        ("51", "killed", ""),
+        ("12", "killed", "children"),
+        ("9", "killed", "women"),
+        ("Three", "killed", ""),  # "of the wounded ... died": the verb says what happened
+    ]
+    assert set(found["part_of"].iloc[1:3]) == {found["claim_id"].iloc[0]}
+    assert set(found["claimant"].iloc[:3]) == {"nurse"}
+
+
+def test_the_agent_of_an_active_verb_is_not_the_counted_population():
+    assert figures("Gunmen kill dozens in market attack") == [("dozens", "killed", "unknown")]
+
+
+def test_an_indefinite_report_is_a_new_claimant():
+    found = drafts("Officials said 4 soldiers died. A 2022 report counted 1,200 deaths.")
+    assert list(found["claimant"]) == ["Officials", "2022 report"]
+
+
+def test_vague_words_are_found_without_a_lexicon(tmp_path):
+    doc = tmp_path / "doc.txt"
+    doc.write_text("Dozens were killed in the raid.", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert main(["extract", str(doc), "--source-id", "x", "--data-dir", str(tmp_path / "none"),
+                 "--out", str(out)]) == 0  # fmt: skip
+    found = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(found["value"]) == ["Dozens"]
+    assert "vague_quantities.csv" in found["review"].iloc[0]
+
+
+def test_displacement_total_is_the_whole_of_refugees_and_idps_lines():
+    found = drafts(
+        "Displaced:\n~90,000 refugees abroad\n~40,000 internally displaced\nTotal: ≈130,000"
+    )
+    assert list(found["metric"]) == ["refugees", "idps", "displaced"]
+    assert list(found["part_of"]) == [found["claim_id"].iloc[2]] * 2 + [""]

@@ -216,3 +216,29 @@ def test_unreadable_files_exit_2(tmp_path, capsys, content):
     assert main(["import", "acled", str(path), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert str(path) in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("importer", [import_ucdp_ged, import_acled])
+def test_drafts_load_as_a_dataset_once_pasted(project, tmp_path, importer):
+    """Pasted beside the project's own rows, the drafts pass casrec's loader unchanged."""
+    from casrec.schema import load_dataset
+
+    fixture = GED if importer is import_ucdp_ged else ACLED_FILE
+    drafts = importer(fixture, project)
+    folder = tmp_path / "pasted"
+    folder.mkdir()
+    own = {
+        "actors": pd.read_csv(project / "actors.csv", dtype=str, keep_default_na=False),
+        "events": pd.read_csv(project / "events.csv", dtype=str, keep_default_na=False),
+    }
+    for name in ("sources", "actors", "events", "claims"):
+        table = getattr(drafts, name)
+        columns = [c for c in TABLES[name].column_names if c in table.columns]
+        table = table[columns]
+        if name in own:
+            table = pd.concat([own[name], table], ignore_index=True).fillna("")
+        table.to_csv(folder / TABLES[name].file, index=False)
+    for vocabulary_file in ("vague_quantities.csv", "subgroups.csv"):
+        shutil.copy(Path(__file__).parents[1] / "data" / vocabulary_file, folder)
+    dataset = load_dataset(folder)
+    assert len(dataset.claims) == len(drafts.claims)

@@ -363,6 +363,11 @@ def test_just_band_and_wordings_are_parameters():
     assert parse_quantity("upwards of 100", rules=QuantityRules(prefix_readings=floors)).low == 100
 
 
+def test_a_wording_table_with_an_unknown_reading_is_refused():
+    with pytest.raises(ValueError, match="'upwards of': 'floor'"):
+        QuantityRules(prefix_readings=(("upwards of", "floor"),))
+
+
 def test_every_qualifier_is_known_to_the_reconciliation_ranking():
     assert set(READINGS.values()) <= set(QUALIFIERS)
     assert set(QUALIFIERS) == set(SPECIFICITY_RANK)
@@ -462,3 +467,23 @@ def test_an_estimate_keeps_its_best_inside_its_bounds(a, b, c):
     low, best, high = sorted((a, b, c))
     q = parse_quantity(f"{best:,} ({low:,}–{high:,})")
     assert (q.low, q.point, q.high, q.qualifier) == (low, best, high, "estimate")
+
+
+WORDS = st.sampled_from(
+    ["at least", "more than", "just", "over", "under", "nearly", "about", "~", "+", "-", "–",
+     "(", ")", "[", "]", ",", "range", "low", "high", "so far", "and rising", "feared", "dead",
+     "unconfirmed reports of", "the", "mark", "toll", "rose to", "a", "half", "dozen", "hundred",
+     "and", "thousand", "million", "m", "or more", "or so", "plus", "between", "to", "of",
+     "dozens", "scores", "twenty", "one", "0", "7", "40", "1,000", "1.5", "144 000"]
+)  # fmt: skip
+
+
+@given(st.one_of(st.text(max_size=30), st.lists(WORDS, max_size=8).map(" ".join)))
+def test_any_text_reads_or_fails_with_a_quantity_error(text):
+    try:
+        q = parse_quantity(text, LEXICON, claim_id="c1")
+    except QuantityError as error:
+        assert "'c1'" in str(error)
+    else:
+        assert 0 <= q.low <= q.point and (q.high is None or q.point <= q.high)
+        assert q.qualifier in QUALIFIERS

@@ -36,9 +36,23 @@ def prepare_claims(dataset: Dataset, rules: QuantityRules = DEFAULT_RULES) -> pd
         lambda e: ";".join(chains.get(e, [])) or pd.NA
     )
     claims["source_published_earliest"] = claims["source_id"].map(sources["published_earliest"])
-    claims["as_of_effective"] = effective_as_of(claims, dataset.events)
-    claims["as_of_effective_earliest"] = effective_as_of(claims, dataset.events, "earliest")
+    claims[AS_OF_LAST_DAY] = effective_as_of(claims, dataset.events)
+    claims[AS_OF_FIRST_DAY] = effective_as_of(claims, dataset.events, "earliest")
     return claims
+
+
+AS_OF_FIRST_DAY = "as_of_effective_earliest"
+AS_OF_LAST_DAY = "as_of_effective"
+
+
+def as_of_period(claims: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The first and last day of the period each prepared claim's figure refers to.
+
+    The one definition that reconciliation (which figures of a changing total are current)
+    and the consistency checks (which stocks are close enough in time to compare) share: a
+    figure "as of 2020", or from a source dated 2020 with no as_of, refers to all of 2020.
+    """
+    return claims[AS_OF_FIRST_DAY], claims[AS_OF_LAST_DAY]
 
 
 def effective_as_of(claims: pd.DataFrame, events: pd.DataFrame, bound: str = "latest") -> pd.Series:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from casrec import vocabulary
-from casrec.claims import KEY_COLUMNS
+from casrec.claims import KEY_COLUMNS, as_of_period
 from casrec.quantities import format_interval
 from casrec.vocabulary import normalise_claimant
 
@@ -117,11 +117,17 @@ def _gap_days(a: pd.Series, b: pd.Series) -> float:
 
 
 def _with_periods(claims: pd.DataFrame) -> pd.DataFrame:
-    """Claims still standing (not superseded) with the first day of their as-of period."""
+    """Claims still standing (not superseded) with the first day of their as-of period.
+
+    The period is ``claims.as_of_period``, the one reconciliation uses: a source dated 2020
+    without an as_of refers to all of 2020, so it meets a figure as of 2020-03 here exactly
+    as it does in the estimate.
+    """
     superseded = claims["claim_id"].isin(set(claims["supersedes"].dropna()))
     live = claims[~superseded].copy()
-    first = live["as_of_earliest"] if "as_of_earliest" in live.columns else live["as_of_effective"]
-    live["as_of_first"] = first.fillna(live["as_of_effective"])
+    first, last = as_of_period(live)
+    live["as_of_first"] = first
+    live["as_of_effective"] = last
     return live
 
 
@@ -323,11 +329,8 @@ def component_checks(
     parts = live[live["part_of"].notna() & live["part_of"].isin(known)]
     findings: list[dict] = []
     # every claim, superseded ones too: a revised whole is looked up through them
-    everyone = claims.assign(
-        as_of_first=claims.get("as_of_earliest", claims["as_of_effective"]).fillna(
-            claims["as_of_effective"]
-        )
-    )
+    first, last = as_of_period(claims)
+    everyone = claims.assign(as_of_first=first, as_of_effective=last)
     for whole_id, group in parts.groupby("part_of", sort=True):
         original = everyone[everyone["claim_id"] == whole_id].iloc[0]
         reference_row, why_not = _replacement(str(whole_id), everyone)

@@ -257,6 +257,12 @@ SUBGROUP_PHRASES: dict[tuple[str, str], str] = {
     ("medical", "staff"): "health_workers",
     ("medical", "workers"): "health_workers",
 }
+# Vague words recognised when the data folder has no vague_quantities.csv to read them with.
+FALLBACK_VAGUE_TERMS = (
+    "a few", "a handful", "a couple", "several", "dozens", "several dozen", "scores",
+    "hundreds", "several hundred", "thousands", "several thousand", "tens of thousands",
+    "hundreds of thousands", "millions",
+)  # fmt: skip
 # Counts of households: real figures, but not of people (reconcile them apart).
 HOUSEHOLD_NOUNS = frozenset({"families", "family", "households", "household"})
 # Certainty: "feared dead" and "unconfirmed reports" are below a plain report.
@@ -1545,7 +1551,7 @@ def find_attributions(sentence: Sentence) -> list[Attribution]:
                 and (index + 1 < len(tokens) and tokens[index + 1].text[:1].isupper())
             ):
                 stop = index + 1
-                while stop < len(tokens) and tokens[stop].text not in (".", ";", ":"):
+                while stop < len(tokens) and tokens[stop].text not in (".", ";", ":", ","):
                     stop += 1
                 name = _span_text(tokens, index + 1, stop - 1)
                 if name:
@@ -1562,7 +1568,10 @@ def find_attributions(sentence: Sentence) -> list[Attribution]:
             ):
                 continue
             name = _span_text(tokens, start, end)
-            anaphoric = tokens[end].low in _PRONOUNS or tokens[end].low in _STATEMENT_NOUNS
+            anaphoric = tokens[end].low in _PRONOUNS or (
+                tokens[end].low in _STATEMENT_NOUNS
+                and tokens[start].low in ("the", "this", "that", "its", "their", "his", "her")
+            )  # "The statement said" looks back; "A 2022 report counted" does not
             position = "before"
             # a trailing "..., Human Rights Watch said today." governs what came before
             following = tokens[index + 1] if index + 1 < len(tokens) else None
@@ -1654,7 +1663,10 @@ class Extractor:
         self.context = context
         self.tokens = tokenize(text)
         self.sentences = split_sentences(text, self.tokens)
-        self.lexicon_phrases = _lexicon_phrases(context.lexicon)
+        # without a lexicon, vague words are still found (and flagged as unreadable)
+        self.lexicon_phrases = _lexicon_phrases(
+            context.lexicon or dict.fromkeys(FALLBACK_VAGUE_TERMS, (0, 0))
+        )
         self.quotes = find_quotes(text)
         self.home_state = self._home_state()
         self.last_sentence: list[Candidate] = []
@@ -1721,8 +1733,25 @@ class Extractor:
                 self.context.actors.actors_named(self.text[sentence.start : sentence.end])
             )
             recent_actors = recent_actors[-12:]
+        self._link_displacement_totals(candidates)
         self._assign_ids(candidates)
         return candidates
+
+    def _link_displacement_totals(self, candidates: list[Candidate]) -> None:
+        """A 'Total: N' displaced line after refugee and IDP lines is their whole (infoboxes)."""
+        for k, candidate in enumerate(candidates):
+            total = candidate.mention
+            if total.metric != "displaced" or total.label_population != "all":
+                continue
+            j = k - 1
+            while (
+                j >= 0
+                and candidates[j].mention.metric in ("refugees", "idps")
+                and (total.sentence.line - candidates[j].mention.sentence.line <= k - j)
+            ):
+                if candidates[j].mention.whole is None:
+                    candidates[j].mention.whole = total
+                j -= 1
 
     # -- metric -----------------------------------------------------------------------------
 
@@ -1748,7 +1777,9 @@ class Extractor:
                 and before.low not in ("total", "killed", "dead")
             )
         ):
-            return False
+            named_number = True  # unless people are counted: "In Gaza 12 people died"
+        else:
+            named_number = False
         after_index = m.last + 1
         after = tokens[after_index] if after_index < len(tokens) else None
         if after is not None and (after.text in ("%",) or after.low in ("percent",)):
@@ -1776,7 +1807,7 @@ class Extractor:
                 return True
             return False
         np_start = m.last + 1
-        of_them = False
+        of_them = _words(tokens, m.first - 2, m.first) in (["among", "them"], ["among", "whom"])
         if _words(tokens, np_start, np_start + 2) in (["of", "them"], ["of", "whom"]) and (
             before is None
             or before.text in (",", ";", "(", "–", "—")
@@ -1787,6 +1818,8 @@ class Extractor:
         np_end = _noun_phrase_end(tokens, np_start)
         np_words = _words(tokens, np_start, np_end + 1)
         m.np_end = np_end
+        if named_number and not any(w in POPULATION_NOUNS or w in METRIC_NOUNS for w in np_words):
+            return False
         trap = next((k for k, w in enumerate(np_words[:3]) if w in TRAP_NOUNS), None)
         if trap is not None and not any(
             (w in POPULATION_NOUNS or w in METRIC_NOUNS)
@@ -1863,6 +1896,13 @@ class Extractor:
             noun_metric = None  # "executed a French hostage": the verb says what happened
         if verb_after is not None and verb_after[0] == "captive":
             verb_after = None
+        if (
+            noun_metric is not None
+            and verb_after is not None
+            and m.anchor is not None
+            and (_words(tokens, m.anchor[0] - 2, m.anchor[0]) == ["of", "the"])
+        ):
+            noun_metric = None  # "three of the wounded died": the verb says what happened
         if noun_metric is not None and (noun_metric not in STATUS_METRICS or verb_after is None):
             if noun_metric == "hostages" and verb_after is None:
                 pass
@@ -2152,7 +2192,10 @@ class Extractor:
         try:
             parse_quantity(m.value, self.context.lexicon)
         except QuantityError as error:
-            m.review.append(f"value not readable by casrec's grammar ({error.reason or 'form'})")
+            m.review.append(
+                f"value not readable by casrec's grammar ({error.reason or 'form'}): reword it, "
+                "or add the term to vague_quantities.csv"
+            )
         if m.whole is None and m.part_hint:
             whole = self._whole_before(m, done)
             if whole is not None:
@@ -2175,9 +2218,26 @@ class Extractor:
             prior = self.last_sentence[-1].mention
             if prior.sentence.line == m.sentence.line and prior.population is not None:
                 return prior.population, prior.side, prior.subgroup
+        agent = set()
+        if (
+            m.anchor is not None
+            and m.anchor[1] < m.first
+            and tokens[m.anchor[0]].low in (METRIC_VERBS)
+        ):
+            # "Gunmen kill dozens": the subject of an active verb did it, it is not counted
+            k = m.anchor[0] - 1
+            while k >= 0 and (tokens[k].low in ADVERBS or tokens[k].low in AUXILIARIES):
+                k -= 1
+            while (
+                k >= 0
+                and tokens[k].kind in ("word", "abbr")
+                and tokens[k].low not in (CONJUNCTIONS | PREPOSITIONS)
+            ):
+                agent.add(k)
+                k -= 1
         for k in range(m.first - 1, -1, -1):
             low = tokens[k].low
-            if k in self.speaker_tokens:
+            if k in self.speaker_tokens or k in agent:
                 continue  # the claimant ("one local resident counted ...") is not the counted
             if (low in POPULATION_NOUNS and POPULATION_NOUNS[low] != "all") or (
                 low in POPULATION_NOUNS and low in ("people", "persons")

@@ -41,10 +41,13 @@ TENS_WORDS = {
 }  # fmt: skip
 # Words that stand alone for a number.
 NUMBER_WORDS = {
-    "zero": 0, "none": 0, "no one": 0, "nobody": 0, "both": 2, "a dozen": 12,
+    "zero": 0, "both": 2, "a dozen": 12,
     # a lone article counts one person: "a French soldier was killed"
     "a": 1, "an": 1,
 }  # fmt: skip
+# A claimant saying nobody was killed states a figure: zero. Kept apart from NUMBER_WORDS,
+# which text extraction scans for figures ("none of the passengers" is no count).
+ZERO_WORDS = {"none": 0, "no one": 0, "nobody": 0}
 # Ordinals are running totals: "the sixth French soldier to die" means six so far.
 ORDINAL_WORDS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
@@ -176,6 +179,17 @@ class QuantityRules:
     prefix_readings: tuple[tuple[str, str], ...] = field(default=PREFIX_READINGS)
     suffix_readings: tuple[tuple[str, str], ...] = field(default=SUFFIX_READINGS)
 
+    def __post_init__(self) -> None:
+        unknown = [
+            f"{wording!r}: {reading!r}"
+            for wording, reading in (*self.prefix_readings, *self.suffix_readings)
+            if reading not in READINGS
+        ]
+        if unknown:
+            raise ValueError(
+                f"unknown reading for {', '.join(unknown)}; expected one of {', '.join(READINGS)}"
+            )
+
 
 DEFAULT_RULES = QuantityRules()
 
@@ -260,6 +274,8 @@ def parse_number(text: str) -> int | None:
         return round(number) if scale else (None if fraction else round(number))
     if text in NUMBER_WORDS:
         return NUMBER_WORDS[text]
+    if text in ZERO_WORDS:
+        return ZERO_WORDS[text]
     if text in ORDINAL_WORDS:
         return ORDINAL_WORDS[text]
     return _fraction_of_scale(text) or _number_in_words(text)

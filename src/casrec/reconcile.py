@@ -1,38 +1,34 @@
 """Conflicting claims -> one low / best / high estimate per key, with the reasons.
 
-The key is (event_id, metric, population, side, nationality, subgroup): "34 civilians
-killed" is only ever compared with other figures for civilians killed in the same event.
-Within a key:
+The key is ``claims.KEY_COLUMNS`` (event, metric, population, side, nationality, subgroup):
+"34 civilians killed" is only ever compared with other figures for civilians killed in the
+same event. ``reconcile`` runs the steps of METHODOLOGY.md sections 4 to 6, one function each:
 
-1. superseded claims leave the estimate (they stay in the claims view, with their successor);
-2. one voice per claimant: its own publication beats a relay, then the latest figure;
-3. a party's claim about its enemy's losses never sets the estimate while another exists;
-4. low / high span the considered intervals; best follows the policy;
-5. status, discrepancy, sensitivity and a plain-language rationale describe the result.
+1. ``select_voices`` (4.1, 4.2): superseded claims and breakdowns inside their own whole's
+   key leave; each claimant speaks with one voice per key;
+2. ``consider`` (4.3, 4.4): enemy-loss claims step aside while another claim exists, and
+   totals that change over time are estimated as of their latest date;
+3. ``bound`` (5): low and high span the considered intervals;
+4. ``choose_best`` (5): the best figure under the policy, and the sensitivity figures;
+5. ``assess`` (6): status, discrepancy and the counts of claims and claimants;
+6. ``explain`` (6): why each claim did or did not set the figures, as one paragraph per key.
 
-Everything is computed with whole-column operations so a million claims reconcile in
-seconds (see benchmarks/bench_reconcile.py); no rule is applied row by row in Python:
-
-- "the first claim of each group in some order" (a claimant's voice, best, the holders of
-  low and high) is a minimum per group of one packed integer sort key, not a sort;
-- texts (exclusion reasons, rationales, joined claim ids) are built by concatenating object
-  arrays of strings, one C loop over all rows per step (never with fixed-width numpy
-  unicode arrays, which pad every string to the longest one); parts that repeat, such as a
-  formatted figure or a claimant's name, are written once per distinct value and shared,
-  and long texts are written a batch of keys at a time.
+Each step works on whole columns (the machinery is in ``casrec.vectorised``) so a million
+claims reconcile in seconds (benchmarks/bench_reconcile.py). ``casrec.reconcile_reference``
+states the same rules key by key in plain pandas; a property test holds the two equal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from numpy.dtypes import StringDType
 
+from casrec import vectorised as vx
 from casrec import vocabulary
-from casrec.claims import KEY_COLUMNS, ROLE_LABELS
+from casrec.claims import KEY_COLUMNS, ROLE_LABELS, as_of_period
 from casrec.consistency import DEFAULT_AS_OF_WINDOW_DAYS
 from casrec.vocabulary import CLAIMANT_ROLES, normalise_claimants
 
@@ -64,6 +60,7 @@ SOURCE_TYPE_RANK = {
     "armed_group": 7,
     "other": 8,
 }
+UNKNOWN_SOURCE_TYPE_RANK = len(SOURCE_TYPE_RANK) + 1
 
 OUTPUT_COLUMNS = [
     *KEY_COLUMNS,
@@ -83,9 +80,14 @@ OUTPUT_COLUMNS = [
     "claim_ids",
 ]
 
-_BIG = np.iinfo(np.int64).max
-# Texts are written for this many claims or keys at a time (see _batched).
-_BATCH = 1 << 15
+WHY_CHOSEN = {
+    "reliability": "it ranks first by claimant role, then specificity, then later publication",
+    "conservative": "it is the lowest point value among the considered claims (conservative "
+    "policy)",
+}
+RANGE_POLICY_TEXT = (
+    "Range policy: no best figure is chosen; low and high span the considered claims."
+)
 
 
 @dataclass
@@ -101,316 +103,66 @@ class Reconciliation:
         return self.estimates[OUTPUT_COLUMNS].copy()
 
 
-# --- text helpers: object arrays of Python strings, missing values as None ----------------
+def reconcile(
+    claims: pd.DataFrame,
+    policy: str = DEFAULT_POLICY,
+    as_of_window_days: int = DEFAULT_AS_OF_WINDOW_DAYS,
+) -> Reconciliation:
+    """Reconcile prepared claims (see ``casrec.claims.prepare_claims``) under ``policy``.
 
-
-def _text(values: pd.Series) -> np.ndarray:
-    """A text column as an object array of its strings (missing values as they are stored)."""
-    return values.to_numpy(dtype=object)
-
-
-def _series(texts: np.ndarray, index: pd.Index | None = None) -> pd.Series:
-    """An object array of texts as a pandas ``str`` Series (None and NaN become missing)."""
-    return pd.Series(texts, index=index, dtype="str")
-
-
-def _take(texts: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """``texts[positions]``, None where a position is negative."""
-    taken = texts[positions]
-    taken[positions < 0] = None
-    return taken
-
-
-def _choose(options: list[str], choice: np.ndarray) -> np.ndarray:
-    """``options[choice]`` per row, None where ``choice`` is negative.
-
-    Every row gets the very same string object for an option: no string is created.
+    ``as_of_window_days``: for aggregates, only figures this close to the key's latest as-of
+    date enter the estimate.
     """
-    return _take(np.array(options, dtype=object), choice)
-
-
-def _concat(*parts: np.ndarray | str) -> np.ndarray:
-    """Element-wise concatenation of texts and literals; missing if any part is missing.
-
-    (As pandas' ``+`` on text. Each ``+`` of object arrays is one C loop over the rows.)
-    """
-    missing = None
-    result = None
-    for part in parts:
-        if not isinstance(part, str):
-            absent = pd.isna(part)
-            if absent.any():
-                missing = absent if missing is None else missing | absent
-                part = np.where(absent, "", part)
-        result = part if result is None else result + part
-    if len(parts) == 1:
-        result = result.copy()  # never hand back (and later modify) the caller's array
-    if missing is not None:
-        result[missing] = None
-    return result
-
-
-def _assemble(n: int, pieces: list[tuple[np.ndarray, np.ndarray | str]]) -> np.ndarray:
-    """``n`` texts: each piece gives the texts of its rows (later pieces win), '' elsewhere.
-
-    A piece's texts are an array aligned with its rows, or one string shared by all of them.
-    This is how a column of sentences is built from rules that each concern some rows: only
-    those rows' sentences are formed.
-    """
-    texts = np.full(n, "", dtype=object)
-    for rows, sentences in pieces:  # a handful of rules, never one iteration per row
-        texts[rows] = sentences
-    return texts
-
-
-def _batched(n: int, build: Callable[[slice], np.ndarray]) -> np.ndarray:
-    """``build`` over consecutive slices of ``n`` rows (or keys), concatenated.
-
-    Texts are formed a batch at a time: a batch's intermediate strings then take a few
-    megabytes that the next batch reuses, where all rows at once would need hundreds of
-    fresh megabytes (allocating them costs more than writing the text).
-    """
-    batches = [build(slice(i, min(i + _BATCH, n))) for i in range(0, n, _BATCH)]
-    return np.concatenate(batches) if batches else np.zeros(0, dtype=object)
-
-
-def _rule_texts(rule: np.ndarray, templates: list[str | tuple]) -> np.ndarray:
-    """Per row, the sentence of the rule it falls under ('' where ``rule`` is -1).
-
-    ``rule`` indexes ``templates``. A template is a fixed sentence, or a tuple of literal
-    strings and functions that give, for an array of rows, each row's detail (texts).
-    A rule's sentences are formed for its rows only (see ``_assemble``), batch by batch.
-    """
-
-    def batch(rows: slice) -> np.ndarray:
-        pieces = []
-        for number, template in enumerate(templates):  # a few rules, not a step per row
-            where = np.flatnonzero(rule[rows] == number)
-            if isinstance(template, str):
-                pieces.append((where, template))
-                continue
-            parts = [p if isinstance(p, str) else p(where + rows.start) for p in template]
-            pieces.append((where, _concat(*parts)))
-        return _assemble(rows.stop - rows.start, pieces)
-
-    return _batched(len(rule), batch)
-
-
-def _role_labels(c: pd.DataFrame) -> Callable[[np.ndarray], np.ndarray]:
-    """The claimant role label (``ROLE_LABELS``) of an array of rows.
-
-    Read off ``role_rank``, which numbers the roles one to one: no text is compared.
-    """
-    labels = [""] * (max(ROLE_RANK.values()) + 1)
-    for role, rank in ROLE_RANK.items():
-        labels[rank] = ROLE_LABELS.get(role, "")
-    ranks = c["role_rank"].to_numpy()
-    return lambda rows: _choose(labels, ranks[rows])
-
-
-def _map_distinct(values: pd.Series, mapping: Mapping[str, int]) -> pd.Series:
-    """``values.map(mapping)``, looking each distinct value up once (NaN where unmapped)."""
-    codes, uniques = pd.factorize(values)
-    looked_up = np.array([mapping.get(value, np.nan) for value in uniques] + [np.nan], dtype=float)
-    return pd.Series(looked_up[codes], index=values.index)  # code -1 (missing) -> the NaN
-
-
-def _formatted(values: np.ndarray, template: str, missing: np.ndarray) -> np.ndarray:
-    """``template.format(value)`` per integer (None where ``missing``), each distinct value once.
-
-    The template gives thousands separators, as in ``"Best {:,}: "``.
-    """
-    distinct, positions = np.unique(values, return_inverse=True)
-    return _choose(
-        [template.format(v) for v in distinct.tolist()], np.where(missing, -1, positions)
-    )
-
-
-def _fmt_dates(values: np.ndarray) -> np.ndarray:
-    """Dates as YYYY-MM-DD, formatting each distinct date once."""
-    distinct, positions = np.unique(values, return_inverse=True)
-    return _choose(list(pd.DatetimeIndex(distinct).strftime("%Y-%m-%d")), positions)
-
-
-def _join_by_key(
-    key_sorted: np.ndarray, sep: str, parts: list[np.ndarray | str], n_keys: int
-) -> np.ndarray:
-    """Per key, the texts of its rows joined by ``sep``; '' for a key without rows.
-
-    Rows come sorted by key and each row's text is the concatenation of ``parts`` (see
-    ``_concat``). Every text but the first of its key gets ``sep`` in front, and
-    ``np.add.reduceat`` then concatenates each key's run of texts in one C loop.
-    """
-    joined = np.full(n_keys, "", dtype=object)
-    if len(key_sorted) == 0:
-        return joined
-    texts = _concat(*parts)
-    later = np.r_[False, key_sorted[1:] == key_sorted[:-1]]
-    texts[later] = sep + texts[later]
-    starts = np.flatnonzero(~later)
-    joined[key_sorted[starts]] = np.add.reduceat(texts, starts)
-    return joined
-
-
-class _SortedIds:
-    """The claim ids, sorted once: each claim's rank, and claims looked up by id.
-
-    The sort runs on numpy's native variable-width strings (StringDType), several times
-    faster than comparing a million Python strings; lookups are binary searches.
-    """
-
-    def __init__(self, ids: np.ndarray):
-        present = np.flatnonzero(~pd.isna(ids))  # a missing id has no rank
-        order = np.argsort(ids[present].astype(StringDType()), kind="stable")
-        self.rows = present[order]
-        self.sorted = ids[self.rows]
-        new = np.ones(len(order), dtype=bool)
-        new[1:] = self.sorted[1:] != self.sorted[:-1]
-        # each id's number among the distinct ids in sorted order, -1 where missing
-        # (as pd.factorize(ids, sort=True) numbers them)
-        self.rank = np.full(len(ids), -1, dtype=np.int64)
-        self.rank[self.rows] = np.cumsum(new) - 1
-
-    def find(self, wanted: pd.Series) -> np.ndarray:
-        """For each ``wanted`` claim id, the row of that claim (-1 where missing or unknown)."""
-        found = np.full(len(wanted), -1, dtype=np.int64)
-        named = np.flatnonzero(wanted.notna().to_numpy())
-        if len(named) == 0 or len(self.sorted) == 0:
-            return found
-        values = wanted.to_numpy(dtype=object)[named]
-        # (searched as Python strings: numpy 2.4 searchsorted on StringDType is unreliable)
-        at = np.minimum(np.searchsorted(self.sorted, values), len(self.sorted) - 1)
-        hit = self.sorted[at] == values
-        found[named[hit]] = self.rows[at[hit]]
-        return found
-
-
-def _present(texts: np.ndarray) -> np.ndarray:
-    """Missing texts as ''."""
-    return np.where(pd.isna(texts), "", texts)
-
-
-def _span(sorted_key: np.ndarray, keys: slice) -> slice:
-    """The positions in ``sorted_key`` (ascending) whose key lies in the range ``keys``."""
-    first, last = np.searchsorted(sorted_key, [keys.start, keys.stop])
-    return slice(int(first), int(last))
-
-
-# --- grouping helpers -----------------------------------------------------------------------
-
-
-def _key_codes(claims: pd.DataFrame) -> np.ndarray:
-    """An integer per distinct key (missing side/nationality are a value of their own)."""
-    return claims.groupby(KEY_COLUMNS, dropna=False, sort=True).ngroup().to_numpy()
-
-
-def _distinct_per_key(key: np.ndarray, code: np.ndarray, n_keys: int) -> np.ndarray:
-    """How many distinct non-negative ``code`` values each key has (like groupby nunique)."""
-    present = code >= 0  # -1: missing, which nunique does not count
-    width = int(code.max()) + 1 if present.any() else 1
-    pairs = np.sort(key[present] * width + code[present])
-    distinct = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs
-    return np.bincount(distinct // width, minlength=n_keys)
-
-
-def _sort_key(sort_keys: tuple[np.ndarray, ...]) -> np.ndarray:
-    """One int64 per row that orders rows as ``np.lexsort(sort_keys)`` orders them.
-
-    The last key is the primary one, as for np.lexsort; rows equal on every key get equal
-    values. np.lexsort makes a pass per key; the keys packed into one integer (mixed radix)
-    are ordered by one ``argsort``, or give each group's first row as a ``minimum`` per
-    group, with no sort at all. A key spanning more values than there are rows (timestamps)
-    enters as its rank among its distinct values, and when the next key would overflow
-    63 bits, what is packed so far is replaced by its rank first.
-    """
-    n = len(sort_keys[0])
-    packed = np.zeros(n, dtype=np.int64)
-    span = 1
-    for values in sort_keys:  # least significant first
-        values = np.asarray(values).astype(np.int64)
-        if n == 0:
-            break
-        low, high = int(values.min()), int(values.max())
-        if high - low >= n:
-            values = np.unique(values, return_inverse=True)[1]
-            low, high = 0, int(values.max())
-        width = high - low + 1
-        if span * width > _BIG:
-            packed = np.unique(packed, return_inverse=True)[1]
-            span = int(packed.max()) + 1
-        packed += (values - low) * span
-        span *= width
-    return packed
-
-
-def _lexsort(sort_keys: tuple[np.ndarray, ...]) -> np.ndarray:
-    """``np.lexsort(sort_keys)``, ties in row order, as one integer sort (see ``_sort_key``)."""
-    packed = _sort_key(sort_keys)
-    n = len(packed)
-    if n and (int(packed.max()) + 1) * n <= _BIG:
-        # with the row number as the last tie-break every value is distinct, so the faster
-        # unstable sort gives the stable order
-        return np.argsort(packed * n + np.arange(n))
-    return np.argsort(packed, kind="stable")
-
-
-def _first_by_group(
-    group: np.ndarray, rows: np.ndarray, sort_key: np.ndarray, n_groups: int
-) -> np.ndarray:
-    """Per group, the row among ``rows`` with the lowest ``sort_key``; ties go to the earlier row.
-
-    -1 for a group without such a row. Minimums per group; nothing is sorted.
-    """
-    best = np.full(n_groups, _BIG, dtype=np.int64)
-    np.minimum.at(best, group[rows], sort_key[rows])
-    winners = rows[sort_key[rows] == best[group[rows]]]
-    first = np.full(n_groups, _BIG, dtype=np.int64)
-    np.minimum.at(first, group[winners], winners)
-    return np.where(first < _BIG, first, -1)
-
-
-def _first_by_key(
-    key: np.ndarray, mask: np.ndarray, sort_key: np.ndarray, n_keys: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per key, the ``mask`` row with the lowest ``sort_key`` (ties: the earlier row).
-
-    Returns the keys that have such a row (ascending) and the row for each.
-    """
-    first = _first_by_group(key, np.flatnonzero(mask), sort_key, n_keys)
-    keys = np.flatnonzero(first >= 0)
-    return keys, first[keys]
-
-
-# --- the rules ------------------------------------------------------------------------------
+    if policy not in POLICIES:
+        raise ValueError(f"unknown policy {policy!r}; expected one of: {', '.join(POLICIES)}")
+    c = consider(select_voices(claims), as_of_window_days)
+    keys = _Keys.of(c)
+    est, spread = bound(c, keys)
+    picked = choose_best(c, keys, est, policy)
+    assess(c, keys, est, spread)
+    explain(c, keys, est, picked, policy)
+    return Reconciliation(estimates=est, claims=c, policy=policy)
 
 
 def annotate_claims(
     claims: pd.DataFrame, as_of_window_days: int = DEFAULT_AS_OF_WINDOW_DAYS
 ) -> pd.DataFrame:
-    """Mark each claim superseded / relayed / dated / considered, with the reason."""
+    """Each claim marked superseded / relayed / dated / considered, with the reason."""
+    return consider(select_voices(claims), as_of_window_days)
+
+
+# --- 4. which claims enter the estimate -----------------------------------------------------
+
+
+def select_voices(claims: pd.DataFrame) -> pd.DataFrame:
+    """Superseded claims and breakdowns under their whole's key leave; one voice per claimant.
+
+    A claimant speaks once per key: with its own publication before a relay of it, then
+    with its latest figure, then by claim id. Adds ``key_code``, ``superseded(_by)``,
+    ``breakdown_in_whole_key``, ``own_publication``, ``is_voice``, ``voice_claim_id``,
+    ``role_rank``, ``id_rank`` and ``published_ns``.
+    """
     # copy-on-write: the columns added below never reach the caller's frame
     c = claims.reset_index(drop=True)
     n = len(c)
     c["key_code"] = _key_codes(c)
     key = c["key_code"].to_numpy()
-    ids = _text(c["claim_id"])
-    sorted_ids = _SortedIds(ids)
+    ids = vx.text(c["claim_id"])
+    sorted_ids = vx.SortedIds(ids)
 
     # Superseded: some later claim names this one in `supersedes`; several successors are
-    # listed together, in claim order.
+    # listed together, in row order.
     successors = np.flatnonzero(c["supersedes"].notna().to_numpy())
     target = sorted_ids.find(c["supersedes"])[successors]
     successors, target = successors[target >= 0], target[target >= 0]
     by_target = np.argsort(target, kind="stable")
-    joined = _join_by_key(target[by_target], ";", [ids[successors[by_target]]], n)
+    joined = vx.join_by_key(target[by_target], ";", [ids[successors[by_target]]], n)
     superseded = np.bincount(target, minlength=n) > 0
-    c["superseded_by"] = _series(_take(joined, np.where(superseded, np.arange(n), -1)))
+    c["superseded_by"] = vx.series(vx.take(joined, np.where(superseded, np.arange(n), -1)))
 
     # A breakdown under the very key of its whole would count the same people twice.
     whole = sorted_ids.find(c["part_of"])
     part_in_whole_key = (whole >= 0) & (key[whole] == key)
-
-    n_keys = int(key.max()) + 1 if n else 0
     eligible = ~superseded & ~part_in_whole_key
 
     # One voice per claimant and key: own publication, then latest, then claim_id.
@@ -433,24 +185,43 @@ def annotate_claims(
     groups, group_of_row = np.unique(voice_group, return_inverse=True)
     group = np.full(n, -1, dtype=np.int64)
     group[rows] = group_of_row
-    preference = _sort_key((id_rank, -published, ~own))
-    voice = _first_by_group(group, rows, preference, len(groups))
+    preference = vx.sort_key((id_rank, -published, ~own))
+    voice = vx.first_by_group(group, rows, preference, len(groups))
     is_voice = np.zeros(n, dtype=bool)
     is_voice[voice] = True
     speaker = np.full(n, -1, dtype=np.int64)
     speaker[rows] = voice[group[rows]]
-    c["voice_claim_id"] = _series(_take(ids, speaker))
+    c["voice_claim_id"] = vx.series(vx.take(ids, speaker))
 
-    role_rank = _map_distinct(c["claimant_role"], ROLE_RANK).astype("int64").to_numpy()
-    is_enemy = role_rank == ROLE_RANK["party_enemy"]
+    c["superseded"] = superseded
+    c["breakdown_in_whole_key"] = part_in_whole_key
+    c["own_publication"] = own
+    c["is_voice"] = is_voice
+    c["role_rank"] = vx.map_distinct(c["claimant_role"], ROLE_RANK).astype("int64").to_numpy()
+    c["id_rank"] = id_rank
+    c["published_ns"] = published
+    return c
+
+
+def consider(c: pd.DataFrame, as_of_window_days: int = DEFAULT_AS_OF_WINDOW_DAYS) -> pd.DataFrame:
+    """Enemy-loss claims and earlier figures of a changing total leave; the rest is considered.
+
+    Adds ``latest_as_of``, ``earlier_stock``, ``considered``, the ranks the best is chosen
+    by, ``stated_high`` and ``exclusion_reason`` (why a claim does not enter; '' if it does).
+    """
+    key = c["key_code"].to_numpy()
+    n_keys = int(key.max()) + 1 if len(c) else 0
+    is_voice = c["is_voice"].to_numpy().copy()
+    is_enemy = c["role_rank"].to_numpy() == ROLE_RANK["party_enemy"]
 
     # Stocks and running totals (aggregate events) are estimated as of the latest date a
     # voice in the key refers to; older figures form the time series, not a contradiction.
     # Chosen after the voices, so a relay's later date never displaces its own publication;
     # set by claims other than enemy-loss ones, which must not push the others out; and
     # compared by period bounds, so a figure "as of 2025" does not outdate one of 2025-06-17.
-    as_of_first = c["as_of_effective_earliest"].to_numpy(dtype="datetime64[ns]").view(np.int64)
-    as_of_last = c["as_of_effective"].to_numpy(dtype="datetime64[ns]")
+    first_day, last_day = as_of_period(c)
+    as_of_first = first_day.to_numpy(dtype="datetime64[ns]").view(np.int64)
+    as_of_last = last_day.to_numpy(dtype="datetime64[ns]")
     has_other_voice = np.bincount(key, weights=(is_voice & ~is_enemy), minlength=n_keys) > 0
     sets_date = is_voice & (~is_enemy | ~has_other_voice[key])
     # the latest date per key; NaT is the smallest int64, so a maximum skips it
@@ -466,25 +237,191 @@ def annotate_claims(
     key_has_other = np.bincount(key, weights=(is_voice & ~is_enemy), minlength=n_keys) > 0
     considered = is_voice & (~is_enemy | ~key_has_other[key])
 
-    c["superseded"] = superseded
-    c["own_publication"] = own
     c["is_voice"] = is_voice
+    c["earlier_stock"] = earlier_stock
     c["considered"] = considered
-    c["role_rank"] = role_rank
-    c["specificity_rank"] = _map_distinct(c["value_qualifier"], SPECIFICITY_RANK).astype("int64")
-    source_type_rank = _map_distinct(c["source_type"], SOURCE_TYPE_RANK).fillna(9)
-    c["source_type_rank"] = source_type_rank.astype("int64")
-    c["id_rank"] = id_rank
-    c["published_ns"] = published
+    c["specificity_rank"] = vx.map_distinct(c["value_qualifier"], SPECIFICITY_RANK).astype("int64")
+    source_type_rank = vx.map_distinct(c["source_type"], SOURCE_TYPE_RANK)
+    c["source_type_rank"] = source_type_rank.fillna(UNKNOWN_SOURCE_TYPE_RANK).astype("int64")
     # the upper figure a claim states: its high, or its floor when it gives no high
     c["stated_high"] = c["value_high"].fillna(c["value_low"]).astype("int64")
-    c["earlier_stock"] = earlier_stock
-    c["exclusion_reason"] = _series(_exclusion_reasons(c, part_in_whole_key))
+    c["exclusion_reason"] = vx.series(_exclusion_reasons(c))
     return c
 
 
-def _exclusion_reasons(c: pd.DataFrame, part_in_whole_key: np.ndarray) -> np.ndarray:
+# --- 5. low, best and high ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Keys:
+    """The keys: each claim's key number, and the row of the estimates each key takes.
+
+    Estimates are listed sorted by key (as ``sort_values(KEY_COLUMNS, na_position="first")``
+    would list them). Every per-key value is put in this order as it is assigned, so long
+    texts are built directly in it rather than sorted afterwards.
+    """
+
+    code: np.ndarray  # per claim: its key's number
+    n: int  # how many keys
+    order: np.ndarray  # per estimates row: the key number it shows
+    position: np.ndarray  # per key number: its estimates row
+    values: pd.DataFrame  # per estimates row: the key columns
+
+    @classmethod
+    def of(cls, c: pd.DataFrame) -> _Keys:
+        code = c["key_code"].to_numpy()
+        n_keys = int(code.max()) + 1 if len(c) else 0
+        first_rows = np.full(n_keys, len(c), dtype=np.int64)
+        np.minimum.at(first_rows, code, np.arange(len(c)))
+        key_values = c[KEY_COLUMNS].iloc[first_rows]
+        codes = [pd.factorize(key_values[k], sort=True)[0] for k in KEY_COLUMNS]  # missing: -1
+        order = vx.lexsort(tuple(reversed(codes)))
+        position = np.empty(n_keys, dtype=np.int64)
+        position[order] = np.arange(n_keys)
+        values = key_values.iloc[order].reset_index(drop=True)
+        return cls(code, n_keys, order, position, values)
+
+
+def bound(c: pd.DataFrame, keys: _Keys) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The estimates table with low, high and high_open; and the spread of the figures.
+
+    low: the lowest lower bound considered; high: the highest stated upper bound (an
+    open-ended claim states its floor), open when the claim stating it is open-ended.
+    The spread (per estimates row: largest low, smallest high, largest and smallest point)
+    is what ``assess`` judges agreement by.
+    """
+    considered = c["considered"].to_numpy()
+    low = c["value_low"].to_numpy()
+    stated_high = c["stated_high"].to_numpy()
+    point = c["value_point"].to_numpy()
+    agg = vx.aggregate(
+        keys.code,
+        considered,
+        keys.n,
+        low=(low, np.minimum),
+        high=(stated_high, np.maximum),
+        open_stated=(np.where(c["value_high_open"].to_numpy(), stated_high, -1), np.maximum),
+        max_low=(low, np.maximum),
+        min_high=(c["value_high"].fillna(vx.BIG).to_numpy(dtype=np.int64), np.minimum),
+        max_point=(point, np.maximum),
+        min_point=(point, np.minimum),
+    ).iloc[keys.order]
+    est = keys.values.copy()
+    est["low"] = agg["low"].astype("Int64").array
+    est["high"] = agg["high"].astype("Int64").array
+    est["high_open"] = (agg["open_stated"] >= agg["high"]).fillna(False).to_numpy(dtype=bool)
+    return est, agg[["max_low", "min_high", "max_point", "min_point"]]
+
+
+def choose_best(c: pd.DataFrame, keys: _Keys, est: pd.DataFrame, policy: str) -> pd.DataFrame:
+    """The claim that sets best in each key (none under `range`), and the sensitivity figures.
+
+    best_without_party: the best among independent claims only; best_without_single_source:
+    the best among claims whose interval overlaps another considered claim's. Marks
+    ``is_best`` on the claims and returns the picked (key_code, row) pairs.
+    """
+    considered = c["considered"].to_numpy()
+    independent = c["role_rank"].to_numpy() == ROLE_RANK["independent"]
+    # the policy's order of claims, once; each `best` below is the first of a subset
+    preference = None if policy == "range" else vx.sort_key(_priority(c, policy))
+    picked = _pick(keys.code, considered, preference)
+    est["best"] = _best_by_key(c, picked, keys.n).array[keys.order]
+    without_party = _pick(keys.code, considered & independent, preference)
+    est["best_without_party"] = _best_by_key(c, without_party, keys.n).array[keys.order]
+    overlapping = considered & _overlaps_another_claimant(c, considered)
+    corroborated = _pick(keys.code, overlapping, preference)
+    est["best_without_single_source"] = _best_by_key(c, corroborated, keys.n).array[keys.order]
+    ids = vx.text(c["claim_id"])
+    est["best_claim_id"] = vx.by_key(
+        ids, keys.position[picked["key_code"].to_numpy()], picked["row"].to_numpy(), keys.n
+    )
+    c["is_best"] = False
+    c.loc[picked["row"].to_numpy(), "is_best"] = True
+    return picked
+
+
+# --- 6. how sure: status, discrepancy, counts; the rationale ---------------------------------
+
+
+def assess(c: pd.DataFrame, keys: _Keys, est: pd.DataFrame, spread: pd.DataFrame) -> None:
+    """Status, discrepancy and the counts of claims, claimants and independent claimants.
+
+    Statuses are tested in the order party_only, contested, corroborated, single_source.
+    """
+    key = keys.code
+    # distinct claimants per key (case and spacing ignored, as for voices), on integer codes
+    claimant_code, claimants = pd.factorize(c["claimant"])
+    same_claimant = pd.factorize(normalise_claimants(pd.Series(claimants)))[0][claimant_code]
+    independent = c["role_rank"].to_numpy() == ROLE_RANK["independent"]
+    voices = c["is_voice"].to_numpy() & independent
+    n_ind = vx.distinct_per_key(key[voices], same_claimant[voices], keys.n)[keys.order]
+    n_claimants = vx.distinct_per_key(key, same_claimant, keys.n)[keys.order]
+    n_claims = np.bincount(key, minlength=keys.n)[keys.order]
+
+    contested = (spread["max_low"] > spread["min_high"]).fillna(False).to_numpy(dtype=bool)
+    status = np.select(
+        [n_ind == 0, contested, n_ind >= 2],
+        ["party_only", "contested", "corroborated"],
+        default="single_source",
+    )
+    est["status"] = vx.series(status.astype(object))
+    ratio = spread["max_point"] / spread["min_point"].where(spread["min_point"] > 0)
+    est["discrepancy"] = ratio.round(2).astype("Float64").to_numpy()
+    est["n_claims"] = n_claims
+    est["n_claimants"] = n_claimants
+    est["n_independent"] = n_ind
+
+
+def explain(
+    c: pd.DataFrame, keys: _Keys, est: pd.DataFrame, picked: pd.DataFrame, policy: str
+) -> None:
+    """The claim ids of each key, who set low and high, why each claim lost, the rationale."""
+    key = keys.code
+    considered = c["considered"].to_numpy()
+    ids = vx.text(c["claim_id"])
+    est["policy"] = policy
+    # every claim by its key's row, then claim id
+    by_id = vx.lexsort((c["id_rank"].to_numpy(), keys.position[key]))
+    est["claim_ids"] = vx.series(
+        vx.join_by_key(keys.position[key[by_id]], ";", [ids[by_id]], keys.n)
+    )
+    low_rows = _extreme_rows(c, considered, "value_low", smallest=True)
+    high_rows = _extreme_rows(c, considered, "stated_high", smallest=False)
+    est["low_claim_id"] = vx.by_key(ids, keys.position[key[low_rows]], low_rows, keys.n)
+    est["high_claim_id"] = vx.by_key(ids, keys.position[key[high_rows]], high_rows, keys.n)
+    c["why_not_best"] = vx.series(_why_not_best(c, picked, policy), index=c.index)
+    claimant_code, claimants = pd.factorize(c["claimant"])
+    est["rationale"] = vx.series(
+        _rationale(
+            c, est, picked, low_rows, high_rows, by_id, keys.position, policy, claimant_code,
+            claimants,
+        )
+    )  # fmt: skip
+
+
+# --- rule machinery: the steps above, on whole columns --------------------------------------
+
+
+def _key_codes(claims: pd.DataFrame) -> np.ndarray:
+    """An integer per distinct key (missing key values are a value of their own)."""
+    return claims.groupby(KEY_COLUMNS, dropna=False, sort=True).ngroup().to_numpy()
+
+
+def _role_labels(c: pd.DataFrame) -> Callable[[np.ndarray], np.ndarray]:
+    """The claimant role label (``ROLE_LABELS``) of an array of rows.
+
+    Read off ``role_rank``, which numbers the roles one to one: no text is compared.
+    """
+    labels = [""] * (max(ROLE_RANK.values()) + 1)
+    for role, rank in ROLE_RANK.items():
+        labels[rank] = ROLE_LABELS.get(role, "")
+    ranks = c["role_rank"].to_numpy()
+    return lambda rows: vx.choose(labels, ranks[rows])
+
+
+def _exclusion_reasons(c: pd.DataFrame) -> np.ndarray:
     """Why a claim does not enter the estimate ('' when it does)."""
+    part_in_whole_key = c["breakdown_in_whole_key"].to_numpy()
     superseded = c["superseded"].to_numpy()
     earlier_stock = c["earlier_stock"].to_numpy()
     is_voice = c["is_voice"].to_numpy()
@@ -500,9 +437,9 @@ def _exclusion_reasons(c: pd.DataFrame, part_in_whole_key: np.ndarray) -> np.nda
 
     def date(name: str) -> Callable[[np.ndarray], np.ndarray]:
         values = c[name].to_numpy()
-        return lambda rows: _fmt_dates(values[rows])
+        return lambda rows: vx.fmt_dates(values[rows])
 
-    return _rule_texts(
+    return vx.rule_texts(
         rule,
         [
             ("superseded by ", text("superseded_by")),
@@ -542,12 +479,12 @@ def _priority(c: pd.DataFrame, policy: str) -> tuple[np.ndarray, ...]:
 def _pick(key: np.ndarray, mask: np.ndarray, preference: np.ndarray | None) -> pd.DataFrame:
     """The claim that supplies `best` for each key among ``mask`` rows.
 
-    ``preference``: the policy's order of claims (a ``_sort_key``); None under `range`.
+    ``preference``: the policy's order of claims (a ``vx.sort_key``); None under `range`.
     """
     if preference is None:
         return pd.DataFrame({"key_code": [], "row": []}, dtype="int64")
     n_keys = int(key.max()) + 1 if len(key) else 0
-    keys, rows = _first_by_key(key, mask, preference, n_keys)
+    keys, rows = vx.first_by_key(key, mask, preference, n_keys)
     return pd.DataFrame({"key_code": keys, "row": rows})
 
 
@@ -571,166 +508,28 @@ def _overlaps_another_claimant(c: pd.DataFrame, mask: np.ndarray) -> np.ndarray:
         return result
     key = c["key_code"].to_numpy()[rows]
     low = c["value_low"].to_numpy()[rows]
-    high = c["value_high"].fillna(_BIG).to_numpy(dtype=np.int64)[rows]
-    order = _lexsort((low, key))
+    high = c["value_high"].fillna(vx.BIG).to_numpy(dtype=np.int64)[rows]
+    order = vx.lexsort((low, key))
     key, low, high = key[order], low[order], high[order]
     same_prev = np.r_[False, key[1:] == key[:-1]]
     same_next = np.r_[key[1:] == key[:-1], False]
     running_high = pd.Series(high).groupby(key).cummax().to_numpy()
     prev_high = np.r_[-1, running_high[:-1]]
-    next_low = np.r_[low[1:], _BIG]
+    next_low = np.r_[low[1:], vx.BIG]
     overlap = (same_prev & (prev_high >= low)) | (same_next & (next_low <= high))
     result[rows[order]] = overlap
     return result
-
-
-def reconcile(
-    claims: pd.DataFrame,
-    policy: str = DEFAULT_POLICY,
-    as_of_window_days: int = DEFAULT_AS_OF_WINDOW_DAYS,
-) -> Reconciliation:
-    """Reconcile prepared claims (see ``casrec.claims.prepare_claims``) under ``policy``.
-
-    ``as_of_window_days``: for aggregates, only figures this close to the key's latest as-of
-    date enter the estimate.
-    """
-    if policy not in POLICIES:
-        raise ValueError(f"unknown policy {policy!r}; expected one of: {', '.join(POLICIES)}")
-    c = annotate_claims(claims, as_of_window_days)
-    n = len(c)
-    n_keys = int(c["key_code"].max()) + 1 if n else 0
-    key = c["key_code"].to_numpy()
-    considered = c["considered"].to_numpy()
-    independent = c["role_rank"].to_numpy() == ROLE_RANK["independent"]
-
-    low = c["value_low"].to_numpy()
-    stated_high = c["stated_high"].to_numpy()
-    point = c["value_point"].to_numpy()
-    agg = _aggregate(
-        key,
-        considered,
-        n_keys,
-        low=(low, np.minimum),
-        high=(stated_high, np.maximum),
-        open_stated=(np.where(c["value_high_open"].to_numpy(), stated_high, -1), np.maximum),
-        max_low=(low, np.maximum),
-        min_high=(c["value_high"].fillna(_BIG).to_numpy(dtype=np.int64), np.minimum),
-        max_point=(point, np.maximum),
-        min_point=(point, np.minimum),
-    )
-
-    # distinct claimants per key (case and spacing ignored, as for voices), on integer codes
-    claimant_code, claimants = pd.factorize(c["claimant"])
-    same_claimant = pd.factorize(normalise_claimants(pd.Series(claimants)))[0][claimant_code]
-    voices = c["is_voice"].to_numpy() & independent
-    n_ind = _distinct_per_key(key[voices], same_claimant[voices], n_keys)
-    n_claimants = _distinct_per_key(key, same_claimant, n_keys)
-    n_claims = np.bincount(key, minlength=n_keys)
-
-    # One row per key, listed sorted by key (as sort_values(KEY_COLUMNS, na_position="first")
-    # would list them). Every per-key value below is put in this order as it is assigned
-    # (`order`: the key of each row; `position`: the row of each key), so the long texts are
-    # built directly in it rather than sorted afterwards.
-    first_rows = np.full(n_keys, n, dtype=np.int64)
-    np.minimum.at(first_rows, key, np.arange(n))
-    key_values = c[KEY_COLUMNS].iloc[first_rows]
-    codes = [pd.factorize(key_values[k], sort=True)[0] for k in KEY_COLUMNS]  # missing: -1
-    order = _lexsort(tuple(reversed(codes)))
-    position = np.empty(n_keys, dtype=np.int64)
-    position[order] = np.arange(n_keys)
-    est = key_values.iloc[order].reset_index(drop=True)
-    agg = agg.iloc[order]
-    est["low"] = agg["low"].astype("Int64").array
-    est["high"] = agg["high"].astype("Int64").array
-    est["high_open"] = (agg["open_stated"] >= agg["high"]).fillna(False).to_numpy(dtype=bool)
-    # the policy's order of claims, once; each `best` below is the first of a subset
-    preference = None if policy == "range" else _sort_key(_priority(c, policy))
-    picked = _pick(key, considered, preference)
-    est["best"] = _best_by_key(c, picked, n_keys).array[order]
-    without_party = _pick(key, considered & independent, preference)
-    est["best_without_party"] = _best_by_key(c, without_party, n_keys).array[order]
-    corroborated = _pick(key, considered & _overlaps_another_claimant(c, considered), preference)
-    est["best_without_single_source"] = _best_by_key(c, corroborated, n_keys).array[order]
-
-    contested = (agg["max_low"] > agg["min_high"]).fillna(False).to_numpy(dtype=bool)
-    n_ind = n_ind[order]
-    status = np.select(
-        [n_ind == 0, contested, n_ind >= 2],
-        ["party_only", "contested", "corroborated"],
-        default="single_source",
-    )
-    est["status"] = _series(status.astype(object))
-    ratio = agg["max_point"] / agg["min_point"].where(agg["min_point"] > 0)
-    est["discrepancy"] = ratio.round(2).astype("Float64").to_numpy()
-    est["n_claims"] = n_claims[order]
-    est["n_claimants"] = n_claimants[order]
-    est["n_independent"] = n_ind
-    ids = _text(c["claim_id"])
-    est["best_claim_id"] = _by_key(
-        ids, position[picked["key_code"].to_numpy()], picked["row"].to_numpy(), n_keys
-    )
-    est["policy"] = policy
-    # every claim by its key's row, then claim id
-    by_id = _lexsort((c["id_rank"].to_numpy(), position[key]))
-    est["claim_ids"] = _series(_join_by_key(position[key[by_id]], ";", [ids[by_id]], n_keys))
-
-    c["is_best"] = False
-    c.loc[picked["row"].to_numpy(), "is_best"] = True
-    low_rows = _extreme_rows(c, considered, "value_low", smallest=True)
-    high_rows = _extreme_rows(c, considered, "stated_high", smallest=False)
-    est["low_claim_id"] = _by_key(ids, position[key[low_rows]], low_rows, n_keys)
-    est["high_claim_id"] = _by_key(ids, position[key[high_rows]], high_rows, n_keys)
-    c["why_not_best"] = _series(_why_not_best(c, picked, policy), index=c.index)
-    est["rationale"] = _series(
-        _rationale(
-            c, est, picked, low_rows, high_rows, by_id, position, policy, claimant_code, claimants
-        )
-    )
-    return Reconciliation(estimates=est, claims=c, policy=policy)
-
-
-def _aggregate(
-    key: np.ndarray, mask: np.ndarray, n_keys: int, **columns: tuple[np.ndarray, np.ufunc]
-) -> pd.DataFrame:
-    """Per key, each named (values, np.minimum / np.maximum) reduction over ``mask`` rows.
-
-    Like ``groupby(key).agg(...).reindex(range(n_keys))``: a key without rows gets NaN
-    (and its columns become float). Reductions in place per key; nothing is sorted.
-    """
-    rows = np.flatnonzero(mask)
-    present = np.bincount(key[rows], minlength=n_keys) > 0
-    reduced = {}
-    for name, (values, reduce) in columns.items():  # a handful of columns
-        start = _BIG if reduce is np.minimum else np.iinfo(np.int64).min
-        result = np.full(n_keys, start, dtype=np.int64)
-        reduce.at(result, key[rows], values[rows])
-        reduced[name] = result[present]
-    return pd.DataFrame(reduced, index=np.flatnonzero(present)).reindex(range(n_keys))
 
 
 def _extreme_rows(c: pd.DataFrame, mask: np.ndarray, column: str, smallest: bool) -> np.ndarray:
     """Per key, the row holding the smallest (or largest) ``column`` among ``mask`` rows."""
     values = c[column].to_numpy()
     # ties go to the better-ranked claim so the rationale names the most credible holder
-    order = _sort_key(
+    order = vx.sort_key(
         (c["id_rank"].to_numpy(), c["role_rank"].to_numpy(), values if smallest else -values)
     )
     key = c["key_code"].to_numpy()
-    return _first_by_key(key, mask, order, int(key.max()) + 1 if len(key) else 0)[1]
-
-
-def _by_key(
-    texts: np.ndarray, keys: np.ndarray, rows: np.ndarray, n_keys: int
-) -> pd.Series | np.ndarray:
-    """``texts[row]`` for each key that has a row, missing (NaN) for the other keys."""
-    row_of_key = np.full(n_keys, -1, dtype=np.int64)
-    row_of_key[np.asarray(keys)] = np.asarray(rows)
-    values = _take(texts, row_of_key)
-    if (row_of_key < 0).all():
-        # no key has one (the `range` policy picks no best): pandas stores a column of only
-        # NaN as object, not str, and the estimates keep that dtype
-        return np.full(len(values), np.nan, dtype=object)
-    return _series(values)
+    return vx.first_by_key(key, mask, order, int(key.max()) + 1 if len(key) else 0)[1]
 
 
 def _why_not_best(c: pd.DataFrame, picked: pd.DataFrame, policy: str) -> np.ndarray:
@@ -760,7 +559,7 @@ def _why_not_best(c: pd.DataFrame, picked: pd.DataFrame, policy: str) -> np.ndar
     role = _role_labels(c)
 
     def qualifier(rows: np.ndarray) -> np.ndarray:
-        return _text(c["value_qualifier"].iloc[rows])
+        return vx.text(c["value_qualifier"].iloc[rows])
 
     def source_type(rows: np.ndarray) -> np.ndarray:
         return c["source_type"].iloc[rows].fillna("").to_numpy(dtype=object)
@@ -786,7 +585,7 @@ def _why_not_best(c: pd.DataFrame, picked: pd.DataFrame, policy: str) -> np.ndar
     # the first rule each claim loses on (the last entry: none, a tie)
     rule = np.full(len(c), -1, dtype=np.int64)
     rule[rows] = np.select(conditions, list(range(len(conditions))), default=len(conditions))
-    return _rule_texts(rule, texts)
+    return vx.rule_texts(rule, texts)
 
 
 def _rationale(
@@ -811,7 +610,7 @@ def _rationale(
     row, so the paragraphs are assembled from as few of them as possible: parts that repeat
     (a formatted figure, a claimant's name, a source and role) are written once per distinct
     value and shared. Which claim each sentence names is settled for all keys first; the
-    sentences are then written a batch of keys at a time (see ``_batched``).
+    sentences are then written a batch of keys at a time (see ``vx.batched``).
     """
     n_keys = len(position)
     key = position[c["key_code"].to_numpy()]
@@ -821,30 +620,26 @@ def _rationale(
         where[keys] = rows
         return where
 
-    claim_ids = _text(c["claim_id"])
+    claim_ids = vx.text(c["claim_id"])
     names = np.asarray(claimants, dtype=object)
-    from_claimant = _concat(" from ", names)
-    from_claimant_stop = _concat(" from ", names, ".")
+    from_claimant = vx.concat(" from ", names)
+    from_claimant_stop = vx.concat(" from ", names, ".")
 
     def claimant(rows: np.ndarray, texts: np.ndarray) -> np.ndarray:
         # the claimant's text of each row (missing where a row is -1)
-        return _take(texts, np.where(rows < 0, -1, claimant_code[rows]))
+        return vx.take(texts, np.where(rows < 0, -1, claimant_code[rows]))
 
     # 'Human Rights Watch said "at least 34" [kobe-hrw-killed' for a claim (the closing
     # bracket comes with what follows): the part before the id once per claimant and value
     value_code, values = pd.factorize(c["value"])
     pair = (claimant_code + 1) * (len(values) + 1) + (value_code + 1)
     _, first, pair_code = np.unique(pair, return_index=True, return_inverse=True)
-    said = _concat(_text(c["claimant"])[first], ' said "', _text(c["value"])[first], '" [')
+    said = vx.concat(vx.text(c["claimant"])[first], ' said "', vx.text(c["value"])[first], '" [')
 
     best = np.full(n_keys, -1, dtype=np.int64)
     if policy != "range":
         best = row_of_key(position[picked["key_code"].to_numpy()], picked["row"].to_numpy())
-        why = (
-            "it is the lowest point value among the considered claims (conservative policy)"
-            if policy == "conservative"
-            else "it ranks first by claimant role, then specificity, then later publication"
-        )
+        why = WHY_CHOSEN[policy]
         # '] in hrw-2025-02-kobe, independent (not a party); chosen because ...' once per
         # source and role
         rows = np.maximum(best, 0)
@@ -854,8 +649,8 @@ def _rationale(
         _, first, combo_code = np.unique(combo, return_index=True, return_inverse=True)
         combo_code = np.where(best < 0, -1, combo_code)
         roles = _role_labels(c)(rows[first])
-        sources = _text(c["source_id"])[rows[first]]
-        chosen = _concat("] in ", sources, ", ", roles, f"; chosen because {why}.")
+        sources = vx.text(c["source_id"])[rows[first]]
+        chosen = vx.concat("] in ", sources, ", ", roles, f"; chosen because {why}.")
     low = row_of_key(key[low_rows], low_rows)
     high = row_of_key(key[high_rows], high_rows)
     high_open = est["high_open"].to_numpy().astype(np.int64)
@@ -864,8 +659,8 @@ def _rationale(
     # exclusion reason, else why it is not best, else that it only sets the range.
     alternatives = by_id[~c["is_best"].to_numpy()[by_id]]
     alternative_key = key[alternatives]  # ascending
-    exclusion = _text(c["exclusion_reason"])[alternatives]
-    reason = np.where(exclusion != "", exclusion, _text(c["why_not_best"])[alternatives])
+    exclusion = vx.text(c["exclusion_reason"])[alternatives]
+    reason = np.where(exclusion != "", exclusion, vx.text(c["why_not_best"])[alternatives])
     in_range = (reason == "") & c["considered"].to_numpy()[alternatives]
     reason[in_range] = "considered; it sets the range, not the best figure"
     # the list ends with a full stop: the last alternative of each key carries it
@@ -877,33 +672,30 @@ def _rationale(
     def paragraphs(keys: slice) -> np.ndarray:
         n = keys.stop - keys.start
         if policy == "range":
-            text = (
-                "Range policy: no best figure is chosen; low and high span the considered claims."
-            )
-            head = _choose([text], np.zeros(n, dtype=np.int64))
+            head = vx.choose([RANGE_POLICY_TEXT], np.zeros(n, dtype=np.int64))
         else:
             b = best[keys]
-            head = _concat(
-                _formatted(c["value_point"].to_numpy()[b], "Best {:,}: ", missing=b < 0),
-                _take(said, np.where(b < 0, -1, pair_code[b])),
-                _take(claim_ids, b),
-                _take(chosen, combo_code[keys]),
+            head = vx.concat(
+                vx.formatted(c["value_point"].to_numpy()[b], "Best {:,}: ", missing=b < 0),
+                vx.take(said, np.where(b < 0, -1, pair_code[b])),
+                vx.take(claim_ids, b),
+                vx.take(chosen, combo_code[keys]),
             )
         lo, hi = low[keys], high[keys]
-        low_text = _concat(
-            _formatted(c["value_low"].to_numpy()[lo], " Low {:,}", missing=lo < 0),
+        low_text = vx.concat(
+            vx.formatted(c["value_low"].to_numpy()[lo], " Low {:,}", missing=lo < 0),
             claimant(lo, from_claimant),
         )
-        high_text = _concat(
-            _formatted(c["stated_high"].to_numpy()[hi], "; high {:,}", missing=hi < 0),
-            _choose(["", "+ (open-ended)"], high_open[keys]),
+        high_text = vx.concat(
+            vx.formatted(c["stated_high"].to_numpy()[hi], "; high {:,}", missing=hi < 0),
+            vx.choose(["", "+ (open-ended)"], high_open[keys]),
             claimant(hi, from_claimant_stop),
         )
         # each alternative: 'CSP said "98" [dioura-csp-initial] — superseded by ...', the
         # last of its key followed by a full stop
-        span = _span(alternative_key, keys)
+        span = vx.span(alternative_key, keys)
         rows = alternatives[span]
-        listed = _join_by_key(
+        listed = vx.join_by_key(
             alternative_key[span] - keys.start,
             "; ",
             [
@@ -911,12 +703,14 @@ def _rationale(
                 claim_ids[rows],
                 "] — ",
                 reason[span],
-                _choose(["", "."], last[span]),
+                vx.choose(["", "."], last[span]),
             ],
             n,
         )
-        lead = _choose(["", " Alternatives: ", " No other claim."], lead_code[keys])
+        lead = vx.choose(["", " Alternatives: ", " No other claim."], lead_code[keys])
         # the short sentences first, the long list of alternatives once at the end
-        return _concat(_present(head), _present(low_text), _present(high_text), lead, listed)
+        return vx.concat(
+            vx.present(head), vx.present(low_text), vx.present(high_text), lead, listed
+        )
 
-    return _batched(n_keys, paragraphs)
+    return vx.batched(n_keys, paragraphs)

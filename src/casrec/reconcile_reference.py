@@ -1,0 +1,326 @@
+"""The reconciliation rules stated plainly, one key and one claim at a time.
+
+``casrec.reconcile`` runs these rules on whole columns so a million claims take seconds;
+that speed makes it hard to read. This module says the same thing the obvious way, in the
+order of METHODOLOGY.md sections 4 to 6, and a property test (tests/test_reconcile_reference.py)
+holds the two to identical output on many keys at once. It is slow (a Python loop per
+claim) and is not used by the product: it is the specification the fast path is checked
+against, kept in the package beside it so the two are read and changed together.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from casrec.claims import KEY_COLUMNS, ROLE_LABELS
+from casrec.consistency import DEFAULT_AS_OF_WINDOW_DAYS
+from casrec.reconcile import (
+    DEFAULT_POLICY,
+    OUTPUT_COLUMNS,
+    POLICIES,
+    RANGE_POLICY_TEXT,
+    ROLE_RANK,
+    SOURCE_TYPE_RANK,
+    SPECIFICITY_RANK,
+    UNKNOWN_SOURCE_TYPE_RANK,
+    WHY_CHOSEN,
+    Reconciliation,
+)
+from casrec.vocabulary import normalise_claimant
+
+ANNOTATION_COLUMNS = ["claim_id", "considered", "is_best", "exclusion_reason", "why_not_best"]
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
+
+
+def _key(claim: pd.Series) -> tuple:
+    """The claim's key; a missing value (None) sorts before every text."""
+    return tuple((0, "") if _missing(claim[k]) else (1, claim[k]) for k in KEY_COLUMNS)
+
+
+def _number(value: int) -> str:
+    return f"{int(value):,}"
+
+
+def _said(claim: pd.Series) -> str:
+    return f'{claim["claimant"]} said "{claim["value"]}" [{claim["claim_id"]}'
+
+
+def _rank(claim: pd.Series, policy: str) -> tuple:
+    """The order of claims for best: smaller is better (``reliability`` or ``conservative``)."""
+    reliability = (
+        claim["role_rank"],
+        claim["specificity_rank"],
+        -claim["source_published_latest"].value,  # later publication first
+        claim["source_type_rank"],
+        claim["claim_id"],
+    )
+    if policy == "conservative":
+        return (claim["value_point"], *reliability)
+    return reliability
+
+
+def _first(claims: list[pd.Series], policy: str) -> pd.Series | None:
+    if policy == "range" or not claims:
+        return None
+    return min(claims, key=lambda claim: _rank(claim, policy))
+
+
+def _annotate(claims: pd.DataFrame, window_days: int) -> pd.DataFrame:
+    """Section 4: which claims are voices, which are considered, and why the others are not."""
+    c = claims.reset_index(drop=True).copy()
+    ids = set(c["claim_id"])
+    successors: dict[str, list[str]] = {}
+    for _, claim in c.iterrows():  # row order, as successors are listed
+        if not _missing(claim["supersedes"]) and claim["supersedes"] in ids:
+            successors.setdefault(claim["supersedes"], []).append(claim["claim_id"])
+    key_of_id = {claim["claim_id"]: _key(claim) for _, claim in c.iterrows()}
+
+    c["key"] = [_key(claim) for _, claim in c.iterrows()]
+    c["who"] = [normalise_claimant(name) for name in c["claimant"]]
+    c["role_rank"] = [ROLE_RANK[role] for role in c["claimant_role"]]
+    c["specificity_rank"] = [SPECIFICITY_RANK[q] for q in c["value_qualifier"]]
+    c["source_type_rank"] = [
+        SOURCE_TYPE_RANK.get(t, UNKNOWN_SOURCE_TYPE_RANK) if not _missing(t) else
+        UNKNOWN_SOURCE_TYPE_RANK
+        for t in c["source_type"]
+    ]  # fmt: skip
+    c["stated_high"] = [
+        low if _missing(high) else high
+        for low, high in zip(c["value_low"], c["value_high"], strict=True)
+    ]
+    c["superseded_by"] = [";".join(successors.get(i, [])) for i in c["claim_id"]]
+    c["superseded"] = c["claim_id"].isin(successors)
+    c["breakdown_in_whole_key"] = [
+        not _missing(claim["part_of"])
+        and claim["part_of"] in key_of_id
+        and key_of_id[claim["part_of"]] == claim["key"]
+        for _, claim in c.iterrows()
+    ]
+    c["own_publication"] = [
+        not _missing(publisher) and normalise_claimant(publisher) == who
+        for publisher, who in zip(c["source_publisher"], c["who"], strict=True)
+    ]
+    eligible = ~c["superseded"] & ~c["breakdown_in_whole_key"]
+
+    # 4.2 one voice per claimant and key: own publication, then latest, then claim id
+    c["voice_claim_id"] = None
+    c["is_voice"] = False
+    for _, group in c[eligible].groupby(["key", "who"], sort=False):
+        voice = min(
+            (claim for _, claim in group.iterrows()),
+            key=lambda claim: (
+                not claim["own_publication"],
+                -claim["source_published_latest"].value,
+                claim["claim_id"],
+            ),
+        )
+        c.loc[group.index, "voice_claim_id"] = voice["claim_id"]
+        c.loc[voice.name, "is_voice"] = True
+
+    # 4.3 and 4.4, key by key
+    enemy = ROLE_RANK["party_enemy"]
+    window = pd.Timedelta(days=window_days)
+    c["latest_as_of"] = pd.NaT
+    c["earlier_stock"] = False
+    c["considered"] = False
+    for _, group in c.groupby("key", sort=False):
+        voices = group[group["is_voice"]]
+        not_enemy = voices[voices["role_rank"] != enemy]
+        dating = not_enemy if len(not_enemy) else voices
+        latest = dating["as_of_effective_earliest"].max()  # NaT when none is dated
+        c.loc[group.index, "latest_as_of"] = latest
+        for index, claim in voices.iterrows():
+            if (
+                claim["event_kind"] == "aggregate"
+                and not pd.isna(latest)
+                and not pd.isna(claim["as_of_effective"])
+                and claim["as_of_effective"] < latest - window
+            ):
+                c.loc[index, "earlier_stock"] = True
+                c.loc[index, "is_voice"] = False
+        voices = c.loc[group.index][c.loc[group.index, "is_voice"]]
+        has_other = (voices["role_rank"] != enemy).any()
+        for index, claim in voices.iterrows():
+            c.loc[index, "considered"] = claim["role_rank"] != enemy or not has_other
+
+    c["exclusion_reason"] = [_exclusion_reason(claim) for _, claim in c.iterrows()]
+    return c
+
+
+def _exclusion_reason(claim: pd.Series) -> str:
+    """Why a claim does not enter the estimate ('' when it does); the first rule that applies."""
+    if claim["superseded"]:
+        return f"superseded by {claim['superseded_by']}"
+    if claim["earlier_stock"]:
+        return (
+            f"an earlier figure (as of {claim['as_of_effective']:%Y-%m-%d}) for a total that "
+            f"changes over time; the estimate uses figures as of "
+            f"{claim['latest_as_of']:%Y-%m-%d}, and this one stays in the time series"
+        )
+    if claim["breakdown_in_whole_key"]:
+        return f"a breakdown of {claim['part_of']}; checked against it, never added to it"
+    if not claim["is_voice"]:
+        return (
+            "the same claimant speaks once per key; this figure is represented by "
+            f"{claim['voice_claim_id']} (its own publication, or its latest figure)"
+        )
+    if not claim["considered"]:
+        return (
+            "a party's claim about losses it inflicted on its enemy; shown, but never sets "
+            "the estimate while other claims exist"
+        )
+    return ""
+
+
+def _why_not_best(claim: pd.Series, winner: pd.Series, policy: str) -> str:
+    """The first ranking rule on which a considered claim lost to the winner of its key."""
+    source_type = "" if _missing(claim["source_type"]) else claim["source_type"]
+    # (rule, lost, what a reviewer reads), in the order the policy ranks by
+    rules = [
+        (
+            claim["role_rank"] > winner["role_rank"],
+            "ranked below by claimant role: " + ROLE_LABELS.get(claim["claimant_role"], ""),
+        ),
+        (
+            claim["specificity_rank"] > winner["specificity_rank"],
+            f"less specific wording: {claim['value_qualifier']}",
+        ),
+        (claim["source_published_latest"] < winner["source_published_latest"], "published earlier"),
+        (
+            claim["source_type_rank"] > winner["source_type_rank"],
+            f"less investigative source type: {source_type}",
+        ),
+    ]
+    if policy == "conservative":
+        # the same rules after the figure itself, named without the claim's details
+        lower = claim["value_point"] > winner["value_point"]
+        rules = [
+            (lower, "a higher figure than the lowest considered one (conservative policy)"),
+            *((lost, text.split(":")[0]) for lost, text in rules),
+        ]
+    for lost, text in rules:
+        if lost:
+            return text
+    return "tied on every rule; claim id breaks the tie"
+
+
+def reconcile_reference(
+    claims: pd.DataFrame,
+    policy: str = DEFAULT_POLICY,
+    as_of_window_days: int = DEFAULT_AS_OF_WINDOW_DAYS,
+) -> Reconciliation:
+    """What ``casrec.reconcile.reconcile`` computes, key by key: estimates and annotations.
+
+    ``estimates`` has the columns of reconciled.csv; ``claims`` has ``ANNOTATION_COLUMNS``.
+    """
+    if policy not in POLICIES:
+        raise ValueError(f"unknown policy {policy!r}")
+    c = _annotate(claims, as_of_window_days)
+    c["is_best"] = False
+    c["why_not_best"] = ""
+    independent = ROLE_RANK["independent"]
+    rows = []
+    for key in sorted(set(c["key"])):
+        group = c[c["key"] == key]
+        claims_in_key = [claim for _, claim in group.iterrows()]
+        considered = [claim for claim in claims_in_key if claim["considered"]]
+        estimate = {k: (None if present == 0 else value) for k, (present, value) in
+                    zip(KEY_COLUMNS, key, strict=True)}  # fmt: skip
+
+        # 5. low, best and high
+        low_holder = high_holder = None
+        if considered:
+            low_holder = min(
+                considered, key=lambda x: (x["value_low"], x["role_rank"], x["claim_id"])
+            )
+            high_holder = min(
+                considered, key=lambda x: (-x["stated_high"], x["role_rank"], x["claim_id"])
+            )
+        estimate["low"] = None if low_holder is None else int(low_holder["value_low"])
+        estimate["high"] = None if high_holder is None else int(high_holder["stated_high"])
+        estimate["high_open"] = any(
+            x["value_high_open"] and x["stated_high"] == estimate["high"] for x in considered
+        )
+        best = _first(considered, policy)
+        without_party = _first([x for x in considered if x["role_rank"] == independent], policy)
+        estimate["best"] = None if best is None else int(best["value_point"])
+        estimate["best_claim_id"] = None if best is None else best["claim_id"]
+        estimate["best_without_party"] = (
+            None if without_party is None else int(without_party["value_point"])
+        )
+
+        # 6. status, discrepancy, counts
+        voices = group[group["is_voice"] & (group["role_rank"] == independent)]
+        n_independent = voices["who"].nunique()
+        max_low = max((x["value_low"] for x in considered), default=None)
+        min_high = min(
+            (math.inf if _missing(x["value_high"]) else x["value_high"] for x in considered),
+            default=None,
+        )
+        contested = bool(considered) and max_low > min_high
+        if n_independent == 0:
+            estimate["status"] = "party_only"
+        elif contested:
+            estimate["status"] = "contested"
+        elif n_independent >= 2:
+            estimate["status"] = "corroborated"
+        else:
+            estimate["status"] = "single_source"
+        points = [x["value_point"] for x in considered]
+        estimate["discrepancy"] = (
+            # rounded as numpy rounds (half to even, after scaling), as pandas' round does
+            float(np.round(max(points) / min(points), 2)) if points and min(points) > 0 else None
+        )
+        estimate["n_claims"] = len(group)
+        estimate["n_claimants"] = group["who"].nunique()
+        estimate["n_independent"] = n_independent
+        estimate["policy"] = policy
+        estimate["claim_ids"] = ";".join(sorted(group["claim_id"]))
+
+        # 6. the rationale: the chosen figure, low and high, then every other claim
+        if best is not None:
+            c.loc[best.name, "is_best"] = True
+            for claim in considered:
+                if claim.name != best.name:
+                    c.loc[claim.name, "why_not_best"] = _why_not_best(claim, best, policy)
+        if policy == "range":
+            text = RANGE_POLICY_TEXT
+        elif best is None:
+            text = ""
+        else:
+            role = ROLE_LABELS.get(best["claimant_role"], "")
+            text = (
+                f"Best {_number(best['value_point'])}: {_said(best)}] in {best['source_id']}, "
+                f"{role}; chosen because {WHY_CHOSEN[policy]}."
+            )
+        if low_holder is not None:
+            text += f" Low {_number(low_holder['value_low'])} from {low_holder['claimant']}"
+        if high_holder is not None:
+            text += f"; high {_number(high_holder['stated_high'])}"
+            text += "+ (open-ended)" if estimate["high_open"] else ""
+            text += f" from {high_holder['claimant']}."
+        others = []
+        for claim in sorted(claims_in_key, key=lambda x: x["claim_id"]):
+            if best is not None and claim.name == best.name:
+                continue
+            reason = claim["exclusion_reason"] or c.loc[claim.name, "why_not_best"]
+            if not reason and claim["considered"]:
+                reason = "considered; it sets the range, not the best figure"
+            others.append(f"{_said(claim)}] — {reason}")
+        if others:
+            text += " Alternatives: " + "; ".join(others) + "."
+        elif best is not None or policy == "range":
+            text += " No other claim."
+        estimate["rationale"] = text
+        rows.append(estimate)
+
+    estimates = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
+    for column in ("low", "best", "high", "best_without_party"):
+        estimates[column] = estimates[column].astype("Int64")
+    return Reconciliation(estimates=estimates, claims=c[ANNOTATION_COLUMNS], policy=policy)
