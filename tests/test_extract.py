@@ -299,6 +299,7 @@ def test_certainty():
         "A force of 12,000 troops was deployed and 1,500 soldiers are stationed in Wau.",
         "Four Rafale fighters and two helicopters were destroyed at the airbase.",  # materiel
         "France 24 and Route 66 reported from the 2019 summit, Chapter VII.",  # names
+        "A court sentenced 12 people to death; the army numbers about 12,000 soldiers.",
     ],
 )
 def test_traps_are_left_alone(text):
@@ -550,3 +551,15 @@ def test_displacement_total_is_the_whole_of_refugees_and_idps_lines():
     )
     assert list(found["metric"]) == ["refugees", "idps", "displaced"]
     assert list(found["part_of"]) == [found["claim_id"].iloc[2]] * 2 + [""]
+
+
+def test_participles_before_the_noun_and_displacement_verbs():
+    assert figures(
+        "In a video, the group showed 11 captured soldiers. Since January, more than 2.3 "
+        "million people have been internally displaced and 600,000 have crossed into Chad."
+    ) == [
+        ("11", "captured", "security_forces"),
+        ("more than 2.3 million", "idps", "all"),
+        ("600,000", "refugees", "all"),
+    ]
+    assert drafts("Troops freed 5 kidnapped girls.").empty

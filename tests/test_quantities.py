@@ -213,6 +213,9 @@ def test_impossibly_large_counts_are_refused(text):
         ("one hundred and twenty-five", 125, 125, "exact", 125),
         ("ninety-nine", 99, 99, "exact", 99),
         ("twenty to thirty", 20, 30, "range", 25),
+        ("two or three", 2, 3, "range", 3),
+        ("20 or 30", 20, 30, "range", 25),
+        ("between 50-60", 50, 60, "range", 55),
         ("between one hundred and five and one hundred and ten", 105, 110, "range", 108),
         # a best figure with its bounds, as UCDP publishes best / low / high
         ("30 (25–40)", 25, 40, "estimate", 30),
@@ -341,6 +344,7 @@ def test_parse_values_reports_provisional_and_certainty_beside_the_interval():
         ("two thousand three thousand", ""),
         ("20 killed", ""),
         ("more than many", "nothing readable after 'more than'"),
+        ("three or two", ""),
     ],
 )
 def test_unreadable_forms_name_the_claim_and_why(text, reason):

@@ -99,6 +99,10 @@ METRIC_PHRASES: dict[tuple[str, ...], str] = {
     ("rounded", "up"): "detained",
     ("went", "missing"): "missing",
     ("taking", "refuge"): "idps",
+    ("internally", "displaced"): "idps",
+    ("crossed", "into"): "refugees",
+    ("crossed", "the", "border"): "refugees",
+    ("sought", "asylum"): "refugees",
     ("took", "refuge"): "idps",
     ("sought", "refuge"): "idps",
     ("seeking", "refuge"): "idps",
@@ -946,8 +950,17 @@ def _noun_phrase_end(tokens: list[Token], start: int, limit: int = 8) -> int:
             break
         if low in _PHRASE_STARTERS and count > 0:
             break
-        if low in METRIC_VERBS and low not in METRIC_NOUNS:
-            break
+        if (
+            low in METRIC_VERBS
+            and low not in METRIC_NOUNS
+            and not (
+                count == 0
+                and low.endswith("ed")
+                and index + 1 < len(tokens)
+                and tokens[index + 1].low in POPULATION_NOUNS
+            )
+        ):
+            break  # but "11 captured soldiers", "the 3 kidnapped girls" keep the participle
         if low in ATTRIBUTION_VERBS or low in OWN_LOSS_VERBS or low in RELEASE_VERBS:
             break
         if (
@@ -980,12 +993,14 @@ def _metric_after(tokens: list[Token], index: int) -> tuple[str, int, int] | Non
     if index >= len(tokens):
         return None
     for phrase, metric in METRIC_PHRASES.items():
-        if (
-            phrase[0] == "to"
-            and _match_words(tokens, index + 1, phrase)
-            and tokens[index].low.endswith("ed")
-        ):
-            return metric, index, index + 2  # "stoned to death"
+        if phrase[0] == "to":
+            if (
+                _match_words(tokens, index + 1, phrase)
+                and tokens[index].low.endswith("ed")
+                and tokens[index].low not in ("sentenced", "condemned")  # a verdict, not a death
+            ):
+                return metric, index, index + 2  # "stoned to death"
+            continue
         if _match_words(tokens, index, phrase):
             return metric, index, index + len(phrase) - 1
     low = tokens[index].low
@@ -1852,6 +1867,9 @@ class Extractor:
                 return False
         if m.kind == "vague" and not np_words and after is not None and after.low == "of":
             return False
+        # people let go are no longer held: "troops freed 5 kidnapped girls"
+        if before is not None and before.low in RELEASE_VERBS:
+            return False
         # interviews and witnesses are informants, not victims
         if before is not None and before.low in INTERVIEW_VERBS:
             return False
@@ -1881,6 +1899,9 @@ class Extractor:
                 noun_metric = "idps"
                 m.anchor = (np_start + k, np_start + k + 1)
                 break
+        if noun_metric is None and len(np_words) > 1 and np_words[0] in METRIC_VERBS:
+            noun_metric = METRIC_VERBS[np_words[0]]  # "11 captured soldiers"
+            m.anchor = (np_start, np_start)
         verb_after = self._verb_after(tokens, np_end + 1)
         if verb_after is not None and verb_after[0] == "released":
             return False

@@ -150,7 +150,8 @@ ESTIMATE_PATTERNS = (
     r"^(?:best(?: estimate)?:? )?(?P<best>[^,;]+?)[,;] (?:range|bounds?)\s*:?\s*(?P<bounds>.+)$",
 )
 LOW_HIGH_BOUNDS = r"^low:? (?P<low>.+?),? high:? (?P<high>.+)$"
-RANGE_SEPARATORS = (r"\s*[–—]\s*", r"(?<=\d)-(?=\d)", r" - ", r" to ")
+# "50–60", "50-60", "50 - 60", "50 to 60", "two or three" (after "or more" / "or so" are read)
+RANGE_SEPARATORS = (r"\s*[–—]\s*", r"(?<=\d)-(?=\d)", r" - ", r" to ", r" or ")
 
 # No casualty or displacement count comes near this; larger numbers are typing errors (and
 # would overflow the 64-bit integers the reconciliation computes with).
@@ -426,7 +427,7 @@ def _vague(text: str, lexicon: Mapping[str, tuple[int, int]]) -> tuple[int, int]
 def _range(text: str) -> tuple[int, int] | None:
     """'50–60', '50 to 60', 'between fifty and sixty', 'one hundred to one hundred and ten'."""
     between = re.fullmatch(r"between (.+)", text)
-    separators = (r" and ",) if between else RANGE_SEPARATORS
+    separators = (r" and ", *RANGE_SEPARATORS) if between else RANGE_SEPARATORS
     body = between.group(1) if between else text
     for separator in separators:
         # try every split: "one hundred and five to one hundred and ten" has several "and"s
