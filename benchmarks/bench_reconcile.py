@@ -16,7 +16,7 @@ import pandas as pd
 
 from casrec.claims import KEY_COLUMNS, prepare_claims
 from casrec.reconcile import reconcile
-from casrec.schema import TABLES, Dataset, _typed
+from casrec.schema import TABLES, Dataset, typed_frame
 
 ROLES = ["independent"] * 60 + ["party_own"] * 15 + ["party_other"] * 15 + ["party_enemy"] * 10
 # value wordings: (prefix, suffix) around the number; a range adds its upper end; the vague
@@ -68,7 +68,7 @@ def _values(numbers: np.ndarray, form: np.ndarray) -> pd.Series:
 def synthetic(n_claims: int, n_keys: int, seed: int = 7) -> Dataset:
     """A dataset shaped like real ones: several claimants per key, relays, breakdowns, revisions.
 
-    Columns have the dtypes casrec gives loaded data (``_typed``), built from integer codes so
+    Columns have the dtypes casrec gives loaded data (``typed_frame``), built from integer codes so
     that the data itself stays small next to what reconcile is measured on.
     """
     rng = np.random.default_rng(seed)
@@ -123,7 +123,7 @@ def synthetic(n_claims: int, n_keys: int, seed: int = 7) -> Dataset:
     frames = {"sources": sources, "events": events, "claims": claims,
               "actors": pd.DataFrame({"actor_id": ["fama"], "name": ["FAMa"], "kind": ["state"]}),
               "lexicon": lexicon}  # fmt: skip
-    return Dataset(**{name: _typed(TABLES[name], frame) for name, frame in frames.items()})
+    return Dataset(**{name: typed_frame(TABLES[name], frame) for name, frame in frames.items()})
 
 
 def peak_rss_mb() -> float:

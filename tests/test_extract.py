@@ -563,3 +563,10 @@ def test_participles_before_the_noun_and_displacement_verbs():
         ("600,000", "refugees", "all"),
     ]
     assert drafts("Troops freed 5 kidnapped girls.").empty
+
+
+def test_quote_speaker_after_the_quote_without_a_capital():
+    found = drafts('"We lost 14 men. Six more are missing," the commander said.')
+    assert list(found["value"]) == ["14", "Six"]
+    assert set(found["claimant"]) == {"commander"}
+    assert list(found["metric"]) == ["killed", "missing"]

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from casrec.claims import prepare_claims
 from casrec.reconcile import POLICIES, reconcile
 from casrec.reconcile_reference import ANNOTATION_COLUMNS, reconcile_reference
-from casrec.schema import TABLES, Dataset, _typed
+from casrec.schema import TABLES, Dataset, typed_frame
 from casrec.tables import csv_ready
 
 LEXICON = pd.read_csv(DATA_DIR / "vague_quantities.csv", dtype=str, keep_default_na=False)
@@ -33,7 +33,7 @@ def in_memory(claims, sources=SOURCES, events=EVENTS, actors=DEFAULT_ACTORS) -> 
 
     def frame(name, rows):
         columns = TABLES[name].column_names
-        return _typed(TABLES[name], pd.DataFrame([{c: r.get(c) for c in columns} for r in rows],
+        return typed_frame(TABLES[name], pd.DataFrame([{c: r.get(c) for c in columns} for r in rows],
                                                  columns=columns))  # fmt: skip
 
     return Dataset(
@@ -41,7 +41,7 @@ def in_memory(claims, sources=SOURCES, events=EVENTS, actors=DEFAULT_ACTORS) -> 
         actors=frame("actors", actors),
         events=frame("events", events),
         claims=frame("claims", claims),
-        lexicon=_typed(TABLES["lexicon"], LEXICON),
+        lexicon=typed_frame(TABLES["lexicon"], LEXICON),
     )
 
 

@@ -28,12 +28,19 @@ SUITE_VALUE_SETS = {
 
 def _value_sets(suite: str) -> dict[str, list[str]]:
     spec = json.loads((EXPECTATIONS / f"{suite}.json").read_text())
-    return {
+    # a data rule validates its ok_ column and names its accepted values in meta.allowed
+    # (tests/test_rules.py ties those to the rule registry); the reconciled suite checks the
+    # output's own columns
+    sets = {
         e["kwargs"]["column"]: e["kwargs"]["value_set"]
         for e in spec["expectations"]
         if e["type"] == "expect_column_values_to_be_in_set"
         and not e["kwargs"]["column"].startswith("ok_")
     }
+    for e in spec["expectations"]:
+        if "allowed" in e["meta"]:
+            sets[e["meta"]["rule"].removesuffix("_valid")] = e["meta"]["allowed"]
+    return sets
 
 
 @pytest.mark.parametrize(("suite", "column"), sorted(SUITE_VALUE_SETS))

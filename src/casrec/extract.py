@@ -36,6 +36,7 @@ from casrec.quantities import (
     parse_quantity,
 )
 from casrec.schema import TABLES
+from casrec.vocabulary import DISPLACEMENT_METRICS
 
 MAX_EVIDENCE_WORDS = 30
 
@@ -248,7 +249,6 @@ SUBGROUP_NOUNS: dict[str, str] = {
     **dict.fromkeys(wordlist("student students pupils"), "students"),
     **dict.fromkeys(wordlist("doctor doctors nurse nurses medic medics paramedics"),
                     "health_workers"),
-    **dict.fromkeys(["teacher", "teachers"], "teachers"),
     "humanitarians": "aid_workers",
 }  # fmt: skip
 SUBGROUP_PHRASES: dict[tuple[str, str], str] = {
@@ -1625,7 +1625,11 @@ def find_quotes(text: str) -> list[tuple[int, int, str]]:
         speaker = None
         said_after = re.match(
             r"\s*,?\s*(?:said|says|added|told \w+)\s+([^,.;]+)", after
-        ) or re.match(r"\s*,?\s*([A-Z][^,.;\"“]{1,60}?)\s+(?:said|says|added)\b", after)
+        ) or re.match(
+            r"\s*,?\s*((?:[Tt]he |[Aa]n? |[Oo]ne )?[A-Za-z][^,.;\"“]{1,60}?)\s+"
+            r"(?:said|says|added|told|explained|recalled)\b",
+            after,
+        )
         if said_after:
             speaker = said_after.group(1)
         else:
@@ -2188,7 +2192,7 @@ class Extractor:
             inherited = self._population_from_context(m, kept)
             if inherited is not None:
                 population, side, inherited_subgroup = inherited
-                if population == "unknown" and m.metric in ("displaced", "refugees", "idps"):
+                if population == "unknown" and m.metric in DISPLACEMENT_METRICS:
                     population = "all"
                 subgroup = subgroup or inherited_subgroup
                 m.population_guessed = not ("others" in words or "other" in words)
@@ -2197,7 +2201,7 @@ class Extractor:
         if population is None:
             population = m.label_population or m.subject_population
         if population is None:
-            population = "all" if m.metric in ("displaced", "refugees", "idps") else None
+            population = "all" if m.metric in DISPLACEMENT_METRICS else None
         m.population = population
         m.side = side
         m.nationality = nationality

@@ -1,12 +1,15 @@
 """The usual chain in one call: load data/, parse values, reconcile, check consistency.
 
 Notebooks and the command line both start here, so a figure on a report page and the same
-figure in ``casrec reconcile`` come from one code path.
+figure in ``casrec reconcile`` come from one code path. Each input file is read once per
+process while it is unchanged, and each (policy, as-of window) reconciled once: a report run
+executes every page in one warm kernel, and the data-quality page checks the very analysis
+the other pages display.
 """
 
 from __future__ import annotations
 
-import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,31 +19,16 @@ import pandas as pd
 
 from casrec.claims import prepare_claims
 from casrec.consistency import DEFAULT_AS_OF_WINDOW_DAYS, run_checks
-from casrec.reconcile import DEFAULT_POLICY, Reconciliation, reconcile
-from casrec.schema import TABLES, Dataset, load_dataset
+from casrec.reconcile import DEFAULT_POLICY, OUTPUT_COLUMNS, Reconciliation, reconcile
+from casrec.schema import TABLES, DataError, Dataset, load_dataset, read_inputs
 
 T = TypeVar("T")
-# Results of earlier calls in this process, keyed by what they were computed from. A report
-# run executes every page in one warm kernel; without this each event page would reload and
-# reconcile the whole dataset. Keys include the input files' checksums, so an analyst who
-# edits data/ and re-runs a cell gets fresh results.
+# Results of earlier calls in this process, keyed by what they were computed from. Loads are
+# keyed by the files' identity and modification (os.stat, which reads nothing), results by
+# the checksums of the bytes that were read: an analyst who edits data/ and re-runs a cell
+# gets fresh results, and a report run reads each file once.
 _CACHE: dict[tuple, object] = {}
-_CACHE_LIMIT = 8
-
-
-def input_checksums(data_dir: str | Path) -> dict[str, str]:
-    """sha256 of every contract file present in ``data_dir``: what a result was made from."""
-    sums = {}
-    for table in TABLES.values():
-        path = Path(data_dir) / table.file
-        if path.exists():
-            sums[table.file] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return sums
-
-
-def _inputs_key(data_dir: str | Path) -> tuple:
-    """The folder and its files' checksums: a cache key that changes when any file does."""
-    return (str(Path(data_dir).resolve()), *sorted(input_checksums(data_dir).items()))
+_CACHE_LIMIT = 16
 
 
 def cached(key: tuple, compute: Callable[[], T]) -> T:
@@ -52,14 +40,42 @@ def cached(key: tuple, compute: Callable[[], T]) -> T:
     return _CACHE[key]  # type: ignore[return-value]
 
 
+def _file_states(data_dir: str | Path) -> tuple:
+    """The folder and, per contract file, (inode, size, mtime) or None: changes when a file does."""
+    folder = Path(data_dir).resolve()
+    states = []
+    for table in TABLES.values():
+        try:
+            stat = os.stat(folder / table.file)
+            states.append((table.file, stat.st_ino, stat.st_size, stat.st_mtime_ns))
+        except OSError:
+            states.append((table.file, None))
+    return (str(folder), *states)
+
+
+def load(data_dir: str | Path) -> Dataset:
+    """``data_dir`` loaded collecting its problems (see ``schema.load_dataset``), memoised.
+
+    The bytes are read once and both hashed (``Dataset.checksums``) and parsed.
+    """
+    key = ("load", *_file_states(data_dir))
+    return cached(key, lambda: load_dataset(data_dir, collect=True, contents=read_inputs(data_dir)))
+
+
+def input_checksums(data_dir: str | Path) -> dict[str, str]:
+    """sha256 of every contract file present in ``data_dir``: what a result was made from."""
+    return load(data_dir).checksums
+
+
 @dataclass
 class Analysis:
     """Everything a report page shows: the data, the reconciliation and the consistency findings."""
 
     dataset: Dataset
-    reconciliation: Reconciliation
+    reconciliation: Reconciliation | None  # None when no claim loads
     findings: pd.DataFrame
     as_of_window_days: int
+    policy: str = DEFAULT_POLICY
 
     @property
     def estimates(self) -> pd.DataFrame:
@@ -71,6 +87,12 @@ class Analysis:
         """Every claim, annotated with how it entered (or did not enter) the estimate."""
         return self.reconciliation.claims
 
+    def output(self) -> pd.DataFrame:
+        """The reconciled table (reconciled.csv columns); no rows when no claim loads."""
+        if self.reconciliation is None:
+            return pd.DataFrame(columns=OUTPUT_COLUMNS)
+        return self.reconciliation.output()
+
     def event(self, event_id: str) -> pd.Series:
         """The events.csv row of ``event_id``; a clear error when it does not exist."""
         events = self.dataset.events
@@ -81,9 +103,17 @@ class Analysis:
         return match.iloc[0]
 
 
+def _checked(dataset: Dataset) -> Dataset:
+    """The dataset, or DataError listing its critical problems (exit 2)."""
+    critical = dataset.critical_problems
+    if len(critical):
+        raise DataError(critical)
+    return dataset
+
+
 def load_and_reconcile(data_dir: str | Path, policy: str = DEFAULT_POLICY) -> Reconciliation:
     """Load and check ``data_dir``, then reconcile it under ``policy`` (no consistency checks)."""
-    return reconcile(prepare_claims(load_dataset(data_dir)), policy=policy)
+    return analyse(data_dir, policy).reconciliation
 
 
 def analyse(
@@ -91,26 +121,54 @@ def analyse(
     policy: str = DEFAULT_POLICY,
     as_of_window_days: int = DEFAULT_AS_OF_WINDOW_DAYS,
 ) -> Analysis:
-    """Load, reconcile and check ``data_dir`` (memoised on the input files' checksums)."""
-    key = ("analyse", *_inputs_key(data_dir), policy, as_of_window_days)
-    return cached(key, lambda: _analyse(data_dir, policy, as_of_window_days))
+    """Load, reconcile and check ``data_dir``; DataError when it breaks the contract."""
+    return _analysis(_checked(load(data_dir)), policy, as_of_window_days)
 
 
-def _analyse(data_dir: str | Path, policy: str, as_of_window_days: int) -> Analysis:
-    dataset = load_dataset(data_dir)
+def inspect(
+    data_dir: str | Path,
+    policy: str = DEFAULT_POLICY,
+    as_of_window_days: int = DEFAULT_AS_OF_WINDOW_DAYS,
+) -> Analysis:
+    """Like ``analyse``, but data with problems is analysed too: the rows that load.
+
+    The data-quality stage works on this, so it can report every problem at once and still
+    check the reconciled output. Clean data gives the very object ``analyse`` returns.
+    """
+    return _analysis(load(data_dir), policy, as_of_window_days)
+
+
+def _made_from(dataset: Dataset) -> tuple:
+    """The folder and the checksums of the bytes a dataset was parsed from."""
+    folder = str(Path(dataset.data_dir or ".").resolve())
+    return (folder, *sorted(dataset.checksums.items()))
+
+
+def _analysis(dataset: Dataset, policy: str, as_of_window_days: int) -> Analysis:
+    key = ("analysis", *_made_from(dataset), policy, as_of_window_days)
+    return cached(key, lambda: _analyse(dataset, policy, as_of_window_days))
+
+
+def _analyse(dataset: Dataset, policy: str, as_of_window_days: int) -> Analysis:
+    if dataset.claims.empty:
+        return Analysis(dataset, None, pd.DataFrame(), as_of_window_days, policy)
     prepared = prepare_claims(dataset)
     result = reconcile(prepared, policy=policy, as_of_window_days=as_of_window_days)
     findings = run_checks(
         result.claims, as_of_window_days, estimates=result.estimates, events=dataset.events
     )
-    return Analysis(dataset, result, findings, as_of_window_days)
+    return Analysis(dataset, result, findings, as_of_window_days, policy)
 
 
 def check_quality(
-    data_dir: str | Path, run_date: str, policy: str = DEFAULT_POLICY
+    data_dir: str | Path,
+    run_date: str,
+    policy: str = DEFAULT_POLICY,
+    as_of_window_days: int = DEFAULT_AS_OF_WINDOW_DAYS,
 ) -> pd.DataFrame:
-    """The data-quality results table (``casrec.quality.validate``), memoised like ``analyse``."""
+    """The data-quality results table over the analysis the pages show, memoised."""
     from casrec import quality  # great-expectations is imported only where validation runs
 
-    key = ("quality", *_inputs_key(data_dir), run_date, policy)
-    return cached(key, lambda: quality.validate(data_dir, run_date=run_date, policy=policy))
+    analysis = inspect(data_dir, policy, as_of_window_days)
+    key = ("quality", *_made_from(analysis.dataset), policy, as_of_window_days, run_date)
+    return cached(key, lambda: quality.validate(analysis, run_date=run_date))

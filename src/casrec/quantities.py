@@ -245,12 +245,19 @@ class QuantityError(ValueError):
         )
 
 
+_GROUPING_SPACE = re.compile(r"(?<=\d)[\u00a0\u202f\u2009](?=\d{3}(?!\d))")
+_SPACES = re.compile(r"\s+")
+_DIGITS = re.compile(
+    r"(\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.(\d+))?"
+    r"(?: (hundred|thousand|million)| ?(m|mn))?"
+)
+
+
 def _normalise(text: str) -> str:
     """Lower-case, single spaces, digit groups joined by commas, no trailing punctuation."""
     # "144 000" with a (narrow) no-break space is how French typography groups thousands
-    text = re.sub(r"(?<=\d)[\u00a0\u202f\u2009](?=\d{3}(?!\d))", ",", text)
-    text = text.replace("\u00a0", " ").replace("\u202f", " ").strip().lower()
-    text = re.sub(r"\s+", " ", text)
+    text = _GROUPING_SPACE.sub(",", text)
+    text = _SPACES.sub(" ", text.strip().lower())
     return text.rstrip(".;:,")
 
 
@@ -259,16 +266,19 @@ def parse_number(text: str) -> int | None:
 
     None when the text is not one number; words must be in order ('five twenty' is not 25).
     """
-    text = _normalise(text)
-    match = re.fullmatch(
-        r"(\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.(\d+))?"
-        r"(?: (hundred|thousand|million)| ?(m|mn))?",
-        text,
-    )
+    return _number(_normalise(text))
+
+
+def _number(text: str) -> int | None:
+    """``parse_number`` of text already normalised (the grammar's pieces of one value)."""
+    text = text.strip()
+    match = _DIGITS.fullmatch(text)
     if match:
         whole, fraction, scale, abbreviation = match.groups()
         scale = "million" if abbreviation else scale
-        number = float(re.sub("[, ]", "", whole) + ("." + fraction if fraction else ""))
+        number = float(
+            whole.replace(",", "").replace(" ", "") + ("." + fraction if fraction else "")
+        )
         number *= SCALE_WORDS.get(scale, 1)
         # "1.000" is one thousand in much of the world and one elsewhere: a decimal point
         # in a count is read only before a scale word ("1.5 million")
@@ -279,6 +289,8 @@ def parse_number(text: str) -> int | None:
         return ZERO_WORDS[text]
     if text in ORDINAL_WORDS:
         return ORDINAL_WORDS[text]
+    if not text[:1].isalpha():
+        return None  # words start with a letter: '40 killed', '(25–40)' are not numbers
     return _fraction_of_scale(text) or _number_in_words(text)
 
 
@@ -291,7 +303,7 @@ def _fraction_of_scale(text: str) -> int | None:
         return round(FRACTION_WORDS[match.group(1)] * scales[match.group(2)])
     match = re.fullmatch(r"(.+) and a half (\w+)", text)
     if match and match.group(2) in scales:
-        whole = parse_number(match.group(1))
+        whole = _number(match.group(1))
         if whole is not None:
             return round((whole + 0.5) * scales[match.group(2)])
     return None
@@ -421,7 +433,7 @@ def _strip_wording(
 
 def _vague(text: str, lexicon: Mapping[str, tuple[int, int]]) -> tuple[int, int] | None:
     """A lexicon term, with the 'of' of "scores of" / "hundreds of" read."""
-    return lexicon.get(re.sub(r" of$", "", text))
+    return lexicon.get(text[:-3] if text.endswith(" of") else text)
 
 
 def _range(text: str) -> tuple[int, int] | None:
@@ -432,8 +444,8 @@ def _range(text: str) -> tuple[int, int] | None:
     for separator in separators:
         # try every split: "one hundred and five to one hundred and ten" has several "and"s
         for match in re.finditer(separator, body):
-            low = parse_number(body[: match.start()])
-            high = parse_number(body[match.end() :])
+            low = _number(body[: match.start()])
+            high = _number(body[match.end() :])
             if low is not None and high is not None and low <= high:
                 return low, high
     return None
@@ -441,8 +453,9 @@ def _range(text: str) -> tuple[int, int] | None:
 
 def _base(text: str, lexicon: Mapping[str, tuple[int, int]]) -> tuple[int, int, bool, str] | None:
     """An unqualified number, range or vague term -> (low, high, vague, kind)."""
-    text = re.sub(r"^the (.+) mark$", r"\1", text)  # "topped the 1,000 mark"
-    number = parse_number(text)
+    if text.startswith("the ") and text.endswith(" mark"):
+        text = text[4:-5]  # "topped the 1,000 mark"
+    number = _number(text)
     if number is not None:
         return number, number, False, "exact"
     vague = _vague(text, lexicon)
@@ -533,10 +546,10 @@ def _estimate(text: str, clean: str, claim_id: str | None) -> Reading | None:
             break
     else:
         return None
-    best = parse_number(match.group("best"))
+    best = _number(match.group("best"))
     low_high = re.fullmatch(LOW_HIGH_BOUNDS, match.group("bounds"))
     if low_high:
-        low, high = parse_number(low_high.group("low")), parse_number(low_high.group("high"))
+        low, high = _number(low_high.group("low")), _number(low_high.group("high"))
         bounds = (low, high) if low is not None and high is not None and low <= high else None
     else:
         bounds = _range(match.group("bounds"))

@@ -7,7 +7,7 @@ at the first. casrec only ever reads ``data/``; nothing here writes to it.
 
 from __future__ import annotations
 
-import csv
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from casrec import vocabulary
-from casrec.quantities import lexicon_mapping, parse_distinct
+from casrec.quantities import lexicon_mapping
+from casrec.reading import LINE, ReadError, read_text_table
 
 SLUG_PATTERN = r"[a-z0-9][a-z0-9-]*"
 MAX_ID_LENGTH = 100
@@ -39,7 +40,7 @@ class Column:
 
     name: str
     required: bool
-    kind: str = "text"  # text | slug | term | date | enum | ref | int
+    kind: str = "text"  # text | slug | date | enum | ref | int
     choices: tuple[str, ...] = ()
     ref: tuple[str, str] | None = None  # (table, id column) a value must exist in
     description: str = ""
@@ -175,17 +176,24 @@ VOCABULARY_TABLES = ("lexicon", "subgroups")
 TERM_PATTERN = r"[a-z][a-z0-9_]*"
 
 
+PROBLEM_COLUMNS = ["file", "row", "record_id", "column", "message", "rule", "severity"]
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with one cell (or file) of the input."""
+    """One thing wrong with one cell (or file) of the input, and the rule it breaks."""
 
     file: str
     row: int | None  # line number in the file, header = 1; None for file-level problems
     record_id: str | None  # the row's id (claim_id, source_id, ...) when it has one
     column: str | None
     message: str
+    rule: str | None = None  # the rule's name (casrec.rules), or a file-level check
+    severity: str = "critical"
 
     def __str__(self) -> str:
+        if self.rule == FILE_READABLE:  # the message names the line itself
+            return self.file + (" " if self.message.startswith("is ") else ": ") + self.message
         where = self.file
         if self.row is not None:
             where += f", row {self.row}"
@@ -196,19 +204,57 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+def problem_frame(problems: Iterable[Problem] | pd.DataFrame) -> pd.DataFrame:
+    """Problems as a table (one row each, PROBLEM_COLUMNS), the form kept for large inputs."""
+    if isinstance(problems, pd.DataFrame):
+        return problems.reset_index(drop=True)
+    rows = [(p.file, p.row, p.record_id, p.column, p.message, p.rule, p.severity) for p in problems]
+    frame = pd.DataFrame(rows, columns=PROBLEM_COLUMNS, dtype="object")
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
+
+
+def problems_of(frame: pd.DataFrame) -> list[Problem]:
+    """The rows of a problem table as Problem objects."""
+    return [
+        Problem(
+            file,
+            None if pd.isna(row) else int(row),
+            None if pd.isna(record_id) else str(record_id),
+            None if pd.isna(column) else str(column),
+            str(message),
+            None if pd.isna(rule) else str(rule),
+            str(severity),
+        )
+        for file, row, record_id, column, message, rule, severity in frame[
+            PROBLEM_COLUMNS
+        ].itertuples(index=False)
+    ]
+
+
 class DataError(Exception):
     """Input data that breaks the contract; carries every problem found, not just the first."""
 
-    def __init__(self, problems: Iterable[Problem]):
-        self.problems = list(problems)
-        lines = [str(p) for p in self.problems]
+    def __init__(self, problems: Iterable[Problem] | pd.DataFrame):
+        self.frame = problem_frame(problems)
+        lines = [str(p) for p in problems_of(self.frame)]
         head = f"{len(lines)} problem(s) in the input data:"
         super().__init__("\n".join([head, *("  - " + line for line in lines)]))
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem, in file and line order."""
+        return problems_of(self.frame)
 
 
 @dataclass
 class Dataset:
-    """The four analyst-edited tables plus the vocabularies (lexicon, subgroups), typed."""
+    """The four analyst-edited tables plus the vague-quantity lexicon, typed and checked.
+
+    The typed tables hold the rows that keep every critical contract rule (all rows, when the
+    data loads without problems). ``raw`` keeps each file as read, every row, with its line
+    (``row``), for the data-quality stage; ``problems`` everything the contract rules found.
+    """
 
     sources: pd.DataFrame
     actors: pd.DataFrame
@@ -218,263 +264,25 @@ class Dataset:
     subgroups: pd.DataFrame = field(default_factory=lambda: empty_table("subgroups"))
     data_dir: Path | None = None
     files: dict[str, Path] = field(default_factory=dict)
+    raw: dict[str, pd.DataFrame] = field(default_factory=dict)
+    present: dict[str, set[str]] = field(default_factory=dict)
+    headers: dict[str, list[str]] = field(default_factory=dict)
+    problems: pd.DataFrame = field(default_factory=lambda: problem_frame([]))
+    checksums: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def critical_problems(self) -> pd.DataFrame:
+        """The problems that stop loading (exit 2)."""
+        return self.problems[self.problems["severity"] == "critical"]
+
+    def unreadable(self) -> pd.DataFrame:
+        """File-level problems: a file missing or not readable as CSV at all."""
+        return self.problems[self.problems["rule"] == FILE_READABLE]
 
 
 def empty_table(name: str) -> pd.DataFrame:
     """A contract table with its columns and no rows (text columns)."""
     return pd.DataFrame({c: pd.Series(dtype="str") for c in TABLES[name].column_names})
-
-
-def date_bounds(text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last day covered by an ISO date at its stated precision (2025-02 -> Feb 1..28)."""
-    if not re.fullmatch(DATE_PATTERN, text):
-        raise ValueError(f"{text!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
-    parts = text.split("-")
-    if len(parts) == 1:
-        first = pd.Timestamp(year=int(parts[0]), month=1, day=1)
-        return first, pd.Timestamp(year=first.year, month=12, day=31)
-    if len(parts) == 2:
-        first = pd.Timestamp(year=int(parts[0]), month=int(parts[1]), day=1)
-        return first, first + pd.offsets.MonthEnd(0)
-    day = pd.Timestamp(year=int(parts[0]), month=int(parts[1]), day=int(parts[2]))
-    return day, day
-
-
-def record_lines(path: Path) -> list[int]:
-    """The file line each record starts on (header = 1), as an editor numbers them.
-
-    Blank lines are skipped and a quoted field may span lines, so a record's position is not
-    its line. Raises ParserError naming the line when a record has more fields than the
-    header (pandas would otherwise shift the columns silently).
-    """
-    lines: list[int] = []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        header: list[str] | None = None
-        start = 1
-        for record in reader:
-            if record:  # pandas skips only lines with nothing on them
-                if header is None:
-                    header = record
-                else:
-                    if len(record) > len(header):
-                        raise pd.errors.ParserError(
-                            f"line {start} has {len(record)} fields but the header has "
-                            f"{len(header)} (a stray comma?)"
-                        )
-                    lines.append(start)
-            start = reader.line_num + 1
-    return lines
-
-
-def line_of(frame: pd.DataFrame, position: int) -> int:
-    """File line of the record at ``position`` (falls back to position + 2)."""
-    lines = frame.attrs.get("lines")
-    return lines[position] if lines and position < len(lines) else position + 2
-
-
-def date_bound_columns(series: pd.Series) -> pd.DataFrame:
-    """First and last day of each ISO date at its precision; NaT (and valid False) if unreadable."""
-    cache: dict[str, tuple] = {}
-
-    def bounds(text):
-        if pd.isna(text):
-            return (pd.NaT, pd.NaT, True)
-        if text not in cache:
-            try:
-                cache[text] = (*date_bounds(text), True)
-            except ValueError:  # bad format, or a day that does not exist (2025-02-30)
-                cache[text] = (pd.NaT, pd.NaT, False)
-        return cache[text]
-
-    rows = [bounds(text) for text in series]
-    return pd.DataFrame(
-        {
-            # arrays, not Series: a Series would be aligned on labels with ``series.index``
-            "earliest": pd.to_datetime(pd.Series([r[0] for r in rows], dtype="object")).array,
-            "latest": pd.to_datetime(pd.Series([r[1] for r in rows], dtype="object")).array,
-            "valid": [r[2] for r in rows],
-        },
-        index=series.index,
-    )
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    """Read one contract CSV as text, empty cells as missing; never guess types."""
-    lines = record_lines(path)
-    frame = pd.read_csv(
-        path,
-        dtype=str,
-        keep_default_na=False,
-        na_values=[],
-        encoding="utf-8",
-        skip_blank_lines=True,
-    )
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame.attrs["lines"] = lines
-    for column in frame.columns:
-        frame[column] = frame[column].str.strip().replace("", pd.NA)
-    return frame
-
-
-def _check_columns(table: Table, frame: pd.DataFrame, problems: list[Problem]) -> bool:
-    """Unknown and missing columns; False when a required column is absent."""
-    expected = table.column_names
-    ok = True
-    for column in frame.columns:
-        if column not in expected:
-            problems.append(
-                Problem(
-                    table.file,
-                    1,
-                    None,
-                    column,
-                    f"unknown column; expected only: {', '.join(expected)}",
-                )
-            )
-    for column in table.columns:
-        if column.name not in frame.columns:
-            if column.required:
-                ok = False
-                problems.append(
-                    Problem(table.file, 1, None, column.name, "required column is missing")
-                )
-            else:
-                frame[column.name] = pd.Series(pd.NA, index=frame.index, dtype="str")
-    return ok
-
-
-def _check_values(table: Table, frame: pd.DataFrame, problems: list[Problem]) -> None:
-    """Required values, slugs, dates, enums, integers and duplicate ids, row by row."""
-    id_column = table.id_column
-    ids = frame[id_column] if id_column in frame.columns else None
-    for position, row in enumerate(frame.itertuples(index=False)):
-        record = dict(zip(frame.columns, row, strict=True))
-        line = line_of(frame, position)
-        record_id = ids.iloc[position] if ids is not None else None
-        record_id = None if pd.isna(record_id) else str(record_id)
-        for column in table.columns:
-            value = record.get(column.name)
-            if value is None or pd.isna(value):
-                if column.required:
-                    problems.append(
-                        Problem(table.file, line, record_id, column.name, "required value is empty")
-                    )
-                continue
-            message = _value_problem(column, str(value))
-            if message:
-                problems.append(Problem(table.file, line, record_id, column.name, message))
-    if ids is not None:
-        duplicated = ids[ids.notna() & ids.duplicated(keep="first")]
-        for position, value in duplicated.items():
-            first = line_of(frame, int(ids[ids == value].index[0]))
-            problems.append(
-                Problem(
-                    table.file,
-                    line_of(frame, int(position)),
-                    str(value),
-                    id_column,
-                    f"duplicate id {value!r} (first used on row {first}); ids must be unique",
-                )
-            )
-
-
-def _is_vocabulary_ref(column: Column) -> bool:
-    """Whether ``column`` holds terms of a vocabulary file (subgroup -> subgroups.csv)."""
-    return column.kind == "ref" and column.ref is not None and column.ref[0] in VOCABULARY_TABLES
-
-
-def _value_problem(column: Column, value: str) -> str | None:
-    """What is wrong with one non-empty value, or None."""
-    if _is_vocabulary_ref(column):
-        if not re.fullmatch(TERM_PATTERN, value):
-            return (
-                f"{value!r} is not a vocabulary term (lower-case letters, digits and '_', "
-                f"e.g. aid_workers) of {TABLES[column.ref[0]].file}"  # type: ignore[index]
-            )
-        return None
-    if column.kind in ("slug", "ref") and not re.fullmatch(SLUG_PATTERN, value):
-        return f"{value!r} is not a slug (lower-case letters, digits and '-', e.g. kobe-2025)"
-    if column.kind in ("slug", "ref") and len(value) > MAX_ID_LENGTH:
-        # ids become file names of report pages
-        return (
-            f"{value[:40]!r}... is {len(value)} characters long; ids have at most {MAX_ID_LENGTH}"
-        )
-    if column.kind == "term" and not re.fullmatch(TERM_PATTERN, value):
-        return (
-            f"{value!r} is not a vocabulary term (lower-case letters, digits and '_', "
-            "e.g. aid_workers)"
-        )
-    if column.kind == "date":
-        try:
-            date_bounds(value)
-        except ValueError:
-            return f"{value!r} is not a valid ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"
-    if column.kind == "enum" and value not in column.choices:
-        return f"{value!r} is not one of: {', '.join(column.choices)}"
-    if column.kind == "int" and not re.fullmatch(r"\d+", value):
-        return f"{value!r} is not a whole number"
-    if column.name == "country" and not re.fullmatch(r"[A-Z]{3}", value):
-        return f"{value!r} is not an ISO 3166-1 alpha-3 code (three capital letters, e.g. MLI)"
-    return None
-
-
-def _check_references(frames: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
-    """Dangling references between tables (claim -> event/source/actor, claim -> claim)."""
-    for name in DATA_TABLES:
-        table = TABLES[name]
-        frame = frames.get(name)
-        if frame is None:
-            continue
-        for column in table.columns:
-            if column.kind != "ref" or column.ref is None or column.name not in frame.columns:
-                continue
-            target_table, target_column = column.ref
-            target = frames.get(target_table)
-            if target is None or target_column not in target.columns:
-                continue
-            known = set(target[target_column].dropna())
-            values = frame[column.name]
-            dangling = values.notna() & ~values.isin(known)
-            hint = ""
-            if _is_vocabulary_ref(column):
-                hint = f" (known terms: {', '.join(sorted(known)) or 'none'}; add a row there)"
-            for position in values[dangling].index:
-                record_id = frame[table.id_column].iloc[position]
-                problems.append(
-                    Problem(
-                        table.file,
-                        line_of(frame, int(position)),
-                        None if pd.isna(record_id) else str(record_id),
-                        column.name,
-                        f"{values.iloc[position]!r} does not exist in "
-                        f"{TABLES[target_table].file} column {target_column!r}{hint}",
-                    )
-                )
-
-
-def _check_claim_rules(claims: pd.DataFrame, problems: list[Problem]) -> None:
-    """Rules within claims.csv: parties name their actor; no claim points at itself."""
-    file = TABLES["claims"].file
-    for position, row in claims.iterrows():
-        line = line_of(claims, int(position))
-        claim_id = row["claim_id"]
-        if row["claimant_role"] in PARTY_ROLES and pd.isna(row["claimant_actor"]):
-            problems.append(
-                Problem(
-                    file,
-                    line,
-                    claim_id,
-                    "claimant_actor",
-                    f"required when claimant_role is {row['claimant_role']!r} "
-                    "(the actor_id of the party making the claim)",
-                )
-            )
-        for column in ("part_of", "supersedes"):
-            if pd.notna(row[column]) and row[column] == claim_id:
-                problems.append(
-                    Problem(file, line, claim_id, column, "a claim cannot refer to itself")
-                )
 
 
 def event_ancestors(events: pd.DataFrame) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
@@ -512,68 +320,275 @@ def cycle_text(cycle: list[str]) -> str:
     return "cycle " + " -> ".join([*cycle, cycle[0]])
 
 
-def _check_event_rules(events: pd.DataFrame, problems: list[Problem]) -> None:
-    """An event cannot lie within itself, directly or through its parents."""
-    _, cycles = event_ancestors(events)
-    for position, event_id in enumerate(events["event_id"]):
-        if pd.notna(event_id) and event_id in cycles:
-            problems.append(
-                Problem(
-                    TABLES["events"].file,
-                    line_of(events, position),
-                    str(event_id),
-                    "parent_event",
-                    f"{cycle_text(cycles[event_id])}: an event cannot lie within itself",
-                )
-            )
+def date_bounds(text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day covered by an ISO date at its stated precision (2025-02 -> Feb 1..28)."""
+    if not re.fullmatch(DATE_PATTERN, text):
+        raise ValueError(f"{text!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    parts = text.split("-")
+    if len(parts) == 1:
+        first = pd.Timestamp(year=int(parts[0]), month=1, day=1)
+        return first, pd.Timestamp(year=first.year, month=12, day=31)
+    if len(parts) == 2:
+        first = pd.Timestamp(year=int(parts[0]), month=int(parts[1]), day=1)
+        return first, first + pd.offsets.MonthEnd(0)
+    day = pd.Timestamp(year=int(parts[0]), month=int(parts[1]), day=int(parts[2]))
+    return day, day
 
 
-def _check_claims_present(claims: pd.DataFrame, problems: list[Problem]) -> None:
-    """A claims file with a header and no rows would give an empty report, not an error."""
-    if claims.empty:
-        problems.append(
-            Problem(TABLES["claims"].file, None, None, None, "has a header but no claims")
+def date_bound_columns(series: pd.Series) -> pd.DataFrame:
+    """First and last day of each ISO date at its precision; NaT (and valid False) if unreadable."""
+    cache: dict[str, tuple] = {}
+
+    def bounds(text):
+        if pd.isna(text):
+            return (pd.NaT, pd.NaT, True)
+        if text not in cache:
+            try:
+                cache[text] = (*date_bounds(text), True)
+            except ValueError:  # bad format, or a day that does not exist (2025-02-30)
+                cache[text] = (pd.NaT, pd.NaT, False)
+        return cache[text]
+
+    rows = [bounds(text) for text in series]
+    return pd.DataFrame(
+        {
+            # arrays, not Series: a Series would be aligned on labels with ``series.index``
+            "earliest": pd.to_datetime(pd.Series([r[0] for r in rows], dtype="object")).array,
+            "latest": pd.to_datetime(pd.Series([r[1] for r in rows], dtype="object")).array,
+            "valid": [r[2] for r in rows],
+        },
+        index=series.index,
+    )
+
+
+FILE_READABLE = "file_readable"
+COLUMNS_RULE = "columns_match_contract"
+CLAIMS_PRESENT = "claims_present"
+EMPTY_ROWS = "empty_rows_skipped"
+
+
+def read_inputs(data_dir: str | Path) -> dict[str, bytes | None]:
+    """The bytes of every contract file in ``data_dir`` (None where a file is missing).
+
+    The one place casrec reads ``data/``: checksums and parsing both use these bytes.
+    """
+    contents: dict[str, bytes | None] = {}
+    for name, table in TABLES.items():
+        path = Path(data_dir) / table.file
+        try:
+            contents[name] = path.read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            contents[name] = None
+    return contents
+
+
+def checksums_of(contents: dict[str, bytes | None]) -> dict[str, str]:
+    """sha256 of each file that exists, keyed by file name (what a result was made from)."""
+    return {
+        TABLES[name].file: hashlib.sha256(data).hexdigest()
+        for name, data in contents.items()
+        if data is not None
+    }
+
+
+def _complete(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
+    """Values without surrounding spaces (empty cells missing), every contract column present."""
+    out = pd.DataFrame(index=frame.index)
+    for column in table.column_names:
+        if column in frame.columns:
+            values = frame[column].str.strip()
+            out[column] = values.where(values != "", pd.NA).astype("str")
+        else:
+            out[column] = pd.Series(pd.NA, index=frame.index, dtype="str")
+    out[LINE] = frame[LINE]
+    return out
+
+
+def _header_problems(table: Table, header: list[str]) -> list[Problem]:
+    """Unknown columns, and required columns that are missing."""
+    expected = table.column_names
+    problems = [
+        Problem(
+            table.file,
+            1,
+            None,
+            column,
+            f"unknown column; expected only: {', '.join(expected)}",
+            COLUMNS_RULE,
         )
+        for column in header
+        if column not in expected
+    ]
+    problems += [
+        Problem(table.file, 1, None, c.name, "required column is missing", COLUMNS_RULE)
+        for c in table.columns
+        if c.required and c.name not in header
+    ]
+    return problems
 
 
-def _check_values_parse(
-    claims: pd.DataFrame, lexicon: pd.DataFrame, problems: list[Problem]
-) -> None:
-    """Every value must read as a quantity; reported with the other problems, located."""
-    # empty values are reported as empty required values, not as unreadable ones
-    _, failed = parse_distinct(claims["value"].dropna(), lexicon_mapping(lexicon))
-    for position, (claim_id, value) in enumerate(
-        zip(claims["claim_id"], claims["value"], strict=True)
-    ):
-        if not pd.isna(value) and value in failed:
-            problems.append(
-                Problem(
-                    TABLES["claims"].file,
-                    line_of(claims, position),
-                    None if pd.isna(claim_id) else str(claim_id),
-                    "value",
-                    str(failed[value]),
-                )
+def rule_problems(table: Table, frame: pd.DataFrame, results) -> pd.DataFrame:
+    """One problem per failing row of each evaluated rule (``casrec.rules.RuleResults``)."""
+    from casrec.rules import RULES
+
+    severities = {r.name: (r.severity, r.column) for r in RULES if r.table == table.name}
+    parts = []
+    ids = frame[table.id_column] if table.id_column else pd.Series(pd.NA, index=frame.index)
+    for name in results.why.columns:
+        why = results.why[name]
+        bad = why.notna()
+        if not bad.any():
+            continue
+        severity, column = severities[name]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "file": table.file,
+                    "row": frame.loc[bad, LINE].astype("Int64"),
+                    "record_id": ids[bad].astype("object"),
+                    "column": column,
+                    "message": why[bad].astype("object"),
+                    "rule": name,
+                    "severity": severity,
+                }
             )
+        )
+    if not parts:
+        return problem_frame([])
+    return pd.concat(parts, ignore_index=True)[PROBLEM_COLUMNS]
 
 
-def _check_lexicon(lexicon: pd.DataFrame, problems: list[Problem]) -> None:
-    """A vague term's interval must not be upside down (dozens = 24..99, not 99..24)."""
-    for position, row in lexicon.iterrows():
-        low, high = str(row["low"]), str(row["high"])
-        if low.isdigit() and high.isdigit() and int(low) > int(high):
+def load_dataset(
+    data_dir: str | Path,
+    collect: bool = False,
+    contents: dict[str, bytes | None] | None = None,
+) -> Dataset:
+    """Load and check every table in ``data_dir``.
+
+    By default raise DataError listing every critical problem. With ``collect`` return the
+    dataset anyway, its problems listed and its typed tables holding the rows that load, so
+    the data-quality stage can report everything at once. ``contents`` are the files' bytes
+    when the caller has read them already (see ``read_inputs``).
+    """
+    from casrec import rules  # the rules import this module's contract
+
+    data_dir = Path(data_dir)
+    contents = read_inputs(data_dir) if contents is None else contents
+    problems: list[Problem] = []
+    frames: dict[str, pd.DataFrame] = {}
+    present: dict[str, set[str]] = {}
+    headers: dict[str, list[str]] = {}
+    for name, table in TABLES.items():
+        data = contents.get(name)
+        empty = _complete(table, pd.DataFrame({LINE: pd.Series([], dtype="int64")}))
+        frames[name], present[name], headers[name] = empty, set(), []
+        if data is None:
+            where = (data_dir / table.file).resolve()
             problems.append(
-                Problem(
-                    TABLES["lexicon"].file,
-                    line_of(lexicon, int(position)),
-                    row["term"],
-                    "high",
-                    f"high {high} is below low {low}",
-                )
+                Problem(table.file, None, None, None, f"file not found: {where}", FILE_READABLE)
             )
+            continue
+        try:
+            text = read_text_table(data)
+        except ReadError as error:
+            problems.append(
+                Problem(table.file, error.line, None, None, error.message, FILE_READABLE)
+            )
+            continue
+        problems += [
+            Problem(table.file, line, None, None, note, EMPTY_ROWS, "warning")
+            for line, note in text.notes
+        ]
+        problems += _header_problems(table, text.header)
+        frames[name] = _complete(table, text.frame)
+        present[name] = set(text.header) & set(table.column_names)
+        headers[name] = text.header
+    ctx = rules.RuleContext(frames, present)
+    results = {name: rules.evaluate(name, ctx, (rules.CONTRACT,)) for name in VOCABULARY_TABLES}
+    usable = {
+        name: _usable(TABLES[name], frames[name], present, results) for name in VOCABULARY_TABLES
+    }
+    subgroups = typed_frame(TABLES["subgroups"], frames["subgroups"][usable["subgroups"]])
+    lexicon = typed_frame(TABLES["lexicon"], frames["lexicon"][usable["lexicon"]])
+    lexicon["term"] = lexicon["term"].str.lower()
+    ctx.lexicon = lexicon_mapping(lexicon)
+    for name in DATA_TABLES:
+        results[name] = rules.evaluate(name, ctx, (rules.CONTRACT,))
+        usable[name] = _usable(TABLES[name], frames[name], present, results)
+    if "claim_id" in present["claims"] and frames["claims"].empty:
+        problems.append(
+            Problem(
+                TABLES["claims"].file,
+                None,
+                None,
+                None,
+                "has a header but no claims",
+                CLAIMS_PRESENT,
+            )
+        )
+    found = pd.concat(
+        [problem_frame(problems)]
+        + [rule_problems(TABLES[name], frames[name], results[name]) for name in TABLES],
+        ignore_index=True,
+    )
+    found = _in_file_order(found)
+    critical = found[found["severity"] == "critical"]
+    if not collect and len(critical):
+        raise DataError(critical)
+    # claims about an event or from a source that did not load cannot be prepared
+    claims = frames["claims"]
+    usable["claims"] &= claims["event_id"].isin(
+        set(frames["events"].loc[usable["events"], "event_id"])
+    ) & claims["source_id"].isin(set(frames["sources"].loc[usable["sources"], "source_id"]))
+    typed = {name: typed_frame(TABLES[name], frames[name][usable[name]]) for name in DATA_TABLES}
+    return Dataset(
+        lexicon=lexicon,
+        subgroups=subgroups,
+        data_dir=data_dir,
+        files={name: data_dir / table.file for name, table in TABLES.items()},
+        raw=frames,
+        present=present,
+        headers=headers,
+        problems=found,
+        checksums=checksums_of(contents),
+        **typed,
+    )
 
 
-def _typed(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
+def _usable(table: Table, frame: pd.DataFrame, present, results) -> pd.Series:
+    """Rows that keep every critical contract rule, in a file with its required columns."""
+    from casrec.rules import CRITICAL, RULES
+
+    if any(c.required and c.name not in present[table.name] for c in table.columns):
+        return pd.Series(False, index=frame.index)
+    critical = [r.name for r in RULES if r.table == table.name and r.severity == CRITICAL]
+    why = results[table.name].why
+    columns = [c for c in critical if c in why.columns]
+    return why[columns].isna().all(axis=1) if columns else pd.Series(True, index=frame.index)
+
+
+def _in_file_order(problems: pd.DataFrame) -> pd.DataFrame:
+    """Problems by file (contract order), then line, then column position in the contract."""
+    files = {table.file: position for position, table in enumerate(TABLES.values())}
+    columns = {
+        (table.file, c.name): position
+        for table in TABLES.values()
+        for position, c in enumerate(table.columns)
+    }
+    order = pd.DataFrame(
+        {
+            "file": problems["file"].map(files),
+            "row": problems["row"].astype("Int64").fillna(0),
+            "column": [
+                columns.get(k, -1) for k in zip(problems["file"], problems["column"], strict=True)
+            ],
+        }
+    )
+    ranked = order.sort_values(["file", "row", "column"], kind="stable").index
+    return problems.loc[ranked].reset_index(drop=True)
+
+
+def typed_frame(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
     """Cast to contract dtypes; reported text stays as written, parsed dates sit beside it."""
     frame = frame[table.column_names].copy()
     for column in table.columns:
@@ -586,60 +601,3 @@ def _typed(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
             frame[f"{column.name}_earliest"] = bounds["earliest"]
             frame[f"{column.name}_latest"] = bounds["latest"]
     return frame.reset_index(drop=True)
-
-
-def load_table(path: Path, table: Table, problems: list[Problem]) -> pd.DataFrame | None:
-    """Read and check one file, appending its problems; None when it cannot be used at all."""
-    if not path.exists():
-        problems.append(Problem(table.file, None, None, None, f"file not found: {path}"))
-        return None
-    try:
-        frame = _read_csv(path)
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        problems.append(
-            Problem(table.file, None, None, None, f"cannot be read as UTF-8 CSV: {error}")
-        )
-        return None
-    if not _check_columns(table, frame, problems):
-        return None
-    _check_values(table, frame, problems)
-    return frame
-
-
-def load_dataset(data_dir: str | Path) -> Dataset:
-    """Load and check every table in ``data_dir``; raise DataError listing all problems."""
-    data_dir = Path(data_dir)
-    problems: list[Problem] = []
-    frames: dict[str, pd.DataFrame] = {}
-    files: dict[str, Path] = {}
-    for name, table in TABLES.items():
-        path = data_dir / table.file
-        files[name] = path
-        frame = load_table(path, table, problems)
-        if frame is not None:
-            frames[name] = frame
-    _check_references(frames, problems)
-    if "events" in frames:
-        _check_event_rules(frames["events"], problems)
-    if "claims" in frames:
-        _check_claim_rules(frames["claims"], problems)
-    if "lexicon" in frames:
-        _check_lexicon(frames["lexicon"], problems)
-    if "claims" in frames:
-        _check_claims_present(frames["claims"], problems)
-        if "lexicon" in frames and not any(p.file == TABLES["lexicon"].file for p in problems):
-            _check_values_parse(frames["claims"], frames["lexicon"], problems)
-    if problems:
-        raise DataError(problems)
-    typed = {name: _typed(TABLES[name], frame) for name, frame in frames.items()}
-    typed["lexicon"]["term"] = typed["lexicon"]["term"].str.lower()
-    return Dataset(
-        sources=typed["sources"],
-        actors=typed["actors"],
-        events=typed["events"],
-        claims=typed["claims"],
-        lexicon=typed["lexicon"],
-        subgroups=typed["subgroups"],
-        data_dir=data_dir,
-        files=files,
-    )

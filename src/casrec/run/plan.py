@@ -84,6 +84,7 @@ def plan_pages(config: RunConfig, analysis) -> list[Page]:
             {
                 "data_dir": data_dir,
                 "policy": config.policy,
+                "as_of_window_days": config.as_of_window_days,
                 "run_date": config.date.isoformat(),
                 "fail_on_critical": True,
                 "overview_page": "index.html",

@@ -1,0 +1,153 @@
+"""Reading one CSV file as a spreadsheet or a script saved it: bytes in, text records out.
+
+Analysts save ``data/`` from Excel, LibreOffice and scripts, so the bytes may be UTF-8 with or
+without a byte-order mark, Windows-1252 ("CSV (Comma delimited)"), semicolon-separated
+(European Excel), or end in rows of bare commas. Each case either reads or becomes one
+located sentence that says what to do; nothing here raises anything but ``ReadError``.
+Values are kept as text, exactly as written apart from surrounding spaces (which are reported
+by the rules, not dropped silently).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+# A cell may be as long as the file: the default limit (128 KB) makes the csv module raise.
+csv.field_size_limit(sys.maxsize)
+
+SAVE_AS_UTF8 = "in Excel, use Save As > 'CSV UTF-8 (Comma delimited)'"
+LINE = "row"  # the column holding each record's first line in the file (header = 1)
+
+
+class ReadError(ValueError):
+    """A file that cannot be read as a CSV at all; ``line`` names where, when known."""
+
+    def __init__(self, message: str, line: int | None = None):
+        self.message = message
+        self.line = line
+        super().__init__(message)
+
+
+@dataclass
+class TextTable:
+    """One CSV file as text: the header, the records (one list per row), their lines, notes."""
+
+    header: list[str]
+    frame: pd.DataFrame  # one str column per header name, empty cells missing, plus LINE
+    notes: list[tuple[int | None, str]] = field(default_factory=list)  # (line, what was done)
+
+
+def decode(data: bytes) -> str:
+    """The file's text; ReadError naming the line and byte when it is not UTF-8."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ReadError(f"is UTF-16 (Excel's 'Unicode Text'), not UTF-8; {SAVE_AS_UTF8}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        byte = data[error.start]
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        guess = ""
+        try:
+            sample = data[error.start : error.start + 1].decode("cp1252")
+            guess = f" ({sample!r} in Windows-1252, which Excel's plain 'CSV' uses)"
+        except UnicodeDecodeError:
+            pass
+        raise ReadError(
+            f"is not UTF-8: line {line} has byte 0x{byte:02X} at character {column}{guess}; "
+            f"{SAVE_AS_UTF8}",
+            line,
+        ) from None
+
+
+def _separator_hint(header_line: str) -> str | None:
+    """Name the separator of a file that is not comma-separated, from its header line."""
+    for name, char in (("semicolons", ";"), ("tabs", "\t"), ("vertical bars", "|")):
+        if char in header_line and header_line.count(char) >= 1 and "," not in header_line:
+            return name
+    return None
+
+
+def read_text_table(data: bytes) -> TextTable:
+    """Parse a CSV file's bytes into text records with the line each starts on.
+
+    Blank lines are skipped, as an editor shows them; rows of nothing but separators
+    (``,,,,`` as spreadsheets append) are skipped with a note; a quoted cell may span lines,
+    so a record's line is where it starts. A row with more cells than the header is an error
+    (the columns would shift), named with its line.
+    """
+    text = decode(data)
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ReadError(f"line {line} contains a NUL byte: this is not a text CSV file", line)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] | None = None
+    records: list[list[str]] = []
+    lines: list[int] = []
+    empty_lines: list[int] = []
+    too_long: list[tuple[int, int]] = []
+    start = 1
+    try:
+        for record in reader:
+            if record:  # a line with nothing on it
+                if header is None:
+                    header = [name.strip() for name in record]
+                    hint = _separator_hint(",".join(record))
+                    if len(header) == 1 and hint:
+                        raise ReadError(
+                            f"is separated by {hint}, not commas (the header is one column, "
+                            f"{header[0][:60]!r}); {SAVE_AS_UTF8}",
+                            1,
+                        )
+                elif not any(cell.strip() for cell in record):
+                    empty_lines.append(start)
+                else:
+                    if len(record) > len(header):
+                        too_long.append((start, len(record)))
+                    records.append(record)
+                    lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as error:  # e.g. a quote that is never closed
+        raise ReadError(f"line {start} cannot be read as CSV: {error}", start) from None
+    if header is None:
+        raise ReadError("is empty: it has no header line")
+    if too_long:
+        line, count = too_long[0]
+        more = f" (and {len(too_long) - 1} more rows like it)" if len(too_long) > 1 else ""
+        raise ReadError(
+            f"line {line} has {count} fields but the header has {len(header)} "
+            f"(a stray comma, or a value with a comma that needs quotes?){more}",
+            line,
+        )
+    seen: dict[str, int] = {}
+    for position, name in enumerate(header, start=1):
+        if name in seen:
+            raise ReadError(
+                f"column {name!r} appears twice in the header (cells {seen[name]} and {position})",
+                1,
+            )
+        seen[name] = position
+    width = len(header)
+    padded = [r if len(r) == width else r + [""] * (width - len(r)) for r in records]
+    frame = pd.DataFrame(padded, columns=header, dtype="str") if padded else None
+    if frame is None:
+        frame = pd.DataFrame({name: pd.Series([], dtype="str") for name in header})
+    frame = frame.replace("", pd.NA) if len(frame) else frame
+    frame[LINE] = pd.Series(lines, dtype="int64")
+    notes = []
+    if empty_lines:
+        notes.append((empty_lines[0], f"skipped {_count_lines(empty_lines)} with no values"))
+    return TextTable(header, frame, notes)
+
+
+def _count_lines(lines: list[int]) -> str:
+    """'line 7' or '12 lines (7, 8, 9, ...)' for a note."""
+    if len(lines) == 1:
+        return f"line {lines[0]}"
+    shown = ", ".join(map(str, lines[:5])) + (", ..." if len(lines) > 5 else "")
+    return f"{len(lines)} lines ({shown})"

@@ -1,0 +1,106 @@
+"""The rule registry: each rule once, the committed suites in step with it, sentences located."""
+
+import json
+
+import pandas as pd
+import pytest
+from conftest import PROJECT_ROOT
+
+from casrec import rules
+from casrec.quality import EXPECTATIONS_DIR, INPUT_SUITES, expected_suite
+from casrec.reading import LINE
+from casrec.rules import RuleContext, evaluate, suggestions
+from casrec.schema import TABLES
+
+
+@pytest.mark.parametrize("table", INPUT_SUITES)
+def test_committed_suite_matches_the_registry(table):
+    """Each rule lives once (casrec.rules); its suite file validates exactly its ok_ columns."""
+    spec = json.loads((EXPECTATIONS_DIR / f"{table}.json").read_text(encoding="utf-8"))
+    assert spec["expectations"] == expected_suite(table), (
+        f"expectations/{table}.json is out of step with casrec.rules: write the expectations "
+        f"quality.expected_suite({table!r}) lists into it"
+    )
+
+
+def test_rule_names_are_unique_per_table():
+    names = [(r.table, r.name) for r in rules.RULES]
+    assert len(names) == len(set(names))
+
+
+def test_every_rule_has_a_severity_a_column_and_a_sentence():
+    for item in rules.RULES:
+        assert item.severity in ("critical", "warning"), item.name
+        assert item.column, item.name
+        assert item.explanation.endswith("."), item.name
+        assert item.table in TABLES
+
+
+def test_enum_rules_allow_the_contract_choices():
+    for name, table in TABLES.items():
+        for column in table.columns:
+            if column.kind == "enum":
+                (found,) = [r for r in rules.rules_of(name) if r.name == f"{column.name}_valid"]
+                assert found.allowed == column.choices
+
+
+def _context(**frames) -> RuleContext:
+    full = {}
+    for name, table in TABLES.items():
+        rows = frames.get(name, [])
+        frame = pd.DataFrame(rows, columns=table.column_names, dtype="str")
+        frame[LINE] = pd.Series(range(2, len(frame) + 2), dtype="int64")
+        full[name] = frame
+    return RuleContext(full, {name: set(TABLES[name].column_names) for name in TABLES})
+
+
+def test_a_rule_names_the_value_and_what_was_expected():
+    ctx = _context(
+        actors=[{"actor_id": "fama", "name": "FAMa", "kind": "stat"}],
+    )
+    why = evaluate("actors", ctx, (rules.CONTRACT,)).why
+    assert why.loc[0, "kind_valid"].startswith("'stat' is not one of: state, armed_group")
+    assert why.loc[0, "kind_valid"].endswith("; did you mean 'state'?")
+    assert why["actor_id_slug"].isna().all()
+
+
+def test_duplicates_fail_once_pointing_at_the_first_line():
+    ctx = _context(actors=[{"actor_id": "a", "name": "A", "kind": "state"}] * 3)
+    why = evaluate("actors", ctx, (rules.CONTRACT,)).why["actor_id_unique"]
+    assert why.isna().tolist() == [True, False, False]
+    assert why[1] == "duplicate id 'a' (first used on row 2); ids must be unique"
+
+
+def test_a_wrong_case_reference_is_one_problem_with_a_suggestion():
+    ctx = _context(
+        events=[{"event_id": "kobe-2025-02-07", "title": "t", "kind": "incident",
+                 "date_start": "2025-02-07", "country": "MLI"}],
+        claims=[{"claim_id": "a", "event_id": "Kobe-2025-02-07"}],
+    )  # fmt: skip
+    why = evaluate("claims", ctx, (rules.CONTRACT,)).why.loc[0].dropna()
+    event_rules = [name for name in why.index if "event" in name]
+    assert event_rules == ["event_exists"]
+    assert why["event_exists"].endswith("did you mean 'kobe-2025-02-07'?")
+
+
+def test_suggestions_stay_bounded_for_junk():
+    junk = pd.Series([f"junk-{i}" for i in range(rules.MAX_SUGGESTED_VALUES * 3)])
+    found = suggestions(junk, ["junk-1"])
+    assert (found != "").sum() <= rules.MAX_SUGGESTED_VALUES
+
+
+def test_quality_rules_do_not_run_in_the_loader():
+    ctx = _context(sources=[{"source_id": "s", "publisher": "p", "title": "t",
+                             "published": "2999", "source_type": "ngo"}])  # fmt: skip
+    contract = evaluate("sources", ctx, (rules.CONTRACT,)).why
+    assert "published_not_future" not in contract.columns
+    ctx.run_date = pd.Timestamp("2025-01-01")
+    both = evaluate("sources", ctx, (rules.CONTRACT, rules.QUALITY)).why
+    assert (
+        both.loc[0, "published_not_future"] == "published '2999' is after the run date 2025-01-01"
+    )
+
+
+def test_the_suites_are_loaded_never_written():
+    source = (PROJECT_ROOT / "src" / "casrec" / "quality.py").read_text(encoding="utf-8")
+    assert "write_text" not in source and "add_or_update" not in source
