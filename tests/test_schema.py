@@ -192,9 +192,8 @@ def test_a_subgroup_must_be_a_term_of_subgroups_csv(tmp_path):
     (problem,) = problems_of(tmp_path)
     assert problem.startswith(
         "claims.csv, row 3 (b), column 'subgroup': 'kids' does not exist in subgroups.csv "
-        "column 'term' (known terms: aid_workers, children,"
+        "column 'term'"
     )
-    assert problem.endswith("; add a row there)")
 
 
 def test_subgroup_terms_are_loaded_and_keyed(tmp_path):
