@@ -618,7 +618,7 @@ def base_output(tmp_path_factory):
 def key_of(row):
     return "/".join(
         "" if pd.isna(row[c]) else str(row[c])
-        for c in ("event_id", "metric", "population", "side", "nationality")
+        for c in ("event_id", "metric", "population", "side", "nationality", "subgroup")
     )
 
 
