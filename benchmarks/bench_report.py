@@ -2,7 +2,8 @@
 
 Run: .venv/bin/python benchmarks/bench_report.py [--events all]
 Target (issue 5): the marginal cost of an event page is at most 15% of the cold cost of one
-notebook (kernel start + imports + work + HTML), both measured in this one run.
+notebook (kernel start + imports + work + HTML), both measured in this one run, on one warm
+kernel (--workers 1; benchmarks/bench_runs.py measures parallel runs and reuse).
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ def main() -> None:
         cold = cold_page_seconds(notebooks_dir, data_dir, workdir)
         config = RunConfig(date=dt.date.today(), data_dir=data_dir,
                                   reports_dir=workdir / "reports", notebooks_dir=notebooks_dir,
-                                  events=args.events, quiet=True)  # fmt: skip
+                                  events=args.events, quiet=True, full=True,
+                                  workers=1)  # fmt: skip
         start = time.perf_counter()
         result = run_reports(config)
         total = time.perf_counter() - start

@@ -26,10 +26,14 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import DATA_DIR, PROJECT_ROOT, claim, write_dataset
 
 from casrec.cli import EXIT_OK, main
+from casrec.vocabulary import STATUSES
+
+STATUS_CODES = STATUSES.codes
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -245,19 +249,31 @@ def cells(row) -> list[str]:
     return [c.strip() for c in row.locator("td").all_inner_texts()]
 
 
-def test_kobe_page_shows_34_25_and_the_rationale(report, page):
+KOBE_ANSWER = (
+    "Civilians killed: 34 (25 to 34+), contested — Human Rights Watch: at least 34; "
+    "Malian army: 25."
+)
+
+
+def test_kobe_page_opens_with_the_answer_then_the_rationale(report, page):
     page.open(day(report) / KOBE)
     p = page.page
     assert p.locator("h1").first.inner_text() == "Attack on a civilian convoy at Kobe"
-    killed = p.locator("tr", has=p.locator("td", has_text=re.compile(r"^killed · civilians$")))
-    assert cells(killed.first)[1:4] == ["25", "34", "34+"]
-    headline = p.locator("p.headline", has_text="(range 25–34+)")
-    assert headline.inner_text().startswith("Best 34 (range 25–34+) contested")
-    rationale = p.locator("p.rationale", has_text="Best 34: Human Rights Watch said").first
+    answer = p.locator("p.answer").first
+    assert answer.inner_text() == KOBE_ANSWER
+    assert (
+        answer.locator("a[href='#claim-kobe-hrw-killed-civilians']").inner_text() == "at least 34"
+    )
+    rationale = p.locator("p.rationale", has_text="Best 34 from Human Rights Watch").first
     text = rationale.inner_text()
     assert rationale.is_visible()
-    assert "[kobe-hrw-killed-civilians]" in text and 'Malian army said "25"' in text
+    assert "[kobe-hrw-killed-civilians]" in text and "Malian army, “25”" in text
     assert "ranked below by claimant role" in text
+    # the ranking criteria once per page; no sensitivity line where nothing moves
+    body = p.inner_text("body")
+    assert body.count("claims rank by claimant role") == 1
+    assert "ranks first by claimant role" not in body
+    assert p.locator("p.sensitivity").count() == 0
 
 
 def test_runs_index_lists_the_run(report, page):
@@ -319,7 +335,8 @@ def test_no_horizontal_overflow_at_desktop_and_phone_widths(report, page, width)
         page.page.screenshot(path=str(SCREENSHOTS / f"kobe-{PHONE}.png"), full_page=True)
 
 
-NUMBERS = """() => [...document.querySelectorAll('td.num, th.num')].map(c => ({
+NUMBERS = """() => [...document.querySelectorAll(
+  'td.num, th.num, table.estimates td:nth-child(n+5):nth-child(-n+7)')].map(c => ({
   text: c.innerText.trim(), align: getComputedStyle(c).textAlign,
   figure: c.classList.contains('figure')}))"""
 
@@ -344,17 +361,20 @@ def test_tables_have_headers_and_right_aligned_separated_numbers(report, page, n
 def test_displacement_shows_374000_with_separators(report, page):
     page.open(day(report) / "displacement-mali-war.html")
     texts = page.page.locator("td.num").all_inner_texts()
-    assert "374,000" in [t.strip() for t in texts]
-    assert "373,500–374,500" in [t.strip() for t in texts]
+    assert "373,500–374,500" in [t.strip() for t in texts]  # the claim's interval
+    answer = page.page.locator("p.answer", has_text="People displaced").first
+    assert answer.locator("strong.best").inner_text() == "374,000"
+    assert "(373,500 to 374,500)" in answer.inner_text()
 
 
 def test_open_ended_highs_read_with_a_plus(report, page):
     page.open(day(report) / "index.html")
     p = page.page
-    kobe = p.locator("tr", has=p.locator(f'a[href="{KOBE}"]')).filter(has_text="killed · civilians")
-    assert cells(kobe.first)[2:5] == ["25", "34", "34+"]
+    kobe = p.locator("tr", has=p.locator(f'a[href="{KOBE}"]')).filter(has_text="Civilians killed")
+    assert cells(kobe.first)[4:7] == ["25", "34", "34+"]
     page.open(day(report) / KOBE)
-    assert p.locator("td.num", has_text=re.compile(r"^34\+$")).count() >= 2  # result and claim
+    assert p.locator("td.num", has_text=re.compile(r"^34\+$")).count() >= 1  # the claim
+    assert "(25 to 34+)" in p.locator("p.answer").first.inner_text()  # the result
 
 
 def test_every_figure_on_the_kobe_page_traces_to_source_and_evidence(report, page):
@@ -378,7 +398,7 @@ def test_every_figure_on_the_kobe_page_traces_to_source_and_evidence(report, pag
         href = row.locator("td.source a").get_attribute("href")
         assert p.locator(f"[id='{href[1:]}']").count() == 1  # the document in the sources table
     # following a rationale link lands on that claim's row, with its evidence in view
-    p.locator("p.rationale a[href='#claim-kobe-army-killed-civilians']").click()
+    p.locator("p.rationale a[href='#claim-kobe-army-killed-civilians']").first.click()
     row = p.locator("#claim-kobe-army-killed-civilians")
     assert p.evaluate("location.hash") == "#claim-kobe-army-killed-civilians"
     assert row.is_visible() and "caused 25 civilian deaths" in row.inner_text()
@@ -415,6 +435,170 @@ def test_pages_print_without_cutting_anything_off(report, page, name):
             (SCREENSHOTS / "kobe-print.pdf").write_bytes(pdf)
     finally:
         p.emulate_media(media="screen")
+
+
+# --- the overview at scale: filters, sorting, no scripts, phones, 5,000 events -----------------
+
+VISIBLE_ROWS = """() => [...document.querySelectorAll('#estimates tbody tr')]
+  .filter(r => !r.hidden).map(r => ({s: r.dataset.s, y: r.dataset.y, m: r.dataset.m,
+    text: r.innerText, best: r.cells[5].innerText.trim()}))"""
+
+
+def test_overview_filters_searches_and_sorts_with_scripts(report, page):
+    page.open(day(report) / "index.html")
+    p = page.page
+    total = p.locator("#estimates tbody tr").count()
+    assert p.locator("p.count").inner_text() == f"Showing {total} of {total} estimates."
+    p.select_option("form.filters select[name=s]", "contested")
+    shown = p.evaluate(VISIBLE_ROWS)
+    assert shown and {r["s"] for r in shown} == {"contested"}
+    assert p.locator("p.count").inner_text() == f"Showing {len(shown)} of {total} estimates."
+    p.select_option("form.filters select[name=s]", "")
+    p.fill("form.filters input[type=search]", "kobe")
+    shown = p.evaluate(VISIBLE_ROWS)
+    assert shown and all("kobe" in r["text"].lower() for r in shown)
+    p.fill("form.filters input[type=search]", "")
+    p.select_option("form.filters select[name=y]", "2024")
+    p.select_option("form.filters select[name=m]", "killed")
+    shown = p.evaluate(VISIBLE_ROWS)
+    assert shown and {(r["y"], r["m"]) for r in shown} == {("2024", "killed")}
+    # the metric filter reads labels, not codes
+    options = p.locator("form.filters select[name=m] option").all_inner_texts()
+    assert "Killed" in options and all("_" not in o for o in options)
+    p.select_option("form.filters select[name=y]", "")
+    p.select_option("form.filters select[name=m]", "")
+    best = p.locator("#estimates th", has_text="Best").locator("button")
+    best.click()
+    values = [int(r["best"].replace(",", "")) for r in p.evaluate(VISIBLE_ROWS) if r["best"]]
+    assert values == sorted(values)
+    best.click()
+    values = [int(r["best"].replace(",", "")) for r in p.evaluate(VISIBLE_ROWS) if r["best"]]
+    assert values == sorted(values, reverse=True)
+    assert p.locator("#estimates th", has_text="Best").get_attribute("aria-sort") == "descending"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    p.screenshot(path=str(SCREENSHOTS / "overview-sorted.png"))
+    assert page.errors == []
+
+
+def test_overview_without_scripts_is_a_plain_table_contested_first(report, pw):
+    network = Network()
+    with tempfile.TemporaryDirectory(prefix="casrec-chromium-") as profile:
+        context = pw.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), headless=True, args=[*CHROMIUM_ARGS, OFFLINE],
+            viewport={"width": DESKTOP, "height": 900}, java_script_enabled=False,
+        )  # fmt: skip
+        try:
+            context.route("**/*", network.route)
+            p = context.new_page()
+            p.goto((day(report) / "index.html").as_uri(), wait_until="load")
+            assert p.locator("form.filters").count() == 0
+            assert p.locator("noscript p, p.note", has_text="Scripts are off").count() >= 1
+            rows = p.locator("#estimates tbody tr")
+            statuses = [r.get_attribute("data-s") for r in rows.all()]
+            assert len(statuses) > 100 and all(r.is_visible() for r in rows.all()[:5])
+            ranks = [list(STATUS_CODES).index(s) for s in statuses]
+            assert ranks == sorted(ranks) and statuses[0] == "contested"
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            p.screenshot(path=str(SCREENSHOTS / "overview-no-scripts.png"))
+        finally:
+            context.close()
+    assert network.blocked == []
+
+
+def test_phone_shows_the_first_figure_and_best_high_status_without_scrolling(report, page):
+    p = page.page
+    p.set_viewport_size({"width": PHONE, "height": 844})
+    page.open(day(report) / "index.html")
+    first = p.locator("#estimates tbody tr").first
+    for index in (5, 6, 7):  # Best, High, Status
+        box = first.locator("td").nth(index).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE, (index, box)
+    low = first.locator("td").nth(4).bounding_box()
+    assert low["y"] + low["height"] <= 844, f"the first figure is below the first screen: {low}"
+    assert p.evaluate("document.documentElement.scrollWidth") <= PHONE
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    p.screenshot(path=str(SCREENSHOTS / f"overview-{PHONE}-first-screen.png"))
+    page.open(day(report) / KOBE)
+    answer = p.locator("p.answer").first.bounding_box()
+    assert answer["y"] + answer["height"] <= 844
+    p.screenshot(path=str(SCREENSHOTS / f"kobe-{PHONE}-first-screen.png"))
+
+
+VISIBLE_TEXT = """() => {
+  const body = document.body.cloneNode(true);
+  body.querySelectorAll('.id, blockquote, .quoted, td.notes, script, noscript, style')
+    .forEach(e => e.remove());
+  return body.innerText;
+}"""
+
+
+def test_pages_show_labels_not_enum_tokens_or_actor_ids(report, page):
+    from casrec import vocabulary
+
+    tokens = {code for vocab in vocabulary.ALL for code in vocab.codes if "_" in code}
+    actors = set(pd.read_csv(DATA_DIR / "actors.csv")["actor_id"])
+    for path in pages(report):
+        page.open(path)
+        words = set(re.findall(r"[a-z][a-z0-9_-]*", page.page.evaluate(VISIBLE_TEXT)))
+        assert words & (tokens | actors) == set(), path.name
+
+
+def test_event_page_prints_on_at_most_two_a4_pages(report, page):
+    p = page.page
+    page.open(day(report) / KOBE)
+    p.emulate_media(media="print")
+    try:
+        pdf = p.pdf(format="A4", print_background=True)
+    finally:
+        p.emulate_media(media="screen")
+    printed = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    assert 1 <= printed <= 2, f"the Kobe page prints on {printed} A4 pages"
+
+
+def test_charts_have_text_alternatives_with_the_figures(report, page):
+    page.open(day(report) / KOBE)
+    alt = page.page.locator("figure.chart img").first.get_attribute("alt")
+    assert "Civilians killed: estimate 25–34+, best 34 (contested)" in alt
+    assert "Human Rights Watch: at least 34" in alt
+    page.open(day(report) / "index.html")
+    assert "No description" not in page.page.content()
+
+
+@pytest.fixture(scope="module")
+def synthetic_report(tmp_path_factory) -> Path:
+    """5,000 synthetic events: the overview lists every estimate (one event page only)."""
+    from synthetic import synthetic_dataset
+
+    data = synthetic_dataset(tmp_path_factory.mktemp("synthetic") / "data", SYNTHETIC_EVENTS)
+    return render(tmp_path_factory.mktemp("synthetic-reports"), data, "ev-00000")
+
+
+SYNTHETIC_EVENTS = 5_000
+
+
+def test_a_5000_event_overview_stays_under_3_mb_and_filters(synthetic_report, page):
+    overview = day(synthetic_report) / "index.html"
+    size = overview.stat().st_size
+    assert size < 3_000_000, f"the 5,000-event overview is {size / 1e6:.2f} MB"
+    p = page.page
+    started = time.perf_counter()
+    page.open(overview)
+    loaded = time.perf_counter() - started
+    rows = p.locator("#estimates tbody tr").count()
+    assert rows >= SYNTHETIC_EVENTS
+    started = time.perf_counter()
+    p.select_option("form.filters select[name=s]", "contested")
+    p.select_option("form.filters select[name=a]", "Mopti")
+    p.select_option("form.filters select[name=y]", "2024")
+    shown = p.evaluate(VISIBLE_ROWS)
+    filtered = time.perf_counter() - started
+    assert shown and {(r["s"], r["y"]) for r in shown} == {("contested", "2024")}
+    assert all("Mopti" in r["text"] for r in shown)
+    print(f"\n5,000 events: {size / 1e6:.2f} MB, {rows} rows, loaded in {loaded:.1f} s, "
+          f"three filters in {filtered:.2f} s, {len(shown)} rows shown")  # fmt: skip
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    p.screenshot(path=str(SCREENSHOTS / "overview-5000-filtered.png"))
+    assert page.errors == []
 
 
 # --- hostile data -----------------------------------------------------------------------------
@@ -476,8 +660,8 @@ def hostile_report(tmp_path_factory) -> Path:
     return render(tmp_path_factory.mktemp("hostile-reports"), data, "all")
 
 
-INJECTED = """() => ({
-  scripts: document.querySelectorAll('script').length,
+INJECTED = """(own) => ({
+  scripts: [...document.querySelectorAll('script')].filter(s => s.textContent !== own).length,
   onerror: document.querySelectorAll('img[onerror]').length,
   handlers: [...document.querySelectorAll('*')].flatMap(e => [...e.attributes]
     .filter(a => a.name.startsWith('on')).map(a => e.tagName + ' ' + a.name)),
@@ -489,6 +673,11 @@ INJECTED = """() => ({
 })"""
 
 
+OWN_SCRIPT = (PROJECT_ROOT / "src/casrec/templates/fragments/estimates.js").read_text(
+    encoding="utf-8"
+)
+
+
 def test_hostile_data_renders_as_text_and_injects_nothing(hostile_report, page, browser):
     _, network = browser
     opened = pages(hostile_report)
@@ -496,7 +685,7 @@ def test_hostile_data_renders_as_text_and_injects_nothing(hostile_report, page, 
     shown = ""
     for path in opened:
         page.open(path)
-        injected = page.page.evaluate(INJECTED)
+        injected = page.page.evaluate(INJECTED, OWN_SCRIPT)
         assert injected == {"scripts": 0, "onerror": 0, "handlers": [], "images": [],
                             "javascript": []}, f"{path.name}: {injected}"  # fmt: skip
         shown += page.page.inner_text("body") + "\n"

@@ -2,6 +2,7 @@
 
 import os
 
+import pytest
 from conftest import PROJECT_ROOT
 
 from casrec.project import project_root, resolve_data_dir, resolve_path
@@ -32,3 +33,39 @@ def test_a_copied_project_is_its_own_root(tmp_path, monkeypatch):
     assert project_root() == tmp_path
     assert resolve_data_dir("data") == str(tmp_path / "data")
     assert os.path.isabs(resolve_data_dir("../elsewhere"))
+
+
+def _papermill(cwd, *parameters):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    papermill = Path(sys.executable).with_name("papermill")
+    notebook = PROJECT_ROOT / "notebooks" / "event.ipynb"
+    out = Path(cwd) / "out.ipynb"
+    command = [str(papermill), str(notebook.relative_to(PROJECT_ROOT)) if cwd == PROJECT_ROOT
+               else str(notebook), str(out), "-k", "casrec", "-p", "event_id",
+               "kobe-2025-02-07", "-p", "chart_renderer", "svg", *parameters]  # fmt: skip
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False), out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("where", ["project", "elsewhere"])
+def test_papermill_runs_the_event_notebook_from_any_folder(tmp_path, where):
+    """The command papermill's documentation shows, typed from the project or another folder."""
+    cwd = PROJECT_ROOT if where == "project" else tmp_path
+    done, out = _papermill(cwd)
+    try:
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "Kobe" in out.read_text(encoding="utf-8")
+    finally:
+        if where == "project":
+            out.unlink(missing_ok=True)
+
+
+@pytest.mark.slow
+def test_a_missing_data_folder_shows_the_resolved_path(tmp_path):
+    done, out = _papermill(tmp_path, "-p", "data_dir", "no-such-folder")
+    assert done.returncode != 0
+    text = out.read_text(encoding="utf-8")
+    assert f"file not found: {PROJECT_ROOT / 'no-such-folder' / 'sources.csv'}" in text

@@ -3,9 +3,10 @@ import pytest
 from conftest import claim, write_dataset
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_reconcile_reference import EVENTS, SOURCES, in_memory
 
 from casrec.claims import prepare_claims
-from casrec.reconcile import OUTPUT_COLUMNS, reconcile
+from casrec.reconcile import OUTPUT_COLUMNS, AgreementTolerance, reconcile
 from casrec.schema import load_dataset
 
 ARMY = {"source_id": "army", "claimant": "Malian army", "claimant_role": "party_other",
@@ -245,20 +246,38 @@ def test_a_superseded_claim_never_affects_the_result(tmp_path_factory, rows, val
     pd.testing.assert_frame_equal(with_old[cols], without[cols])
 
 
+DIGEST = {"source_id": "digest", "publisher": "Weekly digest", "title": "Digest",
+          "published": "2025-12-01", "source_type": "media"}  # fmt: skip
+
+
+def reconcile_in_memory(rows, policy="reliability", **kwargs):
+    return reconcile(prepare_claims(in_memory(rows, sources=[*SOURCES, DIGEST])), policy, **kwargs)
+
+
 @PROPERTY
 @given(claim_sets())
-def test_relaying_a_claim_never_adds_a_voice(tmp_path_factory, rows):
-    original = rows[0]
-    relay = {
-        **original,
-        "claim_id": "relay",
-        "source_id": "wiki" if original["source_id"] != "wiki" else "wire",
-    }
-    before = reconcile_rows(tmp_path_factory, rows).output().iloc[0]
-    after = reconcile_rows(tmp_path_factory, [*rows, relay]).output().iloc[0]
-    assert after["n_independent"] == before["n_independent"]
-    assert after["n_claimants"] == before["n_claimants"]
-    assert after["status"] == before["status"]
+def test_relaying_a_claim_never_adds_a_voice(rows):
+    # a relay repeats what was published before: it appears in a later document
+    relay = {**rows[0], "claim_id": "relay", "source_id": "digest"}
+    before = reconcile_in_memory(rows).output().iloc[0]
+    after = reconcile_in_memory([*rows, relay]).output().iloc[0]
+    for column in ("n_independent", "n_claimants", "status", "low", "best", "high"):
+        assert after[column] == before[column], column
+
+
+def test_a_later_relay_of_an_older_figure_does_not_become_the_claimants_latest():
+    """The counterexample hypothesis found (relay-failure), with figures beyond the tolerance:
+    HRW said 10, then 20, both known through relays; Reuters said 10."""
+    rows = [
+        claim("c0", "10", source_id="army"),  # HRW's figure relayed on 2025-02-07
+        claim("c1", "20", source_id="wire"),  # HRW's later figure, relayed on 2025-02-08
+        claim("c2", "10", source_id="hrw", claimant="Reuters"),
+    ]
+    relay = claim("relay", "10", source_id="digest")  # the old figure again, in December
+    for claims in (rows, [*rows, relay]):
+        r = reconcile_in_memory(claims).estimates.iloc[0]
+        assert r["status"] == "contested"
+        assert "represented by c1" in r["rationale"]
 
 
 AGG = {"event_id": "war", "metric": "killed", "population": "civilians"}
@@ -300,3 +319,174 @@ def test_claimants_differing_only_in_case_are_one_claimant(dataset_from):
     claims = [claim("a", "34"), claim("b", "34", source_id="wire", claimant="human rights watch")]
     r = row(run(dataset_from, claims), population="civilians")
     assert (r["n_claimants"], r["n_independent"], r["status"]) == (1, 1, "single_source")
+
+
+# --- issue 11: running tolls, "up to", ties, near agreement, feared figures, counts ---------
+
+ATTACK = {"event_id": "attack"}
+ATTACK_EVENT = {"event_id": "attack", "title": "Two-day attack", "kind": "incident",
+                "date_start": "2024-05-03", "date_end": "2024-05-04", "country": "MLI"}  # fmt: skip
+TOLL_SOURCES = [
+    {"source_id": "relief", "publisher": "Relief group", "title": "Flash update",
+     "published": "2024-05-03", "source_type": "ngo"},
+    {"source_id": "un-may", "publisher": "UN OHCHR", "title": "Statement",
+     "published": "2024-05-05", "source_type": "un"},
+]  # fmt: skip
+
+
+def toll(rows, **kwargs):
+    dataset = in_memory(rows, sources=[*SOURCES, *TOLL_SOURCES], events=[*EVENTS, ATTACK_EVENT])
+    return reconcile(prepare_claims(dataset), **kwargs).estimates.iloc[0]
+
+
+RELIEF_42 = claim("relief-42", "42", source_id="relief", claimant="Relief group",
+                  as_of="2024-05-03", **ATTACK)  # fmt: skip
+UN_150 = claim("un-150", "more than 150", source_id="un-may", claimant="UN OHCHR",
+               as_of="2024-05-05", **ATTACK)  # fmt: skip
+
+
+def test_a_count_so_far_leaves_the_estimate_once_a_complete_figure_exists():
+    r = toll([RELIEF_42, UN_150])
+    assert (r["low"], r["best"], r["high"], r["high_open"]) == (151, 151, 151, True)
+    assert r["status"] == "single_source" and r["best_claim_id"] == "un-150"
+    assert "relief-42] — a count so far" in r["rationale"]
+    assert (r["n_claims"], r["n_claimants"], r["n_claimants_all"]) == (2, 1, 2)
+
+
+def test_counts_so_far_alone_are_floors():
+    later = claim("un-60", "60 so far", source_id="un-may", claimant="UN OHCHR", **ATTACK)
+    r = toll([RELIEF_42, later])
+    assert (r["low"], r["high"], r["high_open"]) == (42, 60, True)
+    assert r["status"] == "corroborated"  # floors never contradict each other
+    assert "each is read as a floor" in r["rationale"]
+
+
+def test_up_to_gives_no_floor_while_another_claim_states_one(dataset_from):
+    claims = [claim("hrw", "at least 200"),
+              claim("wire", "up to 600", source_id="wire", claimant="Reuters")]  # fmt: skip
+    r = row(run(dataset_from, claims), population="civilians")
+    assert (r["low"], r["high"], r["status"]) == (200, 600, "corroborated")
+    assert 'An "up to" figure supplies no low' in r["rationale"]
+
+
+def test_up_to_alone_keeps_zero_and_says_the_low_is_unknown(dataset_from):
+    r = row(run(dataset_from, [claim("wire", "as many as 600")]), population="civilians")
+    assert (r["low"], r["best"], r["high"]) == (0, 600, 600)
+    assert "The low is unknown" in r["rationale"]
+    assert "it is the only figure considered" in r["rationale"]
+
+
+def test_up_to_that_a_floor_exceeds_is_still_contested(dataset_from):
+    claims = [claim("hrw", "at least 700"),
+              claim("wire", "up to 600", source_id="wire", claimant="Reuters")]  # fmt: skip
+    assert row(run(dataset_from, claims), population="civilians")["status"] == "contested"
+
+
+TIED = [
+    claim("b-high", "44", source_id="wiki", claimant="Amnesty International"),
+    claim("a-low", "40", source_id="wiki", claimant="Reuters"),
+]
+
+
+def test_a_tie_takes_the_lower_figure_and_says_so(dataset_from):
+    r = row(run(dataset_from, TIED), population="civilians")
+    assert (r["best"], r["best_claim_id"], r["best_tied"]) == (40, "a-low", True)
+    assert "level on every rule with b-high" in r["rationale"]
+    assert "(tie rule)" in r["rationale"]
+
+
+def test_renaming_the_tied_claims_never_changes_the_best(dataset_from):
+    renamed = [{**TIED[0], "claim_id": "a-high"}, {**TIED[1], "claim_id": "z-low"}]
+    r = row(run(dataset_from, renamed), population="civilians")
+    assert (r["best"], r["best_claim_id"], r["best_tied"]) == (40, "z-low", True)
+
+
+def test_near_agreement_is_not_a_contest(dataset_from):
+    claims = [claim("hrw", "185"),
+              claim("wire", "at least 187", source_id="wire", claimant="Reuters")]  # fmt: skip
+    r = row(run(dataset_from, claims), population="civilians")
+    assert (r["status"], r["within_tolerance"]) == ("corroborated", True)
+    assert r["discrepancy"] == pytest.approx(1.01)  # the gap is still shown
+    assert (
+        "agree within the tolerance (the larger of 5% of the smaller figure and 2)"
+        in (r["rationale"])
+    )
+    strict = row(run(dataset_from, claims, tolerance=AgreementTolerance(0, 0)),
+                 population="civilians")  # fmt: skip
+    assert (strict["status"], strict["within_tolerance"]) == ("contested", False)
+
+
+def test_far_apart_figures_are_still_contested(dataset_from):
+    claims = [claim("hrw", "74"), claim("wire", "32", source_id="wire", claimant="Reuters")]
+    r = row(run(dataset_from, claims), population="civilians")
+    assert (r["status"], r["within_tolerance"], r["discrepancy"]) == ("contested", False, 2.31)
+
+
+def test_a_feared_figure_never_outranks_a_reported_one_and_enters_the_high(dataset_from):
+    claims = [claim("hrw", "over 100", certainty="feared"),
+              claim("wire", "40", source_id="wire", claimant="Reuters")]  # fmt: skip
+    result = run(dataset_from, claims)
+    r = row(result, population="civilians")
+    assert (r["low"], r["best"], r["high"], r["high_open"]) == (40, 40, 101, True)
+    assert r["status"] == "corroborated"  # a fear does not contradict a count
+    assert "ranked below by certainty: feared or unconfirmed" in r["rationale"]
+    assert "enters the high only" in r["rationale"]
+    annotated = result.claims.set_index("claim_id")
+    assert annotated.loc["hrw", "certainty_effective"] == "feared"
+    assert annotated.loc["wire", "certainty_effective"] == "reported"  # the default
+
+
+def test_a_feared_figure_alone_is_the_estimate_and_is_flagged(dataset_from):
+    r = row(run(dataset_from, [claim("hrw", "100", certainty="feared")]), population="civilians")
+    assert (r["low"], r["best"], r["high"]) == (100, 100, 100)
+    assert "The best figure is feared or unconfirmed." in r["rationale"]
+
+
+def test_claimants_are_counted_over_the_considered_voices(dataset_from):
+    claims = [
+        claim("hrw", "40"),
+        claim("army", "30", **ARMY),
+        claim("army-old", "90", **ARMY),
+        claim("army-new", "35", supersedes="army-old", **{**ARMY, "source_id": "wire"}),
+        claim("enemy", "50", **{**ARMY, "claimant": "JNIM", "claimant_role": "party_enemy"}),
+    ]
+    r = row(run(dataset_from, claims), population="civilians")
+    assert (r["n_claims"], r["n_claimants"], r["n_independent"]) == (5, 2, 1)
+    assert r["n_claimants_all"] == 3
+
+
+def test_overlapping_intervals_are_no_discrepancy(dataset_from):
+    claims = [claim("wiki", "dozens", source_id="wiki", claimant="Wikipedia"),
+              claim("wire", "about 50–60", source_id="wire", claimant="Reuters")]  # fmt: skip
+    r = row(run(dataset_from, claims), population="civilians")
+    assert (r["status"], r["discrepancy"]) == ("corroborated", 1.0)
+
+
+# --- properties of the new rules, on frames in memory ----------------------------------------
+
+
+@PROPERTY
+@given(claim_sets(), st.integers(min_value=1, max_value=5000))
+def test_adding_an_up_to_claim_never_lowers_the_low_below_another_floor(rows, number):
+    # (enemy-loss claims aside: another claim rightly makes them step back)
+    rows = [r for r in rows if r["claimant_role"] != "party_enemy"] or rows[:0]
+    if not rows:
+        return
+    before = reconcile_in_memory(rows).estimates.iloc[0]
+    extra = claim("up-to", f"up to {number}", claimant="Amnesty International", source_id="wire")
+    after = reconcile_in_memory([*rows, extra]).estimates.iloc[0]
+    # "up to N" offers N, never 0, to the low: only a figure below every floor lowers it
+    assert after["low"] == min(before["low"], number)
+
+
+@PROPERTY
+@given(claim_sets(), st.randoms())
+def test_permuting_ids_never_changes_the_best(rows, random):
+    ids = [r["claim_id"] for r in rows]
+    shuffled = list(ids)
+    random.shuffle(shuffled)
+    renamed = [{**r, "claim_id": new} for r, new in zip(rows, shuffled, strict=True)]
+    a = reconcile_in_memory(rows).estimates.iloc[0]
+    b = reconcile_in_memory(renamed).estimates.iloc[0]
+    for column in ("low", "best", "high", "status", "best_tied", "discrepancy"):
+        assert a[column] == b[column] or (pd.isna(a[column]) and pd.isna(b[column])), column

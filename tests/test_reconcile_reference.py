@@ -55,7 +55,8 @@ CLAIMANTS = {
     "Malian army": ("army", "party_other"),
 }
 VALUE_FORMS = ["{}", "at least {}", "more than {}", "about {}", "up to {}", "{}+", "{}–{}",
-               "nearly {}", "dozens", "several"]  # fmt: skip
+               "nearly {}", "dozens", "several", "{} so far", "as many as {}",
+               "{} ({}–{})"]  # fmt: skip
 KEYS = [
     {"event_id": "kobe", "metric": "killed", "population": "civilians"},
     {"event_id": "kobe", "metric": "killed", "population": "militants"},
@@ -64,7 +65,7 @@ KEYS = [
     {"event_id": "war", "metric": "displaced", "population": "all"},
     {"event_id": "drought", "metric": "idps", "population": "all"},
 ]
-AS_OF = [None, None, "2025", "2025-01", "2025-02-04", "2024-06", "2012-04"]
+AS_OF = [None, None, "2025", "2025-01", "2025-02-03", "2025-02-04", "2024-06", "2012-04"]
 
 
 @st.composite
@@ -89,11 +90,18 @@ def many_keys(draw):
             fields["claimant_actor"] = "fama"
         if draw(st.booleans()):
             fields["as_of"] = draw(st.sampled_from(AS_OF)) or ""
+        if draw(st.integers(0, 3)) == 0:
+            fields["certainty"] = draw(st.sampled_from(["confirmed", "reported", "feared"]))
         if draw(st.integers(0, 9)) == 0:
             fields["nationality"] = draw(st.sampled_from(["Malian", "foreign"]))
-        number = draw(st.integers(min_value=0, max_value=400))
+        # near figures too, so that ties and agreement within tolerance come up
+        number = draw(st.sampled_from([1, 2, 25, 34, 185, 187]) | st.integers(0, 400))
         form = draw(st.sampled_from(VALUE_FORMS))
-        value = form.format(number, number + draw(st.integers(1, 50)))
+        if form == "{} ({}–{})":
+            spread = draw(st.integers(1, 50))
+            value = form.format(number + spread, number, number + 2 * spread)
+        else:
+            value = form.format(number, number + draw(st.integers(1, 50)))
         if number == 0 and form != "{}":
             value = "0"
         earlier = [r for r in rows if r["claimant"] == fields["claimant"]]

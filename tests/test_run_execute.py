@@ -55,7 +55,11 @@ def test_event_notebook_with_real_parameter_sets(tmp_path, policy, event_id, bes
                                            "chart_renderer": "svg"})  # fmt: skip
     assert f"Best <strong>{best[policy]}</strong>" in page_html(out)
     nb = nbformat.read(out, as_version=4)
-    assert any("image/svg+xml" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+    assert any(
+        "data:image/svg+xml;base64," in o.get("data", {}).get("text/html", "")
+        for c in nb.cells
+        for o in c.get("outputs", [])
+    )  # the chart, as an image with alt text
 
 
 @pytest.mark.slow
@@ -85,3 +89,53 @@ def test_displacement_page_says_when_an_event_has_no_stock_figures(tmp_path):
                                cwd=str(NOTEBOOKS), progress_bar=False,
                                parameters={"event_id": "kobe-2025-02-07", "chart_renderer": "svg"})  # fmt: skip
     assert "no displacement, refugee or IDP figures" in page_html(out)
+
+
+def test_a_warm_kernel_rereads_no_input_until_one_is_edited(tmp_path):
+    """Each page calls analyse(); only the first may read the files, an edit invalidates it."""
+    import sys
+
+    from conftest import claim, write_dataset, write_table
+
+    from casrec.pipeline import analyse
+
+    data = write_dataset(tmp_path / "data", [claim("hrw", "34")])
+    opened: list[str] = []
+    watching = {"on": False}
+
+    def audit(event, args):
+        if watching["on"] and event == "open" and str(args[0]).startswith(str(data)):
+            opened.append(str(args[0]))
+
+    sys.addaudithook(audit)
+    first = analyse(data)
+    watching["on"] = True
+    assert analyse(data) is first
+    assert opened == []
+    write_table(data, "claims", [claim("hrw", "34"), claim("second", "35", source_id="wire")])
+    edited = analyse(data)
+    watching["on"] = False
+    assert edited is not first and len(edited.dataset.claims) == 2
+    assert any(path.endswith("claims.csv") for path in opened)
+
+
+def test_a_kernel_start_that_fails_is_retried(monkeypatch, tmp_path):
+    from casrec.run import execute
+
+    attempts = []
+
+    class Flaky:
+        def __init__(self, cwd):
+            attempts.append(cwd)
+            if len(attempts) < 3:
+                raise RuntimeError("Address already in use")
+
+    monkeypatch.setattr(execute, "WarmKernel", Flaky)
+    monkeypatch.setattr(execute.time, "sleep", lambda seconds: None)
+    kernel = execute.start_kernel(tmp_path)
+    execute._KERNELS.discard(kernel)
+    assert isinstance(kernel, Flaky) and len(attempts) == 3
+    attempts.clear()
+    monkeypatch.setattr(execute, "KERNEL_START_ATTEMPTS", 2)
+    with pytest.raises(RuntimeError, match="did not start after 2 attempts"):
+        execute.start_kernel(tmp_path, attempts=2)

@@ -74,3 +74,39 @@ def test_a_backfilled_date_never_moves_latest_back(tmp_path):
     assert (reports / "latest").resolve().name == "2026-01-20"
     index = (reports / "index.html").read_text()
     assert index.index("2026-01-20") < index.index("2026-01-10")  # newest first
+
+
+def test_a_damaged_run_record_is_listed_and_the_index_goes_on(tmp_path):
+    failed = tmp_path / "failed" / "2026-01-16-062000-1"
+    failed.mkdir(parents=True)
+    (failed / "run.json").write_text("{trunc")
+    day = tmp_path / "2026-01-15"
+    day.mkdir()
+    (day / "run.json").write_text(json.dumps({"finished": "x"}))
+    problems = write_runs_index(tmp_path)
+    assert len(problems) == 1 and str(failed / "run.json") in problems[0]
+    index = (tmp_path / "index.html").read_text()
+    assert ">damaged<" in index and ">ok<" in index and "JSONDecodeError" in index
+
+
+def test_stale_staging_of_other_runs_is_removed_and_ours_kept(tmp_path):
+    import os
+
+    from casrec.run.publish import remove_stale_staging
+
+    ours = tmp_path / ".staging" / f"2026-01-15-{os.getpid()}"
+    stale = tmp_path / ".staging" / "2026-01-15-999999999"
+    half_swapped = tmp_path / ".old-2026-01-14-999999999"
+    for folder in (ours, stale, half_swapped):
+        folder.mkdir(parents=True)
+    assert sorted(remove_stale_staging(tmp_path)) == sorted([stale, half_swapped])
+    assert ours.exists() and not stale.exists() and not half_swapped.exists()
+
+
+def test_atomic_writes_leave_no_temporary_file(tmp_path):
+    from casrec.run.publish import write_atomic
+
+    write_atomic(tmp_path / "run.json", "{}\n")
+    write_atomic(tmp_path / "run.json", '{"a": 1}\n')
+    assert [p.name for p in tmp_path.iterdir()] == ["run.json"]
+    assert json.loads((tmp_path / "run.json").read_text()) == {"a": 1}

@@ -184,6 +184,69 @@ def test_ids_have_a_length_limit(tmp_path):
     assert "is 120 characters long; ids have at most 100" in problem
 
 
+def _junk(tmp_path, rows: int):
+    claims = [claim(f"Claim {i}", f"lots {i}", metric="dead", event_id="Kobe") for i in range(rows)]
+    return write_dataset(tmp_path, claims)
+
+
+def test_a_file_of_junk_gives_a_capped_message_grouped_by_rule(tmp_path):
+    from casrec.schema import format_problems
+
+    with pytest.raises(DataError) as caught:
+        load_dataset(_junk(tmp_path, 300))
+    error = caught.value
+    assert len(error.frame) == 4 * 300  # slug, event, metric, value: one entry per problem
+    lines = format_problems(error.frame, limit=8)
+    assert lines.count("... and 298 more rows with the same problem") == 4
+    assert len(lines) == 12  # two rows shown per rule, and the count of the rest
+    assert any("did you mean 'kobe'?" in line for line in lines)
+    message = str(error)
+    assert message.startswith("1,200 problem(s) in the input data:")
+    assert len(message.splitlines()) < 60
+
+
+def test_spaces_around_a_value_are_a_warning_naming_the_cell(tmp_path):
+    write_dataset(tmp_path, [claim("a", "34", event_id=" kobe")])
+    dataset = load_dataset(tmp_path)  # read as kobe: not an error
+    assert dataset.claims.loc[0, "event_id"] == "kobe"
+    notes = [str(p) for p in DataError(dataset.problems).problems]
+    assert notes == [
+        "claims.csv, row 2 (a), column 'event_id': ' kobe' has spaces around it; read as 'kobe'"
+    ]
+
+
+def test_the_cli_caps_the_message_and_writes_every_problem(tmp_path, capsys):
+    from casrec.cli import EXIT_BAD_INPUT, main
+
+    data = _junk(tmp_path / "data", 40)
+    out = tmp_path / "problems.csv"
+    code = main(["reconcile", "--skip-quality", "--data-dir", str(data), "--max-problems", "4",
+                 "--problems-out", str(out)])  # fmt: skip
+    assert code == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "... and 39 more rows with the same problem" in err
+    written = pd.read_csv(out)
+    assert len(written) == 160
+    assert set(written["rule"]) == {"claim_id_slug", "event_exists", "metric_valid",
+                                    "value_parses"}  # fmt: skip
+
+
+@pytest.mark.slow
+def test_100000_junk_rows_give_a_short_message(tmp_path):
+    import csv
+
+    data = write_dataset(tmp_path, [claim("a", "34")])
+    with (data / "claims.csv").open("a", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        for i in range(100_000):
+            writer.writerow([f"Claim {i}", "nowhere", "hrw", "x", "witness", "dead", "civilians",
+                             "", "", "", "", f"lots {i}"])  # fmt: skip
+    with pytest.raises(DataError) as caught:
+        load_dataset(data)
+    assert len(caught.value.frame) > 400_000
+    assert len(str(caught.value).splitlines()) < 80
+
+
 # --- subgroups and the event hierarchy --------------------------------------------------
 
 

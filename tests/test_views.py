@@ -10,7 +10,7 @@ import pytest
 from conftest import claim, write_dataset
 from markupsafe import Markup
 
-from casrec import views
+from casrec import views, vocabulary
 from casrec.pipeline import analyse
 
 SCRIPT = "<script>alert(1)</script>"
@@ -74,19 +74,20 @@ def test_every_value_from_data_is_escaped_in_every_view(analysis):
     fragments = [
         views.event_header(event, overview_page=f"index.html{SCRIPT}"),
         views.estimates_table(analysis.estimates, hostile, linked=["kobe"]),
-        views.results_section(estimates.assign(rationale=f"{SCRIPT} [kobe-hrw]"), claims),
+        views.results_section(estimates, claims.assign(claimant=SCRIPT)),
         views.sources_table(analysis.dataset.sources.assign(notes=SCRIPT), claims),
         views.page_links(["kobe"], ["war"], hostile.set_index("event_id")["title"]),
     ]
+    script = "<script>" + views._script("estimates.js") + "</script>"
     for html in fragments:
         assert isinstance(html, Markup)
-        assert "<script>" not in html, html
+        assert "<script>" not in html.replace(script, ""), html
         assert SCRIPT in "".join(parse(html).text)
 
 
 def test_rationale_links_known_claim_ids_only():
     html = views.link_claim_ids("Best 34: [kobe-hrw]; not [elsewhere]; <b>", ["kobe-hrw"])
-    assert '[<a href="#claim-kobe-hrw">kobe-hrw</a>]' in html
+    assert '[<a class="claim-id" href="#claim-kobe-hrw">kobe-hrw</a>]' in html
     assert "[elsewhere]" in html and "&lt;b&gt;" in html
 
 
@@ -127,13 +128,27 @@ def test_estimates_table_lists_contested_first_and_links_event_pages(analysis):
     assert "34+" in html
 
 
-def test_results_section_has_summary_headline_rationale_and_sensitivity(analysis):
+def test_results_section_opens_with_the_answer_then_the_rationale(analysis):
     claims, estimates = kobe(analysis)
-    html = views.results_section(estimates, claims)
-    assert '<p class="headline">Best <strong>34</strong> (range 25–34+) ' in html
-    assert 'href="#claim-kobe-hrw"' in html
+    html = views.results_section(estimates, claims, actors=analysis.dataset.actors)
+    answer = "".join(parse(html.split('<div class="answers">')[1].split("</div>")[0]).text)
+    assert answer.startswith(
+        "Civilians killed: 34 (25 to 34+), contested — Human Rights Watch: at least 34; "
+        "Malian army: 25."
+    )
+    assert 'href="#claim-kobe-hrw">at least 34</a>' in html
     assert html.count('<h3 class="key"') == len(estimates)
-    assert "Sensitivity:" in html
+    # the ranking criteria once per page, not once per key; nothing moves, so no sensitivity
+    assert html.count("claims rank by claimant role") == 1
+    assert "ranks first by" not in html and '<p class="sensitivity">' not in html
+
+
+def test_sensitivity_is_shown_only_where_it_moves_the_best_figure(analysis):
+    claims, estimates = kobe(analysis)
+    moved = estimates.assign(best_without_party=estimates["best"] - 1)
+    html = views.results_section(moved, claims)
+    assert html.count('<p class="sensitivity">') == len(estimates)
+    assert "Sensitivity: best without party claims <strong>33</strong>" in html
 
 
 def test_results_section_says_when_there_is_nothing(analysis):
@@ -220,6 +235,113 @@ def test_the_page_template_carries_the_style_once_however_many_fragments(tmp_pat
     assert "<title>A &lt;page&gt;</title>" in page
 
 
+TOKENS = sorted(
+    {code for vocab in vocabulary.ALL for code in vocab.codes if "_" in code}, key=len, reverse=True
+)
+
+
+def visible_tokens(html: str, actor_ids) -> list[str]:
+    """Raw enum codes or actor ids in the text a reader sees (ids in code style excepted)."""
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.skip = 0
+            self.found: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            # ids in code style, and what data editors wrote (quotes, notes) are not casrec's words
+            css = set((dict(attrs).get("class") or "").split())
+            if self.skip or css & {"id", "quoted", "notes"} or tag in ("blockquote", "script"):
+                self.skip += 1
+
+        def handle_endtag(self, tag):
+            if self.skip:
+                self.skip -= 1
+
+        def handle_data(self, data):
+            if self.skip:
+                return
+            words = set(re.findall(r"[a-z][a-z0-9_-]*", data))
+            self.found += [w for w in words if w in TOKENS or w in actor_ids]
+
+    reader = Reader()
+    reader.feed(str(html))
+    return reader.found
+
+
+def test_no_raw_enum_token_or_actor_id_in_visible_text_of_the_shipped_data():
+    from conftest import DATA_DIR
+
+    from casrec.consistency import stock_series
+
+    a = analyse(DATA_DIR)
+    actors, actor_ids = a.dataset.actors, set(a.dataset.actors["actor_id"])
+    html = [
+        views.estimates_table(a.estimates, a.dataset.events, a.dataset.events["event_id"], actors)
+    ]
+    for event_id in a.dataset.events["event_id"]:
+        claims = a.claims[a.claims["event_id"] == event_id]
+        estimates = a.estimates[a.estimates["event_id"] == event_id]
+        html += [
+            views.event_header(a.event(event_id)),
+            views.results_section(estimates, claims, actors),
+            views.claims_table(claims, a.dataset.sources, actors),
+            views.sources_table(a.dataset.sources, claims),
+            views.findings_section(a.findings[a.findings["event_id"] == event_id]),
+            views.series_table(stock_series(a.claims, event_id), a.claims),
+        ]
+    found = {token for fragment in html for token in visible_tokens(fragment, actor_ids)}
+    assert found == set()
+
+
+def test_the_token_check_catches_a_raw_token():
+    assert set(visible_tokens("<p>side fama, party_only</p>", {"fama"})) == {"fama", "party_only"}
+    assert visible_tokens('<p><span class="id">fama-claim</span></p>', {"fama"}) == []
+
+
+@pytest.mark.parametrize(
+    ("key", "label"),
+    [
+        ({"metric": "killed", "population": "civilians"}, "Civilians killed"),
+        ({"metric": "killed", "population": "security_forces", "side": "fama"},
+         "Malian Armed Forces (FAMa) soldiers killed"),
+        ({"metric": "refugees", "population": "all"}, "Refugees"),
+        ({"metric": "casualties", "population": "civilians", "nationality": "Malian"},
+         "Casualties (killed or injured) among civilians (Malian)"),
+    ],
+)  # fmt: skip
+def test_key_labels_read_as_words_with_actor_names(key, label):
+    assert views.key_label(key, {"fama": "Malian Armed Forces (FAMa)"}) == label
+
+
+def test_status_colours_in_the_stylesheet_are_the_vocabulary_colours():
+    css = views.STYLESHEET.read_text(encoding="utf-8")
+    found = dict(re.findall(r"\.casrec \.status-([a-z_]+) \{ color: (#[0-9a-f]{6}); \}", css))
+    assert found == vocabulary.STATUSES.colours
+
+
+def test_overview_table_rows_carry_filters_and_the_script_is_inlined(analysis):
+    html = views.estimates_table(
+        analysis.estimates, analysis.dataset.events, ["kobe"], analysis.dataset.actors
+    )
+    assert (
+        '<tr data-s="contested" data-r="0" data-c="MLI" data-a="" data-y="2025" data-m="killed">'
+        in html
+    )
+    assert html.count("<script>") == 1 and 'getElementById("estimates")' in html
+    assert "<noscript>" in html
+
+
+def test_chart_figure_has_the_figures_as_its_text_alternative():
+    html = views.chart_figure("<svg></svg>", "Estimate and claims. A: 34.", "Estimate", ["A: 34"])
+    page = parse(html)
+    img = next(attrs for tag, attrs in page.elements if tag == "img")
+    assert img["alt"] == "Estimate and claims. A: 34."
+    assert img["src"].startswith("data:image/svg+xml;base64,")
+    assert "A: 34" in "".join(page.text)
+
+
 # --- subgroups and the event hierarchy ---------------------------------------------------
 
 FAMILY_EVENTS = pd.DataFrame(
@@ -237,8 +359,8 @@ FAMILY_EVENTS = pd.DataFrame(
 def test_a_key_label_shows_the_subgroup():
     row = {"metric": "killed", "population": "civilians", "side": pd.NA,
            "nationality": "Malian", "subgroup": "women"}  # fmt: skip
-    assert views.key_label(row) == "killed · civilians · Malian · women"
-    assert views.key_label({**row, "subgroup": "aid_workers"}).endswith("· aid workers")
+    assert views.key_label(row) == "Civilians killed (Malian), women"
+    assert views.key_label({**row, "subgroup": "aid_workers"}).endswith(", aid workers")
 
 
 def test_the_event_header_links_the_parent_and_names_the_children():

@@ -10,10 +10,10 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from casrec.claims import ROLE_LABELS
 from casrec.vocabulary import CLAIMANT_ROLES, STATUSES
 
 RENDERERS = ("svg", "interactive")
+_mode = {"renderer": "svg"}
 ROLE_ORDER = list(CLAIMANT_ROLES.codes)
 ROLE_COLOURS = [CLAIMANT_ROLES.colours[code] for code in ROLE_ORDER]
 # Open-ended claims are drawn this far past the largest stated figure, dashed, ending in "+".
@@ -24,19 +24,56 @@ def use_renderer(mode: str) -> None:
     """Static SVG (reports) or interactive inline HTML (JupyterLab); both work offline."""
     if mode not in RENDERERS:
         raise ValueError(f"chart renderer {mode!r} is not one of {RENDERERS}")
+    _mode["renderer"] = mode
     if mode == "svg":
         alt.renderers.enable("svg")
     else:
         alt.renderers.enable("html", template="inline")
 
 
-def _key_label(frame: pd.DataFrame) -> pd.Series:
-    label = frame["metric"] + " · " + frame["population"]
-    label = label + frame["side"].map(lambda s: f" · side {s}" if pd.notna(s) else "")
-    label = label + frame["nationality"].map(lambda n: f" · {n}" if pd.notna(n) else "")
-    if "subgroup" not in frame.columns:
-        return label
-    return label + frame["subgroup"].map(lambda g: f" · {g}" if pd.notna(g) else "")
+class Figure:
+    """A chart with its text alternative (the figures it draws, in words).
+
+    In a report (svg renderer) it displays as HTML: a static SVG image whose ``alt`` is the
+    text alternative, a caption, and the figures as a list a reader can search and a screen
+    reader can read. In JupyterLab (interactive renderer) it displays as the Altair chart.
+    """
+
+    def __init__(self, chart: alt.TopLevelMixin, caption: str, figures: list[str]):
+        self.chart = chart
+        self.caption = caption
+        self.figures = figures
+
+    @property
+    def alt_text(self) -> str:
+        """The caption and every figure, as one text for a screen reader."""
+        return (
+            self.caption + ". " + " ".join(f if f.endswith(".") else f + "." for f in self.figures)
+        )
+
+    def svg(self) -> str:
+        """The chart as SVG markup (vl-convert, no network)."""
+        import vl_convert
+
+        return vl_convert.vegalite_to_svg(self.chart.to_dict())
+
+    def _repr_html_(self) -> str:
+        from casrec.views import chart_figure
+
+        return str(chart_figure(self.svg(), self.alt_text, self.caption, self.figures))
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        if _mode["renderer"] == "svg":
+            return {"text/html": self._repr_html_()}
+        return self.chart._repr_mimebundle_(include, exclude)
+
+
+def _key_label(frame: pd.DataFrame, actors=None) -> pd.Series:
+    from casrec.views import key_label
+
+    return pd.Series(
+        [key_label(row, actors) for _, row in frame.iterrows()], index=frame.index, dtype=object
+    )
 
 
 STATUS_ORDER = list(STATUSES.codes)
@@ -44,8 +81,9 @@ STATUS_ORDER = list(STATUSES.codes)
 STATUS_COLOURS = [STATUSES.colours[code] for code in STATUS_ORDER]
 # Charts are narrow enough to read on a phone: each row's label sits above its bar rather
 # than in an axis column to its left, and legends go underneath.
-CHART_WIDTH = 440
-LABEL_FONT_SIZE = 11
+# 340 px is drawn at its own size on a 390 px phone, so 12 px labels stay 12 px.
+CHART_WIDTH = 340
+LABEL_FONT_SIZE = 12
 ROW_STEP = 36
 
 
@@ -54,25 +92,42 @@ def _labelled_rows(base: alt.Chart, field: str) -> alt.Chart:
     return base.mark_text(
         align="left",
         baseline="middle",
-        dy=-9,
+        dy=-10,
         fontSize=LABEL_FONT_SIZE,
         limit=CHART_WIDTH,
         color="#333333",
     ).encode(x=alt.value(0), text=f"{field}:N")
 
 
-def _finish(
-    chart: alt.LayerChart, title: str, rows: int, legend_direction: str = "horizontal"
-) -> alt.LayerChart:
+def _configure(chart, legend_direction: str = "vertical", columns: int = 1):
     return (
-        chart.properties(width=CHART_WIDTH, height=max(rows, 1) * ROW_STEP, title=title)
-        .configure_legend(orient="bottom", direction=legend_direction)
-        .configure_title(anchor="start", fontSize=13)
+        chart.configure_legend(
+            orient="bottom",
+            direction=legend_direction,
+            columns=columns,
+            labelFontSize=LABEL_FONT_SIZE,
+            titleFontSize=LABEL_FONT_SIZE,
+            labelLimit=CHART_WIDTH,
+        )
+        .configure_axis(labelFontSize=LABEL_FONT_SIZE, titleFontSize=LABEL_FONT_SIZE)
+        .configure_title(anchor="start", fontSize=14)
         .configure_view(stroke=None)
     )
 
 
-def discrepancy_chart(estimates: pd.DataFrame, events: pd.DataFrame, top: int = 40) -> alt.Chart:
+def _finish(chart: alt.LayerChart, title: str, rows: int) -> alt.LayerChart:
+    return _configure(
+        chart.properties(width=CHART_WIDTH, height=max(rows, 1) * ROW_STEP, title=title)
+    )
+
+
+def _status_scale() -> alt.Scale:
+    return alt.Scale(domain=[STATUSES.label(s) for s in STATUS_ORDER], range=STATUS_COLOURS)
+
+
+def discrepancy_chart(
+    estimates: pd.DataFrame, events: pd.DataFrame, top: int = 40, actors=None
+) -> Figure:
     """Horizontal bars: the keys whose claimants disagree most (discrepancy > 1)."""
     titles = events.set_index("event_id")["title"]
     data = estimates[estimates["discrepancy"].fillna(1) > 1].copy()
@@ -80,7 +135,9 @@ def discrepancy_chart(estimates: pd.DataFrame, events: pd.DataFrame, top: int = 
     data = pd.DataFrame(
         {
             "key": (
-                data["event_id"].map(titles).fillna(data["event_id"]) + " — " + _key_label(data)
+                data["event_id"].map(titles).fillna(data["event_id"])
+                + " — "
+                + _key_label(data, actors)
             ),
             "discrepancy": data["discrepancy"].astype(float),
             "status": data["status"].map(STATUSES.label),
@@ -90,27 +147,24 @@ def discrepancy_chart(estimates: pd.DataFrame, events: pd.DataFrame, top: int = 
     )
     y = alt.Y("key:N", sort=data["key"].tolist(), title=None, axis=None)
     base = alt.Chart(data).encode(y=y)
-    bars = base.mark_bar(height=8, yOffset=5).encode(
+    bars = base.mark_bar(height=8, yOffset=6).encode(
         x=alt.X("discrepancy:Q", title="largest ÷ smallest considered figure"),
-        color=alt.Color(
-            "status:N",
-            title="status",
-            scale=alt.Scale(domain=[STATUSES.label(s) for s in STATUS_ORDER], range=STATUS_COLOURS),
-        ),
+        color=alt.Color("status:N", title="status", scale=_status_scale()),
         tooltip=["key", "discrepancy", "status", "low", "high"],
     )
-    values = base.mark_text(align="left", dx=4, yOffset=5, fontSize=LABEL_FONT_SIZE).encode(
+    values = base.mark_text(align="left", dx=4, yOffset=6, fontSize=LABEL_FONT_SIZE).encode(
         x="discrepancy:Q", text=alt.Text("discrepancy:Q", format=".2f")
     )
     labels = _labelled_rows(base, "key")
-    return _finish(
-        alt.layer(bars, values, labels),
-        "Largest ÷ smallest considered figure, per key",
-        len(data),
-    )
+    caption = "Where sources disagree most: largest ÷ smallest considered figure, per estimate"
+    figures = [
+        f"{r.key}: {r.discrepancy:.2f} ({r.status})" for r in data.itertuples(index=False)
+    ] or ["No estimate has claimants that disagree."]
+    chart = _finish(alt.layer(bars, values, labels), "Largest ÷ smallest figure", len(data))
+    return Figure(chart, caption, figures)
 
 
-def interval_frame(claims: pd.DataFrame) -> pd.DataFrame:
+def interval_frame(claims: pd.DataFrame, actors=None) -> pd.DataFrame:
     """One row per claim with where its bar starts and ends; open ends run past the others."""
     frame = claims.copy()
     stated = frame["value_high"].fillna(frame["value_low"]).astype(float)
@@ -118,10 +172,9 @@ def interval_frame(claims: pd.DataFrame) -> pd.DataFrame:
     frame["bar_start"] = frame["value_low"].astype(float)
     frame["bar_end"] = frame["value_high"].astype(float).fillna(open_end)
     frame["open_ended"] = frame["value_high"].isna()
-    frame["label"] = frame["claimant"] + " (" + frame["claim_id"] + ")"
-    frame["key"] = _key_label(frame)
-    frame["role"] = frame["claimant_role"]
-    frame["role_label"] = frame["claimant_role"].map(ROLE_LABELS)
+    frame["label"] = frame["claimant"] + ": " + frame["value"]
+    frame["key"] = _key_label(frame, actors)
+    frame["role"] = frame["claimant_role"].map(CLAIMANT_ROLES.label)
     frame["status_in_estimate"] = (
         frame["considered"].map({True: "considered", False: "not in estimate"})
         if "considered" in frame.columns
@@ -130,70 +183,147 @@ def interval_frame(claims: pd.DataFrame) -> pd.DataFrame:
     frame["point"] = frame["value_point"].astype(float)
     return frame[
         ["key", "label", "claim_id", "value", "bar_start", "bar_end", "open_ended", "point",
-         "role", "role_label", "status_in_estimate"]
+         "role", "status_in_estimate"]
     ]  # fmt: skip
 
 
-def intervals_chart(claims: pd.DataFrame) -> alt.Chart:
-    """Each claim's interval as a bar, grouped by key; open-ended claims dashed, ending in '+'.
+def intervals_chart(claims: pd.DataFrame, estimates: pd.DataFrame | None = None, actors=None):
+    """Per key: the estimate (low–high band and best, coloured by status) above its claims.
 
-    One chart with a row per claim (labelled by key, then claimant) rather than a facet per
-    key: it reads the same and renders several times faster, which matters on 70+ pages.
+    Each claim is a line from its low to its high, coloured by claimant role; an open-ended
+    claim ("at least 34") fades out and ends in an arrow instead of stopping at a bound.
+    One chart with a row per estimate and claim rather than a facet per key: it reads the
+    same and renders several times faster, which matters on 70+ pages.
     """
     from casrec.views import key_order
 
-    data = interval_frame(claims)
-    data["row"] = data["key"] + " — " + data["label"]
-    data["end"] = data["open_ended"].map({True: "open-ended (+)", False: "as stated"})
-    order = data.loc[key_order(claims).index, "row"].tolist()
+    ordered = key_order(claims)
+    data = interval_frame(ordered, actors)
+    rows, figures = [], []
+    keys = list(dict.fromkeys(data["key"]))
+    est = pd.DataFrame()
+    if estimates is not None and not estimates.empty:
+        est = estimates.assign(key=_key_label(estimates, actors).to_numpy()).set_index("key")
+    top = float(data["bar_end"].max()) if not data.empty else 1.0
+    for key in keys:
+        if key in est.index:
+            e = est.loc[key]
+            e = e.iloc[0] if isinstance(e, pd.DataFrame) else e
+            high = float(e["high"]) if pd.notna(e["high"]) else float(e["low"])
+            rows.append(
+                {
+                    "row": f"{key} — estimate",
+                    "kind": "estimate",
+                    "start": float(e["low"]),
+                    "end": top if e["high_open"] else high,
+                    "open": bool(e["high_open"]),
+                    "best": float(e["best"]) if pd.notna(e["best"]) else None,
+                    "status": STATUSES.label(e["status"]),
+                    "role": None,
+                    "considered": True,
+                    "text": "estimate " + _interval(e["low"], e["high"], e["high_open"]),
+                }
+            )
+            best = f", best {_figure(e['best'])}" if pd.notna(e["best"]) else ", no best figure"
+            figures.append(f"{key}: {rows[-1]['text']}{best} ({STATUSES.label(e['status'])})")
+        for _, c in data[data["key"] == key].iterrows():
+            rows.append(
+                {"row": f"{key} — {c['label']}", "kind": "claim", "start": c["bar_start"],
+                 "end": c["bar_end"], "open": bool(c["open_ended"]), "best": None,
+                 "status": None, "role": c["role"],
+                 "considered": c["status_in_estimate"] == "considered", "text": c["label"]}
+            )  # fmt: skip
+            figures.append(
+                f"{key}: {c['label']}"
+                + ("" if c["status_in_estimate"] == "considered" else " (not in the estimate)")
+            )
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        message = pd.DataFrame({"text": ["No claims to draw."]})
+        return Figure(
+            alt.Chart(message).mark_text(size=14, align="left").encode(text="text:N"),
+            "Claimed intervals",
+            ["No claims."],
+        )
+    # an open end fades over the last fifth of its line and ends in an arrow head
+    frame["fade_start"] = frame["start"] + (frame["end"] - frame["start"]) * 0.8
+    frame["solid_end"] = frame["end"].where(~frame["open"], frame["fade_start"])
+    order = frame["row"].tolist()
     y = alt.Y("row:N", title=None, sort=order, axis=None)
-    base = alt.Chart(data).encode(
-        y=y,
-        color=alt.Color(
-            "role:N", title="claimant role",
-            scale=alt.Scale(domain=ROLE_ORDER, range=ROLE_COLOURS),
-        ),
-        tooltip=["claim_id", "value", "role_label", "status_in_estimate"],
-    )  # fmt: skip
-    bars = base.mark_rule(strokeWidth=6, yOffset=5).encode(
-        x=alt.X("bar_start:Q", title="people"),
-        x2="bar_end:Q",
-        strokeDash=alt.StrokeDash(
-            "end:N", title="figure",
-            scale=alt.Scale(domain=["as stated", "open-ended (+)"], range=[[1, 0], [4, 3]]),
-        ),
-        opacity=alt.Opacity(
-            "status_in_estimate:N", title="in the estimate",
-            scale=alt.Scale(domain=["considered", "not in estimate"], range=[1.0, 0.35]),
-        ),
-    )  # fmt: skip
-    points = base.mark_point(filled=True, size=50, color="black", yOffset=5).encode(x="point:Q")
-    plus = (
-        base.transform_filter("datum.open_ended")
-        .mark_text(align="left", dx=4, yOffset=5, fontWeight="bold", fontSize=13)
-        .encode(x="bar_end:Q", text=alt.value("+"))
+    base = alt.Chart(frame).encode(y=y)
+    x = alt.X("start:Q", title="people", scale=alt.Scale(domainMin=0))
+    status = alt.Color("status:N", title="estimate", scale=_status_scale())
+    band = (
+        base.transform_filter("datum.kind == 'estimate'")
+        .mark_bar(height=12, yOffset=6, opacity=0.45)
+        .encode(x=x, x2="solid_end:Q", color=status)
     )
-    labels = _labelled_rows(alt.Chart(data).encode(y=y), "row")
-    return _finish(
-        alt.layer(bars, points, plus, labels),
-        "Claimed intervals (dot = point value; dashed = open-ended)",
-        len(data),
-        legend_direction="vertical",
+    roles = alt.Scale(domain=[CLAIMANT_ROLES.label(r) for r in ROLE_ORDER], range=ROLE_COLOURS)
+    faded = alt.Scale(domain=[True, False], range=[1.0, 0.4])
+    claims_line = (
+        base.transform_filter("datum.kind == 'claim'")
+        .mark_rule(strokeWidth=5, yOffset=6)
+        .encode(
+            x=x, x2="solid_end:Q",
+            stroke=alt.Stroke("role:N", title="claimant", scale=roles),
+            opacity=alt.Opacity("considered:N", legend=None, scale=faded),
+        )
+    )  # fmt: skip
+    fades = []
+    for step in range(4):  # the faded tail, in four steps of falling opacity
+        a, b = 0.8 + step * 0.05, 0.85 + step * 0.05
+        fades.append(
+            base.transform_filter("datum.open")
+            .transform_calculate(
+                f0=f"datum.start + (datum.end - datum.start) * {a}",
+                f1=f"datum.start + (datum.end - datum.start) * {b}",
+            )
+            .mark_rule(strokeWidth=5, yOffset=6, opacity=0.8 - step * 0.2)
+            .encode(x="f0:Q", x2="f1:Q", color=alt.value("#777777"))
+        )
+    arrows = (
+        base.transform_filter("datum.open")
+        .mark_point(shape="triangle-right", filled=True, size=70, yOffset=6, color="#555555")
+        .encode(x="end:Q")
     )
+    best = (
+        base.transform_filter("datum.best != null")
+        .mark_tick(thickness=3, size=18, yOffset=6, color="#111111")
+        .encode(x="best:Q")
+    )
+    labels = _labelled_rows(base, "row")
+    caption = "The estimate (band, best as a tick) and each claim; an arrow means open-ended"
+    chart = _finish(
+        alt.layer(band, claims_line, *fades, arrows, best, labels),
+        "Estimate and claims",
+        len(frame),
+    )
+    return Figure(chart, caption, figures)
 
 
-def stocks_chart(series: pd.DataFrame) -> alt.Chart:
+def _figure(value: object) -> str:
+    return "" if value is None or pd.isna(value) else f"{int(value):,}"
+
+
+def _interval(low: object, high: object, high_open: object) -> str:
+    from casrec.quantities import format_interval
+
+    return format_interval(low, high, high_open)
+
+
+def stocks_chart(series: pd.DataFrame) -> Figure:
     """Aggregate figures over time by as-of date: a point per claim, its interval as a rule."""
     if series.empty:
         # an empty chart reads as "zero"; say plainly that there is nothing to draw
         message = pd.DataFrame({"text": ["No stock figures for this event."]})
-        return alt.Chart(message).mark_text(size=14, align="left").encode(text="text:N")
+        chart = alt.Chart(message).mark_text(size=14, align="left").encode(text="text:N")
+        return Figure(chart, "Stocks by as-of date", ["No stock figures for this event."])
     data = series.copy()
     data["as_of"] = pd.to_datetime(data["as_of_effective"]).dt.strftime("%Y-%m-%d")
     data["low"] = data["value_low"].astype(float)
     data["high"] = data["value_high"].astype(float).fillna(data["value_low"].astype(float))
     data["point"] = data["value_point"].astype(float)
-    data["series"] = data["metric"] + " · " + data["population"]
+    data["series"] = _key_label(data)
     data = data[["as_of", "low", "high", "point", "series", "claimant", "value", "claim_id"]]
     base = alt.Chart(data).encode(
         x=alt.X("as_of:T", title="as of"),
@@ -206,9 +336,13 @@ def stocks_chart(series: pd.DataFrame) -> alt.Chart:
     points = base.mark_point(filled=True, size=70).encode(
         y="point:Q", shape=alt.Shape("claimant:N", title="claimant")
     )
-    return (
-        alt.layer(rules, points)
-        .properties(width=CHART_WIDTH, height=280, title="Stocks and running totals by as-of date")
-        .configure_legend(orient="bottom", direction="vertical", columns=2)
-        .configure_title(anchor="start", fontSize=13)
+    chart = _configure(
+        alt.layer(rules, points).properties(
+            width=CHART_WIDTH, height=260, title="Stocks and running totals by as-of date"
+        ),
+        columns=1,
     )
+    figures = [
+        f"{r.as_of}: {r.series}, {r.claimant}: {r.value}" for r in data.itertuples(index=False)
+    ]
+    return Figure(chart, "Stocks and running totals by the date each figure refers to", figures)

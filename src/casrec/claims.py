@@ -10,7 +10,7 @@ import pandas as pd
 
 from casrec.quantities import DEFAULT_RULES, QuantityRules, lexicon_mapping, parse_values
 from casrec.schema import Dataset, event_ancestors
-from casrec.vocabulary import CLAIMANT_ROLES
+from casrec.vocabulary import CLAIMANT_ROLES, DEFAULT_CERTAINTY
 
 # Who is counted: a subgroup ("children") is its own key, checked against its whole as a subset.
 KEY_COLUMNS = ["event_id", "metric", "population", "side", "nationality", "subgroup"]
@@ -36,6 +36,19 @@ def prepare_claims(dataset: Dataset, rules: QuantityRules = DEFAULT_RULES) -> pd
         lambda e: ";".join(chains.get(e, [])) or pd.NA
     )
     claims["source_published_earliest"] = claims["source_id"].map(sources["published_earliest"])
+    # the first day of the incident's end: a figure referring to an earlier date is a count
+    # so far (reconcile.consider)
+    claims["event_end_first_day"] = claims["event_id"].map(
+        events["date_end_earliest"].fillna(events["date_start_earliest"])
+    )
+    # how sure the claimant is: the certainty column, else what the wording says, else reported
+    stated = claims["certainty"] if "certainty" in claims.columns else None
+    worded = claims["value_certainty"] if "value_certainty" in claims.columns else None
+    certainty = pd.Series(DEFAULT_CERTAINTY, index=claims.index, dtype="str")
+    for source in (worded, stated):  # the column wins over the wording
+        if source is not None:
+            certainty = source.astype("str").where(source.notna(), certainty)
+    claims["certainty_effective"] = certainty
     claims[AS_OF_LAST_DAY] = effective_as_of(claims, dataset.events)
     claims[AS_OF_FIRST_DAY] = effective_as_of(claims, dataset.events, "earliest")
     return claims

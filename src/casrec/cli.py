@@ -1,8 +1,10 @@
 """The ``casrec`` command: reconcile, validate and render reports from a terminal or a scheduler.
 
 Exit codes (documented in the README): 0 success; 1 a critical data-quality rule failed or a
-report run failed; 2 the input cannot be read (message names file, row, column); 3 another run
-holds the lock.
+report run failed before publishing; 2 the input cannot be read (message names file, row,
+column) or the reports folder cannot be written; 3 another run holds the lock; 4 the report was
+published but ``latest`` or the runs index could not be updated; 128 + N stopped by signal N
+(130 SIGINT, 143 SIGTERM; nothing published; 141: stdout's reader went away).
 """
 
 from __future__ import annotations
@@ -18,9 +20,40 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_LOCKED = 3
+EXIT_PUBLISHED_INCOMPLETE = 4  # published, but latest or the runs index was not updated
+EXIT_STOPPED_SIGINT = 128 + 2
+EXIT_STOPPED_SIGTERM = 128 + 15
 EXIT_BROKEN_PIPE = 128 + 13  # SIGPIPE: the reader of stdout went away (``| head``)
 
 DEFAULT_DATA_DIR = Path("data")
+
+
+def _add_problem_options(parser: argparse.ArgumentParser) -> None:
+    """--max-problems and --problems-out: how many problems a message lists, where all go."""
+    from casrec.schema import DEFAULT_MAX_PROBLEMS
+
+    parser.add_argument(
+        "--max-problems",
+        type=_positive,
+        default=DEFAULT_MAX_PROBLEMS,
+        help=f"problems listed, grouped by rule; the rest are counted (default "
+        f"{DEFAULT_MAX_PROBLEMS})",
+    )
+    parser.add_argument(
+        "--problems-out", type=Path, help="write every problem found to this CSV file"
+    )
+
+
+def _print_notes(data_dir: Path, args: argparse.Namespace) -> None:
+    """Warnings about the input (skipped empty rows, spaces around values) on stderr."""
+    from casrec.pipeline import load
+    from casrec.schema import format_problems
+
+    problems = load(data_dir).problems
+    notes = problems[problems["severity"] == "warning"]
+    if len(notes):
+        lines = format_problems(notes, args.max_problems)
+        print("casrec: note:\n" + "\n".join("  - " + line for line in lines), file=sys.stderr)
 
 
 def _add_reconcile(commands: argparse._SubParsersAction) -> None:
@@ -43,6 +76,7 @@ def _add_reconcile(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="do not run the critical data-quality rules first (faster; for trusted data)",
     )
+    _add_problem_options(parser)
     parser.set_defaults(handler=_run_reconcile)
 
 
@@ -51,6 +85,7 @@ def _run_reconcile(args: argparse.Namespace) -> int:
     from casrec.tables import readable_estimates, write_reconciled_csv
 
     result = load_and_reconcile(args.data_dir, policy=args.policy)
+    _print_notes(args.data_dir, args)
     if not args.skip_quality:
         from casrec import quality
 
@@ -94,15 +129,23 @@ def _add_validate(commands: argparse._SubParsersAction) -> None:
         default=None,
         help="YYYY-MM-DD that no date may lie after (default: today)",
     )
+    _add_problem_options(parser)
     parser.set_defaults(handler=_run_validate)
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    from casrec.quality import format_results, has_critical_failure, validate
+    from casrec.pipeline import inspect
+    from casrec.quality import all_problems, format_results, has_critical_failure, validate
+    from casrec.schema import write_problems
 
-    results = validate(args.data_dir, run_date=args.run_date)
+    analysis = inspect(args.data_dir)
+    results = validate(analysis, run_date=args.run_date, max_listed=args.max_problems)
     print(f"casrec validate: {args.data_dir}")
     print(format_results(results))
+    if args.problems_out:
+        found = all_problems(analysis, run_date=args.run_date)
+        write_problems(found, args.problems_out)
+        print(f"wrote {len(found):,} problems to {args.problems_out}", file=sys.stderr)
     return EXIT_FAILED if has_critical_failure(results) else EXIT_OK
 
 
@@ -116,6 +159,7 @@ def _days(text: str) -> int:
 def _add_run(commands: argparse._SubParsersAction) -> None:
     from casrec.reconcile import DEFAULT_POLICY, POLICIES
     from casrec.run import DEFAULT_CELL_TIMEOUT_SECONDS
+    from casrec.run.executors import EXECUTORS
 
     parser = commands.add_parser(
         "run",
@@ -135,7 +179,36 @@ def _add_run(commands: argparse._SubParsersAction) -> None:
         "--cell-timeout", type=int, default=DEFAULT_CELL_TIMEOUT_SECONDS, help="seconds per cell"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress output (for cron)")
+    _add_problem_options(parser)
+    parser.add_argument(
+        "--full", action="store_true", help="render every page (reuse none from earlier reports)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        help="pages rendered in parallel, each on its own warm kernel (default: the cores)",
+    )
+    parser.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        default="local",
+        help="local warm kernels, or a Dask cluster (needs casrec[dask] and --scheduler)",
+    )
+    parser.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+    parser.add_argument(
+        "--plan",
+        action="store_true",
+        help="print the page plan as JSON (keys, rendered or reused) and stop (for Airflow)",
+    )
     parser.set_defaults(handler=_run_run)
+
+
+def _positive(text: str) -> int:
+    """A whole number, 1 or more."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
 
 
 def _run_run(args: argparse.Namespace) -> int:
@@ -164,7 +237,25 @@ def _run_run(args: argparse.Namespace) -> int:
         as_of_window_days=args.as_of_window_days,
         cell_timeout_seconds=args.cell_timeout,
         quiet=args.quiet,
+        full=args.full,
+        executor=args.executor,
+        scheduler=args.scheduler,
     )
+    if args.workers is not None:
+        config.workers = args.workers
+    if args.plan:
+        import json
+
+        from casrec.run import plan_run
+
+        try:
+            print(json.dumps(plan_run(config), indent=1, default=str))
+        except RunError as error:
+            print(f"casrec run: {error.reason}", file=sys.stderr)
+            return error.exit_code
+        return EXIT_OK
+    if not args.quiet:
+        _print_notes(args.data_dir, args)
     try:
         result = run_reports(config, terminal_progress(args.quiet))
     except RunError as error:
@@ -173,12 +264,17 @@ def _run_run(args: argparse.Namespace) -> int:
     except OSError as error:  # e.g. a reports folder that cannot be created or written
         print(f"casrec run: cannot write the report: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    for warning in result.warnings:  # worth a look even from cron: printed when quiet too
+        print(f"casrec run: warning: {warning}", file=sys.stderr)
+    for problem in result.publish_problems:
+        print(f"casrec run: published {result.report_dir}, but {problem}", file=sys.stderr)
     if not args.quiet:
         print(
-            f"published {result.report_dir} ({len(result.pages)} pages, {result.seconds:.1f} s)",
+            f"published {result.report_dir} ({len(result.pages)} pages: {result.rendered} "
+            f"rendered, {result.reused} reused; {result.seconds:.1f} s)",
             file=sys.stderr,
         )
-    return EXIT_OK
+    return EXIT_PUBLISHED_INCOMPLETE if result.publish_problems else EXIT_OK
 
 
 def _add_extract(commands: argparse._SubParsersAction) -> None:
@@ -330,11 +426,28 @@ def main(argv: list[str] | None = None) -> int:
         code = args.handler(args)
         sys.stdout.flush()  # a reader that went away shows here, inside the handler below
         return code
-    except (DataError, QuantityErrors) as error:
+    except DataError as error:
+        return _bad_input(args, error)
+    except QuantityErrors as error:
         print(f"casrec: bad input in {args.data_dir}:\n{error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return _reader_went_away()
+
+
+def _bad_input(args: argparse.Namespace, error) -> int:
+    """The located, capped message for input that breaks the contract (exit 2)."""
+    from casrec.schema import DEFAULT_MAX_PROBLEMS, write_problems
+
+    limit = getattr(args, "max_problems", DEFAULT_MAX_PROBLEMS)
+    print(f"casrec: bad input in {args.data_dir}:\n{error.format(limit)}", file=sys.stderr)
+    out = getattr(args, "problems_out", None)
+    if out:
+        write_problems(error.frame, out)
+        print(f"casrec: wrote all {len(error.frame):,} problems to {out}", file=sys.stderr)
+    elif len(error.frame) > limit:
+        print("casrec: --problems-out FILE writes every one of them", file=sys.stderr)
+    return EXIT_BAD_INPUT
 
 
 def _reader_went_away() -> int:

@@ -28,6 +28,8 @@ from casrec.schema import (
     CLAIMS_PRESENT,
     COLUMNS_RULE,
     DATA_TABLES,
+    EMPTY_ROWS,
+    SPACES,
     TABLES,
     DataError,
     problems_of,
@@ -64,6 +66,12 @@ FILE_RULES = {
         "casrec refuses to load it.",
     ),
     CLAIMS_PRESENT: ("critical", "A claims file with a header and no rows gives an empty report."),
+    EMPTY_ROWS: ("warning", "Rows with no values (a spreadsheet's trailing ',,,,') are skipped."),
+    SPACES: (
+        "warning",
+        "A value has spaces around it: casrec reads it without them, a strict foreign-key check "
+        "would not find it.",
+    ),
 }
 
 
@@ -247,7 +255,7 @@ def run_suites(
     return results
 
 
-def file_rule_results(dataset) -> list[dict]:
+def file_rule_results(dataset, max_listed: int = DEFAULT_MAX_LISTED) -> list[dict]:
     """Result rows of the rules about whole files (header, claims present), per input table."""
     rows = []
     for name in INPUT_SUITES:
@@ -257,7 +265,8 @@ def file_rule_results(dataset) -> list[dict]:
             if rule_name == CLAIMS_PRESENT and name != "claims":
                 continue
             found = problems[problems["rule"] == rule_name]
-            failing = [str(p) for p in problems_of(found)]
+            failing = [str(p) for p in problems_of(found.head(max_listed))]
+            failing = _capped(failing, len(found), max_listed)
             rows.append(
                 {
                     "table": name,
@@ -265,8 +274,8 @@ def file_rule_results(dataset) -> list[dict]:
                     "expectation_type": FILE_RULE,
                     "column": None,
                     "severity": severity,
-                    "passed": not failing,
-                    "n_failing": len(failing),
+                    "passed": found.empty,
+                    "n_failing": len(found),
                     "failing_ids": [],
                     "failing": failing,
                     "explanation": explanation.format(file=table.file),
@@ -295,7 +304,29 @@ def validate(
         window = {} if as_of_window_days is None else {"as_of_window_days": as_of_window_days}
         analysis = inspect(data_dir, policy=policy, **window)
     checked = check_tables(analysis, run_date)
-    return run_suites(checked, expectations_dir, max_listed, file_rule_results(analysis.dataset))
+    file_results = file_rule_results(analysis.dataset, max_listed)
+    return run_suites(checked, expectations_dir, max_listed, file_results)
+
+
+def all_problems(analysis, run_date: date | str | None = None) -> pd.DataFrame:
+    """Every problem every rule finds (``schema.PROBLEM_COLUMNS``), for ``--problems-out``."""
+    from casrec.pipeline import Analysis, inspect
+
+    analysis = analysis if isinstance(analysis, Analysis) else inspect(analysis)
+    dataset = analysis.dataset
+    ctx = rules.RuleContext(
+        dataset.raw, dataset.present, lexicon_mapping(dataset.lexicon),
+        _run_timestamp(run_date), analysis.findings,
+    )  # fmt: skip
+    parts = [dataset.problems[~dataset.problems["rule"].isin(_contract_rule_names())]]
+    for name in INPUT_SUITES:
+        results = rules.evaluate(name, ctx, (rules.CONTRACT, rules.QUALITY))
+        parts.append(rule_problems(TABLES[name], dataset.raw[name], results))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _contract_rule_names() -> set[str]:
+    return {r.name for r in rules.RULES}
 
 
 def validate_reconciled(

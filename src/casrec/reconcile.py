@@ -30,7 +30,7 @@ from casrec import vectorised as vx
 from casrec import vocabulary
 from casrec.claims import KEY_COLUMNS, ROLE_LABELS, as_of_period
 from casrec.consistency import DEFAULT_AS_OF_WINDOW_DAYS
-from casrec.vocabulary import CLAIMANT_ROLES, normalise_claimants
+from casrec.vocabulary import CERTAINTIES, CLAIMANT_ROLES, normalise_claimants
 
 POLICIES = vocabulary.POLICIES.codes
 DEFAULT_POLICY = vocabulary.DEFAULT_POLICY
@@ -74,14 +74,66 @@ OUTPUT_COLUMNS = [
     "n_claimants",
     "n_independent",
     "best_claim_id",
+    "best_tied",
+    "within_tolerance",
     "best_without_party",
     "policy",
     "rationale",
     "claim_ids",
 ]
 
+CERTAINTY_RANK = {code: rank for rank, code in enumerate(CERTAINTIES.codes)}
+FEARED = "feared"
+
+
+@dataclass(frozen=True)
+class AgreementTolerance:
+    """How far apart two intervals may be and still agree.
+
+    The larger of a share of the smaller figure and a number of people: 185 and "at least
+    187" agree; 25 and "at least 34" do not.
+    """
+
+    share: float = 0.05
+    people: int = 2
+
+    def of(self, smaller: np.ndarray) -> np.ndarray:
+        """The tolerance for each smaller figure."""
+        return np.maximum(self.share * smaller, self.people)
+
+    def text(self) -> str:
+        """The rule in words, as the rationale states it."""
+        return f"the larger of {self.share:.0%} of the smaller figure and {self.people}"
+
+
+DEFAULT_TOLERANCE = AgreementTolerance()
+
+TIE_LOST_TEXT = (
+    "level with the best on every rule but with a higher figure; between equals the lower "
+    "figure is taken (tie rule)"
+)
+LONE_TEXT = "it is the only figure considered"
+TIE_OPENING = "it is level on every rule with "
+TIE_CLOSING = " and gives the lower figure: between equals the lower figure is taken (tie rule)."
+UP_TO_ALONE_TEXT = ' The low is unknown: an "up to" figure states no floor.'
+UP_TO_NO_FLOOR_TEXT = ' An "up to" figure supplies no low while another claim states a floor.'
+FEARED_HIGH_ONLY_TEXT = (
+    " A feared or unconfirmed figure enters the high only; firmer figures set the low and "
+    "the status."
+)
+BEST_FEARED_TEXT = " The best figure is feared or unconfirmed."
+FLOORS_SO_FAR_TEXT = (
+    " Only counts so far exist (figures from before the incident ended, or called "
+    "provisional); each is read as a floor."
+)
+COUNT_SO_FAR_TEXT = (
+    "a count so far (it refers to a date before the incident ended, or says it is "
+    "provisional); complete figures exist, and they supply the estimate"
+)
+
 WHY_CHOSEN = {
-    "reliability": "it ranks first by claimant role, then specificity, then later publication",
+    "reliability": "it ranks first by claimant role, then certainty, then specificity, then "
+    "later publication",
     "conservative": "it is the lowest point value among the considered claims (conservative "
     "policy)",
 }
@@ -107,11 +159,12 @@ def reconcile(
     claims: pd.DataFrame,
     policy: str = DEFAULT_POLICY,
     as_of_window_days: int = DEFAULT_AS_OF_WINDOW_DAYS,
+    tolerance: AgreementTolerance = DEFAULT_TOLERANCE,
 ) -> Reconciliation:
     """Reconcile prepared claims (see ``casrec.claims.prepare_claims``) under ``policy``.
 
     ``as_of_window_days``: for aggregates, only figures this close to the key's latest as-of
-    date enter the estimate.
+    date enter the estimate. ``tolerance``: how far apart intervals may be and still agree.
     """
     if policy not in POLICIES:
         raise ValueError(f"unknown policy {policy!r}; expected one of: {', '.join(POLICIES)}")
@@ -119,8 +172,8 @@ def reconcile(
     keys = _Keys.of(c)
     est, spread = bound(c, keys)
     picked = choose_best(c, keys, est, policy)
-    assess(c, keys, est, spread)
-    explain(c, keys, est, picked, policy)
+    assess(c, keys, est, spread, tolerance)
+    explain(c, keys, est, picked, policy, tolerance)
     return Reconciliation(estimates=est, claims=c, policy=policy)
 
 
@@ -138,7 +191,9 @@ def select_voices(claims: pd.DataFrame) -> pd.DataFrame:
     """Superseded claims and breakdowns under their whole's key leave; one voice per claimant.
 
     A claimant speaks once per key: with its own publication before a relay of it, then
-    with its latest figure, then by claim id. Adds ``key_code``, ``superseded(_by)``,
+    with the figure it said last, then by claim id. A figure known only through relays is
+    dated by its first appearance: a later document repeating an old figure does not make
+    it the claimant's latest. Adds ``key_code``, ``superseded(_by)``,
     ``breakdown_in_whole_key``, ``own_publication``, ``is_voice``, ``voice_claim_id``,
     ``role_rank``, ``id_rank`` and ``published_ns``.
     """
@@ -185,7 +240,21 @@ def select_voices(claims: pd.DataFrame) -> pd.DataFrame:
     groups, group_of_row = np.unique(voice_group, return_inverse=True)
     group = np.full(n, -1, dtype=np.int64)
     group[rows] = group_of_row
-    preference = vx.sort_key((id_rank, -published, ~own))
+    # when the claimant said it: its own publication's date; for a relay, the first date any
+    # document of this claimant and key gave the same figure (a repetition adds nothing)
+    figure = pd.DataFrame({
+        "group": group[rows], "low": c["value_low"].to_numpy()[rows],
+        "high": c["value_high"].fillna(-1).to_numpy(dtype=np.int64)[rows],
+        "point": c["value_point"].to_numpy()[rows], "published": published[rows],
+    })  # fmt: skip
+    first_seen = figure.groupby(["group", "low", "high", "point"])["published"].transform("min")
+    said = published.copy()
+    said[rows] = np.where(own[rows], published[rows], first_seen.to_numpy())
+    # figures the claimant gave on one date: the lower one (as for ties of best), never the id
+    preference = vx.sort_key((
+        id_rank, c["value_high"].fillna(vx.BIG).to_numpy(dtype=np.int64),
+        c["value_low"].to_numpy(), c["value_point"].to_numpy(), published, -said, ~own,
+    ))  # fmt: skip
     voice = vx.first_by_group(group, rows, preference, len(groups))
     is_voice = np.zeros(n, dtype=bool)
     is_voice[voice] = True
@@ -237,14 +306,49 @@ def consider(c: pd.DataFrame, as_of_window_days: int = DEFAULT_AS_OF_WINDOW_DAYS
     key_has_other = np.bincount(key, weights=(is_voice & ~is_enemy), minlength=n_keys) > 0
     considered = is_voice & (~is_enemy | ~key_has_other[key])
 
+    # Running tolls: a figure for an incident that refers to a date before the incident
+    # ended, or that calls itself provisional ("so far", "the toll rose to"), is a count so
+    # far. Complete figures, where any exist, supply the estimate; alone, each count so far
+    # is a floor.
+    incident = (c["event_kind"] == "incident").to_numpy()
+    event_end = c["event_end_first_day"].to_numpy(dtype="datetime64[ns]")
+    before_end = as_of_last < event_end  # False where either date is missing
+    so_far = incident & (before_end | c["value_provisional"].to_numpy(dtype=bool))
+    complete_exists = _any_per_key(key, considered & ~so_far, n_keys)
+    so_far_left = considered & so_far & complete_exists[key]
+    considered &= ~so_far_left
+    floor_so_far = considered & so_far
+
+    # Feared or unconfirmed figures enter the high only, while a firmer figure exists. An
+    # "up to N" figure says nothing of a floor: while a firm claim states one, it offers N,
+    # not 0, to the low (so it sets the low only when it is below every floor: a contest).
+    certainty = c["certainty_effective"]
+    feared = (certainty == FEARED).to_numpy()
+    firm = considered & (~feared | ~_any_per_key(key, considered & ~feared, n_keys)[key])
+    at_most = (c["value_qualifier"] == "at_most").to_numpy()
+    floor_exists = _any_per_key(key, firm & ~at_most, n_keys)
+    up_to_beside_floor = firm & at_most & floor_exists[key]
+    low_offered = c["value_low"].to_numpy().copy()
+    low_offered[up_to_beside_floor] = c["value_high"].to_numpy()[up_to_beside_floor]
+
     c["is_voice"] = is_voice
     c["earlier_stock"] = earlier_stock
+    c["count_so_far"] = so_far
+    c["count_so_far_left"] = so_far_left
     c["considered"] = considered
+    c["firm"] = firm
+    c["up_to_beside_floor"] = up_to_beside_floor
+    c["low_offered"] = low_offered
+    c["certainty_rank"] = vx.map_distinct(certainty, CERTAINTY_RANK).astype("int64")
     c["specificity_rank"] = vx.map_distinct(c["value_qualifier"], SPECIFICITY_RANK).astype("int64")
     source_type_rank = vx.map_distinct(c["source_type"], SOURCE_TYPE_RANK)
     c["source_type_rank"] = source_type_rank.fillna(UNKNOWN_SOURCE_TYPE_RANK).astype("int64")
+    # the interval a claim contributes: as stated, except that a count so far standing
+    # alone is a floor (open above); the reported figures stay as they are
+    c["bound_high"] = c["value_high"].where(~floor_so_far)
+    c["bound_high_open"] = c["value_high_open"].to_numpy(dtype=bool) | floor_so_far
     # the upper figure a claim states: its high, or its floor when it gives no high
-    c["stated_high"] = c["value_high"].fillna(c["value_low"]).astype("int64")
+    c["stated_high"] = c["bound_high"].fillna(c["value_low"]).astype("int64")
     c["exclusion_reason"] = vx.series(_exclusion_reasons(c))
     return c
 
@@ -285,40 +389,47 @@ class _Keys:
 def bound(c: pd.DataFrame, keys: _Keys) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The estimates table with low, high and high_open; and the spread of the figures.
 
-    low: the lowest lower bound considered; high: the highest stated upper bound (an
-    open-ended claim states its floor), open when the claim stating it is open-ended.
-    The spread (per estimates row: largest low, smallest high, largest and smallest point)
-    is what ``assess`` judges agreement by.
+    low: the lowest lower bound among the claims that supply it (``consider``: an "up to"
+    or a feared figure does not while a firmer claim states a floor); high: the highest
+    stated upper bound considered (an open-ended claim states its floor), open when the
+    claim stating it is open-ended. The spread (per estimates row: largest low and smallest
+    high of the firm claims) is what ``assess`` judges agreement by.
     """
     considered = c["considered"].to_numpy()
     low = c["value_low"].to_numpy()
     stated_high = c["stated_high"].to_numpy()
-    point = c["value_point"].to_numpy()
-    agg = vx.aggregate(
+    lows = vx.aggregate(
+        keys.code, c["firm"].to_numpy(), keys.n, low=(c["low_offered"].to_numpy(), np.minimum)
+    ).iloc[keys.order]
+    highs = vx.aggregate(
         keys.code,
         considered,
         keys.n,
-        low=(low, np.minimum),
         high=(stated_high, np.maximum),
-        open_stated=(np.where(c["value_high_open"].to_numpy(), stated_high, -1), np.maximum),
+        open_stated=(np.where(c["bound_high_open"].to_numpy(), stated_high, -1), np.maximum),
+    ).iloc[keys.order]
+    spread = vx.aggregate(
+        keys.code,
+        c["firm"].to_numpy(),
+        keys.n,
         max_low=(low, np.maximum),
-        min_high=(c["value_high"].fillna(vx.BIG).to_numpy(dtype=np.int64), np.minimum),
-        max_point=(point, np.maximum),
-        min_point=(point, np.minimum),
+        min_high=(c["bound_high"].fillna(vx.BIG).to_numpy(dtype=np.int64), np.minimum),
     ).iloc[keys.order]
     est = keys.values.copy()
-    est["low"] = agg["low"].astype("Int64").array
-    est["high"] = agg["high"].astype("Int64").array
-    est["high_open"] = (agg["open_stated"] >= agg["high"]).fillna(False).to_numpy(dtype=bool)
-    return est, agg[["max_low", "min_high", "max_point", "min_point"]]
+    est["low"] = lows["low"].astype("Int64").array
+    est["high"] = highs["high"].astype("Int64").array
+    est["high_open"] = (highs["open_stated"] >= highs["high"]).fillna(False).to_numpy(dtype=bool)
+    return est, spread
 
 
 def choose_best(c: pd.DataFrame, keys: _Keys, est: pd.DataFrame, policy: str) -> pd.DataFrame:
     """The claim that sets best in each key (none under `range`), and the sensitivity figures.
 
+    Claims equal on every ranking criterion but giving different figures are tied: the
+    lower figure is taken and the key flagged (``best_tied``), never decided by claim id.
     best_without_party: the best among independent claims only; best_without_single_source:
     the best among claims whose interval overlaps another considered claim's. Marks
-    ``is_best`` on the claims and returns the picked (key_code, row) pairs.
+    ``is_best`` and ``tied_with_best`` on the claims; returns the picked (key_code, row) pairs.
     """
     considered = c["considered"].to_numpy()
     independent = c["role_rank"].to_numpy() == ROLE_RANK["independent"]
@@ -337,43 +448,86 @@ def choose_best(c: pd.DataFrame, keys: _Keys, est: pd.DataFrame, policy: str) ->
     )
     c["is_best"] = False
     c.loc[picked["row"].to_numpy(), "is_best"] = True
+
+    # ties: claims level with the best on every criterion that give another figure
+    tied = np.zeros(len(c), dtype=bool)
+    if policy != "range" and len(picked):
+        criteria = vx.sort_key(_criteria(c, policy))
+        winner = np.full(keys.n, -1, dtype=np.int64)
+        winner[picked["key_code"].to_numpy()] = picked["row"].to_numpy()
+        w = winner[keys.code]
+        point = c["value_point"].to_numpy()
+        tied = considered & (w >= 0)
+        tied &= criteria == criteria[np.maximum(w, 0)]
+        tied &= point != point[np.maximum(w, 0)]
+    c["tied_with_best"] = tied
+    est["best_tied"] = _any_per_key(keys.code, tied, keys.n)[keys.order]
     return picked
 
 
 # --- 6. how sure: status, discrepancy, counts; the rationale ---------------------------------
 
 
-def assess(c: pd.DataFrame, keys: _Keys, est: pd.DataFrame, spread: pd.DataFrame) -> None:
-    """Status, discrepancy and the counts of claims, claimants and independent claimants.
+def assess(
+    c: pd.DataFrame,
+    keys: _Keys,
+    est: pd.DataFrame,
+    spread: pd.DataFrame,
+    tolerance: AgreementTolerance = DEFAULT_TOLERANCE,
+) -> None:
+    """Status, discrepancy, agreement within tolerance, and the counts of claims and claimants.
 
-    Statuses are tested in the order party_only, contested, corroborated, single_source.
+    Claimants are counted over the considered claims (one voice each), independent ones
+    among them; ``n_claimants_all`` counts every claimant in the key. Statuses are tested
+    in the order party_only, contested, corroborated, single_source. Firm intervals whose
+    gap is within ``tolerance`` agree. The discrepancy is the gap as a ratio, the largest
+    low over the smallest high: 1.00 when the intervals overlap.
     """
     key = keys.code
     # distinct claimants per key (case and spacing ignored, as for voices), on integer codes
     claimant_code, claimants = pd.factorize(c["claimant"])
     same_claimant = pd.factorize(normalise_claimants(pd.Series(claimants)))[0][claimant_code]
     independent = c["role_rank"].to_numpy() == ROLE_RANK["independent"]
-    voices = c["is_voice"].to_numpy() & independent
+    considered = c["considered"].to_numpy()
+    voices = considered & independent
     n_ind = vx.distinct_per_key(key[voices], same_claimant[voices], keys.n)[keys.order]
-    n_claimants = vx.distinct_per_key(key, same_claimant, keys.n)[keys.order]
+    n_claimants = vx.distinct_per_key(key[considered], same_claimant[considered], keys.n)[
+        keys.order
+    ]
+    n_all = vx.distinct_per_key(key, same_claimant, keys.n)[keys.order]
     n_claims = np.bincount(key, minlength=keys.n)[keys.order]
 
-    contested = (spread["max_low"] > spread["min_high"]).fillna(False).to_numpy(dtype=bool)
+    max_low = spread["max_low"].to_numpy(dtype=float)  # NaN: no firm claim
+    min_high = spread["min_high"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        gap = max_low - min_high
+        apart = gap > 0
+        within = apart & (gap <= tolerance.of(min_high))
+    contested = apart & ~within
     status = np.select(
         [n_ind == 0, contested, n_ind >= 2],
         ["party_only", "contested", "corroborated"],
         default="single_source",
     )
     est["status"] = vx.series(status.astype(object))
-    ratio = spread["max_point"] / spread["min_point"].where(spread["min_point"] > 0)
-    est["discrepancy"] = ratio.round(2).astype("Float64").to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(apart, max_low / np.where(min_high > 0, min_high, np.nan), 1.0)
+    ratio[np.isnan(max_low)] = np.nan
+    est["discrepancy"] = pd.Series(ratio).round(2).astype("Float64").to_numpy()
+    est["within_tolerance"] = within
     est["n_claims"] = n_claims
     est["n_claimants"] = n_claimants
     est["n_independent"] = n_ind
+    est["n_claimants_all"] = n_all
 
 
 def explain(
-    c: pd.DataFrame, keys: _Keys, est: pd.DataFrame, picked: pd.DataFrame, policy: str
+    c: pd.DataFrame,
+    keys: _Keys,
+    est: pd.DataFrame,
+    picked: pd.DataFrame,
+    policy: str,
+    tolerance: AgreementTolerance = DEFAULT_TOLERANCE,
 ) -> None:
     """The claim ids of each key, who set low and high, why each claim lost, the rationale."""
     key = keys.code
@@ -385,7 +539,7 @@ def explain(
     est["claim_ids"] = vx.series(
         vx.join_by_key(keys.position[key[by_id]], ";", [ids[by_id]], keys.n)
     )
-    low_rows = _extreme_rows(c, considered, "value_low", smallest=True)
+    low_rows = _extreme_rows(c, c["firm"].to_numpy(), "low_offered", smallest=True)
     high_rows = _extreme_rows(c, considered, "stated_high", smallest=False)
     est["low_claim_id"] = vx.by_key(ids, keys.position[key[low_rows]], low_rows, keys.n)
     est["high_claim_id"] = vx.by_key(ids, keys.position[key[high_rows]], high_rows, keys.n)
@@ -394,12 +548,17 @@ def explain(
     est["rationale"] = vx.series(
         _rationale(
             c, est, picked, low_rows, high_rows, by_id, keys.position, policy, claimant_code,
-            claimants,
+            claimants, tolerance,
         )
     )  # fmt: skip
 
 
 # --- rule machinery: the steps above, on whole columns --------------------------------------
+
+
+def _any_per_key(key: np.ndarray, mask: np.ndarray, n_keys: int) -> np.ndarray:
+    """Per key, whether any of its rows is in ``mask``."""
+    return np.bincount(key[mask], minlength=n_keys) > 0
 
 
 def _key_codes(claims: pd.DataFrame) -> np.ndarray:
@@ -426,10 +585,11 @@ def _exclusion_reasons(c: pd.DataFrame) -> np.ndarray:
     earlier_stock = c["earlier_stock"].to_numpy()
     is_voice = c["is_voice"].to_numpy()
     relay = ~superseded & ~part_in_whole_key & ~earlier_stock & ~is_voice
-    enemy = is_voice & ~c["considered"].to_numpy()
+    so_far = c["count_so_far_left"].to_numpy()
+    enemy = is_voice & ~c["considered"].to_numpy() & ~so_far
     # where several rules apply, the first listed wins
-    rule = np.select([superseded, earlier_stock, part_in_whole_key, relay, enemy],
-                     [0, 1, 2, 3, 4], default=-1)  # fmt: skip
+    rule = np.select([superseded, earlier_stock, part_in_whole_key, relay, enemy, so_far],
+                     [0, 1, 2, 3, 4, 5], default=-1)  # fmt: skip
 
     def text(name: str) -> Callable[[np.ndarray], np.ndarray]:
         column = c[name].fillna("").to_numpy(dtype=object)
@@ -458,22 +618,35 @@ def _exclusion_reasons(c: pd.DataFrame) -> np.ndarray:
             ),
             "a party's claim about losses it inflicted on its enemy; shown, but never sets the "
             "estimate while other claims exist",
+            COUNT_SO_FAR_TEXT,
         ],
     )
 
 
-def _priority(c: pd.DataFrame, policy: str) -> tuple[np.ndarray, ...]:
-    """Sort keys (``np.lexsort`` order, last is primary) for choosing `best` under ``policy``."""
+def _criteria(c: pd.DataFrame, policy: str) -> tuple[np.ndarray, ...]:
+    """The ranking criteria for `best` (``np.lexsort`` order, last is primary), ids aside.
+
+    Claims equal on all of them are tied: a judgement between equals (see ``_priority``).
+    """
     reliability = (
-        c["id_rank"].to_numpy(),
         c["source_type_rank"].to_numpy(),
         -c["published_ns"].to_numpy(),
         c["specificity_rank"].to_numpy(),
+        c["certainty_rank"].to_numpy(),
         c["role_rank"].to_numpy(),
     )
     if policy == "conservative":
         return (*reliability, c["value_point"].to_numpy())
     return reliability
+
+
+def _priority(c: pd.DataFrame, policy: str) -> tuple[np.ndarray, ...]:
+    """The full order for `best`: the criteria, then the tie rule, then the claim id.
+
+    The tie rule takes the lower figure; the claim id only names one of several claims
+    giving the very same figure.
+    """
+    return (c["id_rank"].to_numpy(), c["value_point"].to_numpy(), *_criteria(c, policy))
 
 
 def _pick(key: np.ndarray, mask: np.ndarray, preference: np.ndarray | None) -> pd.DataFrame:
@@ -550,6 +723,7 @@ def _why_not_best(c: pd.DataFrame, picked: pd.DataFrame, policy: str) -> np.ndar
         return compare(values[rows], values[winner])
 
     role_loses = loses("role_rank", np.greater)
+    certainty_loses = loses("certainty_rank", np.greater)
     spec_loses = loses("specificity_rank", np.greater)
     date_loses = loses("published_ns", np.less)
     type_loses = loses("source_type_rank", np.greater)
@@ -564,24 +738,33 @@ def _why_not_best(c: pd.DataFrame, picked: pd.DataFrame, policy: str) -> np.ndar
     def source_type(rows: np.ndarray) -> np.ndarray:
         return c["source_type"].iloc[rows].fillna("").to_numpy(dtype=object)
 
+    certainty_labels = [CERTAINTIES.label(code) for code in CERTAINTIES.codes]
+    certainty_ranks = c["certainty_rank"].to_numpy()
+
+    def certainty(rows: np.ndarray) -> np.ndarray:
+        return vx.choose(certainty_labels, certainty_ranks[rows])
+
     if policy == "conservative":
-        conditions = [point_loses, role_loses, spec_loses, date_loses, type_loses]
+        conditions = [point_loses, role_loses, certainty_loses, spec_loses, date_loses, type_loses]
         texts = [
             "a higher figure than the lowest considered one (conservative policy)",
             "ranked below by claimant role",
+            "ranked below by certainty",
             "less specific wording",
             "published earlier",
             "less investigative source type",
         ]
     else:
-        conditions = [role_loses, ~role_loses & spec_loses, date_loses, type_loses]
+        conditions = [role_loses, certainty_loses, spec_loses, date_loses, type_loses, point_loses]
         texts = [
             ("ranked below by claimant role: ", role),
+            ("ranked below by certainty: ", certainty),
             ("less specific wording: ", qualifier),
             "published earlier",
             ("less investigative source type: ", source_type),
+            TIE_LOST_TEXT,
         ]
-    texts.append("tied on every rule; claim id breaks the tie")
+    texts.append("tied on every rule, with the same figure")
     # the first rule each claim loses on (the last entry: none, a tie)
     rule = np.full(len(c), -1, dtype=np.int64)
     rule[rows] = np.select(conditions, list(range(len(conditions))), default=len(conditions))
@@ -599,6 +782,7 @@ def _rationale(
     policy: str,
     claimant_code: np.ndarray,
     claimants: pd.Index,
+    tolerance: AgreementTolerance = DEFAULT_TOLERANCE,
 ) -> np.ndarray:
     """One plain paragraph per key: the chosen figure and why, then every alternative and why not.
 
@@ -639,7 +823,6 @@ def _rationale(
     best = np.full(n_keys, -1, dtype=np.int64)
     if policy != "range":
         best = row_of_key(position[picked["key_code"].to_numpy()], picked["row"].to_numpy())
-        why = WHY_CHOSEN[policy]
         # '] in hrw-2025-02-kobe, independent (not a party); chosen because ...' once per
         # source and role
         rows = np.maximum(best, 0)
@@ -650,10 +833,42 @@ def _rationale(
         combo_code = np.where(best < 0, -1, combo_code)
         roles = _role_labels(c)(rows[first])
         sources = vx.text(c["source_id"])[rows[first]]
-        chosen = vx.concat("] in ", sources, ", ", roles, f"; chosen because {why}.")
+        chosen = vx.concat("] in ", sources, ", ", roles, "; chosen because ")
     low = row_of_key(key[low_rows], low_rows)
     high = row_of_key(key[high_rows], high_rows)
     high_open = est["high_open"].to_numpy().astype(np.int64)
+
+    # why the best won: the ranking, being the only figure, or the tie rule (naming the
+    # claims it was level with)
+    considered = c["considered"].to_numpy()
+    tied = c["tied_with_best"].to_numpy()
+    lone = np.bincount(key[considered], minlength=n_keys) == 1
+    why_code = np.where(est["best_tied"].to_numpy(dtype=bool), 2, lone.astype(np.int64))
+    tied_rows = by_id[tied[by_id]]
+    tied_ids = vx.join_by_key(key[tied_rows], ", ", [claim_ids[tied_rows]], n_keys)
+    why_opening = [f"{WHY_CHOSEN.get(policy, '')}.", f"{LONE_TEXT}.", TIE_OPENING]
+    why_closing = ["", "", TIE_CLOSING]
+
+    # what else a reviewer must know about the figures, a sentence each where it applies
+    firm = c["firm"].to_numpy()
+    at_most = (c["value_qualifier"] == "at_most").to_numpy()
+    feared = (c["certainty_effective"] == FEARED).to_numpy()
+    beside_floor = c["up_to_beside_floor"].to_numpy()
+    low_is_up_to = np.zeros(n_keys, dtype=bool)
+    low_is_up_to[low >= 0] = (at_most & ~beside_floor)[low[low >= 0]]
+    up_to_no_floor = _any_per_key(key, beside_floor, n_keys)
+    up_to_no_floor[low >= 0] &= ~beside_floor[low[low >= 0]]
+    best_feared = np.zeros(n_keys, dtype=bool)
+    best_feared[best >= 0] = feared[best[best >= 0]]
+    notes = [
+        (low_is_up_to, UP_TO_ALONE_TEXT),
+        (up_to_no_floor, UP_TO_NO_FLOOR_TEXT),
+        (_any_per_key(key, considered & ~firm, n_keys), FEARED_HIGH_ONLY_TEXT),
+        (best_feared, BEST_FEARED_TEXT),
+        (_any_per_key(key, considered & c["count_so_far"].to_numpy(), n_keys), FLOORS_SO_FAR_TEXT),
+        (est["within_tolerance"].to_numpy(dtype=bool),
+         f" The figures do not overlap but agree within the tolerance ({tolerance.text()})."),
+    ]  # fmt: skip
 
     # Every claim but the best, in key and claim-id order, with the reason it lost: its
     # exclusion reason, else why it is not best, else that it only sets the range.
@@ -680,10 +895,13 @@ def _rationale(
                 vx.take(said, np.where(b < 0, -1, pair_code[b])),
                 vx.take(claim_ids, b),
                 vx.take(chosen, combo_code[keys]),
+                vx.choose(why_opening, np.where(b < 0, -1, why_code[keys])),
+                tied_ids[keys],
+                vx.choose(why_closing, why_code[keys]),
             )
         lo, hi = low[keys], high[keys]
         low_text = vx.concat(
-            vx.formatted(c["value_low"].to_numpy()[lo], " Low {:,}", missing=lo < 0),
+            vx.formatted(c["low_offered"].to_numpy()[lo], " Low {:,}", missing=lo < 0),
             claimant(lo, from_claimant),
         )
         high_text = vx.concat(
@@ -708,9 +926,10 @@ def _rationale(
             n,
         )
         lead = vx.choose(["", " Alternatives: ", " No other claim."], lead_code[keys])
+        noted = [vx.choose(["", text], flags[keys].astype(np.int64)) for flags, text in notes]
         # the short sentences first, the long list of alternatives once at the end
         return vx.concat(
-            vx.present(head), vx.present(low_text), vx.present(high_text), lead, listed
+            vx.present(head), vx.present(low_text), vx.present(high_text), *noted, lead, listed
         )
 
     return vx.batched(n_keys, paragraphs)

@@ -18,18 +18,32 @@ import pandas as pd
 from casrec.claims import KEY_COLUMNS, ROLE_LABELS
 from casrec.consistency import DEFAULT_AS_OF_WINDOW_DAYS
 from casrec.reconcile import (
+    BEST_FEARED_TEXT,
+    CERTAINTY_RANK,
+    COUNT_SO_FAR_TEXT,
     DEFAULT_POLICY,
+    DEFAULT_TOLERANCE,
+    FEARED,
+    FEARED_HIGH_ONLY_TEXT,
+    FLOORS_SO_FAR_TEXT,
+    LONE_TEXT,
     OUTPUT_COLUMNS,
     POLICIES,
     RANGE_POLICY_TEXT,
     ROLE_RANK,
     SOURCE_TYPE_RANK,
     SPECIFICITY_RANK,
+    TIE_CLOSING,
+    TIE_LOST_TEXT,
+    TIE_OPENING,
     UNKNOWN_SOURCE_TYPE_RANK,
+    UP_TO_ALONE_TEXT,
+    UP_TO_NO_FLOOR_TEXT,
     WHY_CHOSEN,
+    AgreementTolerance,
     Reconciliation,
 )
-from casrec.vocabulary import normalise_claimant
+from casrec.vocabulary import CERTAINTIES, normalise_claimant
 
 ANNOTATION_COLUMNS = ["claim_id", "considered", "is_best", "exclusion_reason", "why_not_best"]
 
@@ -51,18 +65,23 @@ def _said(claim: pd.Series) -> str:
     return f'{claim["claimant"]} said "{claim["value"]}" [{claim["claim_id"]}'
 
 
-def _rank(claim: pd.Series, policy: str) -> tuple:
-    """The order of claims for best: smaller is better (``reliability`` or ``conservative``)."""
+def _criteria(claim: pd.Series, policy: str) -> tuple:
+    """The ranking criteria for best, smaller first; claims equal on all of them are tied."""
     reliability = (
         claim["role_rank"],
+        claim["certainty_rank"],
         claim["specificity_rank"],
         -claim["source_published_latest"].value,  # later publication first
         claim["source_type_rank"],
-        claim["claim_id"],
     )
     if policy == "conservative":
         return (claim["value_point"], *reliability)
     return reliability
+
+
+def _rank(claim: pd.Series, policy: str) -> tuple:
+    """The order of claims for best: the criteria, then the lower figure, then the id."""
+    return (*_criteria(claim, policy), claim["value_point"], claim["claim_id"])
 
 
 def _first(claims: list[pd.Series], policy: str) -> pd.Series | None:
@@ -90,10 +109,6 @@ def _annotate(claims: pd.DataFrame, window_days: int) -> pd.DataFrame:
         UNKNOWN_SOURCE_TYPE_RANK
         for t in c["source_type"]
     ]  # fmt: skip
-    c["stated_high"] = [
-        low if _missing(high) else high
-        for low, high in zip(c["value_low"], c["value_high"], strict=True)
-    ]
     c["superseded_by"] = [";".join(successors.get(i, [])) for i in c["claim_id"]]
     c["superseded"] = c["claim_id"].isin(successors)
     c["breakdown_in_whole_key"] = [
@@ -107,16 +122,33 @@ def _annotate(claims: pd.DataFrame, window_days: int) -> pd.DataFrame:
         for publisher, who in zip(c["source_publisher"], c["who"], strict=True)
     ]
     eligible = ~c["superseded"] & ~c["breakdown_in_whole_key"]
+    c["certainty_rank"] = [CERTAINTY_RANK[x] for x in c["certainty_effective"]]
 
     # 4.2 one voice per claimant and key: own publication, then latest, then claim id
     c["voice_claim_id"] = None
     c["is_voice"] = False
     for _, group in c[eligible].groupby(["key", "who"], sort=False):
+        claims_of_voice = [claim for _, claim in group.iterrows()]
+
+        def said(claim: pd.Series, claims_of_voice: list = claims_of_voice) -> int:
+            """When the claimant said it (a relay: the figure's first appearance)."""
+            if claim["own_publication"]:
+                return claim["source_published_latest"].value
+            return min(
+                other["source_published_latest"].value
+                for other in claims_of_voice
+                if _figure(other) == _figure(claim)
+            )
+
         voice = min(
-            (claim for _, claim in group.iterrows()),
+            claims_of_voice,
             key=lambda claim: (
                 not claim["own_publication"],
-                -claim["source_published_latest"].value,
+                -said(claim),
+                claim["source_published_latest"].value,
+                claim["value_point"],
+                claim["value_low"],
+                math.inf if _missing(claim["value_high"]) else claim["value_high"],
                 claim["claim_id"],
             ),
         )
@@ -149,8 +181,56 @@ def _annotate(claims: pd.DataFrame, window_days: int) -> pd.DataFrame:
         for index, claim in voices.iterrows():
             c.loc[index, "considered"] = claim["role_rank"] != enemy or not has_other
 
+    # running tolls: counts so far leave while a complete figure exists; alone, floors
+    c["count_so_far"] = [
+        claim["event_kind"] == "incident"
+        and (
+            bool(claim["value_provisional"])
+            or (
+                not pd.isna(claim["as_of_effective"])
+                and not pd.isna(claim["event_end_first_day"])
+                and claim["as_of_effective"] < claim["event_end_first_day"]
+            )
+        )
+        for _, claim in c.iterrows()
+    ]
+    c["count_so_far_left"] = False
+    c["bound_high"] = c["value_high"]
+    c["bound_high_open"] = c["value_high_open"].astype(bool)
+    c["firm"] = False
+    c["up_to_beside_floor"] = False
+    for _, group in c.groupby("key", sort=False):
+        considered = group[group["considered"]]
+        complete = considered[~considered["count_so_far"]]
+        for index, claim in considered.iterrows():
+            if claim["count_so_far"] and len(complete):
+                c.loc[index, ["considered", "count_so_far_left"]] = [False, True]
+            elif claim["count_so_far"]:
+                c.loc[index, "bound_high"] = pd.NA
+                c.loc[index, "bound_high_open"] = True
+        considered = c.loc[group.index][c.loc[group.index, "considered"]]
+        not_feared = considered[considered["certainty_effective"] != FEARED]
+        firm = not_feared if len(not_feared) else considered
+        floors = firm[firm["value_qualifier"] != "at_most"]
+        c.loc[firm.index, "firm"] = True
+        if len(floors):  # an "up to N" beside a floor offers N to the low, not 0
+            c.loc[firm.index[firm["value_qualifier"] == "at_most"], "up_to_beside_floor"] = True
+    c["low_offered"] = [
+        claim["value_high"] if claim["up_to_beside_floor"] else claim["value_low"]
+        for _, claim in c.iterrows()
+    ]
+    c["stated_high"] = [
+        low if _missing(high) else high
+        for low, high in zip(c["value_low"], c["bound_high"], strict=True)
+    ]
+
     c["exclusion_reason"] = [_exclusion_reason(claim) for _, claim in c.iterrows()]
     return c
+
+
+def _figure(claim: pd.Series) -> tuple:
+    high = None if _missing(claim["value_high"]) else int(claim["value_high"])
+    return (int(claim["value_low"]), high, int(claim["value_point"]))
 
 
 def _exclusion_reason(claim: pd.Series) -> str:
@@ -170,6 +250,8 @@ def _exclusion_reason(claim: pd.Series) -> str:
             "the same claimant speaks once per key; this figure is represented by "
             f"{claim['voice_claim_id']} (its own publication, or its latest figure)"
         )
+    if claim["count_so_far_left"]:
+        return COUNT_SO_FAR_TEXT
     if not claim["considered"]:
         return (
             "a party's claim about losses it inflicted on its enemy; shown, but never sets "
@@ -181,11 +263,14 @@ def _exclusion_reason(claim: pd.Series) -> str:
 def _why_not_best(claim: pd.Series, winner: pd.Series, policy: str) -> str:
     """The first ranking rule on which a considered claim lost to the winner of its key."""
     source_type = "" if _missing(claim["source_type"]) else claim["source_type"]
-    # (rule, lost, what a reviewer reads), in the order the policy ranks by
+    certainty = CERTAINTIES.label(claim["certainty_effective"])
+    role = ROLE_LABELS.get(claim["claimant_role"], "")
+    # (lost, what a reviewer reads), in the order the policy ranks by
     rules = [
+        (claim["role_rank"] > winner["role_rank"], f"ranked below by claimant role: {role}"),
         (
-            claim["role_rank"] > winner["role_rank"],
-            "ranked below by claimant role: " + ROLE_LABELS.get(claim["claimant_role"], ""),
+            claim["certainty_rank"] > winner["certainty_rank"],
+            f"ranked below by certainty: {certainty}",
         ),
         (
             claim["specificity_rank"] > winner["specificity_rank"],
@@ -198,22 +283,25 @@ def _why_not_best(claim: pd.Series, winner: pd.Series, policy: str) -> str:
         ),
     ]
     if policy == "conservative":
-        # the same rules after the figure itself, named without the claim's details
+        # the figure first; the same rules after it, named without the claim's details
         lower = claim["value_point"] > winner["value_point"]
         rules = [
             (lower, "a higher figure than the lowest considered one (conservative policy)"),
             *((lost, text.split(":")[0]) for lost, text in rules),
         ]
+    else:
+        rules.append((claim["value_point"] > winner["value_point"], TIE_LOST_TEXT))
     for lost, text in rules:
         if lost:
             return text
-    return "tied on every rule; claim id breaks the tie"
+    return "tied on every rule, with the same figure"
 
 
 def reconcile_reference(
     claims: pd.DataFrame,
     policy: str = DEFAULT_POLICY,
     as_of_window_days: int = DEFAULT_AS_OF_WINDOW_DAYS,
+    tolerance: AgreementTolerance = DEFAULT_TOLERANCE,
 ) -> Reconciliation:
     """What ``casrec.reconcile.reconcile`` computes, key by key: estimates and annotations.
 
@@ -230,22 +318,22 @@ def reconcile_reference(
         group = c[c["key"] == key]
         claims_in_key = [claim for _, claim in group.iterrows()]
         considered = [claim for claim in claims_in_key if claim["considered"]]
+        firm = [claim for claim in considered if claim["firm"]]
         estimate = {k: (None if present == 0 else value) for k, (present, value) in
                     zip(KEY_COLUMNS, key, strict=True)}  # fmt: skip
 
         # 5. low, best and high
         low_holder = high_holder = None
+        if firm:
+            low_holder = min(firm, key=lambda x: (x["low_offered"], x["role_rank"], x["claim_id"]))
         if considered:
-            low_holder = min(
-                considered, key=lambda x: (x["value_low"], x["role_rank"], x["claim_id"])
-            )
             high_holder = min(
                 considered, key=lambda x: (-x["stated_high"], x["role_rank"], x["claim_id"])
             )
-        estimate["low"] = None if low_holder is None else int(low_holder["value_low"])
+        estimate["low"] = None if low_holder is None else int(low_holder["low_offered"])
         estimate["high"] = None if high_holder is None else int(high_holder["stated_high"])
         estimate["high_open"] = any(
-            x["value_high_open"] and x["stated_high"] == estimate["high"] for x in considered
+            x["bound_high_open"] and x["stated_high"] == estimate["high"] for x in considered
         )
         best = _first(considered, policy)
         without_party = _first([x for x in considered if x["role_rank"] == independent], policy)
@@ -254,36 +342,48 @@ def reconcile_reference(
         estimate["best_without_party"] = (
             None if without_party is None else int(without_party["value_point"])
         )
+        tied = [] if best is None else [
+            x for x in considered
+            if _criteria(x, policy) == _criteria(best, policy)
+            and x["value_point"] != best["value_point"]
+        ]  # fmt: skip
+        estimate["best_tied"] = bool(tied)
 
         # 6. status, discrepancy, counts
-        voices = group[group["is_voice"] & (group["role_rank"] == independent)]
-        n_independent = voices["who"].nunique()
-        max_low = max((x["value_low"] for x in considered), default=None)
+        counted = group[group["considered"]]
+        n_independent = counted[counted["role_rank"] == independent]["who"].nunique()
+        max_low = max((x["value_low"] for x in firm), default=None)
         min_high = min(
-            (math.inf if _missing(x["value_high"]) else x["value_high"] for x in considered),
+            (math.inf if _missing(x["bound_high"]) else x["bound_high"] for x in firm),
             default=None,
         )
-        contested = bool(considered) and max_low > min_high
+        apart = bool(firm) and max_low > min_high
+        within = apart and max_low - min_high <= max(tolerance.share * min_high, tolerance.people)
+        estimate["within_tolerance"] = within
         if n_independent == 0:
             estimate["status"] = "party_only"
-        elif contested:
+        elif apart and not within:
             estimate["status"] = "contested"
         elif n_independent >= 2:
             estimate["status"] = "corroborated"
         else:
             estimate["status"] = "single_source"
-        points = [x["value_point"] for x in considered]
-        estimate["discrepancy"] = (
+        if not firm:
+            estimate["discrepancy"] = None
+        elif not apart:
+            estimate["discrepancy"] = 1.0
+        elif min_high == 0:
+            estimate["discrepancy"] = None
+        else:
             # rounded as numpy rounds (half to even, after scaling), as pandas' round does
-            float(np.round(max(points) / min(points), 2)) if points and min(points) > 0 else None
-        )
+            estimate["discrepancy"] = float(np.round(max_low / min_high, 2))
         estimate["n_claims"] = len(group)
-        estimate["n_claimants"] = group["who"].nunique()
+        estimate["n_claimants"] = counted["who"].nunique()
         estimate["n_independent"] = n_independent
         estimate["policy"] = policy
         estimate["claim_ids"] = ";".join(sorted(group["claim_id"]))
 
-        # 6. the rationale: the chosen figure, low and high, then every other claim
+        # 6. the rationale: the chosen figure, low and high, notes, then every other claim
         if best is not None:
             c.loc[best.name, "is_best"] = True
             for claim in considered:
@@ -295,16 +395,37 @@ def reconcile_reference(
             text = ""
         else:
             role = ROLE_LABELS.get(best["claimant_role"], "")
+            if tied:
+                why = TIE_OPENING + ", ".join(sorted(x["claim_id"] for x in tied)) + TIE_CLOSING
+            elif len(considered) == 1:
+                why = f"{LONE_TEXT}."
+            else:
+                why = f"{WHY_CHOSEN[policy]}."
             text = (
                 f"Best {_number(best['value_point'])}: {_said(best)}] in {best['source_id']}, "
-                f"{role}; chosen because {WHY_CHOSEN[policy]}."
+                f"{role}; chosen because {why}"
             )
         if low_holder is not None:
-            text += f" Low {_number(low_holder['value_low'])} from {low_holder['claimant']}"
+            text += f" Low {_number(low_holder['low_offered'])} from {low_holder['claimant']}"
         if high_holder is not None:
             text += f"; high {_number(high_holder['stated_high'])}"
             text += "+ (open-ended)" if estimate["high_open"] else ""
             text += f" from {high_holder['claimant']}."
+        holder_beside_floor = low_holder is not None and low_holder["up_to_beside_floor"]
+        if low_holder is not None and low_holder["value_qualifier"] == "at_most":
+            text += "" if holder_beside_floor else UP_TO_ALONE_TEXT
+        if any(x["up_to_beside_floor"] for x in considered) and not holder_beside_floor:
+            text += UP_TO_NO_FLOOR_TEXT
+        if any(not x["firm"] for x in considered):
+            text += FEARED_HIGH_ONLY_TEXT
+        if best is not None and best["certainty_effective"] == FEARED:
+            text += BEST_FEARED_TEXT
+        if any(x["count_so_far"] for x in considered):
+            text += FLOORS_SO_FAR_TEXT
+        if within:
+            text += (
+                f" The figures do not overlap but agree within the tolerance ({tolerance.text()})."
+            )
         others = []
         for claim in sorted(claims_in_key, key=lambda x: x["claim_id"]):
             if best is not None and claim.name == best.name:

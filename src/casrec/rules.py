@@ -39,7 +39,7 @@ CONTRACT = "contract"  # the loader refuses data that breaks a critical one (exi
 QUALITY = "quality"  # reported by the data-quality stage (a critical failure is exit 1)
 MAX_EVIDENCE_WORDS = 30
 MAX_VALUE_DIGITS = 30  # digits in a value; more cannot be a count of people
-MAX_SUGGESTED_VALUES = 500  # "did you mean" is looked up for this many distinct values per rule
+MAX_SUGGESTED_VALUES = 200  # "did you mean" is looked up for this many distinct values per rule
 NOT_A_DATE = " is not a valid ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"
 
 
@@ -108,7 +108,18 @@ def quoted(series: pd.Series) -> pd.Series:
     Messages are object columns: where pyarrow is installed pandas stores text as Arrow
     strings, which refuse to be added to object columns.
     """
-    return series.map(lambda v: "empty" if pd.isna(v) else repr(_short(str(v)))).astype("object")
+    text = series.astype("object")
+    # most cells are plain text, quoted as repr would quote them; the rest go through repr
+    plain = text.notna() & text.fillna("").str.fullmatch(_PLAIN).astype(bool)
+    out = ("'" + text.where(plain, "") + "'").astype("object")
+    rest = text.notna() & ~plain
+    if rest.any():
+        out[rest] = text[rest].map(lambda v: repr(_short(str(v))))
+    return out.where(text.notna(), "empty")
+
+
+# Text repr() shows between plain single quotes: printable, no quote or backslash, short.
+_PLAIN = r"[ !\"#-&(-\[\]-~\u00c0-\u024f\u2013\u2014\u2248]{0,80}"
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -143,7 +154,8 @@ def suggestions(values: pd.Series, known, *, exact_case: bool = False) -> pd.Ser
             match = lowered[close[0]] if close else None
         if match is not None and (match != value or exact_case):
             found[value] = f"; did you mean {match!r}?"
-    return values.map(lambda v: found.get(v, "") if isinstance(v, str) else "").astype("object")
+    out = values.astype("object").map(found).astype("object")
+    return out.where(out.notna(), "")
 
 
 def _frame(ctx: RuleContext, table: str) -> pd.DataFrame:
@@ -439,10 +451,14 @@ def _value_parses(ctx: RuleContext) -> pd.Series:
     from casrec.quantities import parse_distinct
 
     values = ctx.frames["claims"]["value"]
-    digits = values.fillna("").astype("object").str.count(r"\d")
+    text = values.fillna("").astype("object")
+    digits = text.str.count(r"\d")
     # no count of people has this many digits; the grammar's floats would overflow on them
     huge = digits > MAX_VALUE_DIGITS
-    _, failed = parse_distinct(values[~huge].dropna(), ctx.lexicon)
+    # a plain count below ten billion always reads: spared the grammar, so a file of a
+    # hundred thousand figures is checked in seconds
+    plain = text.str.fullmatch(r"\d{1,10}|\d{1,3}(?:,\d{3}){1,2}").astype(bool)
+    _, failed = parse_distinct(values[~huge & ~plain].dropna(), ctx.lexicon)
     reasons = {text: str(error) for text, error in failed.items()}
     too_long = (
         quoted(values) + " has " + digits.astype("str").astype("object")

@@ -232,14 +232,47 @@ def problems_of(frame: pd.DataFrame) -> list[Problem]:
     ]
 
 
+DEFAULT_MAX_PROBLEMS = 50  # problems listed in a message; the rest are counted per rule
+
+
+def format_problems(problems: pd.DataFrame, limit: int | None = DEFAULT_MAX_PROBLEMS) -> list[str]:
+    """Problem lines grouped by file and rule, about ``limit`` in all; the rest counted.
+
+    Every rule that failed shows at least one row, so nothing is hidden behind the cap; a file
+    of junk gives a message of a few dozen lines, not a million.
+    """
+    if problems.empty:
+        return []
+    groups = problems.groupby(["file", "rule"], sort=False, dropna=False)
+    per_rule = len(problems) if limit is None else max(1, limit // max(groups.ngroups, 1))
+    lines: list[str] = []
+    for _, group in groups:
+        shown = group.head(per_rule)
+        lines += [str(p) for p in problems_of(shown)]
+        if len(group) > len(shown):
+            lines.append(f"... and {len(group) - len(shown):,} more rows with the same problem")
+    return lines
+
+
+def write_problems(problems: pd.DataFrame, path: str | Path) -> Path:
+    """Every problem as CSV (PROBLEM_COLUMNS), for ``--problems-out``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    problems[PROBLEM_COLUMNS].to_csv(path, index=False, encoding="utf-8")
+    return path
+
+
 class DataError(Exception):
     """Input data that breaks the contract; carries every problem found, not just the first."""
 
     def __init__(self, problems: Iterable[Problem] | pd.DataFrame):
         self.frame = problem_frame(problems)
-        lines = [str(p) for p in problems_of(self.frame)]
-        head = f"{len(lines)} problem(s) in the input data:"
-        super().__init__("\n".join([head, *("  - " + line for line in lines)]))
+        super().__init__(self.format())
+
+    def format(self, limit: int | None = DEFAULT_MAX_PROBLEMS) -> str:
+        """The message: how many problems, then at most about ``limit`` of them by rule."""
+        head = f"{len(self.frame):,} problem(s) in the input data:"
+        return "\n".join([head, *("  - " + line for line in format_problems(self.frame, limit))])
 
     @property
     def problems(self) -> list[Problem]:
@@ -365,6 +398,8 @@ FILE_READABLE = "file_readable"
 COLUMNS_RULE = "columns_match_contract"
 CLAIMS_PRESENT = "claims_present"
 EMPTY_ROWS = "empty_rows_skipped"
+SPACES = "no_surrounding_spaces"
+MAX_SPACE_NOTES = 200  # cells with surrounding spaces named one by one per column
 
 
 def read_inputs(data_dir: str | Path) -> dict[str, bytes | None]:
@@ -391,17 +426,57 @@ def checksums_of(contents: dict[str, bytes | None]) -> dict[str, str]:
     }
 
 
-def _complete(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
-    """Values without surrounding spaces (empty cells missing), every contract column present."""
+def _complete(table: Table, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """Values without surrounding spaces (empty cells missing), every contract column present.
+
+    Casrec reads ``' kobe '`` as ``kobe``, as a spreadsheet user means it; a standard
+    foreign-key check would not, so each such cell is reported as a warning.
+    """
     out = pd.DataFrame(index=frame.index)
+    padded: list[Problem] = []
+    ids = frame[table.id_column] if table.id_column in frame.columns else None
     for column in table.column_names:
         if column in frame.columns:
-            values = frame[column].str.strip()
+            raw = frame[column]
+            values = raw.str.strip()
+            spaced = raw.notna() & (values != raw)
+            for position in spaced[spaced].index[:MAX_SPACE_NOTES]:
+                record_id = None if ids is None or pd.isna(ids[position]) else ids[position].strip()
+                padded.append(
+                    Problem(
+                        table.file,
+                        int(frame.at[position, LINE]),
+                        record_id or None,
+                        column,
+                        f"{_shown(raw[position])} has spaces around it; read as "
+                        f"{_shown(values[position])}",
+                        SPACES,
+                        "warning",
+                    )
+                )
+            if spaced.sum() > MAX_SPACE_NOTES:
+                padded.append(
+                    Problem(
+                        table.file,
+                        None,
+                        None,
+                        column,
+                        f"{int(spaced.sum()):,} cells have "
+                        "spaces around their value; each is read without them",
+                        SPACES,
+                        "warning",
+                    )
+                )
             out[column] = values.where(values != "", pd.NA).astype("str")
         else:
             out[column] = pd.Series(pd.NA, index=frame.index, dtype="str")
     out[LINE] = frame[LINE]
-    return out
+    return out, padded
+
+
+def _shown(text: str) -> str:
+    """A cell as a message quotes it, a huge one shortened."""
+    return repr(text if len(text) <= 80 else f"{text[:80]}... ({len(text):,} characters)")
 
 
 def _header_problems(table: Table, header: list[str]) -> list[Problem]:
@@ -480,7 +555,7 @@ def load_dataset(
     headers: dict[str, list[str]] = {}
     for name, table in TABLES.items():
         data = contents.get(name)
-        empty = _complete(table, pd.DataFrame({LINE: pd.Series([], dtype="int64")}))
+        empty, _ = _complete(table, pd.DataFrame({LINE: pd.Series([], dtype="int64")}))
         frames[name], present[name], headers[name] = empty, set(), []
         if data is None:
             where = (data_dir / table.file).resolve()
@@ -500,7 +575,8 @@ def load_dataset(
             for line, note in text.notes
         ]
         problems += _header_problems(table, text.header)
-        frames[name] = _complete(table, text.frame)
+        frames[name], padded = _complete(table, text.frame)
+        problems += padded
         present[name] = set(text.header) & set(table.column_names)
         headers[name] = text.header
     ctx = rules.RuleContext(frames, present)

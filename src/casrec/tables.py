@@ -9,6 +9,7 @@ import pandas as pd
 from casrec.claims import KEY_COLUMNS
 from casrec.quantities import format_interval
 from casrec.reconcile import OUTPUT_COLUMNS
+from casrec.vocabulary import STATUSES
 
 # HXL hashtags for reconciled.hxl.csv, so the table can go to HDX as it is.
 HXL_TAGS = {
@@ -29,6 +30,8 @@ HXL_TAGS = {
     "n_claimants": "#meta+claimants+num",
     "n_independent": "#meta+claimants+independent+num",
     "best_claim_id": "#meta+source+id+best",
+    "best_tied": "#meta+best+tied",
+    "within_tolerance": "#meta+agree+tolerance",
     "best_without_party": "#affected+num+best+noparty",
     "policy": "#meta+policy",
     "rationale": "#description+rationale",
@@ -80,7 +83,7 @@ def readable_estimates(estimates: pd.DataFrame) -> pd.DataFrame:
             )
         ],
         best=estimates["best"].map(lambda v: "" if pd.isna(v) else f"{int(v):,}"),
-        status=estimates["status"],
+        status=estimates["status"].map(STATUSES.label),
         discrepancy=estimates["discrepancy"].map(lambda v: "" if pd.isna(v) else f"{v:.2f}"),
         best_claim_id=estimates["best_claim_id"].fillna(""),
     )

@@ -11,6 +11,7 @@ figure in a rationale links to its source and evidence.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,10 +22,19 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup, escape
 
-from casrec.claims import ROLE_LABELS
 from casrec.quantities import format_interval
-from casrec.schema import METRICS, POPULATIONS
-from casrec.vocabulary import STATUSES
+from casrec.vocabulary import (
+    CLAIMANT_ROLES,
+    EVENT_KINDS,
+    METRICS,
+    PARTICIPLE_METRICS,
+    POLICIES,
+    POPULATIONS,
+    SIDE_MEMBERS,
+    SOURCE_TYPES,
+    STATUSES,
+    VERDICTS,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 STYLESHEET = TEMPLATES / "casrec" / "casrec.css"
@@ -181,37 +191,64 @@ def status_badge(status: object) -> Markup:
     return _inline().status_badge(text(status), STATUSES.label(status))
 
 
-def key_label(row: pd.Series | dict) -> str:
-    """'killed · civilians · side fama · Malian · women' for one key."""
-    parts = [row["metric"], row["population"]]
-    if pd.notna(row.get("side")):
-        parts.append(f"side {row['side']}")
-    if pd.notna(row.get("nationality")):
-        parts.append(str(row["nationality"]))
-    if pd.notna(row.get("subgroup")):
-        parts.append(str(row["subgroup"]).replace("_", " "))  # aid_workers -> aid workers
-    return " · ".join(str(p) for p in parts)
+Actors = pd.DataFrame | dict | None
+
+
+def actor_names(actors: Actors) -> dict[str, str]:
+    """{actor_id: name} from actors.csv (or a ready dict); empty when there are none."""
+    if actors is None:
+        return {}
+    if isinstance(actors, dict):
+        return actors
+    return dict(zip(actors["actor_id"], actors["name"], strict=True))
+
+
+def _present(row: pd.Series | dict, column: str) -> bool:
+    value = row.get(column) if hasattr(row, "get") else None
+    return value is not None and not (not isinstance(value, str) and pd.isna(value)) and value != ""
+
+
+def key_label(row: pd.Series | dict, actors: Actors = None) -> str:
+    """What a key counts, in words, with actors by name: 'Civilians killed'.
+
+    'Malian Armed Forces (FAMa) soldiers killed (Malian)', 'Refugees': codes and actor ids
+    never show.
+    """
+    names = actor_names(actors)
+    population = str(row["population"])
+    who = POPULATIONS.label(population)
+    if _present(row, "side"):
+        side = names.get(str(row["side"]), str(row["side"]))
+        member = SIDE_MEMBERS.get(population)
+        who = f"{side} {member}" if member else f"{who} ({side})"
+    metric = str(row["metric"])
+    if metric in PARTICIPLE_METRICS:
+        label = f"{who} {METRICS.label(metric)}"
+    elif population in ("all", "unknown") and not _present(row, "side"):
+        label = METRICS.label(metric)
+    else:
+        label = f"{METRICS.label(metric)} among {who}"
+    if _present(row, "nationality"):
+        label += f" ({row['nationality']})"
+    if _present(row, "subgroup"):
+        label += f", {str(row['subgroup']).replace('_', ' ')}"  # aid_workers -> aid workers
+    return label[:1].upper() + label[1:]
 
 
 def key_order(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows in reading order: killed before injured (schema order), totals before breakdowns."""
-    metrics = {m: i for i, m in enumerate(METRICS)}
-    populations = {p: i for i, p in enumerate(POPULATIONS)}
-    order = pd.DataFrame(
-        {
-            "m": frame["metric"].map(metrics).fillna(len(metrics)),
-            "p": frame["population"].map(populations).fillna(len(populations)),
-            "s": frame["side"].notna() if "side" in frame else False,
-            "sv": frame["side"].fillna("").astype(str) if "side" in frame else "",
-            "n": frame["nationality"].notna() if "nationality" in frame else False,
-            "nv": frame["nationality"].fillna("").astype(str) if "nationality" in frame else "",
-            "g": frame["subgroup"].notna() if "subgroup" in frame else False,
-            "gv": frame["subgroup"].fillna("").astype(str) if "subgroup" in frame else "",
-        },
-        index=frame.index,
-    )
-    columns = ["m", "p", "s", "sv", "n", "nv", "g", "gv"]
-    positions = order.sort_values(columns, kind="stable").index
+    metrics = {m: i for i, m in enumerate(METRICS.codes)}
+    populations = {p: i for i, p in enumerate(POPULATIONS.codes)}
+    columns = {
+        "m": frame["metric"].map(metrics).fillna(len(metrics)),
+        "p": frame["population"].map(populations).fillna(len(populations)),
+    }
+    for name in ("side", "nationality", "subgroup"):
+        if name in frame:
+            columns[name + "_given"] = frame[name].notna()
+            columns[name] = frame[name].fillna("").astype(str)
+    order = pd.DataFrame(columns, index=frame.index)
+    positions = order.sort_values(list(order.columns), kind="stable").index
     return frame.loc[positions]
 
 
@@ -232,35 +269,67 @@ def high_text(estimate: pd.Series | dict) -> str:
 
 
 def estimates_table(
-    estimates: pd.DataFrame, events: pd.DataFrame | None = None, linked: Iterable[str] = ()
+    estimates: pd.DataFrame,
+    events: pd.DataFrame | None = None,
+    linked: Iterable[str] = (),
+    actors: Actors = None,
 ) -> Markup:
-    """Overview of keys: event, what is counted, low/best/high, status, discrepancy.
+    """The overview's table of estimates: one row per event and what is counted.
 
-    Events in ``linked`` have their own page in the report and are linked to it.
+    Contested first, then party-only, then the rest, newest events first in each. Each row
+    carries its status, country, region, year and metric as data attributes; the inlined
+    script (``estimates.js``) builds filters, a text search and sortable headers from them.
+    Without scripts it is a plain table in that order. Events in ``linked`` have their own
+    page and are linked to it.
     """
-    titles = events.set_index("event_id")["title"] if events is not None else pd.Series(dtype=str)
-    linked = set(linked)
+    info = (
+        events.set_index("event_id")
+        if events is not None
+        else pd.DataFrame(index=pd.Index([], name="event_id"))
+    )
+    names = actor_names(actors)
     rows = []
+    linked = set(linked)
     for _, r in overview_order(estimates, events).iterrows():
-        title = text(titles.get(r["event_id"], r["event_id"]))
-        event_cell: object = title
-        if r["event_id"] in linked:
-            event_cell = _inline().anchored(event_page_name(r["event_id"]), title)
+        event_id = r["event_id"]
+        event = info.loc[event_id] if event_id in info.index else pd.Series(dtype=object)
+        title = text(event.get("title")) or text(event_id)
+        date = text(event.get("date_start"))
         rows.append(
-            [
-                event_cell,
-                key_label(r),
-                number(r["low"]),
-                number(r["best"]),
-                high_text(r),
-                status_badge(r["status"]),
-                "" if pd.isna(r["discrepancy"]) else f"{r['discrepancy']:.2f}",
-                number(r["n_claimants"]),
-            ]
+            {
+                "attrs": {
+                    "data-s": text(r["status"]),
+                    "data-r": STATUS_ORDER.get(r["status"], 9),
+                    "data-c": text(event.get("country")),
+                    "data-a": text(event.get("admin1")),
+                    "data-y": date[:4],
+                    "data-m": text(r["metric"]),
+                },
+                "href": event_page_name(event_id) if event_id in linked else "",
+                "cells": [
+                    title,
+                    date,
+                    place_text(event),
+                    key_label(r, names),
+                    number(r["low"]),
+                    number(r["best"]),
+                    high_text(r),
+                    status_badge(r["status"]),
+                    number(r["n_claimants"]),
+                ],
+            }
         )
-    headers = ["Event", "Counted", "Low", "Best", "High", "Status", "Discrepancy", "Claimants"]
-    numeric = [False, False, True, True, True, False, True, True]
-    return table(headers, rows, numeric)
+    labels = {
+        "s": STATUSES.labels,
+        "m": {code: label[:1].upper() + label[1:] for code, label in METRICS.labels.items()},
+    }
+    return render(
+        "estimates.html.j2",
+        columns=OVERVIEW_COLUMNS,
+        rows=rows,
+        labels=json.dumps(labels, ensure_ascii=False),
+        script=Markup(_script("estimates.js")),
+    )
 
 
 STATUS_ORDER = {code: rank for rank, code in enumerate(STATUSES.codes)}
@@ -274,12 +343,16 @@ def overview_order(estimates: pd.DataFrame, events: pd.DataFrame | None) -> pd.D
         frame = frame.assign(_date=frame["event_id"].map(dates).fillna(""))
     else:
         frame = frame.assign(_date="")
+    frame = frame.assign(
+        _metric=frame["metric"].map({c: i for i, c in enumerate(METRICS.codes)}).fillna(99),
+        _population=frame["population"].map({c: i for i, c in enumerate(POPULATIONS.codes)}),
+    )
     frame = frame.sort_values(
-        ["_status", "_date", "event_id", "metric", "population"],
+        ["_status", "_date", "event_id", "_metric", "_population"],
         ascending=[True, False, True, True, True],
         kind="stable",
     )
-    return frame.drop(columns=["_status", "_date"])
+    return frame.drop(columns=["_status", "_date", "_metric", "_population"])
 
 
 def event_page_name(event_id: str) -> str:
@@ -287,18 +360,47 @@ def event_page_name(event_id: str) -> str:
     return f"event-{slug(event_id)}.html"
 
 
-def result_block(estimate: pd.Series, known_ids: Iterable[str], element_id: str = "") -> Markup:
-    """One key's headline, status, rationale and sensitivity, with claim links."""
+def result_block(
+    estimate: pd.Series, claims: pd.DataFrame, element_id: str = "", actors: Actors = None
+) -> Markup:
+    """One key's rationale, built from the reconciled columns.
+
+    Where best, low and high come from, why each other figure is not the best, and the
+    sensitivity only when it moves the best figure.
+    """
+    voices = claims[_same_key(claims, estimate)]
+    others = []
+    for _, c in key_order(voices).iterrows() if not voices.empty else []:
+        if c["claim_id"] == estimate.get("best_claim_id"):
+            continue
+        reason = text(c.get("exclusion_reason")) or text(c.get("why_not_best"))
+        if not reason and bool(c.get("considered")):
+            reason = "considered; it sets the range, not the best figure"
+        others.append(
+            {
+                "claimant": text(c["claimant"]),
+                "value": text(c["value"]),
+                "link": claim_link(c["claim_id"]),
+                "reason": reason,
+            }
+        )
+    low, high = number(estimate["low"]), high_text(estimate)
     return render(
         "result_block.html.j2",
         element_id=element_id,
-        label=key_label(estimate),
+        label=key_label(estimate, actors),
         best=number(estimate["best"]),
-        interval=format_interval(estimate["low"], estimate["high"], estimate["high_open"]),
-        badge=status_badge(estimate["status"]),
-        rationale=link_claim_ids(estimate["rationale"], known_ids),
-        without_party=number(estimate["best_without_party"]) or "none",
-        without_single=number(estimate.get("best_without_single_source")) or "none",
+        best_ref=_claim_ref(claims, estimate.get("best_claim_id")),
+        low=low,
+        high=high,
+        low_ref=_claim_ref(claims, estimate.get("low_claim_id")),
+        high_ref=_claim_ref(claims, estimate.get("high_claim_id")),
+        one_figure=low == number(estimate["high"]) and not estimate["high_open"],
+        # low and high need no sentence of their own when the best claim sets both
+        from_best=estimate.get("low_claim_id") == estimate.get("best_claim_id")
+        and estimate.get("high_claim_id") == estimate.get("best_claim_id"),
+        others=others,
+        moves=sensitivity_moves(estimate),
     )
 
 
@@ -323,10 +425,11 @@ def results_summary(estimates: pd.DataFrame, anchors: Sequence[str] = ()) -> Mar
     return table(headers, rows, [False, True, True, True, False, True])
 
 
-def _claims_by_key(claims: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+def _claims_by_key(claims: pd.DataFrame, actors: Actors = None) -> list[tuple[str, pd.DataFrame]]:
     """Claims grouped by what they count, in reading order."""
     ordered = key_order(claims)
-    labels = ordered.apply(key_label, axis=1) if not ordered.empty else pd.Series(dtype=str)
+    names = actor_names(actors)
+    labels = [key_label(row, names) for _, row in ordered.iterrows()]
     groups: dict[str, list] = {}
     for position, label in zip(ordered.index, labels, strict=True):
         groups.setdefault(label, []).append(position)
@@ -344,7 +447,9 @@ def _source_cell(c: pd.Series, sources: pd.DataFrame | None) -> Markup:
     return publisher + escape(", " + text(c["source_published"]))
 
 
-def claims_table(claims: pd.DataFrame, sources: pd.DataFrame | None = None) -> Markup:
+def claims_table(
+    claims: pd.DataFrame, sources: pd.DataFrame | None = None, actors: Actors = None
+) -> Markup:
     """Every claim of an event, grouped by what it counts: claimant, figure, source, evidence.
 
     Superseded claims are struck through with what replaced them; the reason a claim did not
@@ -354,7 +459,7 @@ def claims_table(claims: pd.DataFrame, sources: pd.DataFrame | None = None) -> M
     inline = _inline()
     rows: list = []
     attrs: list[dict | None] = []
-    for label, group in _claims_by_key(claims):
+    for label, group in _claims_by_key(claims, actors):
         rows.append(label)
         attrs.append(None)
         for _, c in group.iterrows():
@@ -367,7 +472,7 @@ def claims_table(claims: pd.DataFrame, sources: pd.DataFrame | None = None) -> M
                     code(c["claim_id"]),
                     inline.with_sub(
                         text(c["claimant"]),
-                        ROLE_LABELS.get(c["claimant_role"], text(c["claimant_role"])),
+                        CLAIMANT_ROLES.label(c["claimant_role"]),
                     ),
                     text(c["value"]),
                     interval_text,
@@ -409,7 +514,7 @@ def sources_table(sources: pd.DataFrame, claims: pd.DataFrame) -> Markup:
                 text(s["publisher"]),
                 web_link(s.get("url"), text(s["title"])),
                 text(s["published"]),
-                text(s["source_type"]).replace("_", " "),
+                SOURCE_TYPES.label(s["source_type"]),
                 text(s.get("notes")),
             ]
         )
@@ -434,13 +539,29 @@ def findings_table(findings: pd.DataFrame) -> Markup:
                 format_interval(
                     f["reference_low"], f["reference_high"], pd.isna(f["reference_high"])
                 ),
-                inline.verdict(css, verdict.replace("_", " ")),
+                inline.verdict(css, VERDICTS.label(verdict)),
                 text(f["detail"]),
                 Markup("<br>").join(claim_link(i) for i in str(f["claim_ids"]).split(";")),
             ]
         )
     headers = ["Check", "Compared", "Sum / figure", "Against", "Verdict", "Numbers", "Claims"]
     return table(headers, rows, [False, False, True, True, False, False, False], stack=True)
+
+
+FILE_CODE = re.compile(r"\b([a-z]+(?:_[a-z]+)+)\b")
+
+
+def codes_as_code(explanation: object) -> Markup:
+    """A rule's explanation with the codes it names (``party_only``) shown as codes.
+
+    The data-quality page speaks to the people who edit the CSV files: the codes there are
+    what they type, so they keep their spelling, in a code style.
+    """
+    source, out, position = text(explanation), Markup(""), 0
+    for match in FILE_CODE.finditer(source):
+        out += escape(source[position : match.start()]) + code(match.group(1))
+        position = match.end()
+    return out + escape(source[position:])
 
 
 def quality_table(results: pd.DataFrame, only_failures: bool = False) -> Markup:
@@ -453,12 +574,12 @@ def quality_table(results: pd.DataFrame, only_failures: bool = False) -> Markup:
         rows.append(
             [
                 text(r["table"]),
-                text(r["rule"]),
+                code(r["rule"]),
                 text(r["severity"]),
                 inline.verdict("pass", "passed") if passed else inline.verdict("fail", "FAILED"),
                 number(r.get("n_failing", 0)),
                 "; ".join(str(item) for item in (r.get("failing") or [])),
-                text(r["explanation"]),
+                codes_as_code(r["explanation"]),
             ]
         )
     headers = ["Table", "Rule", "Severity", "Result", "Failing", "Failing rows", "What it means"]
@@ -470,6 +591,7 @@ def changes_block(
     previous_label: str = "",
     claims: pd.DataFrame | None = None,
     event_pages: Iterable[str] = (),
+    actors: Actors = None,
 ) -> Markup:
     """New claims and changed estimates since the previous report (old -> new).
 
@@ -495,12 +617,12 @@ def changes_block(
             rows.append(
                 [
                     text(r["event_id"]),
-                    key_label(r.replace("", pd.NA)),
+                    key_label(r.replace("", pd.NA), actors),
                     f"{r['low_previous']} → {r['low']}",
                     f"{r['best_previous']} → {r['best']}",
                     f"{r['high_previous']}{'+' if r['high_open_previous'] == 'true' else ''}"
                     f" → {r['high']}{'+' if r['high_open'] == 'true' else ''}",
-                    f"{r['status_previous']} → {r['status']}",
+                    f"{STATUSES.label(r['status_previous'])} → {STATUSES.label(r['status'])}",
                 ]
             )
         changed_table = table(
@@ -554,17 +676,14 @@ def overview_header(analysis, run_day, event_pages=(), displacement_pages=()) ->
     """Report date, counts, status tallies and links to the other pages."""
     est = analysis.estimates
     counts = est["status"].value_counts()
-    tally = ", ".join(
-        f"{int(counts.get(s, 0))} {s.replace('_', ' ')}"
-        for s in ("contested", "corroborated", "single_source", "party_only")
-    )
+    tally = ", ".join(f"{int(counts.get(s, 0))} {STATUSES.label(s)}" for s in STATUSES.codes)
     titles = analysis.dataset.events.set_index("event_id")["title"]
-    links = page_links(event_pages, displacement_pages, titles) if event_pages else Markup("")
+    links = page_links((), displacement_pages, titles) if event_pages else Markup("")
     return wrap(
         render(
             "overview_header.html.j2",
             run_day=run_day,
-            policy=analysis.reconciliation.policy,
+            policy=POLICIES.label(analysis.reconciliation.policy),
             window_days=analysis.as_of_window_days,
             n_claims=len(analysis.dataset.claims),
             n_sources=len(analysis.dataset.sources),
@@ -623,17 +742,14 @@ def event_header(
     when = text(event["date_start"])
     if pd.notna(event.get("date_end")) and event["date_end"] != event["date_start"]:
         when += f" to {text(event['date_end'])}"
-    place = ", ".join(
-        text(v)
-        for v in (event.get("location"), event.get("admin1"), event.get("country"))
-        if pd.notna(v)
-    )
+    place = place_text(event)
     return wrap(
         render(
             "event_header.html.j2",
             back=back_link(overview_page),
             kicker=kicker,
-            event={k: text(event.get(k)) for k in ("title", "kind", "event_id")},
+            event={k: text(event.get(k)) for k in ("title", "event_id")},
+            kind=EVENT_KINDS.label(event.get("kind")),
             when=when,
             place=place,
             family=event_family(event, events, linked),
@@ -642,18 +758,24 @@ def event_header(
     )
 
 
-def results_section(estimates: pd.DataFrame, claims: pd.DataFrame) -> Markup:
-    """Every key of an event: a summary table, then headline, rationale and sensitivity."""
+def results_section(estimates: pd.DataFrame, claims: pd.DataFrame, actors: Actors = None) -> Markup:
+    """Every key of an event: the answers, how best is chosen (once), each key's rationale."""
     if estimates.empty:
         return Markup("<p>No estimate: no claim for this selection.</p>")
-    known = claims["claim_id"].tolist()
     ordered = key_order(estimates)
-    anchors = key_anchors(key_label(row) for _, row in ordered.iterrows())
-    blocks = Markup("").join(
-        result_block(row, known, element_id)
-        for (_, row), element_id in zip(ordered.iterrows(), anchors, strict=True)
+    names = actor_names(actors)
+    anchors = key_anchors(key_label(row, names) for _, row in ordered.iterrows())
+    rows = list(zip(ordered.iterrows(), anchors, strict=True))
+    answers = [answer_line(row, claims, names, "#" + a) for (_, row), a in rows]
+    blocks = [result_block(row, claims, a, names) for (_, row), a in rows]
+    policies = ordered["policy"].dropna().unique() if "policy" in ordered else []
+    return render(
+        "results.html.j2",
+        answers=answers,
+        note=ranking_note(str(policies[0])) if len(policies) else Markup(""),
+        blocks=blocks,
+        any_moves=any(sensitivity_moves(row) for (_, row), _ in rows),
     )
-    return results_summary(ordered, anchors) + blocks
 
 
 def findings_section(findings: pd.DataFrame) -> Markup:
@@ -680,7 +802,7 @@ def series_table(series: pd.DataFrame, claims: pd.DataFrame | None = None) -> Ma
     for _, s in series.iterrows():
         row: list[object] = [
             f"{s['as_of_effective']:%Y-%m-%d}",
-            text(s["metric"]),
+            METRICS.label(s["metric"]),
             text(s["claimant"]),
             text(s["value"]),
             format_interval(s["value_low"], s["value_high"], pd.isna(s["value_high"])),
@@ -720,4 +842,165 @@ def quality_summary(results: pd.DataFrame, link: str = "") -> Markup:
         warnings=int((failed["severity"] == "warning").sum()),
         link=link,
         failures=quality_table(failed) if not failed.empty else Markup(""),
+    )
+
+
+def place_text(event: pd.Series | dict) -> str:
+    """'Kobe, Gao, MLI': location, first-level region and country, where given."""
+    return ", ".join(
+        text(event.get(c)) for c in ("location", "admin1", "country") if _present(event, c)
+    )
+
+
+# The overview table's columns; numeric ones are right-aligned and sort as numbers.
+
+
+OVERVIEW_COLUMNS = [
+    Column("Event", css="event"),
+    Column("Date", css="date"),
+    Column("Place", css="place"),
+    Column("Counted", css="counted"),
+    Column("Low", numeric=True),
+    Column("Best", numeric=True),
+    Column("High", numeric=True),
+    Column("Status", css="status-col"),
+    Column("Claimants", numeric=True),
+]
+
+
+def _script(name: str) -> str:
+    """A script shipped with the templates, to inline (no network, no CDN)."""
+    source = (TEMPLATES / "fragments" / name).read_text(encoding="utf-8")
+    if "</" in source:
+        raise ValueError(f"{name} must not contain '</' (it is inlined in a <script> element)")
+    return source
+
+
+def _same_key(claims: pd.DataFrame, estimate: pd.Series) -> pd.Series:
+    """Which claims count what ``estimate`` counts (missing key parts match missing)."""
+    mask = pd.Series(True, index=claims.index)
+    for column in ("event_id", "metric", "population", "side", "nationality", "subgroup"):
+        if column not in claims.columns:
+            continue
+        wanted = estimate.get(column)
+        given = claims[column]
+        if wanted is None or (not isinstance(wanted, str) and pd.isna(wanted)):
+            mask &= given.isna()
+        else:
+            mask &= given == wanted
+    return mask
+
+
+def _voices(claims: pd.DataFrame, estimate: pd.Series) -> pd.DataFrame:
+    """The considered claims of one key, the best first, then by claimant role's rank."""
+    mine = claims[_same_key(claims, estimate)]
+    if "considered" in mine:
+        mine = mine[mine["considered"].fillna(False).astype(bool)]
+    first = (mine["claim_id"] != estimate.get("best_claim_id")).astype(int)
+    rank = mine["claimant_role"].map({c: i for i, c in enumerate(CLAIMANT_ROLES.codes)})
+    return mine.assign(_first=first, _rank=rank).sort_values(
+        ["_first", "_rank", "claim_id"], kind="stable"
+    )
+
+
+def range_text(estimate: pd.Series | dict) -> str:
+    """'25 to 34+' ('34' when low and high are one figure)."""
+    low, high = number(estimate["low"]), high_text(estimate)
+    if not low:
+        return ""
+    return (
+        low + ("+" if estimate["high_open"] and high == low + "+" else "")
+        if (high in (low, low + "+"))
+        else f"{low} to {high}"
+    )
+
+
+MAX_VOICES = 4  # claimants named in an answer line; the rest are counted
+
+
+def answer_line(
+    estimate: pd.Series, claims: pd.DataFrame, actors: Actors = None, href: str = ""
+) -> Markup:
+    """One key's answer, to read aloud; each claimant's figure links to its claim's row.
+
+    'Civilians killed: 34 (25 to 34+), contested — Human Rights Watch: at least 34;
+    Malian army: 25.'
+    """
+    inline = _inline()
+    voices = _voices(claims, estimate)
+    named = voices.drop_duplicates("claimant")
+    figures = [
+        (text(v["claimant"]), text(v["value"]), "#" + anchor(v["claim_id"]))
+        for _, v in named.head(MAX_VOICES).iterrows()
+    ]
+    return inline.answer(
+        label=key_label(estimate, actors),
+        href=href,
+        best=number(estimate["best"]),
+        interval=range_text(estimate),
+        badge=status_badge(estimate["status"]),
+        figures=figures,
+        more=max(0, len(named) - MAX_VOICES),
+    )
+
+
+def _claim_ref(claims: pd.DataFrame, claim_id: object) -> dict | None:
+    """Claimant, figure as stated, role and link of one claim (None when unknown)."""
+    if claim_id is None or (not isinstance(claim_id, str) and pd.isna(claim_id)):
+        return None
+    found = claims[claims["claim_id"] == claim_id]
+    if found.empty:
+        return None
+    c = found.iloc[0]
+    return {
+        "claimant": text(c["claimant"]),
+        "value": text(c["value"]),
+        "role": CLAIMANT_ROLES.label(c["claimant_role"]),
+        "link": claim_link(claim_id),
+    }
+
+
+def sensitivity_moves(estimate: pd.Series) -> list[tuple[str, str]]:
+    """What best becomes without party claims or single-source figures, where it differs.
+
+    An empty list when nothing moves (or when nothing would be left to choose from).
+    """
+    best = estimate.get("best")
+    moves = []
+    for column, what in (
+        ("best_without_party", "without party claims"),
+        ("best_without_single_source", "without single-source figures"),
+    ):
+        other = estimate.get(column)
+        if other is None or pd.isna(other) or best is None or pd.isna(best):
+            continue
+        if int(other) != int(best):
+            moves.append((what, number(other)))
+    return moves
+
+
+RANKING = "claimant role (independent voices first), then specificity, then later publication"
+
+
+def ranking_note(policy: str) -> Markup:
+    """How best is chosen, said once per page rather than in every key's rationale."""
+    return render(
+        "ranking_note.html.j2",
+        policy=POLICIES.label(policy),
+        description=next((t.description for t in POLICIES if t.code == policy), ""),
+        ranking=RANKING if policy == "reliability" else "",
+    )
+
+
+def chart_figure(svg: str, alt_text: str, caption: str, figures: Sequence[str]) -> Markup:
+    """A static chart for a report: the SVG image with its text alternative and caption.
+
+    The alternative says the figures (not "no description"); they also follow as a list a
+    reader can search.
+    """
+    import base64
+
+    source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return wrap(
+        render("figure.html.j2", source=source, alt=alt_text, caption=caption, figures=figures)
     )

@@ -135,9 +135,26 @@ POPULATIONS = _vocabulary(
     ("militants", "militants"),
     ("peacekeepers", "peacekeepers"),
     ("combatants", "combatants"),
-    ("all", "people (all)"),
-    ("unknown", "people (unspecified)"),
+    ("all", "people"),
+    ("unknown", "people (group not stated)"),
 )
+# What one member of a population on a named side is called: "Malian Armed Forces (FAMa)
+# soldiers killed" rather than "security forces · side fama".
+SIDE_MEMBERS = {
+    "civilians": "civilians",
+    "security_forces": "soldiers",
+    "militants": "fighters",
+    "peacekeepers": "peacekeepers",
+    "combatants": "fighters",
+    "all": "people",
+    "unknown": "people",
+}
+# Metrics whose label reads after who was counted ("civilians killed"); the others are nouns
+# and read before it ("refugees among civilians").
+PARTICIPLE_METRICS = (
+    "killed", "injured", "missing", "captured", "detained", "abducted", "hostages", "displaced",
+    "idps",
+)  # fmt: skip
 
 QUALIFIERS = _vocabulary(
     "qualifier",

@@ -1,13 +1,22 @@
 """Report runs (``casrec run``), one module per concern.
 
-``plan`` chooses the pages and their parameters, ``execute`` runs them (the warm kernel,
-papermill, HTML), ``publish`` makes them visible (lock, atomic swap, ``latest``, runs index)
-and ``runner`` ties them together. Report history lives in ``casrec.history``.
+``plan`` chooses the pages and their parameters, ``cache`` keys them and finds the ones an
+earlier report already has, ``execute`` runs the rest (warm kernels, papermill, HTML) on one
+of the ``executors`` (a local pool, Dask), ``publish`` makes them visible (lock, atomic swap,
+``latest``, runs index) and ``runner`` ties them together. Report history lives in
+``casrec.history``.
 """
 
 from casrec.run.errors import RunError, RunLocked
 from casrec.run.plan import DEFAULT_CELL_TIMEOUT_SECONDS, Page, RunConfig
-from casrec.run.runner import RunResult, default_notebooks_dir, run_reports, terminal_progress
+from casrec.run.runner import (
+    RunResult,
+    default_notebooks_dir,
+    plan_run,
+    prerender,
+    run_reports,
+    terminal_progress,
+)
 
 __all__ = [
     "DEFAULT_CELL_TIMEOUT_SECONDS",
@@ -17,6 +26,8 @@ __all__ = [
     "RunLocked",
     "RunResult",
     "default_notebooks_dir",
+    "plan_run",
+    "prerender",
     "run_reports",
     "terminal_progress",
 ]

@@ -14,3 +14,15 @@ class RunError(Exception):
 
 class RunLocked(RunError):
     """Another run holds the lock."""
+
+
+class RunStopped(RunError):
+    """SIGTERM or SIGINT arrived before the report was published (exit 128 + signal number)."""
+
+    def __init__(self, signum: int):
+        import signal
+
+        self.signal_name = signal.Signals(signum).name
+        super().__init__(
+            f"stopped by {self.signal_name} before publishing; nothing was published", 128 + signum
+        )

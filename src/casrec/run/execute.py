@@ -1,13 +1,28 @@
-"""Executing pages: one warm kernel, papermill's casrec engine, notebooks to offline HTML."""
+"""Executing pages: warm kernels, papermill's casrec engine, notebooks to offline HTML.
+
+``render_page`` is the unit of work any executor runs (a local pool of kernels or a Dask
+worker): it takes a ``PageTask`` and returns a ``PageOutcome`` holding the page's bytes, so
+the runner alone writes into staging and publishes.
+"""
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
+import os
+import signal
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from casrec.run.plan import Page
 
 KERNEL_NAME = "casrec"
+KERNEL_START_ATTEMPTS = 4
+HEARTBEAT_SECONDS = 30.0
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 
 
@@ -26,18 +41,165 @@ class WarmKernel:
         from jupyter_core.utils import run_sync
 
         self._run_sync = run_sync
+        self.cwd = Path(cwd)
+        self.kc = None
         self.km = AsyncKernelManager(kernel_name=kernel_name, transport_encryption="auto")
-        run_sync(self.km.start_kernel)(cwd=str(cwd))
-        self.cwd = cwd
-        self.kc = self.km.client()
-        self.kc.start_channels()
-        run_sync(self.kc.wait_for_ready)(timeout=60)
+        try:
+            run_sync(self.km.start_kernel)(cwd=str(cwd))
+            self.kc = self.km.client()
+            # nbclient calls a kernel dead when its heartbeat misses this window (default 1 s),
+            # which a live kernel can do on a machine loaded well past its cores. A real death
+            # is still seen within a second: the kernel process is polled as well.
+            self.kc.hb_channel.time_to_dead = HEARTBEAT_SECONDS
+            self.kc.start_channels()
+            run_sync(self.kc.wait_for_ready)(timeout=60)
+        except BaseException:
+            self.shutdown()  # a half-started kernel must not outlive the attempt
+            raise
 
     def shutdown(self) -> None:
-        """Stop the client and the kernel."""
-        self.kc.stop_channels()
+        """Stop the client and the kernel, removing its connection file."""
+        if self.kc is not None:
+            self.kc.stop_channels()
         if self.km.has_kernel:
-            self._run_sync(self.km.shutdown_kernel)(now=True)
+            self._run_sync(self.km.shutdown_kernel)(now=True)  # removes the connection file
+        elif self.km.connection_file:  # a start that failed half-way may have written one
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(self.km.connection_file)
+
+    def kill(self) -> None:
+        """Stop the kernel process at once, from any thread (its owner then sees it dead)."""
+        pid = getattr(self.km.provisioner, "pid", None) if self.km.has_kernel else None
+        if pid:
+            with contextlib.suppress(ProcessLookupError):  # already gone: as asked
+                os.kill(pid, signal.SIGKILL)
+        if self.km.connection_file:
+            with contextlib.suppress(FileNotFoundError):  # already removed by a shutdown
+                os.remove(self.km.connection_file)
+
+    def alive(self) -> bool:
+        """Whether the kernel process still runs (a page may have killed it)."""
+        return bool(self.km.has_kernel) and bool(self._run_sync(self.km.is_alive)())
+
+
+# Kernel starts are serialised and retried: parallel starts race for ports ("Address
+# already in use") and an occasional start times out on a loaded machine.
+_START_LOCK = threading.Lock()
+_THREAD = threading.local()
+_KERNELS: set[WarmKernel] = set()  # every kernel this process started and has not shut down
+_KERNELS_LOCK = threading.Lock()
+
+
+def start_kernel(cwd: Path, attempts: int = KERNEL_START_ATTEMPTS) -> WarmKernel:
+    """A warm kernel in ``cwd``; a failed start is retried ``attempts`` times, then raised."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with _START_LOCK:
+                kernel = WarmKernel(cwd)
+        except Exception as error:
+            if attempt == attempts:
+                raise RuntimeError(
+                    f"the kernel did not start after {attempts} attempts: "
+                    f"{type(error).__name__}: {error}"
+                ) from error
+            time.sleep(0.5 * attempt)
+            continue
+        with _KERNELS_LOCK:
+            _KERNELS.add(kernel)
+        return kernel
+    raise AssertionError("unreachable")
+
+
+def thread_kernel(cwd: Path) -> WarmKernel:
+    """This thread's warm kernel for notebooks in ``cwd`` (started on first use, restarted dead)."""
+    kernel = getattr(_THREAD, "kernel", None)
+    if kernel is not None and (kernel.cwd != Path(cwd) or not kernel.alive()):
+        release_thread_kernel()
+        kernel = None
+    if kernel is None:
+        kernel = _THREAD.kernel = start_kernel(Path(cwd))
+    return kernel
+
+
+def release_thread_kernel() -> None:
+    """Shut down this thread's warm kernel, if it has one."""
+    kernel = getattr(_THREAD, "kernel", None)
+    _THREAD.kernel = None
+    if kernel is not None:
+        with _KERNELS_LOCK:
+            _KERNELS.discard(kernel)
+        kernel.shutdown()
+
+
+def kill_all_kernels() -> None:
+    """Kill every kernel of this process at once (a stopped or failed run ends its pages)."""
+    with _KERNELS_LOCK:
+        kernels = list(_KERNELS)
+        _KERNELS.clear()
+    for kernel in kernels:
+        kernel.kill()
+
+
+# A Dask worker keeps its kernels warm between tasks; they go when the worker process ends.
+atexit.register(kill_all_kernels)
+
+
+@dataclass
+class PageTask:
+    """What a worker needs to render one page (plain data, so it can travel to a Dask worker)."""
+
+    page: Page
+    notebooks_dir: str
+    cell_timeout_seconds: int
+    convert_html: bool = True  # False: the runner converts (overlapping the next execution)
+
+
+@dataclass
+class PageOutcome:
+    """A rendered page's bytes, or why it failed (with the partial notebook, when there is one)."""
+
+    output_name: str
+    notebook: bytes | None
+    html: bytes | None
+    error: str = ""
+    seconds: float = 0.0
+    started: float = 0.0  # time.time() when execution began
+    worker: str = ""
+
+
+def render_page(task: PageTask) -> PageOutcome:
+    """Execute one page on this thread's warm kernel (and convert it); never raises for a page.
+
+    Failures come back as ``PageOutcome.error`` (a one-line reason), because exception objects
+    from nbclient do not always survive the trip back from a Dask worker.
+    """
+    page = task.page
+    started, clock = time.time(), time.perf_counter()
+    worker = f"{os.uname().nodename}:{os.getpid()}:{threading.current_thread().name}"
+    with tempfile.TemporaryDirectory(prefix="casrec-page-") as tmp:
+        executed = Path(tmp) / f"{page.output_name}.ipynb"
+        html_path = Path(tmp) / f"{page.output_name}.html"
+        error = ""
+        try:
+            kernel = thread_kernel(Path(task.notebooks_dir))
+            execute_page(
+                page, Path(task.notebooks_dir), executed, kernel, task.cell_timeout_seconds
+            )
+            if task.convert_html:
+                notebook_to_html(executed, html_path, page.title)
+        except Exception as failure:  # every failure mode of a page ends the same way
+            error = failure_reason(failure)
+            if type(failure).__name__ in ("DeadKernelError", "CellTimeoutError", "TimeoutError"):
+                release_thread_kernel()  # the next page gets a fresh kernel
+        return PageOutcome(
+            page.output_name,
+            executed.read_bytes() if executed.exists() else None,
+            html_path.read_bytes() if html_path.exists() else None,
+            error,
+            time.perf_counter() - clock,
+            started,
+            worker,
+        )
 
 
 RESET_TAG = "casrec-namespace-reset"
@@ -120,7 +282,9 @@ def execute_page(
             parameters=page.parameters,
             engine_name=ENGINE_NAME,
             kernel_name=KERNEL_NAME,
-            cwd=str(notebooks_dir),
+            # a warm kernel already runs in notebooks_dir; papermill's chdir would move the
+            # whole runner process, which parallel pages must not race over
+            cwd=None if kernel is not None else str(notebooks_dir),
             execution_timeout=timeout,
             progress_bar=False,
             log_output=False,
@@ -155,6 +319,8 @@ def normalise_execution_counts(path: Path, input_name: str | None = None) -> Non
 def failure_reason(error: BaseException) -> str:
     """A one-line reason for any way a notebook can fail."""
     name = type(error).__name__
+    if isinstance(error, OSError) and error.filename:
+        return f"{name}: {error.strerror}: {error.filename}"
     if name == "PapermillExecutionError":
         return f"{error.ename}: {str(error.evalue).splitlines()[0] if error.evalue else ''}".strip()
     if name in ("CellTimeoutError", "TimeoutError"):

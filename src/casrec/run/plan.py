@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from casrec.run.errors import RunError
@@ -12,6 +13,11 @@ from casrec.views import displacement_page_name, event_page_name
 DEFAULT_CELL_TIMEOUT_SECONDS = 300
 NOTEBOOKS = ("overview", "event", "displacement", "data_quality")
 DISPLACEMENT_METRICS = ("displaced", "refugees", "idps")
+
+
+def default_workers() -> int:
+    """One warm kernel per core this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @dataclass
@@ -27,6 +33,10 @@ class RunConfig:
     as_of_window_days: int = 90
     cell_timeout_seconds: int = DEFAULT_CELL_TIMEOUT_SECONDS
     quiet: bool = False
+    full: bool = False  # render every page, reusing none from earlier reports
+    workers: int = field(default_factory=default_workers)  # warm kernels in parallel
+    executor: str = "local"  # "local" (warm kernels here) or "dask" (needs scheduler)
+    scheduler: str | None = None  # Dask scheduler address, e.g. tcp://10.0.0.5:8786
 
 
 @dataclass

@@ -22,46 +22,83 @@ from casrec.run.errors import RunLocked
 LOCK_NAME = ".casrec-run.lock"
 
 
-def write_runs_index(reports_dir: Path) -> None:
-    """reports/index.html: every dated run (published or failed), newest first, with status."""
-    runs = []
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so readers (and crashes) see the old file or the new one."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def read_record(path: Path) -> tuple[dict | None, str]:
+    """A run.json as a dict, or None and why it cannot be read (damaged, empty, unreadable)."""
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        return None, f"{path} cannot be read ({type(error).__name__}: {error})"
+    if not isinstance(info, dict):
+        return None, f"{path} is not a run record (a JSON object)"
+    return info, ""
+
+
+def write_runs_index(reports_dir: Path) -> list[str]:
+    """reports/index.html: every dated run (published or failed), newest first, with status.
+
+    A damaged run record does not stop the index: its run is listed as ``damaged`` with the
+    reason, and the reasons are returned so the run can say so in its log.
+    """
+    runs, problems = [], []
     for folder in dated_reports(reports_dir):
-        info = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+        info, problem = read_record(folder / "run.json")
+        if info is None:
+            problems.append(problem)
+            info, status = {"reason": problem}, "damaged"
+        else:
+            status = "ok"
         runs.append(
-            (info.get("finished", ""), folder.name, "ok", f"{folder.name}/index.html", info)
+            (info.get("finished", ""), folder.name, status, f"{folder.name}/index.html", info)
         )
     failed_root = reports_dir / "failed"
     if failed_root.is_dir():
         for folder in sorted(failed_root.iterdir()):
             run_json = folder / "run.json"
-            if run_json.exists():
-                info = json.loads(run_json.read_text(encoding="utf-8"))
-                page = info.get("failed_page_html") or ""
-                runs.append(
-                    (
-                        info.get("finished", ""),
-                        info.get("date", ""),
-                        "failed",
-                        f"failed/{folder.name}/{page}" if page else "",
-                        info,
-                    )
-                )
-    runs.sort(key=lambda r: (r[1], r[0]), reverse=True)
+            if not run_json.exists():
+                continue
+            info, problem = read_record(run_json)
+            if info is None:
+                problems.append(problem)
+                info = {"date": folder.name[:10], "reason": problem}
+                runs.append(("", info["date"], "damaged", "", info))
+                continue
+            page = info.get("failed_page_html") or ""
+            status = "stopped" if info.get("status") == "stopped" else "failed"
+            href = f"failed/{folder.name}/{page}" if page else ""
+            runs.append((info.get("finished", ""), info.get("date", ""), status, href, info))
+    runs.sort(key=lambda r: (str(r[1]), str(r[0])), reverse=True)
     rows = []
     for finished, date, status, href, info in runs:
+        date, finished = str(date), str(finished)
         link = (
             f'<a href="{html.escape(href)}">{html.escape(date)}</a>' if href else html.escape(date)
         )
-        reason = html.escape(info.get("reason", "")) if status == "failed" else ""
-        policy = html.escape(info.get("parameters", {}).get("policy", ""))
+        reason = html.escape(str(info.get("reason", ""))) if status != "ok" else ""
+        parameters = info.get("parameters")
+        policy = (
+            html.escape(str(parameters.get("policy", ""))) if isinstance(parameters, dict) else ""
+        )
+        css = "ok" if status == "ok" else "failed"
         rows.append(
-            f'<tr><td>{link}</td><td class="{status}">{status}</td>'
+            f'<tr><td>{link}</td><td class="{css}">{status}</td>'
             f"<td>{html.escape(finished)}</td><td>{policy}</td><td>{reason}</td></tr>"
         )
-    page = RUNS_PAGE.replace("{rows}", "\n".join(rows))
-    tmp = reports_dir / ".index.html.tmp"
-    tmp.write_text(page, encoding="utf-8")
-    os.replace(tmp, reports_dir / "index.html")
+    write_atomic(reports_dir / "index.html", RUNS_PAGE.replace("{rows}", "\n".join(rows)))
+    return problems
 
 
 RUNS_PAGE = """<!DOCTYPE html>
@@ -167,3 +204,28 @@ def clean_staging(reports_dir: Path) -> None:
     staging_root = reports_dir / ".staging"
     if staging_root.is_dir() and not any(staging_root.iterdir()):
         staging_root.rmdir()
+
+
+def remove_stale_staging(reports_dir: Path) -> list[Path]:
+    """Remove what runs that died (SIGKILL, power cut) left: staging and half-swapped folders.
+
+    Call it only while holding the run lock. Staging folders are named ``<date>-<pid>`` and
+    the lock records the pid of the run holding it; while this process holds the lock no
+    other run on ``reports_dir`` is alive, so every staging folder of another pid is debris.
+    """
+    removed = []
+    own = os.getpid()
+    staging_root = reports_dir / ".staging"
+    leftovers = list(staging_root.iterdir()) if staging_root.is_dir() else []
+    leftovers += [p for p in reports_dir.glob(".old-*") if p.is_dir()]
+    leftovers += [p for p in reports_dir.glob(".latest-*") if p.is_symlink()]
+    for path in leftovers:
+        pid = path.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) == own:
+            continue
+        if path.is_symlink() or not path.is_dir():
+            path.unlink()
+        else:
+            shutil.rmtree(path)
+        removed.append(path)
+    return removed
