@@ -6,7 +6,7 @@ UV_VERSION := 0.13.8
 STAMP := $(VENV)/.casrec-installed
 KERNEL := $(VENV)/share/jupyter/kernels/casrec/kernel.json
 
-.PHONY: help report test test-fast lint lab lock format clean-venv
+.PHONY: help report test test-fast lint lab datapackage lock format clean-venv
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -33,8 +33,13 @@ lint: $(STAMP)  ## ruff over the code
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
-lab: $(STAMP)  ## open the notebooks in JupyterLab
-	$(BIN)/jupyter lab notebooks/
+lab: $(STAMP)  ## open the notebooks in JupyterLab on the casrec kernel
+	$(BIN)/casrec lab
+
+datapackage: $(STAMP)  ## regenerate the descriptors derived from the contract (after a schema change)
+	$(BIN)/casrec datapackage --write
+	$(BIN)/casrec datapackage --reconciled --out src/casrec/schemas/reconciled.datapackage.json
+	$(BIN)/python -c "from casrec.hxl import write_hxl_schema; write_hxl_schema()"
 
 lock:  ## re-resolve requirements.lock from pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \

@@ -62,7 +62,7 @@ def test_reconciled_files_match_the_command_line_byte_for_byte(published, tmp_pa
     assert main(["reconcile", "--data-dir", str(DATA_DIR), "--out", str(tmp_path / "r.csv")]) == 0
     assert (day / "reconciled.csv").read_bytes() == (tmp_path / "r.csv").read_bytes()
     hxl = (day / "reconciled.hxl.csv").read_text().splitlines()
-    assert hxl[1].startswith("#event+id,#indicator+metric")
+    assert hxl[1].startswith("#event+id,#event+name,#date+start,#date+end,#country+code")
 
 
 def test_rerunning_a_date_reproduces_reconciled_csv_and_keeps_one_report(published, tmp_path):

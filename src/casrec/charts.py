@@ -44,6 +44,11 @@ class Figure:
         self.caption = caption
         self.figures = figures
 
+    def __repr__(self) -> str:
+        # the plain-text output of a notebook cell: deterministic (no memory address), so a
+        # page rendered in a warm kernel equals a cold one and unchanged pages stay unchanged
+        return f"<chart: {self.caption}>"
+
     @property
     def alt_text(self) -> str:
         """The caption and every figure, as one text for a screen reader."""

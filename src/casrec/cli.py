@@ -171,9 +171,16 @@ def _add_run(commands: argparse._SubParsersAction) -> None:
         "--events", default="all", help="all | contested | comma-separated event ids (default: all)"
     )
     parser.add_argument("--policy", choices=POLICIES, default=DEFAULT_POLICY)
-    parser.add_argument("--reports-dir", type=Path, default=Path("reports"))
-    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
-    parser.add_argument("--notebooks-dir", type=Path, help="default: the project's notebooks/")
+    parser.add_argument(
+        "--project", type=Path, default=Path("."), help="project folder (default: this one)"
+    )
+    parser.add_argument("--reports-dir", type=Path, help="default: PROJECT/reports")
+    parser.add_argument("--data-dir", type=Path, help="default: PROJECT/data")
+    parser.add_argument(
+        "--notebooks-dir",
+        type=Path,
+        help="default: PROJECT/notebooks when it holds notebooks, else casrec's packaged ones",
+    )
     parser.add_argument("--as-of-window-days", type=_days, default=90)
     parser.add_argument(
         "--cell-timeout", type=int, default=DEFAULT_CELL_TIMEOUT_SECONDS, help="seconds per cell"
@@ -217,7 +224,6 @@ def _run_run(args: argparse.Namespace) -> int:
     from casrec.run import (
         RunConfig,
         RunError,
-        default_notebooks_dir,
         run_reports,
         terminal_progress,
     )
@@ -227,11 +233,17 @@ def _run_run(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"casrec run: --date {args.date!r} is not YYYY-MM-DD", file=sys.stderr)
         return EXIT_BAD_INPUT
+    from casrec.project import run_dirs
+    from casrec.resources import ensure_kernel
+
+    dirs = run_dirs(args.project, args.data_dir, args.reports_dir, args.notebooks_dir)
+    args.data_dir = dirs.data_dir  # named in bad-input messages
+    ensure_kernel()  # a wheel installed with pip or uv has no kernel spec yet
     config = RunConfig(
         date=date,
-        data_dir=args.data_dir,
-        reports_dir=args.reports_dir,
-        notebooks_dir=args.notebooks_dir or default_notebooks_dir(),
+        data_dir=dirs.data_dir,
+        reports_dir=dirs.reports_dir,
+        notebooks_dir=dirs.notebooks.path,
         policy=args.policy,
         events=args.events,
         as_of_window_days=args.as_of_window_days,
@@ -275,6 +287,135 @@ def _run_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_PUBLISHED_INCOMPLETE if result.publish_problems else EXIT_OK
+
+
+# --- projects: casrec init, casrec lab, casrec datapackage (casrec.project, casrec.datapackage)
+
+
+def _add_init(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "init",
+        help="start a new project: data/ with empty tables, notebooks/, reports/, README",
+        description="Create a casrec project in DIR (made if needed); never overwrites a file.",
+    )
+    parser.add_argument("dir", type=Path, help="folder of the new project")
+    parser.add_argument(
+        "--no-notebooks",
+        action="store_true",
+        help="do not copy the notebooks (runs then use the ones packaged with casrec)",
+    )
+    parser.set_defaults(handler=_run_init)
+
+
+def _run_init(args: argparse.Namespace) -> int:
+    from casrec.project import ProjectExists, init_project
+    from casrec.resources import ensure_kernel
+
+    try:
+        written = init_project(args.dir, with_notebooks=not args.no_notebooks)
+    except ProjectExists as error:
+        print(f"casrec init: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as error:
+        print(f"casrec init: cannot create the project: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    kernel = " and the casrec Jupyter kernel" if ensure_kernel() else ""
+    print(f"casrec init: created {args.dir} ({len(written)} files){kernel}. Next:")
+    print(f"  cd {args.dir}")
+    print("  casrec lab     # add sources, events and claims to data/, open the notebooks")
+    print("  casrec run     # render reports/<date>/")
+    return EXIT_OK
+
+
+def _add_lab(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "lab",
+        help="open JupyterLab on the project's notebooks with the casrec kernel",
+        description="Open JupyterLab on PROJECT/notebooks (copied from casrec when absent).",
+    )
+    parser.add_argument("--project", type=Path, default=Path("."), help="default: this folder")
+    parser.add_argument(
+        "--print-command",
+        action="store_true",
+        help="print the JupyterLab command instead of starting it",
+    )
+    parser.set_defaults(handler=_run_lab)
+
+
+def _run_lab(args: argparse.Namespace) -> int:
+    import shlex
+    import subprocess
+
+    from casrec.project import copy_notebooks, lab_command
+    from casrec.resources import ensure_kernel
+
+    if not (args.project / "data").is_dir():
+        print(
+            f"casrec lab: {args.project} has no data/ folder; start a project with "
+            "`casrec init DIR`",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    copied = copy_notebooks(args.project)
+    if copied:
+        print(f"casrec lab: copied {len(copied)} notebooks into {args.project / 'notebooks'}")
+    command = lab_command(args.project)
+    if args.print_command:
+        print(shlex.join(command))
+        return EXIT_OK
+    ensure_kernel()
+    return subprocess.call(command)
+
+
+def _add_datapackage(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "datapackage",
+        help="print, write or check data/datapackage.json (generated from the contract)",
+        description="The Frictionless Data Package (v2) of the data contract, generated from "
+        "casrec.schema; --reconciled: the one each report ships for reconciled.csv.",
+    )
+    parser.add_argument(
+        "--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="folder of the CSVs"
+    )
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument("--write", action="store_true", help="write DATA_DIR/datapackage.json")
+    what.add_argument(
+        "--check", action="store_true", help="exit 1 when DATA_DIR/datapackage.json is stale"
+    )
+    parser.add_argument(
+        "--reconciled", action="store_true", help="the descriptor of a report's reconciled.csv"
+    )
+    parser.add_argument("--out", type=Path, help="write the descriptor to this file")
+    parser.set_defaults(handler=_run_datapackage)
+
+
+def _run_datapackage(args: argparse.Namespace) -> int:
+    from casrec import datapackage
+
+    if args.reconciled and (args.write or args.check) and not args.out:
+        print(
+            "casrec datapackage: --reconciled needs --out FILE to write or check", file=sys.stderr
+        )
+        return EXIT_BAD_INPUT
+    descriptor = datapackage.reconciled_package() if args.reconciled else datapackage.data_package()
+    text = datapackage.dumps(descriptor)
+    target = args.out or (args.data_dir / "datapackage.json")
+    if args.check:
+        current = target.read_text(encoding="utf-8") if target.is_file() else ""
+        if current != text:
+            print(
+                f"casrec datapackage: {target} differs from the contract; regenerate it with "
+                "`casrec datapackage --write` (or `make datapackage` in casrec's repository)",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
+        print(f"{target} matches the contract", file=sys.stderr)
+    elif args.write or args.out:
+        target.write_text(text, encoding="utf-8")
+        print(f"wrote {target}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
 
 
 def _add_extract(commands: argparse._SubParsersAction) -> None:
@@ -411,6 +552,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_reconcile(commands)
     _add_validate(commands)
     _add_run(commands)
+    _add_init(commands)
+    _add_lab(commands)
+    _add_datapackage(commands)
     _add_extract(commands)
     _add_import(commands)
     return parser

@@ -17,6 +17,7 @@ from typing import TypeVar
 
 import pandas as pd
 
+from casrec import resources
 from casrec.claims import prepare_claims
 from casrec.consistency import DEFAULT_AS_OF_WINDOW_DAYS, run_checks
 from casrec.reconcile import DEFAULT_POLICY, OUTPUT_COLUMNS, Reconciliation, reconcile
@@ -46,7 +47,7 @@ def _file_states(data_dir: str | Path) -> tuple:
     states = []
     for table in TABLES.values():
         try:
-            stat = os.stat(folder / table.file)
+            stat = os.stat(resources.table_file(folder, table.file))  # or packaged default
             states.append((table.file, stat.st_ino, stat.st_size, stat.st_mtime_ns))
         except OSError:
             states.append((table.file, None))

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from casrec import rules, vocabulary
+from casrec import resources, rules, vocabulary
 from casrec.claims import KEY_COLUMNS
 from casrec.quantities import lexicon_mapping
 from casrec.reconcile import DEFAULT_POLICY, OUTPUT_COLUMNS
@@ -36,8 +36,7 @@ from casrec.schema import (
     rule_problems,
 )
 
-# The suites live beside src/ in the project tree (the Makefile installs casrec editable).
-EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
+EXPECTATIONS_DIR = resources.expectations_dir()
 INPUT_SUITES = (*DATA_TABLES, "lexicon", "subgroups")
 SUITES = (*INPUT_SUITES, "reconciled")
 SEVERITIES = vocabulary.SEVERITIES.codes

@@ -432,10 +432,13 @@ def choose_best(c: pd.DataFrame, keys: _Keys, est: pd.DataFrame, policy: str) ->
     ``is_best`` and ``tied_with_best`` on the claims; returns the picked (key_code, row) pairs.
     """
     considered = c["considered"].to_numpy()
+    # best comes from the claims that also supply the low: a feared figure beside a firmer
+    # one enters the high only, so it can never set a best below the low
+    firm = c["firm"].to_numpy()
     independent = c["role_rank"].to_numpy() == ROLE_RANK["independent"]
     # the policy's order of claims, once; each `best` below is the first of a subset
     preference = None if policy == "range" else vx.sort_key(_priority(c, policy))
-    picked = _pick(keys.code, considered, preference)
+    picked = _pick(keys.code, firm, preference)
     est["best"] = _best_by_key(c, picked, keys.n).array[keys.order]
     without_party = _pick(keys.code, considered & independent, preference)
     est["best_without_party"] = _best_by_key(c, without_party, keys.n).array[keys.order]
@@ -457,7 +460,7 @@ def choose_best(c: pd.DataFrame, keys: _Keys, est: pd.DataFrame, policy: str) ->
         winner[picked["key_code"].to_numpy()] = picked["row"].to_numpy()
         w = winner[keys.code]
         point = c["value_point"].to_numpy()
-        tied = considered & (w >= 0)
+        tied = firm & (w >= 0)
         tied &= criteria == criteria[np.maximum(w, 0)]
         tied &= point != point[np.maximum(w, 0)]
     c["tied_with_best"] = tied

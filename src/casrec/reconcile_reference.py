@@ -335,7 +335,7 @@ def reconcile_reference(
         estimate["high_open"] = any(
             x["bound_high_open"] and x["stated_high"] == estimate["high"] for x in considered
         )
-        best = _first(considered, policy)
+        best = _first(firm, policy)  # a feared figure beside a firmer one is never best
         without_party = _first([x for x in considered if x["role_rank"] == independent], policy)
         estimate["best"] = None if best is None else int(best["value_point"])
         estimate["best_claim_id"] = None if best is None else best["claim_id"]
@@ -343,7 +343,7 @@ def reconcile_reference(
             None if without_party is None else int(without_party["value_point"])
         )
         tied = [] if best is None else [
-            x for x in considered
+            x for x in firm
             if _criteria(x, policy) == _criteria(best, policy)
             and x["value_point"] != best["value_point"]
         ]  # fmt: skip

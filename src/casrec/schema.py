@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from casrec import vocabulary
+from casrec import resources, vocabulary
 from casrec.quantities import lexicon_mapping
 from casrec.reading import LINE, ReadError, read_text_table
 
@@ -409,7 +409,7 @@ def read_inputs(data_dir: str | Path) -> dict[str, bytes | None]:
     """
     contents: dict[str, bytes | None] = {}
     for name, table in TABLES.items():
-        path = Path(data_dir) / table.file
+        path = resources.table_file(data_dir, table.file)  # vocabularies: packaged default
         try:
             contents[name] = path.read_bytes()
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
@@ -621,7 +621,7 @@ def load_dataset(
         lexicon=lexicon,
         subgroups=subgroups,
         data_dir=data_dir,
-        files={name: data_dir / table.file for name, table in TABLES.items()},
+        files={name: resources.table_file(data_dir, table.file) for name, table in TABLES.items()},
         raw=frames,
         present=present,
         headers=headers,

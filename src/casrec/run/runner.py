@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from casrec import __version__
+from casrec import __version__, resources
 from casrec.history import dated_reports
 from casrec.pipeline import input_checksums
 from casrec.run import cache
@@ -161,8 +161,10 @@ def run_reports(config: RunConfig, progress: Callable[[str], None] | None = None
 
 
 def _locked_run(config: RunConfig, say, stop: StopSignals, started: str, t0: float) -> RunResult:
+    from casrec import hxl
+    from casrec.datapackage import write_reconciled_package
     from casrec.pipeline import analyse
-    from casrec.tables import write_reconciled_csv, write_reconciled_hxl
+    from casrec.tables import write_reconciled_csv
 
     reports_dir, date = config.reports_dir, config.date.isoformat()
     result = RunResult(reports_dir / date)
@@ -197,12 +199,22 @@ def _locked_run(config: RunConfig, say, stop: StopSignals, started: str, t0: flo
             raise _named(error, staging) from error
         record["versions"] = versions()
         record["input_checksums"] = input_checksums(config.data_dir)
+        record.update(resources.run_provenance(config.data_dir, config.notebooks_dir))
         failure = _render_pages(config, pages, staging, record, analysis, result, say)
         if failure is not None:
             _fail(config, record, *failure, staging)
         output = analysis.reconciliation.output()
+        events = analysis.dataset.events
+
+        def write_hxl(table, path):
+            return hxl.write_reconciled_hxl(table, events, path)
+
+        def write_descriptor(table, path):  # describes reconciled.csv
+            return write_reconciled_package(path)
+
         for write, name in ((write_reconciled_csv, "reconciled.csv"),
-                            (write_reconciled_hxl, "reconciled.hxl.csv")):  # fmt: skip
+                            (write_hxl, "reconciled.hxl.csv"),
+                            (write_descriptor, "datapackage.json")):  # fmt: skip
             try:
                 write(output, staging / name)
             except OSError as error:
@@ -457,9 +469,8 @@ def _fail(config, record, page, executed, reason, staging) -> None:
 
 
 def default_notebooks_dir() -> Path:
-    """notebooks/ of the project this package was installed from (or of the current folder)."""
-    source_tree = Path(__file__).resolve().parents[3] / "notebooks"
-    return source_tree if source_tree.is_dir() else Path.cwd() / "notebooks"
+    """The current folder's notebooks/ when it holds notebooks, else casrec's packaged ones."""
+    return resources.notebooks_for(Path.cwd()).path
 
 
 def terminal_progress(quiet: bool) -> Callable[[str], None]:
