@@ -5,15 +5,16 @@ from __future__ import annotations
 import pandas as pd
 from conftest import claim
 
+from casrec import hxl
 from casrec.claims import KEY_COLUMNS, prepare_claims
 from casrec.reconcile import OUTPUT_COLUMNS, reconcile
-from casrec.tables import HXL_TAGS, readable_estimates, write_reconciled_hxl
+from casrec.tables import readable_estimates
 
 
 def test_readable_estimates_shows_ranges_labels_and_separators():
     estimates = pd.DataFrame(
         {"event_id": ["kobe"], "metric": ["killed"], "population": ["civilians"],
-         "side": [None], "nationality": [None], "low": [25], "high": [34], "high_open": [True],
+         "side": [None], "nationality": [None], "subgroup": [None], "low": [25], "high": [34], "high_open": [True],
          "best": [1034], "status": ["party_only"], "discrepancy": [1.36],
          "best_claim_id": ["kobe-hrw"]}
     )  # fmt: skip
@@ -30,12 +31,14 @@ def test_readable_estimates_shows_ranges_labels_and_separators():
 
 def test_reconciled_tables_carry_the_subgroup(dataset_from, tmp_path):
     dataset = dataset_from([claim("all", "223"), claim("kids", "56", subgroup="children")])
-    estimates = reconcile(prepare_claims(dataset)).estimates
+    reconciliation = reconcile(prepare_claims(dataset))
+    estimates = reconciliation.estimates
     assert OUTPUT_COLUMNS[: len(KEY_COLUMNS)] == KEY_COLUMNS
-    assert set(OUTPUT_COLUMNS) <= set(HXL_TAGS)
-    lines = write_reconciled_hxl(estimates, tmp_path / "r.hxl.csv").read_text().splitlines()
+    path = hxl.write_reconciled_hxl(reconciliation.output(), dataset.events, tmp_path / "r.hxl")
+    lines = path.read_text(encoding="utf-8").splitlines()
     header, tags = lines[0].split(","), lines[1].split(",")
-    assert tags[header.index("subgroup")] == "#affected+subgroup"
+    assert tags[header.index("subgroup")] == "#group+subgroup"
+    assert "children" in {line.split(",")[header.index("subgroup")] for line in lines[2:]}
     assert "children" in set(readable_estimates(estimates)["subgroup"])
 
 

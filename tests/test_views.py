@@ -288,7 +288,7 @@ def test_no_raw_enum_token_or_actor_id_in_visible_text_of_the_shipped_data():
             views.results_section(estimates, claims, actors),
             views.claims_table(claims, a.dataset.sources, actors),
             views.sources_table(a.dataset.sources, claims),
-            views.findings_section(a.findings[a.findings["event_id"] == event_id]),
+            views.findings_section(a.findings[a.findings["event_id"] == event_id], actors),
             views.series_table(stock_series(a.claims, event_id), a.claims),
         ]
     found = {token for fragment in html for token in visible_tokens(fragment, actor_ids)}

@@ -602,6 +602,11 @@ def estimate_key(row: pd.Series | dict) -> str:
     return "/".join("" if pd.isna(row.get(c)) else str(row.get(c)) for c in KEY_COLUMNS)
 
 
+def key_columns(key: str) -> dict[str, str | None]:
+    """The key columns of an ``estimate_key`` text (its inverse; empty parts are None)."""
+    return {c: part or None for c, part in zip(KEY_COLUMNS, key.split("/"), strict=True)}
+
+
 def _estimate_interval(row: pd.Series) -> Interval:
     """An estimate's interval: open when ``high_open``; its point is best, else its low."""
     high = None if bool(row["high_open"]) or pd.isna(row["high"]) else int(row["high"])
@@ -748,7 +753,7 @@ def _hierarchy_finding(
     return _finding(
         "event_hierarchy",
         [],
-        f"{len(counted)} child event(s) vs {parent['event_id']} ({_key_text(parent)})",
+        f"{len(counted)} child event(s) vs {parent['event_id']}",
         summed,
         reference,
         verdict,
@@ -769,7 +774,7 @@ def _hierarchy_not_compared(parent: pd.Series, later: list[str], parent_as_of) -
     return _finding(
         "event_hierarchy",
         [],
-        f"{len(later)} child event(s) vs {parent['event_id']} ({_key_text(parent)})",
+        f"{len(later)} child event(s) vs {parent['event_id']}",
         Interval(0, 0, 0),
         reference,
         "incomparable",
@@ -778,15 +783,6 @@ def _hierarchy_not_compared(parent: pd.Series, later: list[str], parent_as_of) -
         axis="child_event",
         keys=estimate_key(parent),
     ) | {"claim_ids": _claim_ids(parent), "compared_low": None, "compared_point": None}
-
-
-def _key_text(row: pd.Series) -> str:
-    """'killed civilians, side fama, Malian, children': what a key counts, without its event."""
-    parts = [f"{row['metric']} {row['population']}"]
-    if pd.notna(row.get("side")):
-        parts.append(f"side {row['side']}")
-    parts += [str(row[c]) for c in ("nationality", "subgroup") if pd.notna(row.get(c))]
-    return ", ".join(parts)
 
 
 def _event_starts(events: pd.DataFrame) -> pd.Series:

@@ -870,6 +870,47 @@ rule("claims", "breakdown_comparable", WARNING, "part_of",
 # --- subgroups, the event hierarchy and possible duplicates -------------------------------
 
 
+def _conflicting(ctx: RuleContext, check: str) -> pd.DataFrame:
+    """The conflicting findings of one consistency check (none before the quality stage)."""
+    findings = ctx.findings
+    if findings is None or findings.empty:
+        return pd.DataFrame(columns=["keys", "subject", "detail"])
+    return findings[(findings["check"] == check) & (findings["verdict"] == "conflicting")]
+
+
+@rule("claims", "subgroup_within_whole", WARNING, "subgroup",
+      "The estimate of this subgroup (children, women, ...) is above the estimate of everyone "
+      "counted under the same key: a subset cannot be larger than its whole. Check both "
+      "figures; the event page shows them side by side.", QUALITY,
+      needs=("subgroup",))  # fmt: skip
+def _subgroup_within_whole(ctx: RuleContext) -> pd.Series:
+    from casrec.claims import KEY_COLUMNS
+
+    c = ctx.frames["claims"]
+    # keys = "<whole key>;<subgroup key>": the claims of the subgroup key are the ones flagged
+    reasons = {
+        f.keys.split(";")[1]: f"{f.subject}: {f.detail}"
+        for f in _conflicting(ctx, "subgroup_subset").itertuples(index=False)
+    }
+    keys = c[KEY_COLUMNS].astype("object").where(c[KEY_COLUMNS].notna(), "").astype(str)
+    claim_keys = keys.agg("/".join, axis=1)
+    return failing(claim_keys.isin(set(reasons)), claim_keys.map(reasons))
+
+
+@rule("events", "children_within_parent", WARNING, "parent_event",
+      "The events recorded within this one (parent_event) have lows that sum to more than its "
+      "high for the same metric and population: either a child is not within it, or its "
+      "figure is too low.", QUALITY, needs=("event_id",))  # fmt: skip
+def _children_within_parent(ctx: RuleContext) -> pd.Series:
+    events = _frame(ctx, "events")
+    reasons: dict[str, list[str]] = {}
+    for f in _conflicting(ctx, "event_hierarchy").itertuples(index=False):
+        parent = f.keys.split(";")[0].split("/")[0]
+        reasons.setdefault(parent, []).append(f.detail)
+    joined = {k: "; ".join(v) for k, v in reasons.items()}
+    return failing(events["event_id"].isin(set(joined)), events["event_id"].map(joined))
+
+
 @rule("subgroups", "term_format", CRITICAL, "term",
       "Subgroup terms are lower-case codes (letters, digits and '_', e.g. aid_workers) so claims "
       "can name them exactly.")  # fmt: skip

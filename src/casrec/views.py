@@ -22,8 +22,10 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup, escape
 
+from casrec.consistency import key_columns
 from casrec.quantities import format_interval
 from casrec.vocabulary import (
+    CHECKS,
     CLAIMANT_ROLES,
     EVENT_KINDS,
     METRICS,
@@ -524,7 +526,16 @@ def sources_table(sources: pd.DataFrame, claims: pd.DataFrame) -> Markup:
     return table(headers, rows, [False] * 6, row_attrs=attrs, classes=classes, stack=True)
 
 
-def findings_table(findings: pd.DataFrame) -> Markup:
+def finding_subject(finding: pd.Series, actors: Actors = None) -> str:
+    """What a finding compared; an event-hierarchy finding names its key in words."""
+    subject = text(finding["subject"])
+    if finding["check"] == "event_hierarchy" and _present(finding, "keys"):
+        parent_key = key_columns(str(finding["keys"]).split(";")[0])
+        subject += f": {key_label(parent_key, actors)}"
+    return subject
+
+
+def findings_table(findings: pd.DataFrame, actors: Actors = None) -> Markup:
     """Consistency findings: what was compared, the numbers, and the verdict."""
     inline = _inline()
     rows = []
@@ -533,8 +544,8 @@ def findings_table(findings: pd.DataFrame) -> Markup:
         css = "fail" if verdict == "conflicting" else "pass" if verdict == "consistent" else ""
         rows.append(
             [
-                text(f["check"]),
-                text(f["subject"]),
+                CHECKS.label(f["check"]),
+                finding_subject(f, actors),
                 format_interval(f["compared_low"], f["compared_high"], pd.isna(f["compared_high"])),
                 format_interval(
                     f["reference_low"], f["reference_high"], pd.isna(f["reference_high"])
@@ -778,14 +789,14 @@ def results_section(estimates: pd.DataFrame, claims: pd.DataFrame, actors: Actor
     )
 
 
-def findings_section(findings: pd.DataFrame) -> Markup:
+def findings_section(findings: pd.DataFrame, actors: Actors = None) -> Markup:
     """Consistency findings, or a sentence saying there was nothing to compare."""
     if findings.empty:
         return Markup(
             "<p>Nothing to check: no breakdowns (part_of), and no stocks from different "
             "claimants within the as-of window.</p>"
         )
-    return findings_table(findings)
+    return findings_table(findings, actors)
 
 
 def series_table(series: pd.DataFrame, claims: pd.DataFrame | None = None) -> Markup:

@@ -206,6 +206,16 @@ BREAKDOWN_AXES = _vocabulary(
     ("group", "group", "the source's own words for who is counted (a village, a unit)"),
 )
 
+# The consistency checks, named as a reviewer reads them in a findings table.
+CHECKS = _vocabulary(
+    "consistency check",
+    ("components", "parts against their whole", "a breakdown (part_of) summed per axis"),
+    ("subgroup_subset", "subgroup within its whole", "children, women, ... not more than all"),
+    ("displacement_hierarchy", "displacement totals", "IDPs and refugees within displaced"),
+    ("stocks", "stock figures compared", "stock figures of one key from different claimants"),
+    ("event_hierarchy", "child events within the parent", "children's lows not above its high"),
+)
+
 SEVERITIES = _vocabulary(
     "severity",
     ("critical", "critical", "stops the run"),
@@ -232,6 +242,7 @@ ALL: tuple[Vocabulary, ...] = (
     STATUSES,
     VERDICTS,
     BREAKDOWN_AXES,
+    CHECKS,
     SEVERITIES,
     POLICIES,
 )
