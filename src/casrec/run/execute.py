@@ -18,12 +18,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from casrec import resources
 from casrec.run.plan import Page
 
 KERNEL_NAME = "casrec"
 KERNEL_START_ATTEMPTS = 4
 HEARTBEAT_SECONDS = 30.0
-TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 
 
 class WarmKernel:
@@ -346,10 +346,12 @@ def notebook_to_html(notebook: Path, target: Path, title: str) -> None:
     # Pygments' stylesheet (4.5 KB a page) colours code, and reports show none
     config.CSSHTMLHeaderPreprocessor.enabled = False
     exporter = HTMLExporter(
-        config=config, template_name="casrec", extra_template_basedirs=[str(TEMPLATE_DIR)]
+        config=config,
+        template_name="casrec",
+        extra_template_basedirs=[str(resources.TEMPLATES_DIR)],
     )
     nb = nbformat.read(str(notebook), as_version=4)
     nb.metadata["title"] = title
-    resources = {"metadata": {"name": title}, "inlining": {"css": []}}
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    page_resources = {"metadata": {"name": title}, "inlining": {"css": []}}
+    body, _ = exporter.from_notebook_node(nb, resources=page_resources)
     target.write_text(body, encoding="utf-8")
