@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from casrec.duplicates import DEFAULT_WINDOW_DAYS, MatchRules, match_events
 from casrec.extract import ActorIndex, wordlist
 from casrec.schema import TABLES
 
@@ -78,9 +79,8 @@ COUNTRY_NAME_ALIASES = {
     "laos": "LAO", "south sudan": "SSD", "sudan": "SDN", "palestine": "PSE", "turkey": "TUR",
 }  # fmt: skip
 # Possible-duplicate rule: same country, dates this many days apart at most, and a shared
-# place or title (see ``possible_duplicates``). Counts are never a matching feature.
-DUPLICATE_MAX_DAYS = 2
-DUPLICATE_MIN_TITLE_OVERLAP = 0.5
+# place or title (``casrec.duplicates``). Counts are never a matching feature.
+DUPLICATE_MAX_DAYS = DEFAULT_WINDOW_DAYS
 
 
 class ImportFileError(Exception):
@@ -232,52 +232,36 @@ def numeric_country_code(number: str) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _place_words(text: object) -> set[str]:
-    words = re.findall(r"[a-zà-ÿ]+", str(text or "").lower())
-    generic = {"region", "province", "district", "cercle", "village", "town", "city", "of", "the"}
-    return {w for w in words if w not in generic and len(w) > 2}
-
-
 def possible_duplicates(
     event: dict[str, str], existing: pd.DataFrame, max_days: int = DUPLICATE_MAX_DAYS
 ) -> list[tuple[str, str]]:
     """Events in ``existing`` that are probably the same incident: (event_id, why).
 
-    Deterministic blocking on country and dates (at most ``max_days`` apart), then a shared
-    admin1 or location, or titles sharing at least half their words. Never merges: callers
-    flag the match for the analyst. Counts are not a feature (two reports of one attack
-    disagree on them by definition).
+    The project's one matcher (``casrec.duplicates.match_events``, also the possible-duplicate
+    data-quality rule): same country, dates at most ``max_days`` apart at their precision, and
+    a shared place or a very similar title. Never merges: callers flag the match for the
+    analyst. Counts are not a feature (two reports of one attack disagree on them).
     """
     if existing is None or existing.empty:
         return []
-    start = pd.Timestamp(event["date_start"])
-    end = pd.Timestamp(event.get("date_end") or event["date_start"])
-    found = []
-    for row in existing.to_dict("records"):
-        if str(row.get("country") or "").upper() != str(event.get("country") or "").upper():
-            continue
-        if str(row.get("kind") or "incident") != "incident":
-            continue
-        try:
-            other_start = pd.Timestamp(str(row["date_start"]))
-            other_end = pd.Timestamp(str(row.get("date_end") or row["date_start"]))
-        except (ValueError, TypeError):
-            continue
-        gap = max((other_start - end).days, (start - other_end).days, 0)
-        if gap > max_days:
-            continue
+    candidate = pd.DataFrame([{**event, "event_id": event.get("event_id") or "draft"}])
+    candidate = candidate.drop(columns=["kind"], errors="ignore")  # a draft is matched as it is
+    found = match_events(candidate, existing, MatchRules(window_days=max_days), kinds=("incident",))
+    rows = existing.drop_duplicates("event_id").set_index("event_id")
+    out = []
+    for match in found.itertuples(index=False):
+        row = rows.loc[match.right_id]
         reasons = []
-        if _place_words(row.get("admin1")) & _place_words(event.get("admin1")):
-            reasons.append(f"same admin1 ({row.get('admin1')})")
-        if _place_words(row.get("location")) & _place_words(event.get("location")):
+        if match.same_location:
             reasons.append(f"same place ({row.get('location')})")
-        a, b = _place_words(row.get("title")), _place_words(event.get("title"))
-        if a and b and len(a & b) / min(len(a), len(b)) >= DUPLICATE_MIN_TITLE_OVERLAP:
+        elif match.same_admin1:
+            reasons.append(f"same admin1 ({row.get('admin1')})")
+        if "similar titles" in match.reasons:
             reasons.append("similar title")
-        if reasons:
-            when = "same dates" if gap == 0 else f"{gap} day(s) apart"
-            found.append((str(row["event_id"]), f"{when}, {', '.join(reasons)}"))
-    return found
+        gap = int(match.date_gap_days)
+        when = "same dates" if gap == 0 else f"{gap} day(s) apart"
+        out.append((str(match.right_id), f"{when}, {', '.join(reasons)}"))
+    return out
 
 
 def _read_existing(data_dir: Path | None, table: str) -> pd.DataFrame | None:

@@ -73,7 +73,7 @@ class Dependencies:
     per run from the frames already loaded: no file is read again.
     """
 
-    TABLE_NAMES = ("sources", "actors", "events", "claims")
+    TABLE_NAMES = ("sources", "actors", "events", "claims", "subgroups")
 
     def __init__(self, dataset):
         self.rows: dict[str, dict[str, str]] = {}  # table -> id -> the row as JSON text
