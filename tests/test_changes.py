@@ -3,23 +3,23 @@
 import pandas as pd
 
 from casrec.changes import compare_reports, read_reconciled
+from casrec.claims import KEY_COLUMNS
 
 
 def row(event_id="kobe", best="34", claim_ids="a", **fields):
     """One reconciled.csv row as text, as read_reconciled gives it."""
-    values = {
-        "event_id": event_id,
-        "metric": "killed",
-        "population": "civilians",
-        "side": "",
-        "nationality": "",
-        "low": best,
-        "best": best,
-        "high": best,
-        "high_open": "false",
-        "status": "agreed",
-        "claim_ids": claim_ids,
-    }
+    values = dict.fromkeys(KEY_COLUMNS, "")  # an empty key column is written as ''
+    values.update(event_id=event_id, metric="killed", population="civilians")
+    values.update(
+        {
+            "low": best,
+            "best": best,
+            "high": best,
+            "high_open": "false",
+            "status": "agreed",
+            "claim_ids": claim_ids,
+        }
+    )
     values.update(fields)
     return values
 
@@ -55,7 +55,8 @@ def test_a_moved_figure_shows_old_beside_new_for_that_key_only():
     assert changed["event_id"].tolist() == ["kobe"]
     assert changed[["best_previous", "best"]].values.tolist() == [["30", "34"]]
     # old then new for every compared column, after the key
-    assert list(changed.columns[5:7]) == ["low_previous", "low"]
+    assert list(changed.columns[: len(KEY_COLUMNS)]) == KEY_COLUMNS
+    assert list(changed.columns[len(KEY_COLUMNS) :][:2]) == ["low_previous", "low"]
 
 
 def test_a_status_or_open_end_change_is_a_change_even_with_equal_figures():
