@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -341,6 +341,59 @@ def _flag_duplicates(events: list[dict], existing: pd.DataFrame | None) -> None:
             )
 
 
+@dataclass
+class _Import:
+    """What both importers share: the file read, the project's data, and the drafts so far."""
+
+    path: Path
+    frame: pd.DataFrame
+    existing_events: pd.DataFrame | None
+    actors: _Actors
+    source_id: str
+    absent: list[str]  # published columns the file does not carry
+    events: list[dict] = field(default_factory=list)
+    claims: list[dict] = field(default_factory=list)
+
+
+def _start_import(
+    path: str | Path, data_dir, source_id, layout: str, required, columns, prefixes: tuple
+) -> _Import:
+    """Read the file in its published layout and the project's events and actors beside it."""
+    frame = read_layout(path, required, layout)
+    data_dir = Path(data_dir) if data_dir else None
+    stem = Path(path).stem
+    named = stem.lower().startswith(prefixes)  # "ged251.csv" already says what it is
+    return _Import(
+        Path(path),
+        frame,
+        _read_existing(data_dir, "events"),
+        _Actors(_read_existing(data_dir, "actors")),
+        source_id or slug(stem if named else f"{prefixes[0]}-{stem}"),
+        [c for c in columns if c not in frame.columns],
+    )
+
+
+def _finish_import(
+    job: _Import, publisher: str, title: str, date_note: str, published: str | None, last: str
+) -> Drafts:
+    """The drafts: one source row for the file, the actors met, the events and the claims."""
+    _flag_duplicates(job.events, job.existing_events)
+    notes = date_note
+    if job.absent:
+        notes += f" Published columns absent from this file: {', '.join(job.absent)}."
+    sources = [{
+        "source_id": job.source_id, "publisher": publisher, "title": title,
+        "published": published or last[:7], "source_type": "research", "notes": notes,
+        "review": "" if published else "published date to check",
+    }]  # fmt: skip
+    return Drafts(
+        _frame(sources, "sources"),
+        job.actors.frame(),
+        _frame(job.events, "events", ("possible_duplicate_of", "review")),
+        _frame(job.claims, "claims"),
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # UCDP GED
 # ---------------------------------------------------------------------------------------------
@@ -364,17 +417,12 @@ def import_ucdp_ged(
     published: str | None = None,
 ) -> Drafts:
     """Drafts from a UCDP GED CSV: one event and one estimate claim (with breakdowns) per row."""
-    frame = read_layout(path, GED_REQUIRED, "UCDP GED")
-    data_dir = Path(data_dir) if data_dir else None
-    existing_events = _read_existing(data_dir, "events")
-    actors = _Actors(_read_existing(data_dir, "actors"))
-    stem = Path(path).stem
-    source_id = source_id or slug(
-        stem if stem.lower().startswith(("ucdp", "ged")) else f"ucdp-{stem}"
+    job = _start_import(
+        path, data_dir, source_id, "UCDP GED", GED_REQUIRED, GED_COLUMNS, ("ucdp", "ged")
     )
-    events, claims = [], []
+    frame, actors, source_id = job.frame, job.actors, job.source_id
+    events, claims = job.events, job.claims
     last_date = ""
-    absent = [c for c in GED_COLUMNS if c not in frame.columns]
     for position in range(len(frame)):
         row = frame.iloc[position]
         ged_id = row["id"] or f"row {frame.attrs['lines'][position]}"
@@ -442,21 +490,13 @@ def import_ucdp_ged(
                 "evidence": f"UCDP GED event {ged_id}: {column} {count} ({side_name or 'unknown'})",
                 "review": "",
             })  # fmt: skip
-    _flag_duplicates(events, existing_events)
-    notes = "Release date not in the file: set published to the release's date."
-    if absent:
-        notes += f" Published columns absent from this file: {', '.join(absent)}."
-    sources = [{
-        "source_id": source_id, "publisher": UCDP,
-        "title": f"UCDP Georeferenced Event Dataset ({Path(path).name})",
-        "published": published or last_date[:7], "source_type": "research",
-        "notes": notes, "review": "" if published else "published date to check",
-    }]  # fmt: skip
-    return Drafts(
-        _frame(sources, "sources"),
-        actors.frame(),
-        _frame(events, "events", ("possible_duplicate_of", "review")),
-        _frame(claims, "claims"),
+    return _finish_import(
+        job,
+        UCDP,
+        f"UCDP Georeferenced Event Dataset ({job.path.name})",
+        "Release date not in the file: set published to the release's date.",
+        published,
+        last_date,
     )
 
 
@@ -472,15 +512,12 @@ def import_acled(
     published: str | None = None,
 ) -> Drafts:
     """Drafts from an ACLED export CSV: one event and one fatalities claim per row."""
-    frame = read_layout(path, ACLED_REQUIRED, "ACLED export")
-    data_dir = Path(data_dir) if data_dir else None
-    existing_events = _read_existing(data_dir, "events")
-    actors = _Actors(_read_existing(data_dir, "actors"))
-    stem = Path(path).stem
-    source_id = source_id or slug(stem if stem.lower().startswith("acled") else f"acled-{stem}")
-    events, claims = [], []
+    job = _start_import(
+        path, data_dir, source_id, "ACLED export", ACLED_REQUIRED, ACLED_COLUMNS, ("acled",)
+    )
+    frame, actors, source_id = job.frame, job.actors, job.source_id
+    events, claims = job.events, job.claims
     last_date = ""
-    absent = [c for c in ACLED_COLUMNS if c not in frame.columns]
     for position in range(len(frame)):
         row = frame.iloc[position]
         acled_id = row["event_id_cnty"] or f"row {frame.attrs['lines'][position]}"
@@ -517,21 +554,13 @@ def import_acled(
             if re.search(r"\b(dozens|several|scores|many|hundreds)\b", row["notes"], re.I)
             else "",
         })  # fmt: skip
-    _flag_duplicates(events, existing_events)
-    notes = "Export date not in the file: set published to the date of the export."
-    if absent:
-        notes += f" Published columns absent from this file: {', '.join(absent)}."
-    sources = [{
-        "source_id": source_id, "publisher": ACLED,
-        "title": f"ACLED export ({Path(path).name})", "published": published or last_date[:7],
-        "source_type": "research", "notes": notes,
-        "review": "" if published else "published date to check",
-    }]  # fmt: skip
-    return Drafts(
-        _frame(sources, "sources"),
-        actors.frame(),
-        _frame(events, "events", ("possible_duplicate_of", "review")),
-        _frame(claims, "claims"),
+    return _finish_import(
+        job,
+        ACLED,
+        f"ACLED export ({job.path.name})",
+        "Export date not in the file: set published to the date of the export.",
+        published,
+        last_date,
     )
 
 
