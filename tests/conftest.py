@@ -71,6 +71,14 @@ def write_table(directory: Path, name: str, rows: list[dict[str, str]], columns=
     return path
 
 
+def append_row(path: Path, row: dict[str, str]) -> None:
+    """Add one row to a CSV under its own header (columns the row leaves out stay empty)."""
+    with path.open(encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        csv.DictWriter(handle, fieldnames=header, lineterminator="\n").writerow(row)
+
+
 def write_dataset(directory: Path, claims, sources=None, actors=None, events=None) -> Path:
     """Write a complete data directory (with the real lexicon and subgroups) and return it."""
     directory.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,7 @@ import datetime as dt
 import shutil
 
 import pytest
-from conftest import DATA_DIR, claim, write_dataset
+from conftest import DATA_DIR, append_row, claim, write_dataset
 from runs import run
 
 from casrec.cli import EXIT_OK
@@ -60,9 +60,11 @@ def test_overview_reports_changes_since_the_previous_report(published, tmp_path)
     shutil.copytree(published, reports, symlinks=True)
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
-    with (data / "claims.csv").open("a", encoding="utf-8") as handle:
-        handle.write("kobe-new-witness,kobe-2025-02-07,hrw-2025-02-kobe,a local witness,independent,,"
-                     "killed,civilians,,,,40,,,,killing at least 34 civilians,\n")  # fmt: skip
+    witness = {"claim_id": "kobe-new-witness", "event_id": "kobe-2025-02-07",
+               "source_id": "hrw-2025-02-kobe", "claimant": "a local witness",
+               "claimant_role": "independent", "metric": "killed", "population": "civilians",
+               "value": "40", "evidence": "killing at least 34 civilians"}  # fmt: skip
+    append_row(data / "claims.csv", witness)
     assert run(reports, "--events", "kobe-2025-02-07", data=data, date="2026-01-16") == EXIT_OK
     overview = (reports / "2026-01-16" / "index.html").read_text()
     assert "Compared with the report of 2026-01-15" in overview

@@ -14,7 +14,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import DATA_DIR, DEFAULT_ACTORS, DEFAULT_EVENTS, PROJECT_ROOT, claim, write_table
+from conftest import (
+    DATA_DIR,
+    DEFAULT_ACTORS,
+    DEFAULT_EVENTS,
+    PROJECT_ROOT,
+    append_row,
+    claim,
+    write_table,
+)
 
 from casrec import quality, resources
 from casrec.pipeline import input_checksums
@@ -160,9 +168,9 @@ def _start_a_project(venv: Path, work: Path, env: dict) -> Path:
     subprocess.run([casrec, "init", "conflict"], cwd=work, env=env, check=True)
     project = work / "conflict"
     data = project / "data"
-    _append(data / "sources.csv", {"source_id": "monitor-2026", "publisher": "A monitor",
+    append_row(data / "sources.csv", {"source_id": "monitor-2026", "publisher": "A monitor",
             "title": "Incident report", "published": "2026-03-02", "source_type": "ngo"})  # fmt: skip
-    _append(data / "events.csv", {"event_id": "village-2026-03-01", "title": "Attack on a village",
+    append_row(data / "events.csv", {"event_id": "village-2026-03-01", "title": "Attack on a village",
             "kind": "incident", "date_start": "2026-03-01", "country": "BFA",
             "admin1": "Sahel", "location": "A village"})  # fmt: skip
     for claim_id, claimant, role, value in (
@@ -170,18 +178,11 @@ def _start_a_project(venv: Path, work: Path, env: dict) -> Path:
         ("radio-killed", "A radio", "independent", "about 15"),
         ("wire-killed", "A wire", "independent", "dozens"),
     ):
-        _append(data / "claims.csv", {"claim_id": claim_id, "event_id": "village-2026-03-01",
+        append_row(data / "claims.csv", {"claim_id": claim_id, "event_id": "village-2026-03-01",
                 "source_id": "monitor-2026", "claimant": claimant, "claimant_role": role,
                 "metric": "killed", "population": "civilians", "value": value,
                 "evidence": f"{value} civilians were killed"})  # fmt: skip
     return project
-
-
-def _append(path: Path, row: dict) -> None:
-    with path.open(encoding="utf-8") as handle:
-        header = next(csv.reader(handle))
-    with path.open("a", encoding="utf-8", newline="") as handle:
-        csv.DictWriter(handle, fieldnames=header, lineterminator="\n").writerow(row)
 
 
 def _run_a_report_in_a_new_project(venv: Path, work: Path, env: dict) -> None:
