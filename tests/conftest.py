@@ -72,14 +72,15 @@ def write_table(directory: Path, name: str, rows: list[dict[str, str]], columns=
 
 
 def write_dataset(directory: Path, claims, sources=None, actors=None, events=None) -> Path:
-    """Write a complete data directory (with the real lexicon) and return it."""
+    """Write a complete data directory (with the real lexicon and subgroups) and return it."""
     directory.mkdir(parents=True, exist_ok=True)
     write_table(directory, "sources", sources if sources is not None else DEFAULT_SOURCES)
     write_table(directory, "actors", actors if actors is not None else DEFAULT_ACTORS)
     write_table(directory, "events", events if events is not None else DEFAULT_EVENTS)
     write_table(directory, "claims", claims)
-    lexicon = (DATA_DIR / "vague_quantities.csv").read_text(encoding="utf-8")
-    (directory / "vague_quantities.csv").write_text(lexicon, encoding="utf-8")
+    for vocabulary_file in ("vague_quantities.csv", "subgroups.csv"):
+        text = (DATA_DIR / vocabulary_file).read_text(encoding="utf-8")
+        (directory / vocabulary_file).write_text(text, encoding="utf-8")
     return directory
 
 

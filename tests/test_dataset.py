@@ -131,3 +131,51 @@ def test_mali_displacement_total_is_the_latest_stock(prepared):
     )
     assert (row["best"], row["low"], row["high"]) == (374_000, 373_500, 374_500)
     assert "over 600,000" in row["rationale"] and "time series" in row["rationale"]
+
+
+def test_the_kobe_women_are_a_subset_of_the_malian_dead(prepared):
+    est = reconcile(prepared).estimates
+    kobe = est[(est["event_id"] == "kobe-2025-02-07") & (est["metric"] == "killed")]
+    (women,) = kobe[kobe["subgroup"] == "women"].to_dict("records")
+    assert (women["nationality"], women["best"]) == ("Malian", 5)
+    findings = component_checks(prepared)
+    (subset,) = findings[findings["axis"] == "subgroup"].to_dict("records")
+    assert subset["claim_ids"].split(";")[0] == "kobe-hrw-killed-civilians-malian"
+    assert subset["verdict"] == "consistent"
+
+
+def test_every_subgroup_used_is_in_the_vocabulary(dataset):
+    used = set(dataset.claims["subgroup"].dropna())
+    assert used == {"women", "journalists"}
+    assert used <= set(dataset.subgroups["term"])
+
+
+def test_incidents_lie_within_the_mali_war_and_it_within_the_sahel_insurgency(dataset):
+    events = dataset.events.set_index("event_id")
+    assert events.loc["mali-war", "parent_event"] == "sahel-insurgency"
+    assert events.loc["kobe-2025-02-07", "parent_event"] == "mali-war"
+    assert events.loc["tongo-tongo-2017-10-04", "parent_event"] == "sahel-insurgency"
+    # in Algeria and Nigeria: the documents do not say whose totals they fall within
+    assert events.loc[["in-amenas-2013-01-16", "okene-2013-01-19"], "parent_event"].isna().all()
+    in_mali = events[(events["country"] == "MLI") & (events.index != "mali-war")]
+    assert set(in_mali["parent_event"].dropna()) == {"mali-war"}
+    assert in_mali.drop(index="sahel-insurgency")["parent_event"].notna().all()
+
+
+def test_child_events_do_not_exceed_the_mali_war(prepared, dataset):
+    from casrec.consistency import event_hierarchy_checks
+
+    result = reconcile(prepared)
+    findings = event_hierarchy_checks(result.estimates, dataset.events, result.claims)
+    assert set(findings["event_id"]) == {"mali-war", "sahel-insurgency"}
+    assert "conflicting" not in set(findings["verdict"])
+    # the Mali War's 13,105 (June 2025) is not held against the Sahel's "thousands" (Sept 2024)
+    sahel = findings[findings["event_id"] == "sahel-insurgency"]
+    assert set(sahel["verdict"]) == {"incomparable"}
+    assert sahel["detail"].str.contains("mali-war (2025-06-17)", regex=False).all()
+    french = findings[
+        findings["keys"].str.startswith("mali-war/killed/security_forces/france/")
+    ].iloc[0]
+    # the sixth French death (29 April 2013) is not held against the 2022 death in Gao
+    assert "gao-2022-01-22 (2022-01-22)" in french["detail"]
+    assert french["compared_low"] == 3 and french["reference_high"] == 6

@@ -499,17 +499,6 @@ def test_generic_group_claimant_resolved_from_a_named_actor_nearby():
     assert list(found["claimant_role"]) == ["party_enemy", "independent"]
 
 
-def test_project_root_is_found_from_a_subfolder(tmp_path):
-    from casrec.extract import project_root, resolve
-
-    (tmp_path / "proj" / "notebooks").mkdir(parents=True)
-    (tmp_path / "proj" / "pyproject.toml").write_text("[project]\n", encoding="utf-8")
-    root = project_root(tmp_path / "proj" / "notebooks")
-    assert root == (tmp_path / "proj").resolve()
-    assert resolve("../shared/sources/a.txt", root) == root / "../shared/sources/a.txt"
-    assert resolve(tmp_path / "x.txt", root) == tmp_path / "x.txt"
-
-
 def test_partitive_and_among_them_breakdowns():
     found = drafts(
         '"We counted 51 bodies, among them 12 children and 9 women," said a nurse. Three of '

@@ -238,6 +238,7 @@ def test_drafts_load_as_a_dataset_once_pasted(project, tmp_path, importer):
         if name in own:
             table = pd.concat([own[name], table], ignore_index=True).fillna("")
         table.to_csv(folder / TABLES[name].file, index=False)
-    shutil.copy(Path(__file__).parents[1] / "data" / "vague_quantities.csv", folder)
+    for vocabulary_file in ("vague_quantities.csv", "subgroups.csv"):
+        shutil.copy(Path(__file__).parents[1] / "data" / vocabulary_file, folder)
     dataset = load_dataset(folder)
     assert len(dataset.claims) == len(drafts.claims)

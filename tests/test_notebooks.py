@@ -10,7 +10,7 @@ from conftest import PROJECT_ROOT
 NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
 
 
-def test_the_four_notebooks_exist():
+def test_the_shipped_notebooks_exist():
     assert {p.stem for p in NOTEBOOKS} == {
         "overview",
         "event",

@@ -41,10 +41,10 @@ RUN_DATE = "2025-11-01"
 # Pinned so that deleting a rule from a suite is a visible change, not a silent one.
 # Expectations per committed suite, and result rows per table (suites plus the file rules:
 # header, empty rows skipped and spaces around values everywhere; claims present in claims).
-EXPECTED_COUNTS = {"sources": 12, "actors": 7, "events": 14, "claims": 41, "lexicon": 7,
-                   "reconciled": 13}  # fmt: skip
+EXPECTED_COUNTS = {"sources": 12, "actors": 7, "events": 18, "claims": 43, "lexicon": 7,
+                   "subgroups": 4, "reconciled": 13}  # fmt: skip
 FILE_RULE_COUNTS = {"sources": 3, "actors": 3, "events": 3, "claims": 4, "lexicon": 3,
-                    "reconciled": 0}  # fmt: skip
+                    "subgroups": 3, "reconciled": 0}  # fmt: skip
 
 BASE_CLAIMS = [
     claim("hrw-killed", "at least 34"),
@@ -76,6 +76,9 @@ def write(directory, tables):
         actors=tables["actors"],
         events=tables["events"],
     )
+    if tables.get("subgroups"):  # rows appended to the real subgroups vocabulary
+        with (written / "subgroups.csv").open("a", encoding="utf-8") as handle:
+            handle.writelines(line + "\n" for line in tables["subgroups"])
     if tables.get("lexicon"):  # rows appended to the real lexicon
         with (written / "vague_quantities.csv").open("a", encoding="utf-8") as handle:
             handle.writelines(line + "\n" for line in tables["lexicon"])
@@ -85,6 +88,13 @@ def write(directory, tables):
 def lexicon_rows(*lines):
     def mutate(t):
         t.setdefault("lexicon", []).extend(lines)
+
+    return mutate
+
+
+def subgroup_rows(*lines):
+    def mutate(t):
+        t.setdefault("subgroups", []).extend(lines)
 
     return mutate
 
@@ -444,6 +454,65 @@ CASES = [
         setting("claims", "hrw-malian", metric="injured"),
         ["hrw-killed"],
     ),
+    # the event hierarchy, subgroups and possible duplicates
+    ("events", "parent_event_exists", setting("events", "kobe", parent_event="ghost"), ["kobe"]),
+    (
+        "events",
+        "parent_event_no_cycle",
+        both(
+            setting("events", "kobe", parent_event="war"),
+            setting("events", "war", parent_event="kobe"),
+        ),
+        ["kobe", "war"],
+    ),
+    (
+        "events",
+        "possible_duplicate_event",
+        adding(
+            "events",
+            {
+                "event_id": "kobe-again",
+                "title": "Kobe convoy attack",
+                "kind": "incident",
+                "date_start": "2025-02-08",
+                "country": "MLI",
+            },
+        ),
+        ["kobe", "kobe-again"],
+    ),
+    ("claims", "subgroup_exists", setting("claims", "hrw-malian", subgroup="kids"), ["hrw-malian"]),
+    (
+        "claims",
+        "subgroup_within_whole",
+        adding(
+            "claims",
+            claim("hrw-injured", "10", metric="injured", evidence="10 people injured"),
+            claim(
+                "hrw-injured-children",
+                "12",
+                metric="injured",
+                subgroup="children",
+                evidence="12 children injured",
+            ),
+        ),
+        ["hrw-injured-children"],
+    ),
+    (
+        "events",
+        "children_within_parent",
+        both(
+            setting("events", "kobe", parent_event="war"),
+            adding(
+                "claims",
+                claim("wiki-killed", "10", event_id="war", source_id="wiki", as_of="2025-06"),
+            ),
+        ),
+        ["war"],
+    ),
+    ("subgroups", "term_required", subgroup_rows(",pupils,"), ["row 11"]),
+    ("subgroups", "term_unique", subgroup_rows("children,minors,"), ["children"]),
+    ("subgroups", "label_required", subgroup_rows("pupils,,"), ["pupils"]),
+    ("subgroups", "term_format", subgroup_rows("Aid Workers,aid workers,"), ["Aid Workers"]),
 ]
 
 
@@ -478,7 +547,7 @@ def test_each_rule_catches_its_breakage(tmp_path, table, rule, mutate, expected)
 
 def test_every_data_rule_has_a_breaking_case():
     covered = {(table, rule) for table, rule, _, _ in CASES}
-    for name in ("sources", "actors", "events", "claims", "lexicon"):
+    for name in ("sources", "actors", "events", "claims", "lexicon", "subgroups"):
         for expectation in load_suite(name)["expectations"]:
             rule = expectation["meta"]["rule"]
             assert (name, rule) in covered, f"{name}.{rule} has no breaking dataset"
@@ -515,7 +584,7 @@ def test_cycles_and_breakdowns_explain_themselves(tmp_path):
     (text,) = rule_row(results, "claims", "breakdown_consistent")["failing"]
     assert text.startswith(
         "claims.csv, row 2 (hrw-killed), column 'part_of': 21 + 13 (by nationality) vs 30: "
-        "parts sum to 34"
+        "by nationality, the parts sum to 34"
     )
 
 
@@ -577,7 +646,7 @@ def base_output(tmp_path_factory):
 def key_of(row):
     return "/".join(
         "" if pd.isna(row[c]) else str(row[c])
-        for c in ("event_id", "metric", "population", "side", "nationality")
+        for c in ("event_id", "metric", "population", "side", "nationality", "subgroup")
     )
 
 

@@ -245,3 +245,56 @@ def test_100000_junk_rows_give_a_short_message(tmp_path):
         load_dataset(data)
     assert len(caught.value.frame) > 400_000
     assert len(str(caught.value).splitlines()) < 80
+
+
+# --- subgroups and the event hierarchy --------------------------------------------------
+
+
+def test_a_subgroup_must_be_a_term_of_subgroups_csv(tmp_path):
+    write_dataset(tmp_path, [claim("a", "34"), claim("b", "20", subgroup="kids")])
+    (problem,) = problems_of(tmp_path)
+    assert problem.startswith(
+        "claims.csv, row 3 (b), column 'subgroup': 'kids' does not exist in subgroups.csv "
+        "column 'term'"
+    )
+
+
+def test_subgroup_terms_are_loaded_and_keyed(tmp_path):
+    write_dataset(tmp_path, [claim("a", "34"), claim("b", "20", subgroup="aid_workers")])
+    dataset = load_dataset(tmp_path)
+    assert "children" in set(dataset.subgroups["term"])
+    assert dataset.claims.loc[1, "subgroup"] == "aid_workers"
+
+
+def test_a_bad_subgroup_term_is_located(tmp_path):
+    write_dataset(tmp_path, [claim("a", "34")])
+    write_table(tmp_path, "subgroups", [{"term": "Aid Workers", "label": "aid workers"}])
+    (problem,) = problems_of(tmp_path)
+    assert problem.startswith("subgroups.csv, row 2 (Aid Workers), column 'term': 'Aid Workers'")
+
+
+def test_a_dangling_parent_event_is_located(tmp_path):
+    events = [{**DEFAULT_EVENTS[0], "parent_event": "mali-wr"}, DEFAULT_EVENTS[1]]
+    write_dataset(tmp_path, [claim("a", "34")], events=events)
+    assert problems_of(tmp_path) == [
+        "events.csv, row 2 (kobe), column 'parent_event': 'mali-wr' does not exist in "
+        "events.csv column 'event_id'"
+    ]
+
+
+def test_a_parent_event_cycle_is_located(tmp_path):
+    events = [
+        {**DEFAULT_EVENTS[0], "parent_event": "war"},
+        {**DEFAULT_EVENTS[1], "parent_event": "kobe"},
+        {**DEFAULT_EVENTS[0], "event_id": "inside", "parent_event": "kobe"},  # leads in, not on it
+        {**DEFAULT_EVENTS[0], "event_id": "self", "parent_event": "self"},
+    ]
+    write_dataset(tmp_path, [claim("a", "34")], events=events)
+    assert problems_of(tmp_path) == [
+        "events.csv, row 2 (kobe), column 'parent_event': cycle kobe -> war -> kobe: an event "
+        "cannot lie within itself",
+        "events.csv, row 3 (war), column 'parent_event': cycle war -> kobe -> war: an event "
+        "cannot lie within itself",
+        "events.csv, row 5 (self), column 'parent_event': refers to itself: an event cannot lie "
+        "within itself",
+    ]

@@ -12,8 +12,16 @@ COMPARED = ["low", "best", "high", "high_open", "status"]
 
 
 def read_reconciled(path: str | Path) -> pd.DataFrame:
-    """A reconciled.csv as text, exactly as written (an empty cell is '', as in csv_ready)."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    """A reconciled.csv as text, exactly as written (an empty cell is '', as in csv_ready).
+
+    A report written before a key column existed (``subgroup``) had no value in it: the
+    column is added empty, so its keys still match today's.
+    """
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for column in KEY_COLUMNS:
+        if column not in table.columns:
+            table[column] = ""
+    return table
 
 
 def compare_reports(previous: pd.DataFrame, current: pd.DataFrame) -> dict[str, pd.DataFrame]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import pandas as pd
 
 from casrec.quantities import DEFAULT_RULES, QuantityRules, lexicon_mapping, parse_values
-from casrec.schema import Dataset
+from casrec.schema import Dataset, event_ancestors
 from casrec.vocabulary import CLAIMANT_ROLES, DEFAULT_CERTAINTY
 
-KEY_COLUMNS = ["event_id", "metric", "population", "side", "nationality"]
+# Who is counted: a subgroup ("children") is its own key, checked against its whole as a subset.
+KEY_COLUMNS = ["event_id", "metric", "population", "side", "nationality", "subgroup"]
 
 ROLE_LABELS = CLAIMANT_ROLES.labels
 
@@ -29,6 +30,11 @@ def prepare_claims(dataset: Dataset, rules: QuantityRules = DEFAULT_RULES) -> pd
     claims["source_type"] = claims["source_id"].map(sources["source_type"])
     events = dataset.events.set_index("event_id")
     claims["event_kind"] = claims["event_id"].map(events["kind"])
+    claims["event_parent"] = claims["event_id"].map(events["parent_event"])
+    chains, _ = event_ancestors(dataset.events)
+    claims["event_ancestors"] = claims["event_id"].map(
+        lambda e: ";".join(chains.get(e, [])) or pd.NA
+    )
     claims["source_published_earliest"] = claims["source_id"].map(sources["published_earliest"])
     # the first day of the incident's end: a figure referring to an earlier date is a count
     # so far (reconcile.consider)

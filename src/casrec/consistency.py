@@ -26,10 +26,17 @@ METRIC_PARTS = {
     "displaced": {"displaced", "refugees", "idps"},
     "casualties": {"casualties", "killed", "injured"},
 }
-BREAKDOWN_DIMENSIONS = ("nationality", "population", "side", "metric", "group")
+# Key columns a part may differ from its whole on, in the order axes are named; a part that
+# differs on none of them differs by ``group`` (the source's words: a village, a unit).
+AXIS_COLUMNS = ("nationality", "subgroup", "population", "side", "metric")
+BREAKDOWN_AXES = vocabulary.BREAKDOWN_AXES.codes
+# Stocks are compared only within the as-of window in both directions; a flow (killed) in a
+# child event may date from any time before the running total it is part of.
+STOCK_METRICS = frozenset({"displaced", "refugees", "idps"})
 
 FINDING_COLUMNS = [
     "check",
+    "axis",
     "event_id",
     "metric",
     "population",
@@ -43,6 +50,7 @@ FINDING_COLUMNS = [
     "reference_point",
     "verdict",
     "detail",
+    "keys",
 ]
 
 
@@ -132,9 +140,12 @@ def _finding(
     verdict: str,
     detail: str,
     whole: pd.Series,
+    axis: str | None = None,
+    keys: str | None = None,
 ) -> dict:
     return {
         "check": check,
+        "axis": axis,
         "event_id": whole["event_id"],
         "metric": whole["metric"],
         "population": whole["population"],
@@ -148,21 +159,71 @@ def _finding(
         "reference_point": reference.point,
         "verdict": verdict,
         "detail": detail,
+        "keys": keys,
     }
 
 
-def _dimension(part: pd.Series, whole: pd.Series) -> str:
-    """Which column a part breaks its whole down by (13 Malian of 34 -> nationality)."""
-    for column in BREAKDOWN_DIMENSIONS:
-        a, b = part.get(column), whole.get(column)
-        if (pd.isna(a) and pd.isna(b)) or a == b:
-            continue
-        return column
-    return "unspecified"
+def _same(a: object, b: object, casefold: bool = False) -> bool:
+    """Two cells hold the same value (both missing counts as the same)."""
+    if pd.isna(a) and pd.isna(b):
+        return True
+    if pd.isna(a) or pd.isna(b):
+        return False
+    if casefold:
+        return " ".join(str(a).split()).casefold() == " ".join(str(b).split()).casefold()
+    return a == b
+
+
+def breakdown_axis(part: pd.Series, whole: pd.Series) -> str:
+    """The axis on which a part breaks its whole down: 13 Malian of 34 -> 'nationality'.
+
+    Every key column the part differs on is named ('child_event+subgroup' for the children
+    killed in a camp within a town's attack): a cross-cut is summed only with parts cut the
+    same way. Side counts with population when both differ. A part that differs on no key
+    column differs by its group (179 in one village).
+    """
+    differs = [c for c in AXIS_COLUMNS if not _same(part.get(c), whole.get(c), c == "nationality")]
+    if "population" in differs and "side" in differs:
+        # whose members (side) refines who (population): 3 MNLA fighters and 2 bombers of 5
+        # dead are one breakdown by population
+        differs.remove("side")
+    if part["event_id"] != whole["event_id"]:
+        differs.insert(0, "child_event")
+    if differs:
+        return "+".join(differs)
+    return "group"
+
+
+def _identity(part: pd.Series, axis: str) -> tuple:
+    """What makes two parts of one whole the same part (two figures of the Malian dead).
+
+    The same key (event, nationality, subgroup, population, side, metric); on the group axis
+    also the same group, in any case and spacing.
+    """
+    values = [part["event_id"]]
+    for column in AXIS_COLUMNS:
+        value = part.get(column)
+        text = "" if pd.isna(value) else str(value)
+        values.append(" ".join(text.split()).casefold() if column == "nationality" else text)
+    if axis == "group":
+        group = part.get("group")
+        values.append("" if pd.isna(group) else " ".join(str(group).split()).casefold())
+    return tuple(values)
+
+
+def _ancestors(claim: pd.Series) -> list[str]:
+    """The events a claim's event lies within, nearest first (``event_ancestors``)."""
+    chain = claim.get("event_ancestors")
+    if isinstance(chain, str) and chain:
+        return chain.split(";")
+    parent = claim.get("event_parent")
+    return [parent] if isinstance(parent, str) and parent else []
 
 
 def _like_with_like(part: pd.Series, whole: pd.Series) -> str | None:
     """Why a part cannot be a component of its whole, or None when it can."""
+    if part["event_id"] != whole["event_id"] and whole["event_id"] not in _ancestors(part):
+        return f"event {part['event_id']} is not within {whole['event_id']} (parent_event)"
     allowed = METRIC_PARTS.get(whole["metric"], {whole["metric"]})
     if part["metric"] not in allowed:
         return f"metric {part['metric']} is not a component of {whole['metric']}"
@@ -171,48 +232,213 @@ def _like_with_like(part: pd.Series, whole: pd.Series) -> str | None:
     return None
 
 
+@dataclass
+class _Part:
+    """One part of a whole on one axis: the voices that give it, counted once."""
+
+    rows: list[pd.Series]  # one per claimant, in order of preference
+    relays: list[tuple[str, str]]  # (claim not counted, the claim of the same voice counted)
+
+    @property
+    def interval(self) -> Interval:
+        """The part's interval; several claimants' figures for one part span their envelope."""
+        intervals = [_interval(r) for r in self.rows]
+        if len(intervals) == 1:
+            return intervals[0]
+        open_top = any(i.high is None for i in intervals)
+        return Interval(
+            low=min(i.low for i in intervals),
+            high=None if open_top else max(i.high for i in intervals),  # type: ignore[type-var]
+            point=intervals[0].point,
+        )
+
+    @property
+    def text(self) -> str:
+        """'13', or '20 / more than 23' when several claimants give the part."""
+        return " / ".join(str(r["value"]) for r in self.rows)
+
+
+def _voice_order(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows in order of preference within one voice: own publication, latest, claim id."""
+    own = [
+        normalise_claimant(c) == normalise_claimant(p)
+        for c, p in zip(rows["claimant"], rows["source_publisher"], strict=True)
+    ]
+    order = rows.assign(
+        _own=own,
+        _published=rows.get("source_published_latest", pd.NaT),
+        _claimant=[normalise_claimant(c) for c in rows["claimant"]],
+    )
+    return order.sort_values(
+        ["_own", "_published", "claim_id"], ascending=[False, False, True], na_position="last"
+    )
+
+
+def _parts_on_axis(rows: pd.DataFrame, axis: str) -> list[_Part]:
+    """The distinct parts on one axis, each counted once per claimant (relays dropped)."""
+    parts: list[_Part] = []
+    identities = [_identity(r, axis) for _, r in rows.iterrows()]
+    for _, same_part in rows.groupby(pd.Series(identities, index=rows.index), sort=True):
+        ordered = _voice_order(same_part)
+        kept: list[pd.Series] = []
+        relays: list[tuple[str, str]] = []
+        for _, voice in ordered.groupby("_claimant", sort=False):
+            first, *others = [r for _, r in voice.iterrows()]
+            kept.append(first)
+            relays += [(str(o["claim_id"]), str(first["claim_id"])) for o in others]
+        parts.append(_Part(kept, relays))
+    return parts
+
+
+def _replacement(whole_id: str, claims: pd.DataFrame) -> tuple[pd.Series | None, str]:
+    """The claim standing in for a whole: itself, or the figure that revised it.
+
+    Follows ``supersedes`` to the latest revision; returns None, with the reason, when a
+    whole was revised by several claims (which one its parts belong to is not said).
+    """
+    by_id = claims.drop_duplicates("claim_id").set_index("claim_id", drop=False)
+    successors = claims.groupby("supersedes")["claim_id"].agg(list)
+    current, path = whole_id, [whole_id]
+    while current in successors.index:
+        nexts = sorted(set(successors[current]))
+        if len(nexts) > 1:
+            return None, (
+                f"the whole {whole_id} was revised by several claims ({', '.join(nexts)}); "
+                "the parts cannot be matched to one of them"
+            )
+        current = nexts[0]
+        if current in path:  # a supersedes cycle is its own data-quality failure
+            return None, f"the whole {whole_id} is on a supersedes cycle"
+        path.append(current)
+    return by_id.loc[current], ""
+
+
 def component_checks(
     claims: pd.DataFrame, window_days: int = DEFAULT_AS_OF_WINDOW_DAYS
 ) -> pd.DataFrame:
-    """Each whole against the interval sum of its parts (``part_of``), per breakdown dimension."""
+    """Each whole against its parts (``part_of``), one finding per breakdown axis.
+
+    Parts are grouped by the axis on which each differs from the whole (nationality,
+    subgroup, group, child event, ...). A lone part on its axis ("including 56 children") is
+    a subset: checked only as not more than the whole. Two or more parts on one axis are a
+    partition and summed as intervals. One claimant's part relayed by several documents
+    counts once; the parts of a superseded whole are checked against its revision.
+    """
     live = _with_periods(claims)
-    by_id = live.set_index("claim_id", drop=False)
+    known = set(claims["claim_id"])
+    parts = live[live["part_of"].notna() & live["part_of"].isin(known)]
     findings: list[dict] = []
-    parts = live[live["part_of"].notna() & live["part_of"].isin(by_id.index)]
+    # every claim, superseded ones too: a revised whole is looked up through them
+    first, last = as_of_period(claims)
+    everyone = claims.assign(as_of_first=first, as_of_effective=last)
     for whole_id, group in parts.groupby("part_of", sort=True):
-        whole = by_id.loc[whole_id]
-        dims = group.apply(lambda p, w=whole: _dimension(p, w), axis=1)
-        for dim, dim_parts in group.groupby(dims, sort=True):
-            rows = [r for _, r in dim_parts.sort_values("claim_id").iterrows()]
-            summed = sum_intervals([_interval(r) for r in rows])
-            reference = _interval(whole)
-            subject = " + ".join(f"{r['value']}" for r in rows) + f" (by {dim}) vs {whole['value']}"
-            mismatch = next((m for r in rows if (m := _like_with_like(r, whole))), None)
-            gap = max(_gap_days(r, whole) for r in rows)
-            if mismatch:
-                verdict, detail = "incomparable", f"not like with like: {mismatch}"
-            elif gap > window_days:
-                verdict = "incomparable"
-                detail = (
-                    f"parts refer to dates {gap:.0f} days from the whole (window {window_days})"
-                )
-            else:
-                verdict = compare_intervals(summed, reference)
-                detail = (
-                    f"parts sum to {summed.text()} (point {summed.point:,}); "
-                    f"the whole is {reference.text()} (point {reference.point:,})"
-                )
-                if verdict == "conflicting" and summed.high_or_inf < reference.low:
-                    # Falling short is what a partial breakdown ("including 5 women") does;
-                    # only parts that exceed their whole are a contradiction in themselves.
-                    verdict = "compatible_within_bounds"
-                    detail += "; the parts fall short, as a partial breakdown does"
+        original = everyone[everyone["claim_id"] == whole_id].iloc[0]
+        reference_row, why_not = _replacement(str(whole_id), everyone)
+        axes = group.apply(lambda p, w=original: breakdown_axis(p, w), axis=1)
+        for axis, axis_rows in group.groupby(axes, sort=True):
             findings.append(
-                _finding(
-                    "components", [whole, *rows], subject, summed, reference, verdict, detail, whole
-                )
+                _axis_finding(str(axis), axis_rows, original, reference_row, why_not, window_days)
             )
     return pd.DataFrame(findings, columns=FINDING_COLUMNS)
+
+
+def _axis_finding(
+    axis: str,
+    rows: pd.DataFrame,
+    original: pd.Series,
+    whole: pd.Series | None,
+    why_not: str,
+    window_days: int,
+) -> dict:
+    """The finding for the parts of one whole on one axis."""
+    axis_text = " + ".join(vocabulary.BREAKDOWN_AXES.label(a) for a in axis.split("+"))
+    parts = _parts_on_axis(rows.sort_values("claim_id"), axis)
+    counted = [r for p in parts for r in p.rows]
+    relays = [pair for p in parts for pair in p.relays]
+    reference_row = whole if whole is not None else original
+    reference = _interval(reference_row)
+    lone = len(parts) == 1
+    compared = parts[0].interval if lone else sum_intervals([p.interval for p in parts])
+    joined = " + ".join(p.text for p in parts)
+    subject = f"{joined} (by {axis_text}) vs {reference_row['value']}"
+    notes: list[str] = []
+    if whole is not None and whole["claim_id"] != original["claim_id"]:
+        notes.append(
+            f"the whole {original['claim_id']} ({original['value']}) was revised by "
+            f"{whole['claim_id']} ({whole['value']}); the parts are checked against the revision"
+        )
+    if relays:
+        notes.append(
+            "counted once per voice: "
+            + ", ".join(f"{dropped} relays the figure of {kept}" for dropped, kept in relays)
+        )
+    several = [p for p in parts if len(p.rows) > 1]
+    if several:
+        notes.append(
+            "several claimants give one part, so it spans their figures: "
+            + "; ".join(p.text for p in several)
+        )
+    mismatch = next((m for r in counted if (m := _like_with_like(r, reference_row))), None)
+    stock = reference_row["metric"] in STOCK_METRICS
+    gaps = [
+        _gap_days(r, reference_row)
+        if stock or r["event_id"] == reference_row["event_id"]
+        else max((r["as_of_first"] - reference_row["as_of_effective"]).days, 0)
+        for r in counted
+    ]
+    gap = float(max(gaps))
+    if whole is None:
+        verdict, detail = "incomparable", why_not
+    elif mismatch:
+        verdict, detail = "incomparable", f"not like with like: {mismatch}"
+    elif gap > window_days:
+        verdict = "incomparable"
+        detail = f"parts refer to dates {gap:.0f} days from the whole (window {window_days})"
+    elif lone:
+        verdict, detail = _subset_verdict(compared, reference, axis_text)
+    else:
+        verdict = compare_intervals(compared, reference)
+        detail = (
+            f"by {axis_text}, the parts sum to {compared.text()} (point {compared.point:,}); "
+            f"the whole is {reference.text()} (point {reference.point:,})"
+        )
+        if verdict == "conflicting" and compared.high_or_inf < reference.low:
+            # Falling short is what a partial breakdown ("including 5 women") does;
+            # only parts that exceed their whole are a contradiction in themselves.
+            verdict = "compatible_within_bounds"
+            detail += "; the parts fall short, as a partial breakdown does"
+        elif verdict == "conflicting" and axis == "subgroup":
+            fits = all(p.interval.low <= reference.high_or_inf for p in parts)
+            if fits:
+                # a child can be a student and a woman an aid worker: subgroups may overlap
+                verdict = "compatible_within_bounds"
+                detail += "; each subgroup fits the whole, and subgroups may overlap"
+    if notes:
+        detail += "; " + "; ".join(notes)
+    return _finding(
+        "components",
+        [reference_row, *counted],
+        subject,
+        compared,
+        reference,
+        verdict,
+        detail,
+        reference_row,
+        axis=axis,
+    )
+
+
+def _subset_verdict(part: Interval, whole: Interval, axis_text: str) -> tuple[str, str]:
+    """A lone subset is only checked as not more than its whole."""
+    detail = (
+        f"a lone part by {axis_text}, {part.text()} (point {part.point:,}), is checked only "
+        f"as not more than the whole, {whole.text()} (point {whole.point:,})"
+    )
+    if part.low > whole.high_or_inf:
+        return "conflicting", detail + ": it is more"
+    if part.point <= whole.point:
+        return "consistent", detail
+    return "compatible_within_bounds", detail + ": within bounds, though its point is higher"
 
 
 def displacement_hierarchy(
@@ -226,6 +452,11 @@ def displacement_hierarchy(
         same = live[
             (live["event_id"] == total["event_id"]) & (live["population"] == total["population"])
         ]
+        # children refugees are not a component of everyone displaced: same side, nationality
+        # and subgroup only
+        for column in ("side", "nationality", "subgroup"):
+            if column in same.columns:
+                same = same[[_same(v, total.get(column)) for v in same[column]]]
         picked = []
         for metric in ("refugees", "idps"):
             candidates = same[same["metric"] == metric]
@@ -326,18 +557,32 @@ def stock_series(claims: pd.DataFrame, event_id: str | None = None) -> pd.DataFr
     )
 
 
-def run_checks(claims: pd.DataFrame, window_days: int = DEFAULT_AS_OF_WINDOW_DAYS) -> pd.DataFrame:
-    """Every consistency finding in one table (components, displacement hierarchy, stocks)."""
+def run_checks(
+    claims: pd.DataFrame,
+    window_days: int = DEFAULT_AS_OF_WINDOW_DAYS,
+    estimates: pd.DataFrame | None = None,
+    events: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every consistency finding in one table.
+
+    Claims: components by breakdown axis, displacement hierarchy, stocks. With the reconciled
+    ``estimates`` (and ``claims`` annotated by ``reconcile``): subgroups within their whole,
+    and, with ``events``, child events within their parent.
+    """
     frames = [
         component_checks(claims, window_days),
         displacement_hierarchy(claims, window_days),
         stock_comparisons(claims, window_days),
     ]
+    if estimates is not None:
+        frames.append(subgroup_checks(estimates))
+        if events is not None:
+            frames.append(event_hierarchy_checks(estimates, events, claims, window_days))
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     out = pd.concat(frames, ignore_index=True)
-    for column in ("compared_high", "reference_high"):
+    for column in ("compared_low", "compared_high", "compared_point", "reference_high"):
         out[column] = out[column].astype("Int64")
     out["verdict"] = pd.Categorical(out["verdict"], categories=VERDICTS)
     return out.reset_index(drop=True)
@@ -347,3 +592,212 @@ def summarise(findings: pd.DataFrame) -> dict[str, int]:
     """Counts per verdict, every verdict present (zero when absent)."""
     counts = findings["verdict"].value_counts() if len(findings) else pd.Series(dtype=int)
     return {verdict: int(counts.get(verdict, 0)) for verdict in VERDICTS}
+
+
+# --- checks between reconciled estimates: subgroups within their whole, children in parents --
+
+
+def estimate_key(row: pd.Series | dict) -> str:
+    """A reconciled key as one text, 'kobe/killed/civilians///children' (empty when missing)."""
+    return "/".join("" if pd.isna(row.get(c)) else str(row.get(c)) for c in KEY_COLUMNS)
+
+
+def key_columns(key: str) -> dict[str, str | None]:
+    """The key columns of an ``estimate_key`` text (its inverse; empty parts are None)."""
+    return {c: part or None for c, part in zip(KEY_COLUMNS, key.split("/"), strict=True)}
+
+
+def _estimate_interval(row: pd.Series) -> Interval:
+    """An estimate's interval: open when ``high_open``; its point is best, else its low."""
+    high = None if bool(row["high_open"]) or pd.isna(row["high"]) else int(row["high"])
+    point = row["best"] if pd.notna(row.get("best")) else row["low"]
+    return Interval(int(row["low"]), high, int(point))
+
+
+def _estimate_figure(row: pd.Series) -> str:
+    """'34+ (best 34)' for an estimate."""
+    interval = _estimate_interval(row)
+    return f"{interval.text()} (best {interval.point:,})"
+
+
+def subgroup_checks(estimates: pd.DataFrame) -> pd.DataFrame:
+    """Each subgroup estimate against the estimate of its whole: it may not be more.
+
+    "20 children killed" is reconciled under its own key (subgroup children) and compared with
+    the same key without a subgroup, as a subset: only a subgroup above the whole conflicts.
+    """
+    usable = estimates[estimates["low"].notna()]
+    wholes = {estimate_key(r): r for _, r in usable[usable["subgroup"].isna()].iterrows()}
+    findings: list[dict] = []
+    for _, sub in usable[usable["subgroup"].notna()].iterrows():
+        whole = wholes.get(estimate_key(sub.drop(labels="subgroup")))
+        if whole is None:
+            continue
+        part, reference = _estimate_interval(sub), _estimate_interval(whole)
+        verdict, detail = _subset_verdict(part, reference, f"subgroup {sub['subgroup']}")
+        findings.append(
+            _finding(
+                "subgroup_subset",
+                [],
+                f"{sub['subgroup']}: {_estimate_figure(sub)} vs all: {_estimate_figure(whole)}",
+                part,
+                reference,
+                verdict,
+                detail,
+                whole,
+                axis="subgroup",
+                keys=f"{estimate_key(whole)};{estimate_key(sub)}",
+            )
+            | {"claim_ids": _claim_ids(whole, sub)}
+        )
+    return pd.DataFrame(findings, columns=FINDING_COLUMNS)
+
+
+def _claim_ids(*estimates: pd.Series) -> str:
+    """The claims behind several estimates, in order, each once."""
+    ids: list[str] = []
+    for estimate in estimates:
+        ids += [i for i in str(estimate.get("claim_ids") or "").split(";") if i]
+    return ";".join(dict.fromkeys(ids))
+
+
+def _children(events: pd.DataFrame) -> dict[str, list[str]]:
+    """Parent event id -> its direct child events, in file order."""
+    out: dict[str, list[str]] = {}
+    for event_id, parent in zip(events["event_id"], events["parent_event"], strict=True):
+        if pd.notna(parent) and pd.notna(event_id) and parent != event_id:
+            out.setdefault(str(parent), []).append(str(event_id))
+    return out
+
+
+def event_hierarchy_checks(
+    estimates: pd.DataFrame,
+    events: pd.DataFrame,
+    claims: pd.DataFrame | None = None,
+    window_days: int = DEFAULT_AS_OF_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """Child events against their parent, key by key: children's lows summed <= parent's high.
+
+    Keys match on metric, population, side, nationality and subgroup. A child without an
+    estimate for the key stands for its own children. With the annotated ``claims``, a child
+    whose figure refers to a later date than the parent's (a running total counted on after
+    it) is left out of the sum and named, and so is a child stock from another date (beyond
+    ``window_days``); without them, children that began after the parent's figure.
+    """
+    children = _children(events)
+    if not children:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    starts = dict(zip(events["event_id"], _event_starts(events), strict=True))
+    usable = estimates[estimates["low"].notna()]
+    by_key = {estimate_key(r): r for _, r in usable.iterrows()}
+    as_of = _estimate_as_of(claims) if claims is not None else {}
+    findings: list[dict] = []
+    for _, parent in usable[usable["event_id"].isin(set(children))].iterrows():
+        rest = [parent.get(c) for c in KEY_COLUMNS[1:]]
+        parent_as_of = as_of.get(estimate_key(parent))
+        stock = parent["metric"] in STOCK_METRICS
+        counted: list[pd.Series] = []
+        later: list[str] = []
+        visited = {parent["event_id"]}
+        frontier = list(children.get(parent["event_id"], []))
+        while frontier:
+            child = frontier.pop(0)
+            if child in visited:  # a parent_event cycle is its own data-quality failure
+                continue
+            visited.add(child)
+            key = estimate_key(dict(zip(KEY_COLUMNS, [child, *rest], strict=True)))
+            if key not in by_key:
+                frontier += children.get(child, [])
+                continue
+            dated = as_of.get(key, starts.get(child))
+            if parent_as_of is not None and pd.notna(dated):
+                after = dated > parent_as_of
+                apart = stock and (parent_as_of - dated).days > window_days
+                if after or apart:
+                    later.append(f"{child} ({dated:%Y-%m-%d})")
+                    continue
+            counted.append(by_key[key])
+        if counted:
+            findings.append(_hierarchy_finding(parent, counted, later, parent_as_of))
+        elif later:  # children with figures for the key, none of them comparable: say why
+            findings.append(_hierarchy_not_compared(parent, later, parent_as_of))
+    return pd.DataFrame(findings, columns=FINDING_COLUMNS)
+
+
+def _hierarchy_finding(
+    parent: pd.Series, counted: list[pd.Series], later: list[str], parent_as_of
+) -> dict:
+    """The finding for one parent key and the child estimates counted against it."""
+    intervals = [_estimate_interval(c) for c in counted]
+    summed = sum_intervals(intervals)
+    reference = _estimate_interval(parent)
+    if summed.low > reference.high_or_inf:
+        verdict = "conflicting"
+    elif summed.low <= reference.point:
+        verdict = "consistent"
+    else:
+        verdict = "compatible_within_bounds"
+    children_text = ", ".join(f"{c['event_id']} {_estimate_interval(c).text()}" for c in counted)
+    detail = (
+        f"the lows of {len(counted)} child event(s) ({children_text}) sum to {summed.low:,}; "
+        f"the parent {parent['event_id']} is {reference.text()} (best {reference.point:,})"
+    )
+    detail += (
+        ": more than the parent's high" if verdict == "conflicting" else ", not more than its high"
+    )
+    if later:
+        detail += (
+            f"; not counted, as their figures refer to another date than the parent's "
+            f"({parent_as_of:%Y-%m-%d}): {', '.join(later)}"
+        )
+    return _finding(
+        "event_hierarchy",
+        [],
+        f"{len(counted)} child event(s) vs {parent['event_id']}",
+        summed,
+        reference,
+        verdict,
+        detail,
+        parent,
+        axis="child_event",
+        keys=";".join(estimate_key(e) for e in [parent, *counted]),
+    ) | {"claim_ids": _claim_ids(parent, *counted)}
+
+
+def _hierarchy_not_compared(parent: pd.Series, later: list[str], parent_as_of) -> dict:
+    """An incomparable finding: every child figure refers to another date than the parent's."""
+    reference = _estimate_interval(parent)
+    detail = (
+        f"not compared: the figures of the child event(s) refer to another date than the "
+        f"parent's ({parent_as_of:%Y-%m-%d}): {', '.join(later)}"
+    )
+    return _finding(
+        "event_hierarchy",
+        [],
+        f"{len(later)} child event(s) vs {parent['event_id']}",
+        Interval(0, 0, 0),
+        reference,
+        "incomparable",
+        detail,
+        parent,
+        axis="child_event",
+        keys=estimate_key(parent),
+    ) | {"claim_ids": _claim_ids(parent), "compared_low": None, "compared_point": None}
+
+
+def _event_starts(events: pd.DataFrame) -> pd.Series:
+    """Each event's first possible day (its date_start at its precision)."""
+    if "date_start_earliest" in events.columns:
+        return events["date_start_earliest"]
+    from casrec.schema import date_bound_columns
+
+    return date_bound_columns(events["date_start"])["earliest"]
+
+
+def _estimate_as_of(claims: pd.DataFrame) -> dict[str, pd.Timestamp]:
+    """Reconciled key -> the latest date its considered figures refer to."""
+    used = claims[claims["considered"]] if "considered" in claims.columns else claims
+    if used.empty:
+        return {}
+    keys = used.apply(estimate_key, axis=1)
+    return used.groupby(keys)["as_of_effective"].max().dropna().to_dict()

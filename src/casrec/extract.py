@@ -2607,28 +2607,6 @@ def extract_file(
     return text, drafts
 
 
-def project_root(start: str | Path | None = None) -> Path:
-    """The project folder: the nearest one up with pyproject.toml or data/claims.csv.
-
-    The search starts at ``start`` (default: the working folder, then casrec's own folder).
-    Notebooks resolve their default paths against it, so they read the same files whether
-    JupyterLab runs them from notebooks/, papermill from the project, or nbval in CI.
-    """
-    here = Path(start or Path.cwd()).resolve()
-    installed = Path(__file__).resolve().parent  # an editable install sits in its project
-    for base in (here, installed) if start is None else (here,):
-        for folder in (base, *base.parents):
-            if (folder / "pyproject.toml").is_file() or (folder / "data" / "claims.csv").is_file():
-                return folder
-    return here
-
-
-def resolve(path: str | Path, root: str | Path | None = None) -> Path:
-    """An absolute path as it is; a relative one against the project folder."""
-    path = Path(path)
-    return path if path.is_absolute() else (Path(root) if root else project_root()) / path
-
-
 def write_drafts(drafts: pd.DataFrame, out: str | Path) -> Path:
     """Write the drafts CSV (UTF-8, one header row) and return its path."""
     out = Path(out)

@@ -16,11 +16,12 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from casrec.duplicates import DEFAULT_WINDOW_DAYS, MatchRules, match_events
 from casrec.extract import ActorIndex, wordlist
 from casrec.schema import TABLES
 
@@ -78,9 +79,8 @@ COUNTRY_NAME_ALIASES = {
     "laos": "LAO", "south sudan": "SSD", "sudan": "SDN", "palestine": "PSE", "turkey": "TUR",
 }  # fmt: skip
 # Possible-duplicate rule: same country, dates this many days apart at most, and a shared
-# place or title (see ``possible_duplicates``). Counts are never a matching feature.
-DUPLICATE_MAX_DAYS = 2
-DUPLICATE_MIN_TITLE_OVERLAP = 0.5
+# place or title (``casrec.duplicates``). Counts are never a matching feature.
+DUPLICATE_MAX_DAYS = DEFAULT_WINDOW_DAYS
 
 
 class ImportFileError(Exception):
@@ -232,52 +232,36 @@ def numeric_country_code(number: str) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _place_words(text: object) -> set[str]:
-    words = re.findall(r"[a-zà-ÿ]+", str(text or "").lower())
-    generic = {"region", "province", "district", "cercle", "village", "town", "city", "of", "the"}
-    return {w for w in words if w not in generic and len(w) > 2}
-
-
 def possible_duplicates(
     event: dict[str, str], existing: pd.DataFrame, max_days: int = DUPLICATE_MAX_DAYS
 ) -> list[tuple[str, str]]:
     """Events in ``existing`` that are probably the same incident: (event_id, why).
 
-    Deterministic blocking on country and dates (at most ``max_days`` apart), then a shared
-    admin1 or location, or titles sharing at least half their words. Never merges: callers
-    flag the match for the analyst. Counts are not a feature (two reports of one attack
-    disagree on them by definition).
+    The project's one matcher (``casrec.duplicates.match_events``, also the possible-duplicate
+    data-quality rule): same country, dates at most ``max_days`` apart at their precision, and
+    a shared place or a very similar title. Never merges: callers flag the match for the
+    analyst. Counts are not a feature (two reports of one attack disagree on them).
     """
     if existing is None or existing.empty:
         return []
-    start = pd.Timestamp(event["date_start"])
-    end = pd.Timestamp(event.get("date_end") or event["date_start"])
-    found = []
-    for row in existing.to_dict("records"):
-        if str(row.get("country") or "").upper() != str(event.get("country") or "").upper():
-            continue
-        if str(row.get("kind") or "incident") != "incident":
-            continue
-        try:
-            other_start = pd.Timestamp(str(row["date_start"]))
-            other_end = pd.Timestamp(str(row.get("date_end") or row["date_start"]))
-        except (ValueError, TypeError):
-            continue
-        gap = max((other_start - end).days, (start - other_end).days, 0)
-        if gap > max_days:
-            continue
+    candidate = pd.DataFrame([{**event, "event_id": event.get("event_id") or "draft"}])
+    candidate = candidate.drop(columns=["kind"], errors="ignore")  # a draft is matched as it is
+    found = match_events(candidate, existing, MatchRules(window_days=max_days), kinds=("incident",))
+    rows = existing.drop_duplicates("event_id").set_index("event_id")
+    out = []
+    for match in found.itertuples(index=False):
+        row = rows.loc[match.right_id]
         reasons = []
-        if _place_words(row.get("admin1")) & _place_words(event.get("admin1")):
-            reasons.append(f"same admin1 ({row.get('admin1')})")
-        if _place_words(row.get("location")) & _place_words(event.get("location")):
+        if match.same_location:
             reasons.append(f"same place ({row.get('location')})")
-        a, b = _place_words(row.get("title")), _place_words(event.get("title"))
-        if a and b and len(a & b) / min(len(a), len(b)) >= DUPLICATE_MIN_TITLE_OVERLAP:
+        elif match.same_admin1:
+            reasons.append(f"same admin1 ({row.get('admin1')})")
+        if "similar titles" in match.reasons:
             reasons.append("similar title")
-        if reasons:
-            when = "same dates" if gap == 0 else f"{gap} day(s) apart"
-            found.append((str(row["event_id"]), f"{when}, {', '.join(reasons)}"))
-    return found
+        gap = int(match.date_gap_days)
+        when = "same dates" if gap == 0 else f"{gap} day(s) apart"
+        out.append((str(match.right_id), f"{when}, {', '.join(reasons)}"))
+    return out
 
 
 def _read_existing(data_dir: Path | None, table: str) -> pd.DataFrame | None:
@@ -357,6 +341,59 @@ def _flag_duplicates(events: list[dict], existing: pd.DataFrame | None) -> None:
             )
 
 
+@dataclass
+class _Import:
+    """What both importers share: the file read, the project's data, and the drafts so far."""
+
+    path: Path
+    frame: pd.DataFrame
+    existing_events: pd.DataFrame | None
+    actors: _Actors
+    source_id: str
+    absent: list[str]  # published columns the file does not carry
+    events: list[dict] = field(default_factory=list)
+    claims: list[dict] = field(default_factory=list)
+
+
+def _start_import(
+    path: str | Path, data_dir, source_id, layout: str, required, columns, prefixes: tuple
+) -> _Import:
+    """Read the file in its published layout and the project's events and actors beside it."""
+    frame = read_layout(path, required, layout)
+    data_dir = Path(data_dir) if data_dir else None
+    stem = Path(path).stem
+    named = stem.lower().startswith(prefixes)  # "ged251.csv" already says what it is
+    return _Import(
+        Path(path),
+        frame,
+        _read_existing(data_dir, "events"),
+        _Actors(_read_existing(data_dir, "actors")),
+        source_id or slug(stem if named else f"{prefixes[0]}-{stem}"),
+        [c for c in columns if c not in frame.columns],
+    )
+
+
+def _finish_import(
+    job: _Import, publisher: str, title: str, date_note: str, published: str | None, last: str
+) -> Drafts:
+    """The drafts: one source row for the file, the actors met, the events and the claims."""
+    _flag_duplicates(job.events, job.existing_events)
+    notes = date_note
+    if job.absent:
+        notes += f" Published columns absent from this file: {', '.join(job.absent)}."
+    sources = [{
+        "source_id": job.source_id, "publisher": publisher, "title": title,
+        "published": published or last[:7], "source_type": "research", "notes": notes,
+        "review": "" if published else "published date to check",
+    }]  # fmt: skip
+    return Drafts(
+        _frame(sources, "sources"),
+        job.actors.frame(),
+        _frame(job.events, "events", ("possible_duplicate_of", "review")),
+        _frame(job.claims, "claims"),
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # UCDP GED
 # ---------------------------------------------------------------------------------------------
@@ -380,17 +417,12 @@ def import_ucdp_ged(
     published: str | None = None,
 ) -> Drafts:
     """Drafts from a UCDP GED CSV: one event and one estimate claim (with breakdowns) per row."""
-    frame = read_layout(path, GED_REQUIRED, "UCDP GED")
-    data_dir = Path(data_dir) if data_dir else None
-    existing_events = _read_existing(data_dir, "events")
-    actors = _Actors(_read_existing(data_dir, "actors"))
-    stem = Path(path).stem
-    source_id = source_id or slug(
-        stem if stem.lower().startswith(("ucdp", "ged")) else f"ucdp-{stem}"
+    job = _start_import(
+        path, data_dir, source_id, "UCDP GED", GED_REQUIRED, GED_COLUMNS, ("ucdp", "ged")
     )
-    events, claims = [], []
+    frame, actors, source_id = job.frame, job.actors, job.source_id
+    events, claims = job.events, job.claims
     last_date = ""
-    absent = [c for c in GED_COLUMNS if c not in frame.columns]
     for position in range(len(frame)):
         row = frame.iloc[position]
         ged_id = row["id"] or f"row {frame.attrs['lines'][position]}"
@@ -458,21 +490,13 @@ def import_ucdp_ged(
                 "evidence": f"UCDP GED event {ged_id}: {column} {count} ({side_name or 'unknown'})",
                 "review": "",
             })  # fmt: skip
-    _flag_duplicates(events, existing_events)
-    notes = "Release date not in the file: set published to the release's date."
-    if absent:
-        notes += f" Published columns absent from this file: {', '.join(absent)}."
-    sources = [{
-        "source_id": source_id, "publisher": UCDP,
-        "title": f"UCDP Georeferenced Event Dataset ({Path(path).name})",
-        "published": published or last_date[:7], "source_type": "research",
-        "notes": notes, "review": "" if published else "published date to check",
-    }]  # fmt: skip
-    return Drafts(
-        _frame(sources, "sources"),
-        actors.frame(),
-        _frame(events, "events", ("possible_duplicate_of", "review")),
-        _frame(claims, "claims"),
+    return _finish_import(
+        job,
+        UCDP,
+        f"UCDP Georeferenced Event Dataset ({job.path.name})",
+        "Release date not in the file: set published to the release's date.",
+        published,
+        last_date,
     )
 
 
@@ -488,15 +512,12 @@ def import_acled(
     published: str | None = None,
 ) -> Drafts:
     """Drafts from an ACLED export CSV: one event and one fatalities claim per row."""
-    frame = read_layout(path, ACLED_REQUIRED, "ACLED export")
-    data_dir = Path(data_dir) if data_dir else None
-    existing_events = _read_existing(data_dir, "events")
-    actors = _Actors(_read_existing(data_dir, "actors"))
-    stem = Path(path).stem
-    source_id = source_id or slug(stem if stem.lower().startswith("acled") else f"acled-{stem}")
-    events, claims = [], []
+    job = _start_import(
+        path, data_dir, source_id, "ACLED export", ACLED_REQUIRED, ACLED_COLUMNS, ("acled",)
+    )
+    frame, actors, source_id = job.frame, job.actors, job.source_id
+    events, claims = job.events, job.claims
     last_date = ""
-    absent = [c for c in ACLED_COLUMNS if c not in frame.columns]
     for position in range(len(frame)):
         row = frame.iloc[position]
         acled_id = row["event_id_cnty"] or f"row {frame.attrs['lines'][position]}"
@@ -533,21 +554,13 @@ def import_acled(
             if re.search(r"\b(dozens|several|scores|many|hundreds)\b", row["notes"], re.I)
             else "",
         })  # fmt: skip
-    _flag_duplicates(events, existing_events)
-    notes = "Export date not in the file: set published to the date of the export."
-    if absent:
-        notes += f" Published columns absent from this file: {', '.join(absent)}."
-    sources = [{
-        "source_id": source_id, "publisher": ACLED,
-        "title": f"ACLED export ({Path(path).name})", "published": published or last_date[:7],
-        "source_type": "research", "notes": notes,
-        "review": "" if published else "published date to check",
-    }]  # fmt: skip
-    return Drafts(
-        _frame(sources, "sources"),
-        actors.frame(),
-        _frame(events, "events", ("possible_duplicate_of", "review")),
-        _frame(claims, "claims"),
+    return _finish_import(
+        job,
+        ACLED,
+        f"ACLED export ({job.path.name})",
+        "Export date not in the file: set published to the date of the export.",
+        published,
+        last_date,
     )
 
 

@@ -155,7 +155,9 @@ def _analyse(dataset: Dataset, policy: str, as_of_window_days: int) -> Analysis:
         return Analysis(dataset, None, pd.DataFrame(), as_of_window_days, policy)
     prepared = prepare_claims(dataset)
     result = reconcile(prepared, policy=policy, as_of_window_days=as_of_window_days)
-    findings = run_checks(prepared, window_days=as_of_window_days)
+    findings = run_checks(
+        result.claims, as_of_window_days, estimates=result.estimates, events=dataset.events
+    )
     return Analysis(dataset, result, findings, as_of_window_days, policy)
 
 

@@ -37,7 +37,7 @@ from casrec.schema import (
 )
 
 EXPECTATIONS_DIR = resources.expectations_dir()
-INPUT_SUITES = (*DATA_TABLES, "lexicon")
+INPUT_SUITES = (*DATA_TABLES, "lexicon", "subgroups")
 SUITES = (*INPUT_SUITES, "reconciled")
 SEVERITIES = vocabulary.SEVERITIES.codes
 ROW = "row"  # line number in the CSV (header = 1), so a failure can be found in any editor

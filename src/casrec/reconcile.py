@@ -1,8 +1,8 @@
 """Conflicting claims -> one low / best / high estimate per key, with the reasons.
 
-The key is ``claims.KEY_COLUMNS`` (event, metric, population, side, nationality): "34
-civilians killed" is only ever compared with other figures for civilians killed in the same
-event. ``reconcile`` runs the steps of METHODOLOGY.md sections 4 to 6, one function each:
+The key is ``claims.KEY_COLUMNS`` (event, metric, population, side, nationality, subgroup):
+"34 civilians killed" is only ever compared with other figures for civilians killed in the
+same event. ``reconcile`` runs the steps of METHODOLOGY.md sections 4 to 6, one function each:
 
 1. ``select_voices`` (4.1, 4.2): superseded claims and breakdowns inside their own whole's
    key leave; each claimant speaks with one voice per key;

@@ -27,7 +27,10 @@ from casrec.schema import (
     PARTY_ROLES,
     SLUG_PATTERN,
     TABLES,
+    TERM_PATTERN,
+    cycle_text,
     date_bound_columns,
+    event_ancestors,
 )
 from casrec.vocabulary import normalise_claimants
 
@@ -212,6 +215,8 @@ _explain("events", {
     "date_start_is_date": "date_start is not an ISO date at a known precision.",
     "date_end_is_date": "date_end is not an ISO date at a known precision.",
     "country_required": "An event without a country cannot be placed.",
+    "parent_event_exists": "parent_event names an event that is not in events.csv (a typo, or "
+    "a row not yet added), so the event's place in the hierarchy is unknown.",
 })  # fmt: skip
 _explain("claims", {
     "claim_id_required": "A claim without an id cannot be referred to or traced.",
@@ -233,6 +238,8 @@ _explain("claims", {
     "population_required": "Without a population casrec cannot tell who is counted.",
     "population_valid": "Not a known population; casrec cannot rank or group the row.",
     "side_exists": "side names an actor that is not in actors.csv.",
+    "subgroup_exists": "subgroup is not a term of subgroups.csv (a typo, or a term to add there "
+    "with its label), so the figure cannot be keyed.",
     "certainty_valid": "Not a known certainty (confirmed, reported, feared); casrec cannot rank "
     "the figure. Leave it empty for reported.",
     "value_required": "A claim without a figure has nothing to reconcile.",
@@ -240,6 +247,11 @@ _explain("claims", {
     "part_of_exists": "part_of names a claim that is not in claims.csv.",
     "supersedes_exists": "supersedes names a claim that is not in claims.csv.",
     "evidence_required": "Every figure must be traced to the words of its source.",
+})  # fmt: skip
+_explain("subgroups", {
+    "term_required": "A subgroup row without a term cannot be named by a claim.",
+    "term_unique": "A subgroup term defined twice has two meanings.",
+    "label_required": "Reviewers read the label; without it the term is shown as it is.",
 })  # fmt: skip
 _explain("lexicon", {
     "term_required": "A lexicon row without a term cannot be looked up.",
@@ -720,10 +732,21 @@ def _same_event(column: str):
         target = c[column]
         exists = target.isin(set(same.index))
         target_event = target.map(same["event_id"])
+        elsewhere = exists & target_event.notna() & c["event_id"].notna()
+        elsewhere &= target_event != c["event_id"]
+        rule_text = ""
+        if column == "part_of":
+            # a breakdown may point to a claim of an event its own event lies within
+            chains, _ = event_ancestors(ctx.frames["events"])
+            within = [
+                t in chains.get(e, []) for e, t in zip(c["event_id"], target_event, strict=True)
+            ]
+            elsewhere &= ~pd.Series(within, index=c.index, dtype=bool)
+            rule_text = " or of an event it lies within (parent_event)"
         return failing(
-            exists & target_event.notna() & c["event_id"].notna() & (target_event != c["event_id"]),
+            elsewhere,
             column + " " + quoted(target) + " is a claim about " + quoted(target_event)
-            + ", not " + quoted(c["event_id"]),
+            + ", not " + quoted(c["event_id"]) + rule_text,
         )  # fmt: skip
 
     return check
@@ -744,7 +767,8 @@ def _acyclic(column: str):
 
 
 for _column, _sentence, _cycle in (
-    ("part_of", "A breakdown must be part of a claim about the same event.",
+    ("part_of", "A breakdown must be part of a claim about the same event, or about an event "
+     "its event lies within (parent_event, e.g. the camp attack within a town's).",
      "Claims are parts of each other in a circle, so no claim is the whole."),
     ("supersedes", "A revision must revise a claim about the same event.",
      "Claims supersede each other in a circle, so every one of them would drop out of the "
@@ -841,6 +865,92 @@ rule("claims", "breakdown_consistent", CRITICAL, "part_of",
 rule("claims", "breakdown_comparable", WARNING, "part_of",
      "The parts of this claim cannot be compared with it (different metric, population or "
      "dates).", QUALITY, needs=("part_of",))(_breakdown("incomparable"))  # fmt: skip
+
+
+# --- subgroups, the event hierarchy and possible duplicates -------------------------------
+
+
+def _conflicting(ctx: RuleContext, check: str) -> pd.DataFrame:
+    """The conflicting findings of one consistency check (none before the quality stage)."""
+    findings = ctx.findings
+    if findings is None or findings.empty:
+        return pd.DataFrame(columns=["keys", "subject", "detail"])
+    return findings[(findings["check"] == check) & (findings["verdict"] == "conflicting")]
+
+
+@rule("claims", "subgroup_within_whole", WARNING, "subgroup",
+      "The estimate of this subgroup (children, women, ...) is above the estimate of everyone "
+      "counted under the same key: a subset cannot be larger than its whole. Check both "
+      "figures; the event page shows them side by side.", QUALITY,
+      needs=("subgroup",))  # fmt: skip
+def _subgroup_within_whole(ctx: RuleContext) -> pd.Series:
+    from casrec.claims import KEY_COLUMNS
+
+    c = ctx.frames["claims"]
+    # keys = "<whole key>;<subgroup key>": the claims of the subgroup key are the ones flagged
+    reasons = {
+        f.keys.split(";")[1]: f"{f.subject}: {f.detail}"
+        for f in _conflicting(ctx, "subgroup_subset").itertuples(index=False)
+    }
+    keys = c[KEY_COLUMNS].astype("object").where(c[KEY_COLUMNS].notna(), "").astype(str)
+    claim_keys = keys.agg("/".join, axis=1)
+    return failing(claim_keys.isin(set(reasons)), claim_keys.map(reasons))
+
+
+@rule("events", "children_within_parent", WARNING, "parent_event",
+      "The events recorded within this one (parent_event) have lows that sum to more than its "
+      "high for the same metric and population: either a child is not within it, or its "
+      "figure is too low.", QUALITY, needs=("event_id",))  # fmt: skip
+def _children_within_parent(ctx: RuleContext) -> pd.Series:
+    events = _frame(ctx, "events")
+    reasons: dict[str, list[str]] = {}
+    for f in _conflicting(ctx, "event_hierarchy").itertuples(index=False):
+        parent = f.keys.split(";")[0].split("/")[0]
+        reasons.setdefault(parent, []).append(f.detail)
+    joined = {k: "; ".join(v) for k, v in reasons.items()}
+    return failing(events["event_id"].isin(set(joined)), events["event_id"].map(joined))
+
+
+@rule("subgroups", "term_format", CRITICAL, "term",
+      "Subgroup terms are lower-case codes (letters, digits and '_', e.g. aid_workers) so claims "
+      "can name them exactly.")  # fmt: skip
+def _term_format(ctx: RuleContext) -> pd.Series:
+    terms = _frame(ctx, "subgroups")["term"]
+    text = terms.fillna("").astype("object")
+    bad = terms.notna() & ~text.str.fullmatch(TERM_PATTERN).astype(bool)
+    return failing(
+        bad, quoted(terms) + " is not a vocabulary term (lower-case letters, digits, '_')"
+    )
+
+
+@rule("events", "parent_event_no_cycle", CRITICAL, "parent_event",
+      "Following parent_event leads back to this event (a within b within a): an event cannot "
+      "lie within itself, so children cannot be checked against their parent.",
+      needs=("parent_event", "event_id"))  # fmt: skip
+def _parent_event_no_cycle(ctx: RuleContext) -> pd.Series:
+    events = _frame(ctx, "events")
+    _, found = event_ancestors(events)
+    text = events["event_id"].map(lambda i: cycle_text(found[i]) if i in found else "")
+    return failing(
+        events["event_id"].isin(set(found)),
+        text.astype("object") + ": an event cannot lie within itself",
+    )
+
+
+@rule("events", "possible_duplicate_event", WARNING, "event_id",
+      "Another incident in the same country has dates within 2 days (at their stated precision) "
+      "and the same place or a very similar title: it may be one incident recorded twice, which "
+      "would count its victims twice. Look at both rows; casrec never merges them.",
+      QUALITY)  # fmt: skip
+def _possible_duplicate_event(ctx: RuleContext) -> pd.Series:
+    from casrec.duplicates import duplicate_messages, possible_duplicates
+
+    events = _frame(ctx, "events")
+    pairs = possible_duplicates(events.assign(row=events[LINE]) if LINE in events else events)
+    messages = {k: "; ".join(v) for k, v in duplicate_messages(pairs).items()}
+    return failing(
+        events["event_id"].isin(set(messages)), events["event_id"].map(messages).astype("object")
+    )
 
 
 # --- evaluating ---------------------------------------------------------------------------

@@ -99,6 +99,13 @@ TABLES: dict[str, Table] = {
             Column("country", True, "text", description="ISO 3166-1 alpha-3"),
             Column("admin1", False),
             Column("location", False),
+            Column(
+                "parent_event",
+                False,
+                "ref",
+                ref=("events", "event_id"),
+                description="the offensive an attack belongs to, the aggregate it falls within",
+            ),
             Column("description", False),
         ),
     ),
@@ -118,6 +125,13 @@ TABLES: dict[str, Table] = {
             Column("side", False, "ref", ref=("actors", "actor_id")),
             Column("group", False),
             Column("nationality", False),
+            Column(
+                "subgroup",
+                False,
+                "ref",
+                ref=("subgroups", "term"),
+                description="who among the population, a term of subgroups.csv (children, women)",
+            ),
             Column("value", True, description="the figure as the source states it"),
             Column("as_of", False, "date"),
             Column(
@@ -144,9 +158,22 @@ TABLES: dict[str, Table] = {
             Column("notes", False),
         ),
     ),
+    "subgroups": Table(
+        "subgroups",
+        "subgroups.csv",
+        "term",
+        (
+            Column("term", True, "term", description="lower-case code, e.g. children, aid_workers"),
+            Column("label", True, description="what a reviewer reads, e.g. children"),
+            Column("description", False, description="who is counted, and the age or role cut"),
+        ),
+    ),
 }
 
 DATA_TABLES = ("sources", "actors", "events", "claims")
+# Vocabularies analysts may extend, read beside the tables (lexicon and subgroups).
+VOCABULARY_TABLES = ("lexicon", "subgroups")
+TERM_PATTERN = r"[a-z][a-z0-9_]*"
 
 
 PROBLEM_COLUMNS = ["file", "row", "record_id", "column", "message", "rule", "severity"]
@@ -267,6 +294,7 @@ class Dataset:
     events: pd.DataFrame
     claims: pd.DataFrame
     lexicon: pd.DataFrame
+    subgroups: pd.DataFrame = field(default_factory=lambda: empty_table("subgroups"))
     data_dir: Path | None = None
     files: dict[str, Path] = field(default_factory=dict)
     raw: dict[str, pd.DataFrame] = field(default_factory=dict)
@@ -283,6 +311,46 @@ class Dataset:
     def unreadable(self) -> pd.DataFrame:
         """File-level problems: a file missing or not readable as CSV at all."""
         return self.problems[self.problems["rule"] == FILE_READABLE]
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """A contract table with its columns and no rows (text columns)."""
+    return pd.DataFrame({c: pd.Series(dtype="str") for c in TABLES[name].column_names})
+
+
+def event_ancestors(events: pd.DataFrame) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Each event's chain of parents (nearest first), and the events on a parent_event cycle.
+
+    Dangling parents end a chain (they are their own problem); a cycle ("a within b within
+    a") has no top, so its members are returned with the cycle instead of a chain.
+    """
+    parent: dict[str, str] = {}
+    for event_id, target in zip(events["event_id"], events["parent_event"], strict=True):
+        if pd.notna(event_id) and pd.notna(target) and event_id not in parent:
+            parent[str(event_id)] = str(target)
+    chains: dict[str, list[str]] = {}
+    cycles: dict[str, list[str]] = {}
+    for start in parent:
+        chain: list[str] = []
+        node = parent.get(start)
+        seen = {start}
+        while node is not None and node not in seen:
+            chain.append(node)
+            seen.add(node)
+            node = parent.get(node)
+        # came back to an event already on the path: a cycle when it is this one; an event
+        # leading into someone else's cycle is not on it, and its chain stops there
+        if node is not None and node == start:
+            cycles[start] = [start, *chain]
+        chains[start] = chain
+    return chains, cycles
+
+
+def cycle_text(cycle: list[str]) -> str:
+    """'refers to itself' or 'cycle a -> b -> a'."""
+    if len(cycle) == 1:
+        return "refers to itself"
+    return "cycle " + " -> ".join([*cycle, cycle[0]])
 
 
 def date_bounds(text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -317,8 +385,9 @@ def date_bound_columns(series: pd.Series) -> pd.DataFrame:
     rows = [bounds(text) for text in series]
     return pd.DataFrame(
         {
-            "earliest": pd.to_datetime(pd.Series([r[0] for r in rows], dtype="object")),
-            "latest": pd.to_datetime(pd.Series([r[1] for r in rows], dtype="object")),
+            # arrays, not Series: a Series would be aligned on labels with ``series.index``
+            "earliest": pd.to_datetime(pd.Series([r[0] for r in rows], dtype="object")).array,
+            "latest": pd.to_datetime(pd.Series([r[1] for r in rows], dtype="object")).array,
             "valid": [r[2] for r in rows],
         },
         index=series.index,
@@ -511,8 +580,11 @@ def load_dataset(
         present[name] = set(text.header) & set(table.column_names)
         headers[name] = text.header
     ctx = rules.RuleContext(frames, present)
-    results = {"lexicon": rules.evaluate("lexicon", ctx, (rules.CONTRACT,))}
-    usable = {"lexicon": _usable(TABLES["lexicon"], frames["lexicon"], present, results)}
+    results = {name: rules.evaluate(name, ctx, (rules.CONTRACT,)) for name in VOCABULARY_TABLES}
+    usable = {
+        name: _usable(TABLES[name], frames[name], present, results) for name in VOCABULARY_TABLES
+    }
+    subgroups = typed_frame(TABLES["subgroups"], frames["subgroups"][usable["subgroups"]])
     lexicon = typed_frame(TABLES["lexicon"], frames["lexicon"][usable["lexicon"]])
     lexicon["term"] = lexicon["term"].str.lower()
     ctx.lexicon = lexicon_mapping(lexicon)
@@ -547,6 +619,7 @@ def load_dataset(
     typed = {name: typed_frame(TABLES[name], frames[name][usable[name]]) for name in DATA_TABLES}
     return Dataset(
         lexicon=lexicon,
+        subgroups=subgroups,
         data_dir=data_dir,
         files={name: resources.table_file(data_dir, table.file) for name, table in TABLES.items()},
         raw=frames,

@@ -1,4 +1,4 @@
-"""Reconciled tables as files and as text: reconciled.csv, its HXL twin, and terminal views."""
+"""Reconciled tables as files and as text: reconciled.csv and terminal views (HXL: casrec.hxl)."""
 
 from __future__ import annotations
 
@@ -6,34 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from casrec.claims import KEY_COLUMNS
 from casrec.quantities import format_interval
 from casrec.reconcile import OUTPUT_COLUMNS
 from casrec.vocabulary import STATUSES
-
-# HXL hashtags for reconciled.hxl.csv, so the table can go to HDX as it is.
-HXL_TAGS = {
-    "event_id": "#event+id",
-    "metric": "#indicator+metric",
-    "population": "#affected+type",
-    "side": "#group+side",
-    "nationality": "#affected+nationality",
-    "low": "#affected+num+min",
-    "best": "#affected+num+best",
-    "high": "#affected+num+max",
-    "high_open": "#affected+max+open",
-    "status": "#status",
-    "discrepancy": "#indicator+discrepancy",
-    "n_claims": "#meta+claims+num",
-    "n_claimants": "#meta+claimants+num",
-    "n_independent": "#meta+claimants+independent+num",
-    "best_claim_id": "#meta+source+id+best",
-    "best_tied": "#meta+best+tied",
-    "within_tolerance": "#meta+agree+tolerance",
-    "best_without_party": "#affected+num+best+noparty",
-    "policy": "#meta+policy",
-    "rationale": "#description+rationale",
-    "claim_ids": "#meta+claims+id",
-}
 
 
 def csv_ready(table: pd.DataFrame) -> pd.DataFrame:
@@ -58,20 +34,9 @@ def write_reconciled_csv(table: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
-def write_reconciled_hxl(table: pd.DataFrame, path: str | Path) -> Path:
-    """Write reconciled.hxl.csv: the same table with a second header row of HXL hashtags."""
-    path = Path(path)
-    out = csv_ready(table)
-    tags = pd.DataFrame([[HXL_TAGS[c] for c in out.columns]], columns=out.columns)
-    pd.concat([tags, out], ignore_index=True).to_csv(
-        path, index=False, lineterminator="\n", encoding="utf-8"
-    )
-    return path
-
-
 def readable_estimates(estimates: pd.DataFrame) -> pd.DataFrame:
     """A compact view for the terminal: key, range, best, status, discrepancy, best claim."""
-    view = estimates[["event_id", "metric", "population", "side", "nationality"]].fillna("")
+    view = estimates[KEY_COLUMNS].fillna("")
     view = view.assign(
         range=[
             format_interval(lo, hi, op)

@@ -22,8 +22,10 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup, escape
 
+from casrec.consistency import key_columns
 from casrec.quantities import format_interval
 from casrec.vocabulary import (
+    CHECKS,
     CLAIMANT_ROLES,
     EVENT_KINDS,
     METRICS,
@@ -231,7 +233,7 @@ def key_label(row: pd.Series | dict, actors: Actors = None) -> str:
     if _present(row, "nationality"):
         label += f" ({row['nationality']})"
     if _present(row, "subgroup"):
-        label += f", {row['subgroup']}"
+        label += f", {str(row['subgroup']).replace('_', ' ')}"  # aid_workers -> aid workers
     return label[:1].upper() + label[1:]
 
 
@@ -524,7 +526,16 @@ def sources_table(sources: pd.DataFrame, claims: pd.DataFrame) -> Markup:
     return table(headers, rows, [False] * 6, row_attrs=attrs, classes=classes, stack=True)
 
 
-def findings_table(findings: pd.DataFrame) -> Markup:
+def finding_subject(finding: pd.Series, actors: Actors = None) -> str:
+    """What a finding compared; an event-hierarchy finding names its key in words."""
+    subject = text(finding["subject"])
+    if finding["check"] == "event_hierarchy" and _present(finding, "keys"):
+        parent_key = key_columns(str(finding["keys"]).split(";")[0])
+        subject += f": {key_label(parent_key, actors)}"
+    return subject
+
+
+def findings_table(findings: pd.DataFrame, actors: Actors = None) -> Markup:
     """Consistency findings: what was compared, the numbers, and the verdict."""
     inline = _inline()
     rows = []
@@ -533,8 +544,8 @@ def findings_table(findings: pd.DataFrame) -> Markup:
         css = "fail" if verdict == "conflicting" else "pass" if verdict == "consistent" else ""
         rows.append(
             [
-                text(f["check"]),
-                text(f["subject"]),
+                CHECKS.label(f["check"]),
+                finding_subject(f, actors),
                 format_interval(f["compared_low"], f["compared_high"], pd.isna(f["compared_high"])),
                 format_interval(
                     f["reference_low"], f["reference_high"], pd.isna(f["reference_high"])
@@ -695,8 +706,50 @@ def overview_header(analysis, run_day, event_pages=(), displacement_pages=()) ->
     )
 
 
-def event_header(event: pd.Series, overview_page: str = "", kicker: str = "Event") -> Markup:
-    """Back link, the event's title as the page heading, date, place and description."""
+# More child events than this are listed folded under the event header.
+FOLDED_CHILDREN = 12
+
+
+def event_family(
+    event: pd.Series, events: pd.DataFrame | None, linked: Iterable[str] = ()
+) -> dict | None:
+    """The parent event and the child events of ``event``, each with a page link if it has one.
+
+    None without the events table. Links point to events in ``linked`` (those with a page).
+    """
+    if events is None or events.empty:
+        return None
+    linked = set(linked)
+    titles = events.set_index("event_id")["title"]
+
+    def entry(event_id: str) -> dict:
+        return {
+            "event_id": event_id,
+            "title": text(titles.get(event_id, event_id)),
+            "href": event_page_name(event_id) if event_id in linked else "",
+        }
+
+    parent = event.get("parent_event")
+    children = events.loc[events["parent_event"] == event["event_id"], "event_id"].tolist()
+    return {
+        "parent": entry(str(parent)) if pd.notna(parent) else None,
+        "children": [entry(str(c)) for c in children],
+        "folded": len(children) > FOLDED_CHILDREN,  # a conflict-wide aggregate has dozens
+    }
+
+
+def event_header(
+    event: pd.Series,
+    overview_page: str = "",
+    kicker: str = "Event",
+    events: pd.DataFrame | None = None,
+    linked: Iterable[str] = (),
+) -> Markup:
+    """Back link, the event's title as the page heading, date, place and description.
+
+    With ``events``, the parent event (``parent_event``) and the child events are named, and
+    those in ``linked`` (events with a page in the report) link to their page.
+    """
     when = text(event["date_start"])
     if pd.notna(event.get("date_end")) and event["date_end"] != event["date_start"]:
         when += f" to {text(event['date_end'])}"
@@ -710,6 +763,7 @@ def event_header(event: pd.Series, overview_page: str = "", kicker: str = "Event
             kind=EVENT_KINDS.label(event.get("kind")),
             when=when,
             place=place,
+            family=event_family(event, events, linked),
             description=text(event.get("description")),
         )
     )
@@ -735,14 +789,14 @@ def results_section(estimates: pd.DataFrame, claims: pd.DataFrame, actors: Actor
     )
 
 
-def findings_section(findings: pd.DataFrame) -> Markup:
+def findings_section(findings: pd.DataFrame, actors: Actors = None) -> Markup:
     """Consistency findings, or a sentence saying there was nothing to compare."""
     if findings.empty:
         return Markup(
             "<p>Nothing to check: no breakdowns (part_of), and no stocks from different "
             "claimants within the as-of window.</p>"
         )
-    return findings_table(findings)
+    return findings_table(findings, actors)
 
 
 def series_table(series: pd.DataFrame, claims: pd.DataFrame | None = None) -> Markup:

@@ -194,6 +194,28 @@ VERDICTS = _vocabulary(
     ("incomparable", "incomparable"),
 )
 
+# The column on which a part differs from its whole; each axis is summed on its own.
+BREAKDOWN_AXES = _vocabulary(
+    "breakdown axis",
+    ("child_event", "child event", "the part is a figure of an event within the whole's event"),
+    ("nationality", "nationality"),
+    ("subgroup", "subgroup", "children, women, aid workers, ... (subgroups.csv)"),
+    ("population", "population"),
+    ("side", "side"),
+    ("metric", "metric", "killed and injured within casualties, refugees within displaced"),
+    ("group", "group", "the source's own words for who is counted (a village, a unit)"),
+)
+
+# The consistency checks, named as a reviewer reads them in a findings table.
+CHECKS = _vocabulary(
+    "consistency check",
+    ("components", "parts against their whole", "a breakdown (part_of) summed per axis"),
+    ("subgroup_subset", "subgroup within its whole", "children, women, ... not more than all"),
+    ("displacement_hierarchy", "displacement totals", "IDPs and refugees within displaced"),
+    ("stocks", "stock figures compared", "stock figures of one key from different claimants"),
+    ("event_hierarchy", "child events within the parent", "children's lows not above its high"),
+)
+
 SEVERITIES = _vocabulary(
     "severity",
     ("critical", "critical", "stops the run"),
@@ -219,6 +241,8 @@ ALL: tuple[Vocabulary, ...] = (
     CERTAINTIES,
     STATUSES,
     VERDICTS,
+    BREAKDOWN_AXES,
+    CHECKS,
     SEVERITIES,
     POLICIES,
 )

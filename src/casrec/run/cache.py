@@ -16,14 +16,12 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from casrec import __version__
+from casrec import __version__, resources
 from casrec.history import dated_reports, previous_report
 from casrec.run.plan import Page
 from casrec.run.publish import read_record
 from casrec.schema import TABLES
 
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
-PROJECT_DIR = PACKAGE_DIR.parents[1]
 # Parameters naming a folder: the page depends on what is in it (the inputs part, or the
 # previous report), not on where it is, so moving data/ does not re-render every page.
 PATH_PARAMETERS = ("data_dir", "reports_dir")
@@ -49,15 +47,13 @@ def _tree_digest(root: Path, suffixes: tuple[str, ...]) -> str:
 @cache
 def code_digest(package_versions: tuple[tuple[str, str], ...]) -> str:
     """What makes the pages besides data: casrec's files and version, suites, lock, packages."""
+    lock = resources.SOURCE_TREE / "requirements.lock"
     parts = [
         __version__,
-        _tree_digest(PACKAGE_DIR, (".py", ".j2", ".json", ".css", ".html")),
-        _tree_digest(PROJECT_DIR / "expectations", (".json",))
-        if (PROJECT_DIR / "expectations").is_dir()
-        else "",
-        sha256((PROJECT_DIR / "requirements.lock").read_bytes())
-        if (PROJECT_DIR / "requirements.lock").is_file()
-        else "",
+        _tree_digest(resources.PACKAGE_DIR, (".py", ".j2", ".json", ".css", ".html")),
+        _tree_digest(resources.expectations_dir(), (".json",)),
+        # a clone pins its packages in the lock; a wheel's are in package_versions
+        sha256(lock.read_bytes()) if lock.is_file() else "",
         json.dumps(package_versions),
     ]
     return sha256("\n".join(parts))
@@ -73,7 +69,7 @@ class Dependencies:
     per run from the frames already loaded: no file is read again.
     """
 
-    TABLE_NAMES = ("sources", "actors", "events", "claims")
+    TABLE_NAMES = ("sources", "actors", "events", "claims", "subgroups")
 
     def __init__(self, dataset):
         self.rows: dict[str, dict[str, str]] = {}  # table -> id -> the row as JSON text

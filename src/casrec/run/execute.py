@@ -18,12 +18,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from casrec import resources
 from casrec.run.plan import Page
 
 KERNEL_NAME = "casrec"
 KERNEL_START_ATTEMPTS = 4
 HEARTBEAT_SECONDS = 30.0
-TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 
 
 class WarmKernel:
@@ -344,7 +344,9 @@ def notebook_to_html(notebook: Path, target: Path, title: str) -> None:
     config.HTMLExporter.exclude_input_prompt = True
     config.HTMLExporter.exclude_output_prompt = True
     exporter = HTMLExporter(
-        config=config, template_name="casrec", extra_template_basedirs=[str(TEMPLATE_DIR)]
+        config=config,
+        template_name="casrec",
+        extra_template_basedirs=[str(resources.TEMPLATES_DIR)],
     )
     nb = nbformat.read(str(notebook), as_version=4)
     nb.metadata["title"] = title

@@ -128,7 +128,12 @@ def plan_pages(config: RunConfig, analysis) -> list[Page]:
             Page(
                 "event",
                 event_page_name(event_id)[:-5],
-                {**common, "event_id": event_id, "overview_page": "index.html"},
+                {
+                    **common,
+                    "event_id": event_id,
+                    "overview_page": "index.html",
+                    "event_pages": events,  # the parent and children link to their pages
+                },
                 str(titles[event_id]),
             )
         )
