@@ -95,6 +95,7 @@ def synthetic(n_claims: int, n_keys: int, seed: int = 7) -> Dataset:
         "side": _pick([], none),
         "group": _pick([], none),
         "nationality": _pick(["foreign"], np.where(foreign, 0, -1)),
+        "subgroup": _pick([], none),
         "value": _values(numbers, form),
         "as_of": _pick([], none),
         "certainty": _pick([], none),
@@ -117,7 +118,7 @@ def synthetic(n_claims: int, n_keys: int, seed: int = 7) -> Dataset:
         "event_id": _numbered("e", np.arange(n_events)), "title": "t",
         "kind": np.where(np.arange(n_events) % 10 == 0, "aggregate", "incident"),
         "date_start": "2024-01-01", "date_end": None, "country": "MLI", "admin1": None,
-        "location": None, "description": None,
+        "location": None, "parent_event": None, "description": None,
     })  # fmt: skip
     lexicon = pd.read_csv("data/vague_quantities.csv", dtype=str, keep_default_na=False)
     frames = {"sources": sources, "events": events, "claims": claims,

@@ -245,15 +245,22 @@ def select_voices(claims: pd.DataFrame) -> pd.DataFrame:
     group = np.full(n, -1, dtype=np.int64)
     group[rows] = group_of_row
     # when the claimant said it: its own publication's date; for a relay, the first date any
-    # document of this claimant and key gave the same figure (a repetition adds nothing)
-    figure = pd.DataFrame({
-        "group": group[rows], "low": c["value_low"].to_numpy()[rows],
-        "high": c["value_high"].fillna(-1).to_numpy(dtype=np.int64)[rows],
-        "point": c["value_point"].to_numpy()[rows], "published": published[rows],
-    })  # fmt: skip
-    first_seen = figure.groupby(["group", "low", "high", "point"])["published"].transform("min")
+    # document of this claimant and key gave the same figure (a repetition adds nothing).
+    # Only relays need it: where the claimant has an own publication in the key, that speaks
+    # whatever the relays' dates, so the earliest relay of a figure is its first appearance
+    # wherever the dates of relays decide.
     said = published.copy()
-    said[rows] = np.where(own[rows], published[rows], first_seen.to_numpy())
+    relays = rows[~own[rows]]
+    if len(relays):
+        figure = vx.sort_key((
+            c["value_point"].to_numpy()[relays],
+            c["value_high"].fillna(-1).to_numpy(dtype=np.int64)[relays],
+            c["value_low"].to_numpy()[relays], group[relays],
+        ))  # fmt: skip
+        figure_code = np.unique(figure, return_inverse=True)[1]
+        first_seen = np.full(int(figure_code.max()) + 1, vx.BIG, dtype=np.int64)
+        np.minimum.at(first_seen, figure_code, published[relays])
+        said[relays] = first_seen[figure_code]
     # figures the claimant gave on one date: the lower one (as for ties of best); the same
     # figure twice: the firmer, more specific, better sourced, more recent and complete
     # statement of it. The claim id only names one of claims that agree on all of these.
