@@ -3,16 +3,23 @@
     .venv/bin/python benchmarks/bench_pages.py                  # render the shipped data
     .venv/bin/python benchmarks/bench_pages.py --report DIR     # measure a dated report folder
     .venv/bin/python benchmarks/bench_pages.py --compare OLD    # ... and print the ratio to OLD
+    .venv/bin/python benchmarks/bench_pages.py --before a7ff1da^  # ... to a git revision's report
     .venv/bin/python benchmarks/bench_pages.py --synthetic 5000 # also a 5,000-event overview
 
 Prints measured sizes; asserts nothing (the browser tests and test_views hold the limits).
+``--before REV`` renders the shipped data of git revision REV (its code, notebooks and data,
+on this environment's packages) as the baseline: ``a7ff1da^`` is the code before issue 16.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import statistics
+import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -29,6 +36,23 @@ def render(data_dir: Path, reports: Path, events: str = "all") -> Path:
                  "--data-dir", str(data_dir), "--events", events])  # fmt: skip
     if code != 0:
         raise SystemExit(f"casrec run exited {code}")
+    return reports / DATE
+
+
+def render_revision(revision: str, tmp: Path) -> Path:
+    """The report of the shipped data at a git revision, rendered by that revision's casrec."""
+    tree = tmp / "before"
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", revision],
+                             capture_output=True, check=True).stdout  # fmt: skip
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(tree, filter="data")
+    # its src/ first on the path, in this process's children and in the kernels they start
+    env = {**os.environ, "PYTHONPATH": str(tree / "src")}
+    casrec = Path(sys.executable).with_name("casrec")
+    reports = tmp / "before-reports"
+    subprocess.run([str(casrec), "run", "--quiet", "--date", DATE, "--reports-dir", str(reports),
+                    "--data-dir", str(tree / "data"), "--notebooks-dir", str(tree / "notebooks")],
+                   cwd=tree, env=env, check=True)  # fmt: skip
     return reports / DATE
 
 
@@ -65,11 +89,15 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--report", type=Path, help="a dated report folder to measure")
     parser.add_argument("--compare", type=Path, help="an earlier dated report folder")
+    parser.add_argument("--before", help="a git revision whose report is the baseline")
     parser.add_argument("--synthetic", type=int, default=0, help="events in a synthetic overview")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="casrec-bench-pages-") as tmp:
         day = args.report or render(ROOT / "data", Path(tmp) / "reports")
-        before = weights(args.compare) if args.compare else None
+        baseline = render_revision(args.before, Path(tmp)) if args.before else args.compare
+        before = weights(baseline) if baseline else None
+        if baseline:
+            print(f"before: {args.before or baseline}")
         show(f"report folder {day}", weights(day), before)
         if args.synthetic:
             sys.path.insert(0, str(ROOT / "tests"))

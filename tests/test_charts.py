@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import claim, write_dataset
 
@@ -34,6 +36,19 @@ def test_intervals_chart_draws_the_estimate_band_best_and_each_claim(analysis):
     marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
              for layer in layers(figure)]  # fmt: skip
     assert "bar" in marks and "tick" in marks and "point" in marks  # band, best, arrow heads
+
+
+def test_a_claim_of_one_figure_is_drawn_as_a_visible_mark(analysis):
+    charts.use_renderer("svg")
+    figure = charts.intervals_chart(analysis.claims, analysis.estimates, analysis.dataset.actors)
+    svg = figure.svg()
+    # the army's "25" is a line from 25 to 25 (no length, nothing drawn) and a dot
+    marks = re.findall(
+        r'<(\w+) aria-label="[^"]*row: Civilians killed — Malian army: 25;[^>]*>', svg
+    )
+    assert "path" in marks, marks  # the dot (a symbol path), in its claimant's colour
+    dot = re.search(r'<path aria-label="[^"]*Malian army: 25;[^"]*"[^>]*fill="([^"]+)"', svg)
+    assert dot.group(1) == vocabulary.CLAIMANT_ROLES.colours["party_other"]
 
 
 def test_intervals_chart_text_alternative_lists_the_figures(analysis):

@@ -79,6 +79,19 @@ def test_a_page_is_re_rendered_with_the_reason(tmp_path):
     assert cache.ReuseIndex(tmp_path, "2026-01-16").problems
 
 
+def test_a_reused_page_brings_its_notebook_gzipped_or_plain_from_an_older_report(tmp_path):
+    staging = tmp_path / "staging"
+    (staging / "notebooks").mkdir(parents=True)
+    for name, notebook in (("new", "e.ipynb.gz"), ("old", "f.ipynb")):
+        (tmp_path / name / "notebooks").mkdir(parents=True)
+        (tmp_path / name / f"{notebook.split('.')[0]}.html").write_text("page")
+        (tmp_path / name / "notebooks" / notebook).write_bytes(b"executed")
+    cache.reuse(cache.Earlier(tmp_path / "new", {"page": "e.html"}), staging)
+    cache.reuse(cache.Earlier(tmp_path / "old", {"page": "f.html"}), staging)
+    assert sorted(p.name for p in (staging / "notebooks").iterdir()) == ["e.ipynb.gz", "f.ipynb"]
+    assert os.path.samefile(staging / "e.html", tmp_path / "new" / "e.html")  # a hard link
+
+
 def page_entries(day):
     return {n["page"]: n for n in json.loads((day / "run.json").read_text())["notebooks"]}
 
@@ -92,6 +105,8 @@ def test_an_unchanged_rerun_reuses_every_page_byte_for_byte(published, tmp_path)
     entries = page_entries(reports / DATE)
     assert {e["how"] for e in entries.values()} == {"reused"}
     assert {p.name: p.read_bytes() for p in (reports / DATE).glob("*.html")} == rendered
+    executed = {p.name: p.read_bytes() for p in (published / DATE / "notebooks").iterdir()}
+    assert {p.name: p.read_bytes() for p in (reports / DATE / "notebooks").iterdir()} == executed
     kobe = reports / DATE / "event-kobe-2025-02-07.html"
     assert os.stat(kobe).st_nlink >= 1
     assert not (reports / ".staging").exists()
@@ -115,7 +130,18 @@ def test_one_changed_claim_re_renders_its_event_page_and_the_summaries(published
                date="2026-01-16") == EXIT_OK  # fmt: skip
     entries = page_entries(reports / "2026-01-16")
     rendered = {page for page, e in entries.items() if e["how"] == "rendered"}
-    assert rendered == {"index.html", "data_quality.html", "event-kobe-2025-02-07.html"}
+    # the pages of the events that contain Kobe (the Mali War, within the Sahel insurgency)
+    # show their children's figures, so they change with it; the rest is reused
+    with (data / "events.csv").open(encoding="utf-8", newline="") as handle:
+        parents = {row["event_id"]: row["parent_event"] for row in csv.DictReader(handle)}
+    ancestors, event = set(), parents["kobe-2025-02-07"]
+    while event:
+        ancestors.add(event)
+        event = parents.get(event, "")
+    containing = {p for p in entries if p.removesuffix(".html").split("-", 1)[-1] in ancestors}
+    assert containing  # the shipped data puts Kobe within the Mali War
+    expected = {"index.html", "data_quality.html", "event-kobe-2025-02-07.html", *containing}
+    assert rendered == expected
     assert entries["event-kobe-2025-02-07.html"]["why"] == "the inputs it shows changed"
     assert entries["event-bamako-2024-09-17.html"]["why"].startswith(
         "same cache key as 2026-01-15/"

@@ -11,6 +11,7 @@ from casrec.run.execute import (
     execute_page,
     failure_reason,
     normalise_execution_counts,
+    notebook_to_html,
 )
 from casrec.run.plan import Page
 
@@ -36,6 +37,19 @@ def test_execution_counts_are_renumbered_like_a_cold_run(tmp_path):
     again = nbformat.read(path, as_version=4)
     assert [c.execution_count for c in again.cells] == [1, 2]
     assert again.cells[1].outputs[0]["execution_count"] == 2
+
+
+def test_a_page_carries_no_stylesheet_for_code_it_does_not_show(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print('hidden')")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": "<p>shown</p>"})]
+    nb.cells.append(cell)
+    nbformat.write(nb, tmp_path / "page.ipynb")
+    notebook_to_html(tmp_path / "page.ipynb", tmp_path / "page.html", "A page")
+    page = (tmp_path / "page.html").read_text(encoding="utf-8")
+    assert "<p>shown</p>" in page and "print(" not in page
+    assert ".highlight" not in page  # Pygments' rules colour code, and pages show none
+    assert len(page.encode()) < 16_000  # casrec's own stylesheet, not JupyterLab's 260 KB
 
 
 def test_failure_reasons_are_one_line():

@@ -1,12 +1,20 @@
 """Publishing: the lock, the atomic swap, ``latest`` never moving back, the runs index."""
 
+import gzip
 import json
 
 import pytest
 from runs import run
 
 from casrec.cli import EXIT_BAD_INPUT, EXIT_LOCKED, EXIT_OK
-from casrec.run.publish import RunLock, point_latest, publish, write_runs_index
+from casrec.run.publish import (
+    RunLock,
+    compress_notebooks,
+    find_executed_notebook,
+    point_latest,
+    publish,
+    write_runs_index,
+)
 
 
 def test_publish_swaps_a_complete_folder_in_and_the_old_one_out(tmp_path):
@@ -110,3 +118,29 @@ def test_atomic_writes_leave_no_temporary_file(tmp_path):
     write_atomic(tmp_path / "run.json", '{"a": 1}\n')
     assert [p.name for p in tmp_path.iterdir()] == ["run.json"]
     assert json.loads((tmp_path / "run.json").read_text()) == {"a": 1}
+
+
+def test_executed_notebooks_are_gzipped_reproducibly_and_linked_ones_kept(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    text = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n' * 50
+    (notebooks / "event-a.ipynb").write_text(text)
+    (notebooks / "event-b.ipynb.gz").write_bytes(b"linked from an earlier report")
+    written = compress_notebooks(notebooks)
+    assert [p.name for p in written] == ["event-a.ipynb.gz"]
+    assert sorted(p.name for p in notebooks.iterdir()) == ["event-a.ipynb.gz", "event-b.ipynb.gz"]
+    first = (notebooks / "event-a.ipynb.gz").read_bytes()
+    assert gzip.decompress(first).decode() == text and len(first) < len(text) / 5
+    (notebooks / "event-a.ipynb").write_text(text)  # the same notebook in a later run
+    compress_notebooks(notebooks)
+    assert (notebooks / "event-a.ipynb.gz").read_bytes() == first  # no time stamp inside
+    assert (notebooks / "event-b.ipynb.gz").read_bytes() == b"linked from an earlier report"
+
+
+def test_the_executed_notebook_of_a_page_is_found_gzipped_or_plain(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    assert find_executed_notebook(tmp_path, "event-a") is None
+    (tmp_path / "notebooks" / "event-a.ipynb").write_text("{}")  # a report before gzip
+    assert find_executed_notebook(tmp_path, "event-a").name == "event-a.ipynb"
+    (tmp_path / "notebooks" / "event-a.ipynb.gz").write_bytes(gzip.compress(b"{}"))
+    assert find_executed_notebook(tmp_path, "event-a").name == "event-a.ipynb.gz"

@@ -1,9 +1,11 @@
 """End-to-end report runs: every page and file, offline HTML, failures that publish nothing."""
 
+import gzip
 import json
 import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
 from conftest import DATA_DIR, claim, write_dataset
 from runs import DATE, FETCH, TWO_EVENTS, broken_notebooks, run, snapshot
@@ -20,7 +22,8 @@ def test_a_run_publishes_every_page_and_file(published):
                 "reconciled.csv", "reconciled.hxl.csv", "run.json"}  # fmt: skip
     assert expected <= {p.name for p in day.iterdir()}
     executed = {p.name for p in (day / "notebooks").iterdir()}
-    assert {"index.ipynb", "data_quality.ipynb", "event-kobe-2025-02-07.ipynb"} <= executed
+    assert {"index.ipynb.gz", "data_quality.ipynb.gz", "event-kobe-2025-02-07.ipynb.gz"} <= executed
+    assert not any(name.endswith(".ipynb") for name in executed)  # gzipped, none left plain
     info = json.loads((day / "run.json").read_text())
     assert info["status"] == "ok" and info["date"] == DATE
     assert set(info["input_checksums"]) >= {"claims.csv", "sources.csv", "events.csv"}
@@ -28,6 +31,21 @@ def test_a_run_publishes_every_page_and_file(published):
     assert all(n["seconds"] > 0 for n in info["notebooks"])
     assert (published / "latest").resolve() == day.resolve()
     assert not (published / ".staging").exists()
+
+
+def test_each_page_keeps_its_executed_notebook_for_audit_gzipped(published):
+    day = published / DATE
+    info = json.loads((day / "run.json").read_text())
+    for entry in info["notebooks"]:
+        assert entry["executed_notebook"] == f"notebooks/{entry['page'][:-5]}.ipynb.gz"
+        assert (day / entry["executed_notebook"]).is_file()
+    kobe = nbformat.reads(
+        gzip.decompress((day / "notebooks" / "event-kobe-2025-02-07.ipynb.gz").read_bytes()),
+        as_version=4,
+    )
+    assert kobe.metadata.papermill.parameters["event_id"] == "kobe-2025-02-07"
+    outputs = json.dumps([c.get("outputs", []) for c in kobe.cells])
+    assert "killing at least 34 civilians" in outputs  # what the page shows, with its code
 
 
 def test_kobe_page_shows_the_result_and_its_evidence(published):

@@ -342,6 +342,22 @@ def test_chart_figure_has_the_figures_as_its_text_alternative():
     assert "A: 34" in "".join(page.text)
 
 
+def test_overview_header_counts_use_thousands_separators():
+    from types import SimpleNamespace
+
+    estimates = pd.DataFrame({"status": ["contested"] * 3047 + ["single_source"] * 12})
+    empty = pd.DataFrame({"event_id": [], "title": []})
+    analysis = SimpleNamespace(
+        estimates=estimates,
+        reconciliation=SimpleNamespace(policy="reliability"),
+        as_of_window_days=90,
+        dataset=SimpleNamespace(claims=range(12_500), sources=range(3), events=empty),
+    )
+    text = str(views.overview_header(analysis, "2026-01-15"))
+    assert "12,500 claims" in text and "3,059 estimates" in text
+    assert "3,047 contested" in text and "12 single source" in text
+
+
 # --- subgroups and the event hierarchy ---------------------------------------------------
 
 FAMILY_EVENTS = pd.DataFrame(

@@ -274,6 +274,16 @@ def intervals_chart(claims: pd.DataFrame, estimates: pd.DataFrame | None = None,
             opacity=alt.Opacity("considered:N", legend=None, scale=faded),
         )
     )  # fmt: skip
+    # a claim of one figure ("25") is a line of no length: it is drawn as a dot instead
+    points = (
+        base.transform_filter("datum.kind == 'claim' && !datum.open && datum.start == datum.end")
+        .mark_point(shape="circle", filled=True, size=80, yOffset=6)
+        .encode(
+            x=x,
+            fill=alt.Fill("role:N", scale=roles, legend=None),
+            opacity=alt.Opacity("considered:N", legend=None, scale=faded),
+        )
+    )
     fades = []
     for step in range(4):  # the faded tail, in four steps of falling opacity
         a, b = 0.8 + step * 0.05, 0.85 + step * 0.05
@@ -297,9 +307,12 @@ def intervals_chart(claims: pd.DataFrame, estimates: pd.DataFrame | None = None,
         .encode(x="best:Q")
     )
     labels = _labelled_rows(base, "row")
-    caption = "The estimate (band, best as a tick) and each claim; an arrow means open-ended"
+    caption = (
+        "The estimate (band, best as a tick) and each claim (a line, or a dot for a single"
+        " figure); an arrow means open-ended"
+    )
     chart = _finish(
-        alt.layer(band, claims_line, *fades, arrows, best, labels),
+        alt.layer(band, claims_line, points, *fades, arrows, best, labels),
         "Estimate and claims",
         len(frame),
     )

@@ -687,7 +687,7 @@ def overview_header(analysis, run_day, event_pages=(), displacement_pages=()) ->
     """Report date, counts, status tallies and links to the other pages."""
     est = analysis.estimates
     counts = est["status"].value_counts()
-    tally = ", ".join(f"{int(counts.get(s, 0))} {STATUSES.label(s)}" for s in STATUSES.codes)
+    tally = ", ".join(f"{int(counts.get(s, 0)):,} {STATUSES.label(s)}" for s in STATUSES.codes)
     titles = analysis.dataset.events.set_index("event_id")["title"]
     links = page_links((), displacement_pages, titles) if event_pages else Markup("")
     return wrap(

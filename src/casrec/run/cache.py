@@ -19,7 +19,7 @@ from pathlib import Path
 from casrec import __version__, resources
 from casrec.history import dated_reports, previous_report
 from casrec.run.plan import Page
-from casrec.run.publish import read_record
+from casrec.run.publish import find_executed_notebook, read_record
 from casrec.schema import TABLES
 
 # Parameters naming a folder: the page depends on what is in it (the inputs part, or the
@@ -239,23 +239,23 @@ class ReuseIndex:
         return "; ".join(changed) or f"{earlier.label} is missing its files"
 
 
+def _executed(found: Earlier) -> Path | None:
+    return find_executed_notebook(found.report, found.entry["page"][: -len(".html")])
+
+
 def _files_exist(found: Earlier) -> bool:
-    page = found.entry["page"]
-    return (found.report / page).is_file() and (
-        found.report / "notebooks" / f"{page[:-5]}.ipynb"
-    ).is_file()
+    return (found.report / found.entry["page"]).is_file() and _executed(found) is not None
 
 
 def reuse(found: Earlier, staging: Path) -> None:
-    """Hard-link (or, across file systems, copy) an earlier page and its notebook into staging."""
+    """Hard-link (or, across file systems, copy) an earlier page and its notebook into staging.
+
+    The notebook keeps its name: a plain one from an older report is gzipped in staging.
+    """
     page = found.entry["page"]
-    pairs = [
-        (found.report / page, staging / page),
-        (
-            found.report / "notebooks" / f"{page[:-5]}.ipynb",
-            staging / "notebooks" / f"{page[:-5]}.ipynb",
-        ),
-    ]
+    notebook = _executed(found)
+    pairs = [(found.report / page, staging / page),
+             (notebook, staging / "notebooks" / notebook.name)]  # fmt: skip
     for source, target in pairs:
         try:
             os.link(source, target)

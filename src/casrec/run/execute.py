@@ -343,6 +343,8 @@ def notebook_to_html(notebook: Path, target: Path, title: str) -> None:
     config.HTMLExporter.exclude_input = True
     config.HTMLExporter.exclude_input_prompt = True
     config.HTMLExporter.exclude_output_prompt = True
+    # Pygments' stylesheet (4.5 KB a page) colours code, and reports show none
+    config.CSSHTMLHeaderPreprocessor.enabled = False
     exporter = HTMLExporter(
         config=config,
         template_name="casrec",
@@ -350,5 +352,6 @@ def notebook_to_html(notebook: Path, target: Path, title: str) -> None:
     )
     nb = nbformat.read(str(notebook), as_version=4)
     nb.metadata["title"] = title
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    page_resources = {"metadata": {"name": title}, "inlining": {"css": []}}
+    body, _ = exporter.from_notebook_node(nb, resources=page_resources)
     target.write_text(body, encoding="utf-8")

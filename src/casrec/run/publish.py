@@ -10,6 +10,7 @@ import ctypes
 import datetime as dt
 import errno
 import fcntl
+import gzip
 import html
 import json
 import os
@@ -20,6 +21,44 @@ from casrec.history import dated_reports
 from casrec.run.errors import RunLocked
 
 LOCK_NAME = ".casrec-run.lock"
+# Executed notebooks are kept for audit beside the pages, gzipped: they are half of a report
+# folder's bytes as plain JSON and a fifth of that compressed, and no reviewer opens them.
+EXECUTED_SUFFIX = ".ipynb.gz"
+
+
+def executed_notebook_name(output_name: str) -> str:
+    """The file, under a report's ``notebooks/``, holding the executed notebook of a page."""
+    return f"{output_name}{EXECUTED_SUFFIX}"
+
+
+def find_executed_notebook(report: Path, output_name: str) -> Path | None:
+    """The executed notebook of a page in a report: gzipped, or plain in older reports."""
+    for name in (executed_notebook_name(output_name), f"{output_name}.ipynb"):
+        path = report / "notebooks" / name
+        if path.is_file():
+            return path
+    return None
+
+
+def gzip_notebook(data: bytes) -> bytes:
+    """Gzip an executed notebook reproducibly: no time stamp or name, same bytes every run."""
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def compress_notebooks(folder: Path) -> list[Path]:
+    """Replace every plain ``*.ipynb`` in ``folder`` by its ``*.ipynb.gz`` (in staging).
+
+    Pages linked from an earlier report already come gzipped and are left as they are.
+    """
+    written = []
+    for plain in sorted(folder.glob("*.ipynb")):
+        target = plain.with_name(plain.name + ".gz")
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(gzip_notebook(plain.read_bytes()))
+        os.replace(tmp, target)
+        plain.unlink()
+        written.append(target)
+    return written
 
 
 def write_atomic(path: Path, text: str) -> None:

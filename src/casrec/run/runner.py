@@ -43,6 +43,9 @@ from casrec.run.plan import Page, RunConfig, check_parameters, plan_pages
 from casrec.run.publish import (
     RunLock,
     clean_staging,
+    compress_notebooks,
+    executed_notebook_name,
+    gzip_notebook,
     point_latest,
     publish,
     remove_stale_staging,
@@ -203,6 +206,10 @@ def _locked_run(config: RunConfig, say, stop: StopSignals, started: str, t0: flo
         failure = _render_pages(config, pages, staging, record, analysis, result, say)
         if failure is not None:
             _fail(config, record, *failure, staging)
+        try:  # the executed notebooks stay for audit, gzipped (run.json names each file)
+            compress_notebooks(staging / "notebooks")
+        except OSError as error:
+            raise _named(error, staging / "notebooks") from error
         output = analysis.reconciliation.output()
         events = analysis.dataset.events
 
@@ -272,6 +279,7 @@ def decide_pages(config, pages, record, analysis, earlier) -> dict[str, dict]:
         )
         key = cache.key_of(parts)
         entry = {"notebook": page.notebook, "page": page_file, "parameters": page.parameters,
+                 "executed_notebook": f"notebooks/{executed_notebook_name(page.output_name)}",
                  "cache_key": key, "cache_parts": parts}  # fmt: skip
         found = None if config.full else earlier.match(page_file, key)
         if found is not None:
@@ -329,8 +337,10 @@ def prerender(page: dict, reports_dir: str | Path) -> str:
     tmp = root / f".{page['cache_key']}-{os.getpid()}"
     (tmp / "notebooks").mkdir(parents=True, exist_ok=True)
     _write(tmp / page["page"], outcome.html or b"")
-    _write(tmp / "notebooks" / f"{page['output_name']}.ipynb", outcome.notebook or b"")
+    _write(tmp / "notebooks" / executed_notebook_name(page["output_name"]),
+           gzip_notebook(outcome.notebook or b""))  # fmt: skip
     entry = {k: page[k] for k in ("notebook", "page", "parameters", "cache_key", "cache_parts")}
+    entry["executed_notebook"] = f"notebooks/{executed_notebook_name(page['output_name'])}"
     write_atomic(tmp / "run.json", json.dumps({"notebooks": [entry]}, indent=2) + "\n")
     if final.exists():
         shutil.rmtree(final)
