@@ -29,12 +29,15 @@ EVENTS = [
 
 
 def in_memory(claims, sources=SOURCES, events=EVENTS, actors=DEFAULT_ACTORS) -> Dataset:
-    """A dataset typed as the loader types it, built without touching the disk."""
+    """A dataset typed as the loader types it, built without touching the disk.
+
+    As the loader does, an empty cell is a missing value (never the text '').
+    """
 
     def frame(name, rows):
         columns = TABLES[name].column_names
-        return typed_frame(TABLES[name], pd.DataFrame([{c: r.get(c) for c in columns} for r in rows],
-                                                 columns=columns))  # fmt: skip
+        cells = [{c: None if r.get(c) == "" else r.get(c) for c in columns} for r in rows]
+        return typed_frame(TABLES[name], pd.DataFrame(cells, columns=columns))
 
     return Dataset(
         sources=frame("sources", sources),

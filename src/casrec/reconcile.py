@@ -121,6 +121,10 @@ FEARED_HIGH_ONLY_TEXT = (
     " A feared or unconfirmed figure enters the high only; firmer figures set the low and "
     "the status."
 )
+FEARED_LOW_TEXT = (
+    ' No firmer figure states a floor (an "up to" states none), so feared or unconfirmed '
+    "figures count for the low; firmer figures set the best and the status."
+)
 BEST_FEARED_TEXT = " The best figure is feared or unconfirmed."
 FLOORS_SO_FAR_TEXT = (
     " Only counts so far exist (figures from before the incident ended, or called "
@@ -241,18 +245,33 @@ def select_voices(claims: pd.DataFrame) -> pd.DataFrame:
     group = np.full(n, -1, dtype=np.int64)
     group[rows] = group_of_row
     # when the claimant said it: its own publication's date; for a relay, the first date any
-    # document of this claimant and key gave the same figure (a repetition adds nothing)
-    figure = pd.DataFrame({
-        "group": group[rows], "low": c["value_low"].to_numpy()[rows],
-        "high": c["value_high"].fillna(-1).to_numpy(dtype=np.int64)[rows],
-        "point": c["value_point"].to_numpy()[rows], "published": published[rows],
-    })  # fmt: skip
-    first_seen = figure.groupby(["group", "low", "high", "point"])["published"].transform("min")
+    # document of this claimant and key gave the same figure (a repetition adds nothing).
+    # Only relays need it: where the claimant has an own publication in the key, that speaks
+    # whatever the relays' dates, so the earliest relay of a figure is its first appearance
+    # wherever the dates of relays decide.
     said = published.copy()
-    said[rows] = np.where(own[rows], published[rows], first_seen.to_numpy())
-    # figures the claimant gave on one date: the lower one (as for ties of best), never the id
+    relays = rows[~own[rows]]
+    if len(relays):
+        figure = vx.sort_key((
+            c["value_point"].to_numpy()[relays],
+            c["value_high"].fillna(-1).to_numpy(dtype=np.int64)[relays],
+            c["value_low"].to_numpy()[relays], group[relays],
+        ))  # fmt: skip
+        figure_code = np.unique(figure, return_inverse=True)[1]
+        first_seen = np.full(int(figure_code.max()) + 1, vx.BIG, dtype=np.int64)
+        np.minimum.at(first_seen, figure_code, published[relays])
+        said[relays] = first_seen[figure_code]
+    # figures the claimant gave on one date: the lower one (as for ties of best); the same
+    # figure twice: the firmer, more specific, better sourced, more recent and complete
+    # statement of it. The claim id only names one of claims that agree on all of these.
+    certainty_rank = vx.map_distinct(c["certainty_effective"], CERTAINTY_RANK).astype("int64")
+    specificity_rank = vx.map_distinct(c["value_qualifier"], SPECIFICITY_RANK).astype("int64")
+    source_type_rank = vx.map_distinct(c["source_type"], SOURCE_TYPE_RANK)
+    source_type_rank = source_type_rank.fillna(UNKNOWN_SOURCE_TYPE_RANK).astype("int64")
     preference = vx.sort_key((
-        id_rank, c["value_high"].fillna(vx.BIG).to_numpy(dtype=np.int64),
+        id_rank, c["value_provisional"].to_numpy(dtype=bool), _later_first(as_of_period(c)[1]),
+        source_type_rank.to_numpy(), specificity_rank.to_numpy(), certainty_rank.to_numpy(),
+        c["value_high"].fillna(vx.BIG).to_numpy(dtype=np.int64),
         c["value_low"].to_numpy(), c["value_point"].to_numpy(), published, -said, ~own,
     ))  # fmt: skip
     voice = vx.first_by_group(group, rows, preference, len(groups))
@@ -267,6 +286,9 @@ def select_voices(claims: pd.DataFrame) -> pd.DataFrame:
     c["own_publication"] = own
     c["is_voice"] = is_voice
     c["role_rank"] = vx.map_distinct(c["claimant_role"], ROLE_RANK).astype("int64").to_numpy()
+    c["certainty_rank"] = certainty_rank
+    c["specificity_rank"] = specificity_rank
+    c["source_type_rank"] = source_type_rank
     c["id_rank"] = id_rank
     c["published_ns"] = published
     return c
@@ -320,14 +342,22 @@ def consider(c: pd.DataFrame, as_of_window_days: int = DEFAULT_AS_OF_WINDOW_DAYS
     floor_so_far = considered & so_far
 
     # Feared or unconfirmed figures enter the high only, while a firmer figure exists. An
-    # "up to N" figure says nothing of a floor: while a firm claim states one, it offers N,
-    # not 0, to the low (so it sets the low only when it is below every floor: a contest).
+    # "up to N" figure says nothing of a floor: while a claim that supplies the low states
+    # one, it offers N, not 0, to the low (so it sets the low only when it is below every
+    # floor).
     certainty = c["certainty_effective"]
     feared = (certainty == FEARED).to_numpy()
     firm = considered & (~feared | ~_any_per_key(key, considered & ~feared, n_keys)[key])
     at_most = (c["value_qualifier"] == "at_most").to_numpy()
-    floor_exists = _any_per_key(key, firm & ~at_most, n_keys)
-    up_to_beside_floor = firm & at_most & floor_exists[key]
+    # The low comes from the firm claims; but where the only firm ones are "up to" figures,
+    # which state no floor, a feared floor is the only floor there is, and it gives the low
+    # beside them (an "up to" never leaves the low at 0 while a considered claim states one).
+    states_floor = considered & ~at_most
+    no_firm_floor = ~_any_per_key(key, firm & states_floor, n_keys)
+    feared_floor_only = no_firm_floor & _any_per_key(key, states_floor, n_keys)
+    supplies_low = firm | (considered & feared_floor_only[key])
+    floor_exists = _any_per_key(key, supplies_low & ~at_most, n_keys)
+    up_to_beside_floor = supplies_low & at_most & floor_exists[key]
     low_offered = c["value_low"].to_numpy().copy()
     low_offered[up_to_beside_floor] = c["value_high"].to_numpy()[up_to_beside_floor]
 
@@ -337,12 +367,9 @@ def consider(c: pd.DataFrame, as_of_window_days: int = DEFAULT_AS_OF_WINDOW_DAYS
     c["count_so_far_left"] = so_far_left
     c["considered"] = considered
     c["firm"] = firm
+    c["supplies_low"] = supplies_low
     c["up_to_beside_floor"] = up_to_beside_floor
     c["low_offered"] = low_offered
-    c["certainty_rank"] = vx.map_distinct(certainty, CERTAINTY_RANK).astype("int64")
-    c["specificity_rank"] = vx.map_distinct(c["value_qualifier"], SPECIFICITY_RANK).astype("int64")
-    source_type_rank = vx.map_distinct(c["source_type"], SOURCE_TYPE_RANK)
-    c["source_type_rank"] = source_type_rank.fillna(UNKNOWN_SOURCE_TYPE_RANK).astype("int64")
     # the interval a claim contributes: as stated, except that a count so far standing
     # alone is a floor (open above); the reported figures stay as they are
     c["bound_high"] = c["value_high"].where(~floor_so_far)
@@ -399,7 +426,10 @@ def bound(c: pd.DataFrame, keys: _Keys) -> tuple[pd.DataFrame, pd.DataFrame]:
     low = c["value_low"].to_numpy()
     stated_high = c["stated_high"].to_numpy()
     lows = vx.aggregate(
-        keys.code, c["firm"].to_numpy(), keys.n, low=(c["low_offered"].to_numpy(), np.minimum)
+        keys.code,
+        c["supplies_low"].to_numpy(),
+        keys.n,
+        low=(c["low_offered"].to_numpy(), np.minimum),
     ).iloc[keys.order]
     highs = vx.aggregate(
         keys.code,
@@ -542,7 +572,7 @@ def explain(
     est["claim_ids"] = vx.series(
         vx.join_by_key(keys.position[key[by_id]], ";", [ids[by_id]], keys.n)
     )
-    low_rows = _extreme_rows(c, c["firm"].to_numpy(), "low_offered", smallest=True)
+    low_rows = _extreme_rows(c, c["supplies_low"].to_numpy(), "low_offered", smallest=True)
     high_rows = _extreme_rows(c, considered, "stated_high", smallest=False)
     est["low_claim_id"] = vx.by_key(ids, keys.position[key[low_rows]], low_rows, keys.n)
     est["high_claim_id"] = vx.by_key(ids, keys.position[key[high_rows]], high_rows, keys.n)
@@ -562,6 +592,13 @@ def explain(
 def _any_per_key(key: np.ndarray, mask: np.ndarray, n_keys: int) -> np.ndarray:
     """Per key, whether any of its rows is in ``mask``."""
     return np.bincount(key[mask], minlength=n_keys) > 0
+
+
+def _later_first(dates: pd.Series) -> np.ndarray:
+    """Dates as integers that order the later date first, a missing date last."""
+    days = dates.to_numpy(dtype="datetime64[ns]").view(np.int64)
+    # NaT is the smallest int64, whose negation overflows: it takes the next value up
+    return -np.maximum(days, np.iinfo(np.int64).min + 1)
 
 
 def _key_codes(claims: pd.DataFrame) -> np.ndarray:
@@ -854,6 +891,7 @@ def _rationale(
 
     # what else a reviewer must know about the figures, a sentence each where it applies
     firm = c["firm"].to_numpy()
+    supplies_low = c["supplies_low"].to_numpy()
     at_most = (c["value_qualifier"] == "at_most").to_numpy()
     feared = (c["certainty_effective"] == FEARED).to_numpy()
     beside_floor = c["up_to_beside_floor"].to_numpy()
@@ -866,7 +904,8 @@ def _rationale(
     notes = [
         (low_is_up_to, UP_TO_ALONE_TEXT),
         (up_to_no_floor, UP_TO_NO_FLOOR_TEXT),
-        (_any_per_key(key, considered & ~firm, n_keys), FEARED_HIGH_ONLY_TEXT),
+        (_any_per_key(key, considered & ~supplies_low, n_keys), FEARED_HIGH_ONLY_TEXT),
+        (_any_per_key(key, supplies_low & ~firm, n_keys), FEARED_LOW_TEXT),
         (best_feared, BEST_FEARED_TEXT),
         (_any_per_key(key, considered & c["count_so_far"].to_numpy(), n_keys), FLOORS_SO_FAR_TEXT),
         (est["within_tolerance"].to_numpy(dtype=bool),

@@ -25,6 +25,7 @@ from casrec.reconcile import (
     DEFAULT_TOLERANCE,
     FEARED,
     FEARED_HIGH_ONLY_TEXT,
+    FEARED_LOW_TEXT,
     FLOORS_SO_FAR_TEXT,
     LONE_TEXT,
     OUTPUT_COLUMNS,
@@ -149,6 +150,13 @@ def _annotate(claims: pd.DataFrame, window_days: int) -> pd.DataFrame:
                 claim["value_point"],
                 claim["value_low"],
                 math.inf if _missing(claim["value_high"]) else claim["value_high"],
+                # the same figure twice: the firmer, more specific, better sourced, more
+                # recent and complete statement of it; the id only among equals in all these
+                claim["certainty_rank"],
+                claim["specificity_rank"],
+                claim["source_type_rank"],
+                _later_first(claim["as_of_effective"]),
+                bool(claim["value_provisional"]),
                 claim["claim_id"],
             ),
         )
@@ -198,6 +206,7 @@ def _annotate(claims: pd.DataFrame, window_days: int) -> pd.DataFrame:
     c["bound_high"] = c["value_high"]
     c["bound_high_open"] = c["value_high_open"].astype(bool)
     c["firm"] = False
+    c["supplies_low"] = False
     c["up_to_beside_floor"] = False
     for _, group in c.groupby("key", sort=False):
         considered = group[group["considered"]]
@@ -211,10 +220,18 @@ def _annotate(claims: pd.DataFrame, window_days: int) -> pd.DataFrame:
         considered = c.loc[group.index][c.loc[group.index, "considered"]]
         not_feared = considered[considered["certainty_effective"] != FEARED]
         firm = not_feared if len(not_feared) else considered
-        floors = firm[firm["value_qualifier"] != "at_most"]
         c.loc[firm.index, "firm"] = True
+        # the low: the firm claims, unless none of them states a floor (all "up to") and a
+        # feared claim does; then every considered claim
+        supplies = firm
+        no_firm_floor = (firm["value_qualifier"] == "at_most").all()
+        if no_firm_floor and (considered["value_qualifier"] != "at_most").any():
+            supplies = considered
+        c.loc[supplies.index, "supplies_low"] = True
+        floors = supplies[supplies["value_qualifier"] != "at_most"]
         if len(floors):  # an "up to N" beside a floor offers N to the low, not 0
-            c.loc[firm.index[firm["value_qualifier"] == "at_most"], "up_to_beside_floor"] = True
+            up_to = supplies.index[supplies["value_qualifier"] == "at_most"]
+            c.loc[up_to, "up_to_beside_floor"] = True
     c["low_offered"] = [
         claim["value_high"] if claim["up_to_beside_floor"] else claim["value_low"]
         for _, claim in c.iterrows()
@@ -226,6 +243,11 @@ def _annotate(claims: pd.DataFrame, window_days: int) -> pd.DataFrame:
 
     c["exclusion_reason"] = [_exclusion_reason(claim) for _, claim in c.iterrows()]
     return c
+
+
+def _later_first(date: pd.Timestamp) -> tuple:
+    """Orders the later date first and a missing date last."""
+    return (1, 0) if pd.isna(date) else (0, -date.value)
 
 
 def _figure(claim: pd.Series) -> tuple:
@@ -324,8 +346,11 @@ def reconcile_reference(
 
         # 5. low, best and high
         low_holder = high_holder = None
-        if firm:
-            low_holder = min(firm, key=lambda x: (x["low_offered"], x["role_rank"], x["claim_id"]))
+        supplies_low = [claim for claim in considered if claim["supplies_low"]]
+        if supplies_low:
+            low_holder = min(
+                supplies_low, key=lambda x: (x["low_offered"], x["role_rank"], x["claim_id"])
+            )
         if considered:
             high_holder = min(
                 considered, key=lambda x: (-x["stated_high"], x["role_rank"], x["claim_id"])
@@ -416,8 +441,10 @@ def reconcile_reference(
             text += "" if holder_beside_floor else UP_TO_ALONE_TEXT
         if any(x["up_to_beside_floor"] for x in considered) and not holder_beside_floor:
             text += UP_TO_NO_FLOOR_TEXT
-        if any(not x["firm"] for x in considered):
+        if any(not x["supplies_low"] for x in considered):
             text += FEARED_HIGH_ONLY_TEXT
+        if any(x["supplies_low"] and not x["firm"] for x in considered):
+            text += FEARED_LOW_TEXT
         if best is not None and best["certainty_effective"] == FEARED:
             text += BEST_FEARED_TEXT
         if any(x["count_so_far"] for x in considered):

@@ -58,6 +58,17 @@ def concat(*parts: np.ndarray | str) -> np.ndarray:
 
     (As pandas' ``+`` on text. Each ``+`` of object arrays is one C loop over the rows.)
     """
+    if len(parts) > 1:
+        # Most texts miss nothing: add them straight away, with no scan for missing values.
+        # A missing one (None or NaN) cannot be added to a string and raises TypeError; only
+        # then are the parts scanned and the missing rows set aside.
+        try:
+            result = parts[0]
+            for part in parts[1:]:
+                result = result + part
+            return result
+        except TypeError:
+            pass
     missing = None
     result = None
     for part in parts:
