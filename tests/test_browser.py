@@ -393,7 +393,8 @@ def test_every_figure_on_the_kobe_page_traces_to_source_and_evidence(report, pag
     for block in p.locator("p.rationale").all():
         assert block.locator("a[href^='#claim-']").count() >= 1, block.inner_text()
     rows = p.locator("tr[id^='claim-']")
-    assert rows.count() == 9
+    claims = pd.read_csv(DATA_DIR / "claims.csv", dtype=str)
+    assert rows.count() == (claims["event_id"] == "kobe-2025-02-07").sum()  # one row per claim
     for row in rows.all():
         source = row.locator("td.source").inner_text().strip()
         evidence = row.locator("td.evidence").inner_text().strip()
@@ -406,7 +407,8 @@ def test_every_figure_on_the_kobe_page_traces_to_source_and_evidence(report, pag
     assert p.evaluate("location.hash") == "#claim-kobe-army-killed-civilians"
     assert row.is_visible() and "caused 25 civilian deaths" in row.inner_text()
     box, viewport = row.bounding_box(), p.viewport_size
-    assert 0 <= box["y"] < viewport["height"]
+    # the anchor scrolls the row's top to the window's top, give or take a sub-pixel rounding
+    assert -1 <= box["y"] < viewport["height"]
 
 
 PRINT = """(width) => {
