@@ -74,3 +74,10 @@ def test_certainty_column_wins_over_the_wording_which_wins_over_the_default(data
     assert claims.loc["stated", "certainty_effective"] == "confirmed"
     assert claims.loc["worded", "certainty_effective"] == "feared"
     assert claims.loc["plain", "certainty_effective"] == "reported"
+
+
+def test_an_empty_certainty_cell_is_read_as_missing(dataset_from):
+    """A frame built in code may carry '' where the loader would read a missing value."""
+    dataset = dataset_from([claim("a", "34")])
+    dataset.claims["certainty"] = ""
+    assert prepare_claims(dataset)["certainty_effective"].tolist() == ["reported"]

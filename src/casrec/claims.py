@@ -47,7 +47,9 @@ def prepare_claims(dataset: Dataset, rules: QuantityRules = DEFAULT_RULES) -> pd
     certainty = pd.Series(DEFAULT_CERTAINTY, index=claims.index, dtype="str")
     for source in (worded, stated):  # the column wins over the wording
         if source is not None:
-            certainty = source.astype("str").where(source.notna(), certainty)
+            # an empty cell in a frame built in code is missing, as the loader reads it
+            given = source.notna() & (source.astype("str").str.strip() != "")
+            certainty = source.astype("str").where(given, certainty)
     claims["certainty_effective"] = certainty
     claims[AS_OF_LAST_DAY] = effective_as_of(claims, dataset.events)
     claims[AS_OF_FIRST_DAY] = effective_as_of(claims, dataset.events, "earliest")
