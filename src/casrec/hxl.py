@@ -138,6 +138,13 @@ def _rule(tag: str, description: str, **tests: str) -> dict:
     return rule
 
 
+def _one_of(tag: str, description: str, values) -> dict:
+    """A required column whose values come from a closed list, matched with case."""
+    return _rule(
+        tag, description, required="true", value__list="|".join(values), value__case="true"
+    )
+
+
 def hxl_schema() -> list[dict]:
     """The libhxl schema casrec ships for reconciled.hxl.csv (stricter than HXL's core schema)."""
     slug = f"^{SLUG_PATTERN}$"
@@ -163,41 +170,11 @@ def hxl_schema() -> list[dict]:
             value__min="0",
             value__regex=r"^\d+$",
         ),
-        _rule(
-            "#meta+metric",
-            "a casrec metric",
-            required="true",
-            value__list="|".join(vocabulary.METRICS.codes),
-            value__case="true",
-        ),
-        _rule(
-            "#group+population",
-            "a casrec population",
-            required="true",
-            value__list="|".join(vocabulary.POPULATIONS.codes),
-            value__case="true",
-        ),
-        _rule(
-            "#status",
-            "a reconciliation status",
-            required="true",
-            value__list="|".join(vocabulary.STATUSES.codes),
-            value__case="true",
-        ),
-        _rule(
-            "#meta+policy",
-            "how best was chosen",
-            required="true",
-            value__list="|".join(vocabulary.POLICIES.codes),
-            value__case="true",
-        ),
-        _rule(
-            "#meta+max+open",
-            "true when high is open-ended",
-            required="true",
-            value__list="true|false",
-            value__case="true",
-        ),
+        _one_of("#meta+metric", "a casrec metric", vocabulary.METRICS.codes),
+        _one_of("#group+population", "a casrec population", vocabulary.POPULATIONS.codes),
+        _one_of("#status", "a reconciliation status", vocabulary.STATUSES.codes),
+        _one_of("#meta+policy", "how best was chosen", vocabulary.POLICIES.codes),
+        _one_of("#meta+max+open", "true when high is open-ended", ("true", "false")),
         _rule(
             "#indicator+discrepancy",
             "high / low of the considered figures",
