@@ -57,6 +57,8 @@ class RuleContext:
     lexicon: dict[str, tuple[int, int]] = field(default_factory=dict)
     run_date: pd.Timestamp | None = None
     findings: pd.DataFrame | None = None
+    # facts several rules derive from the same frames, computed once per context
+    derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -593,6 +595,13 @@ class _ClaimFacts:
         self.event_start_earliest = c["event_id"].map(ev["start_earliest"])
 
 
+def _claim_facts(ctx: RuleContext) -> _ClaimFacts:
+    """The claims' source and event facts, built once per context (four rules read them)."""
+    if "claim_facts" not in ctx.derived:
+        ctx.derived["claim_facts"] = _ClaimFacts(ctx)
+    return ctx.derived["claim_facts"]
+
+
 def _bounds(series: pd.Series, prefix: str) -> dict[str, pd.Series]:
     frame = date_bound_columns(series)
     return {prefix + column: frame[column] for column in frame.columns}
@@ -602,7 +611,7 @@ def _bounds(series: pd.Series, prefix: str) -> dict[str, pd.Series]:
       "A figure cannot refer to a date after its source was published; as_of or the source is "
       "wrong.", QUALITY, needs=("as_of", "source_id"))  # fmt: skip
 def _as_of_not_after_publication(ctx: RuleContext) -> pd.Series:
-    f = _ClaimFacts(ctx)
+    f = _claim_facts(ctx)
     c = f.claims
     return failing(
         f.as_of["earliest"] > f.published_latest,
@@ -625,7 +634,7 @@ def _as_of_not_future(ctx: RuleContext) -> pd.Series:
       "as_of is before the event began: check the date or the event.", QUALITY,
       needs=("as_of", "event_id"))  # fmt: skip
 def _as_of_not_before_event(ctx: RuleContext) -> pd.Series:
-    f = _ClaimFacts(ctx)
+    f = _claim_facts(ctx)
     c = f.claims
     return failing(
         f.as_of["latest"] < f.event_start_earliest,
@@ -638,7 +647,7 @@ def _as_of_not_before_event(ctx: RuleContext) -> pd.Series:
       "The source was published before the event began, so it cannot report it; a date or the "
       "event is wrong.", QUALITY, needs=("source_id", "event_id"))  # fmt: skip
 def _source_not_before_event(ctx: RuleContext) -> pd.Series:
-    f = _ClaimFacts(ctx)
+    f = _claim_facts(ctx)
     c = f.claims
     return failing(
         f.published_latest < f.event_start_earliest,
@@ -807,7 +816,7 @@ def _supersedes_same_claimant(ctx: RuleContext) -> pd.Series:
       "A revision is published before the figure it revises; the pair is probably swapped.",
       QUALITY, needs=("supersedes", "source_id"))  # fmt: skip
 def _supersedes_not_earlier(ctx: RuleContext) -> pd.Series:
-    f = _ClaimFacts(ctx)
+    f = _claim_facts(ctx)
     c = f.claims
     previous = c["supersedes"]
     prev_source = previous.map(f.same["source_id"])
