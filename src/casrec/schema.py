@@ -388,7 +388,7 @@ def date_bound_columns(series: pd.Series) -> pd.DataFrame:
             # arrays, not Series: a Series would be aligned on labels with ``series.index``
             "earliest": pd.to_datetime(pd.Series([r[0] for r in rows], dtype="object")).array,
             "latest": pd.to_datetime(pd.Series([r[1] for r in rows], dtype="object")).array,
-            "valid": [r[2] for r in rows],
+            "valid": pd.array([r[2] for r in rows], dtype="bool"),  # bool when empty too
         },
         index=series.index,
     )
