@@ -152,6 +152,13 @@ ESTIMATE_PATTERNS = (
 LOW_HIGH_BOUNDS = r"^low:? (?P<low>.+?),? high:? (?P<high>.+)$"
 # "50–60", "50-60", "50 - 60", "50 to 60", "two or three" (after "or more" / "or so" are read)
 RANGE_SEPARATORS = (r"\s*[–—]\s*", r"(?<=\d)-(?=\d)", r" - ", r" to ", r" or ")
+# The grammar's patterns compiled once: a file of junk runs every one of them on each value.
+_ESTIMATES = tuple(re.compile(pattern) for pattern in ESTIMATE_PATTERNS)
+_LOW_HIGH = re.compile(LOW_HIGH_BOUNDS)
+_SEPARATORS = tuple(re.compile(separator) for separator in RANGE_SEPARATORS)
+_BETWEEN = re.compile(r"between (.+)")
+_AND = re.compile(r" and ")
+_DECIMAL_POINT = re.compile(r"\d\.\d")
 
 # No casualty or displacement count comes near this; larger numbers are typing errors (and
 # would overflow the 64-bit integers the reconciliation computes with).
@@ -294,14 +301,18 @@ def _number(text: str) -> int | None:
     return _fraction_of_scale(text) or _number_in_words(text)
 
 
+_FRACTION_SCALES = {**SCALE_WORDS, "dozen": 12}
+_FRACTION_OF = re.compile(rf"(?:a |one )?({'|'.join(FRACTION_WORDS)})(?: of)? (?:a|an|one) (\w+)")
+_AND_A_HALF = re.compile(r"(.+) and a half (\w+)")
+
+
 def _fraction_of_scale(text: str) -> int | None:
     """'half a million', 'a quarter of a million', 'two and a half million', 'half a dozen'."""
-    scales = {**SCALE_WORDS, "dozen": 12}
-    fractions = "|".join(FRACTION_WORDS)
-    match = re.fullmatch(rf"(?:a |one )?({fractions})(?: of)? (?:a|an|one) (\w+)", text)
+    scales = _FRACTION_SCALES
+    match = _FRACTION_OF.fullmatch(text)
     if match and match.group(2) in scales:
         return round(FRACTION_WORDS[match.group(1)] * scales[match.group(2)])
-    match = re.fullmatch(r"(.+) and a half (\w+)", text)
+    match = _AND_A_HALF.fullmatch(text)
     if match and match.group(2) in scales:
         whole = _number(match.group(1))
         if whole is not None:
@@ -438,12 +449,12 @@ def _vague(text: str, lexicon: Mapping[str, tuple[int, int]]) -> tuple[int, int]
 
 def _range(text: str) -> tuple[int, int] | None:
     """'50–60', '50 to 60', 'between fifty and sixty', 'one hundred to one hundred and ten'."""
-    between = re.fullmatch(r"between (.+)", text)
-    separators = (r" and ", *RANGE_SEPARATORS) if between else RANGE_SEPARATORS
+    between = _BETWEEN.fullmatch(text)
+    separators = (_AND, *_SEPARATORS) if between else _SEPARATORS
     body = between.group(1) if between else text
     for separator in separators:
         # try every split: "one hundred and five to one hundred and ten" has several "and"s
-        for match in re.finditer(separator, body):
+        for match in separator.finditer(body):
             low = _number(body[: match.start()])
             high = _number(body[match.end() :])
             if low is not None and high is not None and low <= high:
@@ -540,14 +551,14 @@ def _read(
 
 def _estimate(text: str, clean: str, claim_id: str | None) -> Reading | None:
     """A best figure with its bounds ('30 (25–40)'): [25, 40], point 30; None if not one."""
-    for pattern in ESTIMATE_PATTERNS:
-        match = re.fullmatch(pattern, clean)
+    for pattern in _ESTIMATES:
+        match = pattern.fullmatch(clean)
         if match:
             break
     else:
         return None
     best = _number(match.group("best"))
-    low_high = re.fullmatch(LOW_HIGH_BOUNDS, match.group("bounds"))
+    low_high = _LOW_HIGH.fullmatch(match.group("bounds"))
     if low_high:
         low, high = _number(low_high.group("low")), _number(low_high.group("high"))
         bounds = (low, high) if low is not None and high is not None and low <= high else None
@@ -568,7 +579,7 @@ def _estimate(text: str, clean: str, claim_id: str | None) -> Reading | None:
 
 def _why_unreadable(text: str, otherwise: str = "") -> str:
     """The most likely reason a text did not read, for the error message."""
-    if re.search(r"\d\.\d", text):
+    if _DECIMAL_POINT.search(text):
         return "a decimal point in a count is ambiguous (1.000 may mean one thousand)"
     return otherwise
 
@@ -677,7 +688,8 @@ def parse_distinct(
         try:
             parsed[text] = parse_quantity(text, lexicon, rules)
         except QuantityError as error:
-            failed[text] = error
+            # kept without its traceback, which would hold on to the frames it was raised in
+            failed[text] = error.with_traceback(None)
     return parsed, failed
 
 

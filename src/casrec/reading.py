@@ -104,7 +104,7 @@ def read_text_table(data: bytes) -> TextTable:
                             f"{header[0][:60]!r}); {SAVE_AS_UTF8}",
                             1,
                         )
-                elif not any(cell.strip() for cell in record):
+                elif not "".join(record).strip():  # no cell holds anything but spaces
                     empty_lines.append(start)
                 else:
                     if len(record) > len(header):
@@ -134,10 +134,14 @@ def read_text_table(data: bytes) -> TextTable:
         seen[name] = position
     width = len(header)
     padded = [r if len(r) == width else r + [""] * (width - len(r)) for r in records]
-    frame = pd.DataFrame(padded, columns=header, dtype="str") if padded else None
-    if frame is None:
-        frame = pd.DataFrame({name: pd.Series([], dtype="str") for name in header})
-    frame = frame.replace("", pd.NA) if len(frame) else frame
+    # built column by column, an empty cell missing (None becomes the str dtype's missing)
+    cells_of = list(zip(*padded, strict=True)) if padded else [()] * width
+    frame = pd.DataFrame(
+        {
+            name: pd.Series([cell or None for cell in cells], dtype="str")
+            for name, cells in zip(header, cells_of, strict=True)
+        }
+    )
     frame[LINE] = pd.Series(lines, dtype="int64")
     notes = []
     if empty_lines:
