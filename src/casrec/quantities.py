@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property
 
 import pandas as pd
 
@@ -158,6 +158,8 @@ _LOW_HIGH = re.compile(LOW_HIGH_BOUNDS)
 _SEPARATORS = tuple(re.compile(separator) for separator in RANGE_SEPARATORS)
 _BETWEEN = re.compile(r"between (.+)")
 _AND = re.compile(r" and ")
+# A text in which no separator occurs is no range: most junk is spared the splits.
+_ANY_SEPARATOR = re.compile("|".join((_AND.pattern, *RANGE_SEPARATORS)))
 _DECIMAL_POINT = re.compile(r"\d\.\d")
 
 # No casualty or displacement count comes near this; larger numbers are typing errors (and
@@ -197,6 +199,18 @@ class QuantityRules:
             raise ValueError(
                 f"unknown reading for {', '.join(unknown)}; expected one of {', '.join(READINGS)}"
             )
+
+    @cached_property
+    def wording_patterns(self) -> dict[bool, tuple[re.Pattern[str], dict[str, str]] | None]:
+        """The suffix (True) and prefix (False) wording tables as regexes, built once per rules.
+
+        Looked up for every value read: kept here rather than in a cache keyed by the tables,
+        which would hash both tables again for each value.
+        """
+        return {
+            suffix: _wording_pattern(readings, suffix) if readings else None
+            for suffix, readings in ((True, self.suffix_readings), (False, self.prefix_readings))
+        }
 
 
 DEFAULT_RULES = QuantityRules()
@@ -409,13 +423,12 @@ def just_step(number: int, rules: QuantityRules = DEFAULT_RULES) -> int:
     return max(1, min(band_high - number, math.ceil(number * rules.just_relative_band)))
 
 
-@lru_cache(maxsize=16)
 def _wording_pattern(
     readings: tuple[tuple[str, str], ...], suffix: bool
 ) -> tuple[re.Pattern[str], dict[str, str]]:
     """One regex for a wording table, longest wording first; symbols ('~', '+') need no space.
 
-    Returned with the table as a dict (wording -> reading); built once per table.
+    Returned with the table as a dict (wording -> reading); see ``QuantityRules.wording_patterns``.
     """
     alternatives = []
     for wording, _ in sorted(readings, key=lambda pair: len(pair[0]), reverse=True):
@@ -426,13 +439,12 @@ def _wording_pattern(
     return re.compile(rf"(.+?)({body})" if suffix else rf"({body})(.+)"), dict(readings)
 
 
-def _strip_wording(
-    text: str, readings: tuple[tuple[str, str], ...], suffix: bool
-) -> tuple[str, str, str] | None:
+def _strip_wording(text: str, rules: QuantityRules, suffix: bool) -> tuple[str, str, str] | None:
     """(wording, reading, rest) for the longest wording ``text`` starts (or ends) with."""
-    if not readings:
+    table = rules.wording_patterns[suffix]
+    if table is None:
         return None
-    pattern, reading_of = _wording_pattern(readings, suffix)
+    pattern, reading_of = table
     match = pattern.fullmatch(text)
     if match is None:
         return None
@@ -449,6 +461,8 @@ def _vague(text: str, lexicon: Mapping[str, tuple[int, int]]) -> tuple[int, int]
 
 def _range(text: str) -> tuple[int, int] | None:
     """'50–60', '50 to 60', 'between fifty and sixty', 'one hundred to one hundred and ten'."""
+    if not _ANY_SEPARATOR.search(text):
+        return None
     between = _BETWEEN.fullmatch(text)
     separators = (_AND, *_SEPARATORS) if between else _SEPARATORS
     body = between.group(1) if between else text
@@ -527,8 +541,8 @@ def _read(
     estimate = _estimate(text, clean, claim_id)
     if estimate is not None:
         return estimate
-    stripped = _strip_wording(clean, rules.suffix_readings, suffix=True) or _strip_wording(
-        clean, rules.prefix_readings, suffix=False
+    stripped = _strip_wording(clean, rules, suffix=True) or _strip_wording(
+        clean, rules, suffix=False
     )
     if stripped:
         wording, reading, rest = stripped

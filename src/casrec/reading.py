@@ -134,14 +134,10 @@ def read_text_table(data: bytes) -> TextTable:
         seen[name] = position
     width = len(header)
     padded = [r if len(r) == width else r + [""] * (width - len(r)) for r in records]
-    # built column by column, an empty cell missing (None becomes the str dtype's missing)
-    cells_of = list(zip(*padded, strict=True)) if padded else [()] * width
-    frame = pd.DataFrame(
-        {
-            name: pd.Series([cell or None for cell in cells], dtype="str")
-            for name, cells in zip(header, cells_of, strict=True)
-        }
-    )
+    frame = pd.DataFrame(padded, columns=header, dtype="str") if padded else None
+    if frame is None:
+        frame = pd.DataFrame({name: pd.Series([], dtype="str") for name in header})
+    frame = frame.replace("", pd.NA) if len(frame) else frame
     frame[LINE] = pd.Series(lines, dtype="int64")
     notes = []
     if empty_lines:

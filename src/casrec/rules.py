@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from casrec import vectorised as vx
@@ -146,10 +147,13 @@ def failing(where: pd.Series, why: pd.Series | str) -> pd.Series:
     ``why`` may hold the sentences of the failing rows only (indexed by a subset of
     ``where``'s index): a rule that rarely fails then writes few sentences.
     """
-    where = where.fillna(False).astype(bool)
+    flags = where.to_numpy(dtype=bool, na_value=False)
+    texts = np.full(len(flags), np.nan, dtype=object)
     if isinstance(why, str):
-        return pd.Series(why, index=where.index, dtype="object").where(where)
-    return why.astype("object").reindex(where.index).where(where)
+        texts[flags] = why
+    else:
+        texts[flags] = why.reindex(where.index).to_numpy(dtype=object)[flags]
+    return pd.Series(texts, index=where.index, dtype="object")
 
 
 def suggestions(values: pd.Series, known, *, exact_case: bool = False) -> pd.Series:
@@ -323,7 +327,10 @@ def _slug(table: str, column: str):
         values = _frame(ctx, table)[column]
         slug = vx.fullmatch(values, _SLUG)
         not_slug = values.notna() & ~slug
-        why = quoted(values) + " is not a slug (lower-case letters, digits and '-', e.g. kobe-2025)"
+        why = (  # the sentences of the failing rows only, as in the rules below
+            quoted(values[not_slug])
+            + " is not a slug (lower-case letters, digits and '-', e.g. kobe-2025)"
+        )
         # ids become file names of report pages
         too_long = slug & (values.str.len() > MAX_ID_LENGTH)
         long = values[too_long]  # the sentences of these rows only
@@ -355,7 +362,8 @@ def _enum(table: str, column: str, choices: tuple[str, ...]):
 def _date(table: str, column: str):
     def check(ctx: RuleContext) -> pd.Series:
         values = _frame(ctx, table)[column]
-        return failing(~date_bound_columns(values)["valid"], quoted(values) + NOT_A_DATE)
+        bad = ~date_bound_columns(values)["valid"]
+        return failing(bad, quoted(values[bad]) + NOT_A_DATE)
 
     return check
 
@@ -364,7 +372,7 @@ def _whole_number(table: str, column: str):
     def check(ctx: RuleContext) -> pd.Series:
         values = _frame(ctx, table)[column]
         bad = values.notna() & ~vx.fullmatch(values, _WHOLE_NUMBER)
-        return failing(bad, quoted(values) + " is not a whole number (at most 15 digits)")
+        return failing(bad, quoted(values[bad]) + " is not a whole number (at most 15 digits)")
 
     return check
 
@@ -441,7 +449,9 @@ _register_contract_rules()
 def _country(ctx: RuleContext) -> pd.Series:
     values = ctx.frames["events"]["country"]
     bad = values.notna() & ~vx.fullmatch(values, _ISO3)
-    why = quoted(values) + " is not an ISO 3166-1 alpha-3 code (three capital letters, e.g. MLI)"
+    why = (
+        quoted(values[bad]) + " is not an ISO 3166-1 alpha-3 code (three capital letters, e.g. MLI)"
+    )
     return failing(bad, why)
 
 
@@ -450,10 +460,11 @@ def _country(ctx: RuleContext) -> pd.Series:
       "judged.", needs=("claimant_role", "claimant_actor"))  # fmt: skip
 def _party_names_actor(ctx: RuleContext) -> pd.Series:
     c = ctx.frames["claims"]
+    unnamed = c["claimant_role"].isin(PARTY_ROLES) & c["claimant_actor"].isna()
     return failing(
-        c["claimant_role"].isin(PARTY_ROLES) & c["claimant_actor"].isna(),
+        unnamed,
         "required when claimant_role is "
-        + quoted(c["claimant_role"])
+        + quoted(c.loc[unnamed, "claimant_role"])
         + " (the actor_id of the party making the claim)",
     )
 

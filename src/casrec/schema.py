@@ -441,14 +441,16 @@ def _complete(table: Table, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Pro
         if column not in frame.columns:
             out[column] = pd.Series(pd.NA, index=frame.index, dtype="str")
             continue
-        cells = frame[column].tolist()
-        # one loop over the cells (pandas' str.strip is a Python call per cell anyway)
-        values = [cell.strip() if isinstance(cell, str) else None for cell in cells]
+        values = frame[column]
+        cells = values.tolist()
         spaced = [
             position
-            for position, (cell, value) in enumerate(zip(cells, values, strict=True))
-            if value is not None and value != cell
+            for position, cell in enumerate(cells)
+            if isinstance(cell, str) and cell != cell.strip()
         ]
+        if spaced or "" in cells:  # most columns have neither: they are kept as read
+            stripped = [(cell.strip() or None) if isinstance(cell, str) else None for cell in cells]
+            values = pd.Series(stripped, index=frame.index, dtype="str")
         for position in spaced[:MAX_SPACE_NOTES]:
             record_id = ids.iat[position] if ids is not None else None
             record_id = None if pd.isna(record_id) else record_id.strip()
@@ -459,7 +461,7 @@ def _complete(table: Table, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Pro
                     record_id or None,
                     column,
                     f"{_shown(cells[position])} has spaces around it; read as "
-                    f"{_shown(values[position])}",
+                    f"{_shown(cells[position].strip())}",
                     SPACES,
                     "warning",
                 )
@@ -477,7 +479,7 @@ def _complete(table: Table, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Pro
                     "warning",
                 )
             )
-        out[column] = pd.Series([value or None for value in values], index=frame.index, dtype="str")
+        out[column] = values.astype("str")
     out[LINE] = frame[LINE]
     return pd.DataFrame(out, index=frame.index), padded
 
