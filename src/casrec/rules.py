@@ -152,7 +152,9 @@ def failing(where: pd.Series, why: pd.Series | str) -> pd.Series:
     if isinstance(why, str):
         texts[flags] = why
     else:
-        texts[flags] = why.reindex(where.index).to_numpy(dtype=object)[flags]
+        if not why.index.equals(where.index):  # the sentences of the failing rows only
+            why = why.reindex(where.index)
+        texts[flags] = why.to_numpy(dtype=object)[flags]
     return pd.Series(texts, index=where.index, dtype="object")
 
 
@@ -308,8 +310,8 @@ def _unique(table: str, column: str):
         lines = _frame(ctx, table)[LINE]
         known = ids.notna()
         repeated = known & ids.duplicated(keep="first")
-        first_line = lines[known].groupby(ids[known], sort=False).transform("first")
-        first_line = first_line.reindex(ids.index)[repeated]
+        first = known & ~repeated  # each id's first row
+        first_line = ids[repeated].map(pd.Series(lines[first].to_numpy(), index=ids[first]))
         why = (  # the sentences of the repeated rows only
             "duplicate id "
             + quoted(ids[repeated])

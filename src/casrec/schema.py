@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from casrec import resources, vocabulary
@@ -661,13 +662,17 @@ def _in_file_order(problems: pd.DataFrame) -> pd.DataFrame:
         for table in TABLES.values()
         for position, c in enumerate(table.columns)
     }
+    # each (file, column) pair looked up once: a table over the distinct files and columns
+    file_codes, file_names = pd.factorize(problems["file"])
+    column_codes, column_names = pd.factorize(problems["column"])  # missing column: -1
+    position = np.array(
+        [[columns.get((f, c), -1) for c in column_names] + [-1] for f in file_names], dtype=int
+    ).reshape(len(file_names), len(column_names) + 1)
     order = pd.DataFrame(
         {
             "file": problems["file"].map(files),
             "row": problems["row"].astype("Int64").fillna(0),
-            "column": [
-                columns.get(k, -1) for k in zip(problems["file"], problems["column"], strict=True)
-            ],
+            "column": position[file_codes, column_codes],  # code -1: the last entry, -1
         }
     )
     ranked = order.sort_values(["file", "row", "column"], kind="stable").index
