@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property
 
 import pandas as pd
 
@@ -152,6 +152,15 @@ ESTIMATE_PATTERNS = (
 LOW_HIGH_BOUNDS = r"^low:? (?P<low>.+?),? high:? (?P<high>.+)$"
 # "50–60", "50-60", "50 - 60", "50 to 60", "two or three" (after "or more" / "or so" are read)
 RANGE_SEPARATORS = (r"\s*[–—]\s*", r"(?<=\d)-(?=\d)", r" - ", r" to ", r" or ")
+# The grammar's patterns compiled once: a file of junk runs every one of them on each value.
+_ESTIMATES = tuple(re.compile(pattern) for pattern in ESTIMATE_PATTERNS)
+_LOW_HIGH = re.compile(LOW_HIGH_BOUNDS)
+_SEPARATORS = tuple(re.compile(separator) for separator in RANGE_SEPARATORS)
+_BETWEEN = re.compile(r"between (.+)")
+_AND = re.compile(r" and ")
+# A text in which no separator occurs is no range: most junk is spared the splits.
+_ANY_SEPARATOR = re.compile("|".join((_AND.pattern, *RANGE_SEPARATORS)))
+_DECIMAL_POINT = re.compile(r"\d\.\d")
 
 # No casualty or displacement count comes near this; larger numbers are typing errors (and
 # would overflow the 64-bit integers the reconciliation computes with).
@@ -190,6 +199,18 @@ class QuantityRules:
             raise ValueError(
                 f"unknown reading for {', '.join(unknown)}; expected one of {', '.join(READINGS)}"
             )
+
+    @cached_property
+    def wording_patterns(self) -> dict[bool, tuple[re.Pattern[str], dict[str, str]] | None]:
+        """The suffix (True) and prefix (False) wording tables as regexes, built once per rules.
+
+        Looked up for every value read: kept here rather than in a cache keyed by the tables,
+        which would hash both tables again for each value.
+        """
+        return {
+            suffix: _wording_pattern(readings, suffix) if readings else None
+            for suffix, readings in ((True, self.suffix_readings), (False, self.prefix_readings))
+        }
 
 
 DEFAULT_RULES = QuantityRules()
@@ -294,14 +315,18 @@ def _number(text: str) -> int | None:
     return _fraction_of_scale(text) or _number_in_words(text)
 
 
+_FRACTION_SCALES = {**SCALE_WORDS, "dozen": 12}
+_FRACTION_OF = re.compile(rf"(?:a |one )?({'|'.join(FRACTION_WORDS)})(?: of)? (?:a|an|one) (\w+)")
+_AND_A_HALF = re.compile(r"(.+) and a half (\w+)")
+
+
 def _fraction_of_scale(text: str) -> int | None:
     """'half a million', 'a quarter of a million', 'two and a half million', 'half a dozen'."""
-    scales = {**SCALE_WORDS, "dozen": 12}
-    fractions = "|".join(FRACTION_WORDS)
-    match = re.fullmatch(rf"(?:a |one )?({fractions})(?: of)? (?:a|an|one) (\w+)", text)
+    scales = _FRACTION_SCALES
+    match = _FRACTION_OF.fullmatch(text)
     if match and match.group(2) in scales:
         return round(FRACTION_WORDS[match.group(1)] * scales[match.group(2)])
-    match = re.fullmatch(r"(.+) and a half (\w+)", text)
+    match = _AND_A_HALF.fullmatch(text)
     if match and match.group(2) in scales:
         whole = _number(match.group(1))
         if whole is not None:
@@ -398,13 +423,12 @@ def just_step(number: int, rules: QuantityRules = DEFAULT_RULES) -> int:
     return max(1, min(band_high - number, math.ceil(number * rules.just_relative_band)))
 
 
-@lru_cache(maxsize=16)
 def _wording_pattern(
     readings: tuple[tuple[str, str], ...], suffix: bool
 ) -> tuple[re.Pattern[str], dict[str, str]]:
     """One regex for a wording table, longest wording first; symbols ('~', '+') need no space.
 
-    Returned with the table as a dict (wording -> reading); built once per table.
+    Returned with the table as a dict (wording -> reading); see ``QuantityRules.wording_patterns``.
     """
     alternatives = []
     for wording, _ in sorted(readings, key=lambda pair: len(pair[0]), reverse=True):
@@ -415,13 +439,12 @@ def _wording_pattern(
     return re.compile(rf"(.+?)({body})" if suffix else rf"({body})(.+)"), dict(readings)
 
 
-def _strip_wording(
-    text: str, readings: tuple[tuple[str, str], ...], suffix: bool
-) -> tuple[str, str, str] | None:
+def _strip_wording(text: str, rules: QuantityRules, suffix: bool) -> tuple[str, str, str] | None:
     """(wording, reading, rest) for the longest wording ``text`` starts (or ends) with."""
-    if not readings:
+    table = rules.wording_patterns[suffix]
+    if table is None:
         return None
-    pattern, reading_of = _wording_pattern(readings, suffix)
+    pattern, reading_of = table
     match = pattern.fullmatch(text)
     if match is None:
         return None
@@ -438,12 +461,14 @@ def _vague(text: str, lexicon: Mapping[str, tuple[int, int]]) -> tuple[int, int]
 
 def _range(text: str) -> tuple[int, int] | None:
     """'50–60', '50 to 60', 'between fifty and sixty', 'one hundred to one hundred and ten'."""
-    between = re.fullmatch(r"between (.+)", text)
-    separators = (r" and ", *RANGE_SEPARATORS) if between else RANGE_SEPARATORS
+    if not _ANY_SEPARATOR.search(text):
+        return None
+    between = _BETWEEN.fullmatch(text)
+    separators = (_AND, *_SEPARATORS) if between else _SEPARATORS
     body = between.group(1) if between else text
     for separator in separators:
         # try every split: "one hundred and five to one hundred and ten" has several "and"s
-        for match in re.finditer(separator, body):
+        for match in separator.finditer(body):
             low = _number(body[: match.start()])
             high = _number(body[match.end() :])
             if low is not None and high is not None and low <= high:
@@ -516,8 +541,8 @@ def _read(
     estimate = _estimate(text, clean, claim_id)
     if estimate is not None:
         return estimate
-    stripped = _strip_wording(clean, rules.suffix_readings, suffix=True) or _strip_wording(
-        clean, rules.prefix_readings, suffix=False
+    stripped = _strip_wording(clean, rules, suffix=True) or _strip_wording(
+        clean, rules, suffix=False
     )
     if stripped:
         wording, reading, rest = stripped
@@ -540,14 +565,14 @@ def _read(
 
 def _estimate(text: str, clean: str, claim_id: str | None) -> Reading | None:
     """A best figure with its bounds ('30 (25–40)'): [25, 40], point 30; None if not one."""
-    for pattern in ESTIMATE_PATTERNS:
-        match = re.fullmatch(pattern, clean)
+    for pattern in _ESTIMATES:
+        match = pattern.fullmatch(clean)
         if match:
             break
     else:
         return None
     best = _number(match.group("best"))
-    low_high = re.fullmatch(LOW_HIGH_BOUNDS, match.group("bounds"))
+    low_high = _LOW_HIGH.fullmatch(match.group("bounds"))
     if low_high:
         low, high = _number(low_high.group("low")), _number(low_high.group("high"))
         bounds = (low, high) if low is not None and high is not None and low <= high else None
@@ -568,7 +593,7 @@ def _estimate(text: str, clean: str, claim_id: str | None) -> Reading | None:
 
 def _why_unreadable(text: str, otherwise: str = "") -> str:
     """The most likely reason a text did not read, for the error message."""
-    if re.search(r"\d\.\d", text):
+    if _DECIMAL_POINT.search(text):
         return "a decimal point in a count is ambiguous (1.000 may mean one thousand)"
     return otherwise
 
@@ -677,7 +702,8 @@ def parse_distinct(
         try:
             parsed[text] = parse_quantity(text, lexicon, rules)
         except QuantityError as error:
-            failed[text] = error
+            # kept without its traceback, which would hold on to the frames it was raised in
+            failed[text] = error.with_traceback(None)
     return parsed, failed
 
 

@@ -104,7 +104,7 @@ def read_text_table(data: bytes) -> TextTable:
                             f"{header[0][:60]!r}); {SAVE_AS_UTF8}",
                             1,
                         )
-                elif not any(cell.strip() for cell in record):
+                elif not "".join(record).strip():  # no cell holds anything but spaces
                     empty_lines.append(start)
                 else:
                     if len(record) > len(header):

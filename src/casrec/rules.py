@@ -18,8 +18,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
+from casrec import vectorised as vx
 from casrec import vocabulary
 from casrec.reading import LINE
 from casrec.schema import (
@@ -41,6 +43,15 @@ MAX_EVIDENCE_WORDS = 30
 MAX_VALUE_DIGITS = 30  # digits in a value; more cannot be a count of people
 MAX_SUGGESTED_VALUES = 200  # "did you mean" is looked up for this many distinct values per rule
 NOT_A_DATE = " is not a valid ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"
+# What a cell must look like, compiled once (see ``vectorised.fullmatch``).
+_SLUG = re.compile(SLUG_PATTERN)
+_TERM = re.compile(TERM_PATTERN)
+_WHOLE_NUMBER = re.compile(r"\d{1,15}")
+_ISO3 = re.compile(r"[A-Z]{3}")
+_WEB_ADDRESS = re.compile(r"https?://\S+")
+# a plain count below ten billion, which always reads (see ``_value_parses``)
+_PLAIN_COUNT = re.compile(r"\d{1,10}|\d{1,3}(?:,\d{3}){1,2}")
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass
@@ -108,20 +119,21 @@ def quoted(series: pd.Series) -> pd.Series:
     """Python-style quoted text ('dead'), or 'empty' for a missing value (object dtype).
 
     Messages are object columns: where pyarrow is installed pandas stores text as Arrow
-    strings, which refuse to be added to object columns.
+    strings, which refuse to be added to object columns. Each distinct value is quoted once:
+    every rule quotes a whole column, so this is much of the cost of checking a large file.
     """
-    text = series.astype("object")
-    # most cells are plain text, quoted as repr would quote them; the rest go through repr
-    plain = text.notna() & text.fillna("").str.fullmatch(_PLAIN).astype(bool)
-    out = ("'" + text.where(plain, "") + "'").astype("object")
-    rest = text.notna() & ~plain
-    if rest.any():
-        out[rest] = text[rest].map(lambda v: repr(_short(str(v))))
-    return out.where(text.notna(), "empty")
+    return vx.map_texts(series, _quote, "empty")
+
+
+def _quote(value: object) -> str:
+    """One value quoted as repr quotes it (most cells are plain text, quoted directly)."""
+    if isinstance(value, str) and _PLAIN.fullmatch(value):
+        return "'" + value + "'"
+    return repr(_short(str(value)))
 
 
 # Text repr() shows between plain single quotes: printable, no quote or backslash, short.
-_PLAIN = r"[ !\"#-&(-\[\]-~\u00c0-\u024f\u2013\u2014\u2248]{0,80}"
+_PLAIN = re.compile(r"[ !\"#-&(-\[\]-~\u00c0-\u024f\u2013\u2014\u2248]{0,80}")
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -130,11 +142,20 @@ def _short(text: str, limit: int = 80) -> str:
 
 
 def failing(where: pd.Series, why: pd.Series | str) -> pd.Series:
-    """Sentences where ``where`` is True, missing elsewhere (the form every rule returns)."""
-    where = where.fillna(False).astype(bool)
+    """Sentences where ``where`` is True, missing elsewhere (the form every rule returns).
+
+    ``why`` may hold the sentences of the failing rows only (indexed by a subset of
+    ``where``'s index): a rule that rarely fails then writes few sentences.
+    """
+    flags = where.to_numpy(dtype=bool, na_value=False)
+    texts = np.full(len(flags), np.nan, dtype=object)
     if isinstance(why, str):
-        return pd.Series(why, index=where.index, dtype="object").where(where)
-    return why.astype("object").where(where)
+        texts[flags] = why
+    else:
+        if not why.index.equals(where.index):  # the sentences of the failing rows only
+            why = why.reindex(where.index)
+        texts[flags] = why.to_numpy(dtype=object)[flags]
+    return pd.Series(texts, index=where.index, dtype="object")
 
 
 def suggestions(values: pd.Series, known, *, exact_case: bool = False) -> pd.Series:
@@ -144,20 +165,27 @@ def suggestions(values: pd.Series, known, *, exact_case: bool = False) -> pd.Ser
     (difflib ratio 0.75). Only the first ``MAX_SUGGESTED_VALUES`` distinct values are looked up,
     so a file of junk stays linear.
     """
-    known = [str(k) for k in known if not pd.isna(k)]
+    distinct: dict[str, None] = {}
+    for value in pd.unique(values.dropna()).tolist():  # in order of first appearance
+        distinct.setdefault(str(value))
+        if len(distinct) == MAX_SUGGESTED_VALUES:
+            break
+    if not distinct:  # nothing to look up: the known values need not be read
+        return pd.Series("", index=values.index, dtype="object")
     lowered = {}
     for k in known:
-        lowered.setdefault(k.lower(), k)
+        if not pd.isna(k):
+            lowered.setdefault(str(k).lower(), str(k))
+    candidates = list(lowered)
     found: dict[str, str] = {}
-    for value in list(dict.fromkeys(values.dropna().astype(str)))[:MAX_SUGGESTED_VALUES]:
+    for value in distinct:
         match = lowered.get(value.lower().strip())
         if match is None:
-            close = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.75)
+            close = difflib.get_close_matches(value.lower(), candidates, n=1, cutoff=0.75)
             match = lowered[close[0]] if close else None
         if match is not None and (match != value or exact_case):
             found[value] = f"; did you mean {match!r}?"
-    out = values.astype("object").map(found).astype("object")
-    return out.where(out.notna(), "")
+    return vx.map_texts(values, lambda value: found.get(value, ""), "")
 
 
 def lookup(keys: pd.Series, by_key: pd.Series) -> pd.Series:
@@ -290,13 +318,14 @@ def _unique(table: str, column: str):
         ids = _frame(ctx, table)[column]
         lines = _frame(ctx, table)[LINE]
         known = ids.notna()
-        first_line = lines[known].groupby(ids[known], sort=False).transform("first")
         repeated = known & ids.duplicated(keep="first")
-        why = (
+        first = known & ~repeated  # each id's first row
+        first_line = ids[repeated].map(pd.Series(lines[first].to_numpy(), index=ids[first]))
+        why = (  # the sentences of the repeated rows only
             "duplicate id "
-            + quoted(ids)
+            + quoted(ids[repeated])
             + " (first used on row "
-            + first_line.reindex(ids.index).astype("Int64").astype("str").astype("object")
+            + first_line.astype("Int64").astype("str").astype("object")
             + "); ids must be unique"
         )
         return failing(repeated, why)
@@ -307,15 +336,19 @@ def _unique(table: str, column: str):
 def _slug(table: str, column: str):
     def check(ctx: RuleContext) -> pd.Series:
         values = _frame(ctx, table)[column]
-        text = values.fillna("").astype("object")
-        not_slug = values.notna() & ~text.str.fullmatch(SLUG_PATTERN).astype(bool)
-        too_long = values.notna() & ~not_slug & (text.str.len() > MAX_ID_LENGTH)
-        why = quoted(values) + " is not a slug (lower-case letters, digits and '-', e.g. kobe-2025)"
+        slug = vx.fullmatch(values, _SLUG)
+        not_slug = values.notna() & ~slug
+        why = (  # the sentences of the failing rows only, as in the rules below
+            quoted(values[not_slug])
+            + " is not a slug (lower-case letters, digits and '-', e.g. kobe-2025)"
+        )
         # ids become file names of report pages
+        too_long = slug & (values.str.len() > MAX_ID_LENGTH)
+        long = values[too_long]  # the sentences of these rows only
         long_why = (
-            quoted(values.str.slice(0, 40))
+            quoted(long.str.slice(0, 40))
             + " is "
-            + text.str.len().astype("str").astype("object")
+            + long.str.len().astype("str").astype("object")
             + f" characters long; ids have at most {MAX_ID_LENGTH}"
         )
         return failing(not_slug, why).fillna(failing(too_long, long_why))
@@ -327,8 +360,10 @@ def _enum(table: str, column: str, choices: tuple[str, ...]):
     def check(ctx: RuleContext) -> pd.Series:
         values = _frame(ctx, table)[column]
         bad = values.notna() & ~values.isin(choices)
-        why = (
-            quoted(values) + f" is not one of: {', '.join(choices)}" + suggestions(values, choices)
+        why = (  # the sentences of the failing rows only
+            quoted(values[bad])
+            + f" is not one of: {', '.join(choices)}"
+            + suggestions(values, choices)[bad]
         )
         return failing(bad, why)
 
@@ -338,7 +373,8 @@ def _enum(table: str, column: str, choices: tuple[str, ...]):
 def _date(table: str, column: str):
     def check(ctx: RuleContext) -> pd.Series:
         values = _frame(ctx, table)[column]
-        return failing(~date_bound_columns(values)["valid"], quoted(values) + NOT_A_DATE)
+        bad = ~date_bound_columns(values)["valid"]
+        return failing(bad, quoted(values[bad]) + NOT_A_DATE)
 
     return check
 
@@ -346,9 +382,8 @@ def _date(table: str, column: str):
 def _whole_number(table: str, column: str):
     def check(ctx: RuleContext) -> pd.Series:
         values = _frame(ctx, table)[column]
-        text = values.fillna("").astype("object")
-        bad = values.notna() & ~text.str.fullmatch(r"\d{1,15}").astype(bool)
-        return failing(bad, quoted(values) + " is not a whole number (at most 15 digits)")
+        bad = values.notna() & ~vx.fullmatch(values, _WHOLE_NUMBER)
+        return failing(bad, quoted(values[bad]) + " is not a whole number (at most 15 digits)")
 
     return check
 
@@ -361,10 +396,11 @@ def _reference(table: str, column: str, target: tuple[str, str]):
             return failing(values.isna() & values.notna(), "")
         known = set(_frame(ctx, target_table)[target_column].dropna())
         bad = values.notna() & ~values.isin(known)
+        dangling = values[bad]  # the sentences of these rows only
         why = (
-            quoted(values)
+            quoted(dangling)
             + f" does not exist in {TABLES[target_table].file} column {target_column!r}"
-            + suggestions(values.where(bad), sorted(known))
+            + suggestions(dangling, sorted(known) if len(dangling) else ())
         )
         return failing(bad, why)
 
@@ -423,9 +459,11 @@ _register_contract_rules()
       )  # fmt: skip
 def _country(ctx: RuleContext) -> pd.Series:
     values = ctx.frames["events"]["country"]
-    bad = values.notna() & ~values.fillna("").astype("object").str.fullmatch(r"[A-Z]{3}")
-    why = quoted(values) + " is not an ISO 3166-1 alpha-3 code (three capital letters, e.g. MLI)"
-    return failing(bad.astype(bool), why)
+    bad = values.notna() & ~vx.fullmatch(values, _ISO3)
+    why = (
+        quoted(values[bad]) + " is not an ISO 3166-1 alpha-3 code (three capital letters, e.g. MLI)"
+    )
+    return failing(bad, why)
 
 
 @rule("claims", "party_names_actor", CRITICAL, "claimant_actor",
@@ -433,10 +471,11 @@ def _country(ctx: RuleContext) -> pd.Series:
       "judged.", needs=("claimant_role", "claimant_actor"))  # fmt: skip
 def _party_names_actor(ctx: RuleContext) -> pd.Series:
     c = ctx.frames["claims"]
+    unnamed = c["claimant_role"].isin(PARTY_ROLES) & c["claimant_actor"].isna()
     return failing(
-        c["claimant_role"].isin(PARTY_ROLES) & c["claimant_actor"].isna(),
+        unnamed,
         "required when claimant_role is "
-        + quoted(c["claimant_role"])
+        + quoted(c.loc[unnamed, "claimant_role"])
         + " (the actor_id of the party making the claim)",
     )
 
@@ -462,17 +501,24 @@ def _value_parses(ctx: RuleContext) -> pd.Series:
     from casrec.quantities import parse_distinct
 
     values = ctx.frames["claims"]["value"]
-    text = values.fillna("").astype("object")
-    digits = text.str.count(r"\d")
     # no count of people has this many digits; the grammar's floats would overflow on them
+    # (only a text longer than the limit can have more digits than it: the others are not
+    # searched)
+    digits = pd.Series(
+        [
+            len(_DIGIT.findall(v)) if isinstance(v, str) and len(v) > MAX_VALUE_DIGITS else 0
+            for v in values.tolist()
+        ],
+        index=values.index,
+    )
     huge = digits > MAX_VALUE_DIGITS
     # a plain count below ten billion always reads: spared the grammar, so a file of a
     # hundred thousand figures is checked in seconds
-    plain = text.str.fullmatch(r"\d{1,10}|\d{1,3}(?:,\d{3}){1,2}").astype(bool)
+    plain = vx.fullmatch(values, _PLAIN_COUNT)
     _, failed = parse_distinct(values[~huge & ~plain].dropna(), ctx.lexicon)
     reasons = {text: str(error) for text, error in failed.items()}
     too_long = (
-        quoted(values) + " has " + digits.astype("str").astype("object")
+        quoted(values[huge]) + " has " + digits[huge].astype("str").astype("object")
         + f" digits; a figure has at most {MAX_VALUE_DIGITS}"
     )  # fmt: skip
     return failing(huge, too_long).fillna(failing(values.isin(list(reasons)), values.map(reasons)))
@@ -495,7 +541,7 @@ def _high_not_below_low(ctx: RuleContext) -> pd.Series:
 
 
 def _digits(values: pd.Series) -> pd.Series:
-    return values.fillna("").astype("object").str.fullmatch(r"\d{1,15}").astype(bool)
+    return vx.fullmatch(values, _WHOLE_NUMBER)
 
 
 # --- data-quality rules (the loader does not refuse these) -------------------------------
@@ -521,7 +567,7 @@ def _published_not_future(ctx: RuleContext) -> pd.Series:
       "The url is not a web address a reviewer can open.", QUALITY)  # fmt: skip
 def _url(ctx: RuleContext) -> pd.Series:
     url = ctx.frames["sources"]["url"]
-    bad = url.notna() & ~url.fillna("").astype("object").str.fullmatch(r"https?://\S+").astype(bool)
+    bad = url.notna() & ~vx.fullmatch(url, _WEB_ADDRESS)
     return failing(bad, quoted(url) + " is not a web address (http:// or https://)")
 
 
@@ -934,8 +980,7 @@ def _children_within_parent(ctx: RuleContext) -> pd.Series:
       "can name them exactly.")  # fmt: skip
 def _term_format(ctx: RuleContext) -> pd.Series:
     terms = _frame(ctx, "subgroups")["term"]
-    text = terms.fillna("").astype("object")
-    bad = terms.notna() & ~text.str.fullmatch(TERM_PATTERN).astype(bool)
+    bad = terms.notna() & ~vx.fullmatch(terms, _TERM)
     return failing(
         bad, quoted(terms) + " is not a vocabulary term (lower-case letters, digits, '_')"
     )

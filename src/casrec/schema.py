@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from casrec import resources, vocabulary
@@ -370,25 +371,27 @@ def date_bounds(text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 def date_bound_columns(series: pd.Series) -> pd.DataFrame:
     """First and last day of each ISO date at its precision; NaT (and valid False) if unreadable."""
-    cache: dict[str, tuple] = {}
 
     def bounds(text):
         if pd.isna(text):
             return (pd.NaT, pd.NaT, True)
-        if text not in cache:
-            try:
-                cache[text] = (*date_bounds(text), True)
-            except ValueError:  # bad format, or a day that does not exist (2025-02-30)
-                cache[text] = (pd.NaT, pd.NaT, False)
-        return cache[text]
+        try:
+            return (*date_bounds(text), True)
+        except ValueError:  # bad format, or a day that does not exist (2025-02-30)
+            return (pd.NaT, pd.NaT, False)
 
-    rows = [bounds(text) for text in series]
+    # each distinct text is read once (a missing cell counts as one more distinct value)
+    codes, distinct = pd.factorize(series, use_na_sentinel=False)
+    rows = [bounds(text) for text in distinct]
+    valid = [r[2] for r in rows]
     return pd.DataFrame(
         {
             # arrays, not Series: a Series would be aligned on labels with ``series.index``
-            "earliest": pd.to_datetime(pd.Series([r[0] for r in rows], dtype="object")).array,
-            "latest": pd.to_datetime(pd.Series([r[1] for r in rows], dtype="object")).array,
-            "valid": pd.array([r[2] for r in rows], dtype="bool"),  # bool when empty too
+            "earliest": pd.to_datetime(pd.Series([r[0] for r in rows], dtype="object")).array[
+                codes
+            ],
+            "latest": pd.to_datetime(pd.Series([r[1] for r in rows], dtype="object")).array[codes],
+            "valid": pd.array([valid[code] for code in codes], dtype="bool"),  # bool when empty
         },
         index=series.index,
     )
@@ -432,46 +435,54 @@ def _complete(table: Table, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Pro
     Casrec reads ``' kobe '`` as ``kobe``, as a spreadsheet user means it; a standard
     foreign-key check would not, so each such cell is reported as a warning.
     """
-    out = pd.DataFrame(index=frame.index)
+    out: dict[str, pd.Series] = {}
     padded: list[Problem] = []
     ids = frame[table.id_column] if table.id_column in frame.columns else None
     for column in table.column_names:
-        if column in frame.columns:
-            raw = frame[column]
-            values = raw.str.strip()
-            spaced = raw.notna() & (values != raw)
-            for position in spaced[spaced].index[:MAX_SPACE_NOTES]:
-                record_id = None if ids is None or pd.isna(ids[position]) else ids[position].strip()
-                padded.append(
-                    Problem(
-                        table.file,
-                        int(frame.at[position, LINE]),
-                        record_id or None,
-                        column,
-                        f"{_shown(raw[position])} has spaces around it; read as "
-                        f"{_shown(values[position])}",
-                        SPACES,
-                        "warning",
-                    )
-                )
-            if spaced.sum() > MAX_SPACE_NOTES:
-                padded.append(
-                    Problem(
-                        table.file,
-                        None,
-                        None,
-                        column,
-                        f"{int(spaced.sum()):,} cells have "
-                        "spaces around their value; each is read without them",
-                        SPACES,
-                        "warning",
-                    )
-                )
-            out[column] = values.where(values != "", pd.NA).astype("str")
-        else:
+        if column not in frame.columns:
             out[column] = pd.Series(pd.NA, index=frame.index, dtype="str")
+            continue
+        values = frame[column]
+        cells = values.tolist()
+        spaced = [
+            position
+            for position, cell in enumerate(cells)
+            if isinstance(cell, str) and cell != cell.strip()
+        ]
+        if spaced or "" in cells:  # most columns have neither: they are kept as read
+            stripped = [(cell.strip() or None) if isinstance(cell, str) else None for cell in cells]
+            values = pd.Series(stripped, index=frame.index, dtype="str")
+        for position in spaced[:MAX_SPACE_NOTES]:
+            record_id = ids.iat[position] if ids is not None else None
+            record_id = None if pd.isna(record_id) else record_id.strip()
+            padded.append(
+                Problem(
+                    table.file,
+                    int(frame[LINE].iat[position]),
+                    record_id or None,
+                    column,
+                    f"{_shown(cells[position])} has spaces around it; read as "
+                    f"{_shown(cells[position].strip())}",
+                    SPACES,
+                    "warning",
+                )
+            )
+        if len(spaced) > MAX_SPACE_NOTES:
+            padded.append(
+                Problem(
+                    table.file,
+                    None,
+                    None,
+                    column,
+                    f"{len(spaced):,} cells have "
+                    "spaces around their value; each is read without them",
+                    SPACES,
+                    "warning",
+                )
+            )
+        out[column] = values.astype("str")
     out[LINE] = frame[LINE]
-    return out, padded
+    return pd.DataFrame(out, index=frame.index), padded
 
 
 def _shown(text: str) -> str:
@@ -651,13 +662,17 @@ def _in_file_order(problems: pd.DataFrame) -> pd.DataFrame:
         for table in TABLES.values()
         for position, c in enumerate(table.columns)
     }
+    # each (file, column) pair looked up once: a table over the distinct files and columns
+    file_codes, file_names = pd.factorize(problems["file"])
+    column_codes, column_names = pd.factorize(problems["column"])  # missing column: -1
+    position = np.array(
+        [[columns.get((f, c), -1) for c in column_names] + [-1] for f in file_names], dtype=int
+    ).reshape(len(file_names), len(column_names) + 1)
     order = pd.DataFrame(
         {
             "file": problems["file"].map(files),
             "row": problems["row"].astype("Int64").fillna(0),
-            "column": [
-                columns.get(k, -1) for k in zip(problems["file"], problems["column"], strict=True)
-            ],
+            "column": position[file_codes, column_codes],  # code -1: the last entry, -1
         }
     )
     ranked = order.sort_values(["file", "row", "column"], kind="stable").index

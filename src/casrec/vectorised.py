@@ -15,6 +15,7 @@ in Python:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -129,6 +130,30 @@ def rule_texts(rule: np.ndarray, templates: list[str | tuple]) -> np.ndarray:
         return assemble(rows.stop - rows.start, pieces)
 
     return batched(len(rule), batch)
+
+
+# --- per-cell text tests, one Python loop per column ---------------------------------------
+# Without pyarrow pandas runs a ``.str`` method as a Python call per cell after a per-cell
+# missing check; one loop over ``tolist()`` with a compiled pattern gives the same answers
+# several times faster, which is what keeps checking a file of junk linear and quick.
+
+
+def fullmatch(values: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
+    """Per cell, whether it is text that ``pattern`` matches whole (False where missing)."""
+    match = pattern.fullmatch
+    flags = [isinstance(value, str) and match(value) is not None for value in values.tolist()]
+    return pd.Series(flags, index=values.index, dtype=bool)
+
+
+def map_texts(values: pd.Series, function: Callable[[object], str], missing: str) -> pd.Series:
+    """``function`` of each cell as an object Series of texts, ``missing`` where a cell is.
+
+    ``function`` runs once per distinct value: a column of a large file repeats a few values
+    (a metric, a role, a source id), so its texts cost what its distinct values cost.
+    """
+    codes, uniques = pd.factorize(values)
+    texts = np.array([function(value) for value in uniques.tolist()] + [missing], dtype=object)
+    return pd.Series(texts[codes], index=values.index, dtype="object")  # code -1: missing
 
 
 def map_distinct(values: pd.Series, mapping: Mapping[str, int]) -> pd.Series:
