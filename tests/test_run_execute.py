@@ -6,12 +6,16 @@ import pytest
 from conftest import DATA_DIR
 from runs import NOTEBOOKS
 
+from casrec.run import execute
 from casrec.run.execute import (
+    PageOutcome,
+    PageTask,
     WarmKernel,
     execute_page,
     failure_reason,
     normalise_execution_counts,
     notebook_to_html,
+    render_pages,
 )
 from casrec.run.plan import Page
 
@@ -153,3 +157,19 @@ def test_a_kernel_start_that_fails_is_retried(monkeypatch, tmp_path):
     monkeypatch.setattr(execute, "KERNEL_START_ATTEMPTS", 2)
     with pytest.raises(RuntimeError, match="did not start after 2 attempts"):
         execute.start_kernel(tmp_path, attempts=2)
+
+
+def test_pages_rendered_in_one_go_stop_at_the_first_failure(monkeypatch):
+    rendered = []
+
+    def fake_render(task):
+        rendered.append(task.page.output_name)
+        return PageOutcome(
+            task.page.output_name, None, None, error="boom" * (task.page.title == "bad")
+        )
+
+    monkeypatch.setattr(execute, "render_page", fake_render)
+    tasks = [PageTask(Page("event", name, {}, title), "nb", 10)
+             for name, title in (("a", "ok"), ("b", "bad"), ("c", "ok"))]  # fmt: skip
+    outcomes = render_pages(tasks)
+    assert rendered == ["a", "b"] and [o.error for o in outcomes] == ["", "boom"]

@@ -9,7 +9,14 @@ from runs import NOTEBOOKS, run
 from casrec.cli import EXIT_BAD_INPUT
 from casrec.pipeline import analyse
 from casrec.run.errors import RunError
-from casrec.run.plan import Page, RunConfig, check_parameters, plan_pages, select_events
+from casrec.run.plan import (
+    Page,
+    RunConfig,
+    check_parameters,
+    kernel_groups,
+    plan_pages,
+    select_events,
+)
 
 
 @pytest.fixture
@@ -47,6 +54,19 @@ def test_plan_has_quality_overview_displacement_and_one_page_per_event(analysis,
     assert overview["event_pages"] == ["kobe", "war", "quiet"]
     assert overview["displacement_pages"] == ["war"] and overview["run_date"] == "2026-01-15"
     assert all(p.parameters.get("chart_renderer", "svg") == "svg" for p in pages)
+
+
+def test_the_two_validating_pages_share_a_kernel_and_every_other_page_has_its_own(
+    analysis, tmp_path
+):
+    pages = plan_pages(config(tmp_path), analysis)
+    groups = kernel_groups(pages)
+    # the quality page first: the overview then reads its results from the kernel's memo
+    assert [p.output_name for p in groups[0]] == ["data_quality", "index"]
+    assert all(len(g) == 1 for g in groups[1:])
+    assert sorted(p.output_name for g in groups for p in g) == sorted(p.output_name for p in pages)
+    events_only = [p for p in pages if p.notebook == "event"]
+    assert kernel_groups(events_only) == [[p] for p in events_only]
 
 
 def test_contested_selects_only_events_with_a_contested_key(analysis):

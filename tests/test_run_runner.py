@@ -29,6 +29,11 @@ def test_a_run_publishes_every_page_and_file(published):
     assert set(info["input_checksums"]) >= {"claims.csv", "sources.csv", "events.csv"}
     assert {"pandas", "papermill", "altair", "casrec"} <= set(info["versions"])
     assert all(n["seconds"] > 0 for n in info["notebooks"])
+    # the data-quality page and the overview ran on one kernel, the quality page first
+    ran = {n["page"]: n for n in info["notebooks"]}
+    quality, overview = ran["data_quality.html"], ran["index.html"]
+    assert quality["worker"] == overview["worker"]
+    assert quality["started_after_seconds"] < overview["started_after_seconds"]
     assert (published / "latest").resolve() == day.resolve()
     assert not (published / ".staging").exists()
 

@@ -202,6 +202,16 @@ def render_page(task: PageTask) -> PageOutcome:
         )
 
 
+def render_pages(tasks: list[PageTask]) -> list[PageOutcome]:
+    """Render pages one after the other on this thread's kernel; none after a failed one."""
+    outcomes: list[PageOutcome] = []
+    for task in tasks:
+        outcomes.append(render_page(task))
+        if outcomes[-1].error:
+            break
+    return outcomes
+
+
 RESET_TAG = "casrec-namespace-reset"
 ENGINE_NAME = "casrec"
 

@@ -13,6 +13,10 @@ from casrec.views import displacement_page_name, event_page_name
 DEFAULT_CELL_TIMEOUT_SECONDS = 300
 NOTEBOOKS = ("overview", "event", "displacement", "data_quality")
 DISPLACEMENT_METRICS = ("displaced", "refugees", "idps")
+# The notebooks that run the data-quality suites (great-expectations, seconds to import and
+# run): rendered one after the other on one kernel, they validate once (the kernel's memo in
+# casrec.pipeline) instead of once on each kernel.
+VALIDATING_NOTEBOOKS = ("data_quality", "overview")
 
 
 def default_workers() -> int:
@@ -158,3 +162,10 @@ def check_parameters(notebooks_dir: Path, pages: list[Page]) -> None:
                 f"it declares: {', '.join(sorted(declared[page.notebook]))}",
                 2,
             )
+
+
+def kernel_groups(pages: list[Page]) -> list[list[Page]]:
+    """The pages each kernel renders in one go, in order: the validating ones together."""
+    validating = [p for p in pages if p.notebook in VALIDATING_NOTEBOOKS]
+    alone = [[p] for p in pages if p.notebook not in VALIDATING_NOTEBOOKS]
+    return [validating, *alone] if validating else alone

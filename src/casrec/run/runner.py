@@ -37,9 +37,15 @@ from casrec.history import dated_reports
 from casrec.pipeline import input_checksums
 from casrec.run import cache
 from casrec.run.errors import RunError, RunStopped
-from casrec.run.execute import PageTask, failure_reason, notebook_to_html, render_page
+from casrec.run.execute import (
+    PageTask,
+    failure_reason,
+    notebook_to_html,
+    render_page,
+    render_pages,
+)
 from casrec.run.executors import make_executor
-from casrec.run.plan import Page, RunConfig, check_parameters, plan_pages
+from casrec.run.plan import Page, RunConfig, check_parameters, kernel_groups, plan_pages
 from casrec.run.publish import (
     RunLock,
     clean_staging,
@@ -369,7 +375,8 @@ def _render_pages(config, pages, staging, record, analysis, result, say):
     if not to_render:
         return None
     local = config.executor == "local"
-    executor = make_executor(config.executor, min(config.workers, len(to_render)), config.scheduler)
+    groups = kernel_groups(to_render)
+    executor = make_executor(config.executor, min(config.workers, len(groups)), config.scheduler)
     # locally, nbconvert runs in this process while the kernels execute the next pages
     converter = ThreadPoolExecutor(max_workers=1) if local else None
     conversions = []
@@ -377,38 +384,45 @@ def _render_pages(config, pages, staging, record, analysis, result, say):
     failure = None
     try:
         futures = {
-            executor.submit(
-                render_page,
-                PageTask(page, str(config.notebooks_dir), config.cell_timeout_seconds, not local),
-            ): page
-            for page in to_render
-        }
-        for done, future in enumerate(as_completed(futures), start=1):
-            page = futures[future]
-            executed = staging / "notebooks" / f"{page.output_name}.ipynb"
+            executor.submit(render_pages, [
+                PageTask(page, str(config.notebooks_dir), config.cell_timeout_seconds, not local)
+                for page in group
+            ]): group
+            for group in groups
+        }  # fmt: skip
+        done = 0
+        for future in as_completed(futures):
+            group = futures[future]
             try:
-                outcome = future.result()
+                outcomes = future.result()
             except Exception as error:  # the executor lost the task (a worker died)
-                failure = (page, executed, failure_reason(error))
+                page = group[0]
+                failure = (page, staging / "notebooks" / f"{page.output_name}.ipynb",
+                           failure_reason(error))  # fmt: skip
                 break
-            if outcome.notebook is not None:
-                _write(executed, outcome.notebook)
-            if outcome.error:
-                failure = (page, executed, outcome.error)
+            for page, outcome in zip(group, outcomes, strict=False):
+                executed = staging / "notebooks" / f"{page.output_name}.ipynb"
+                if outcome.notebook is not None:
+                    _write(executed, outcome.notebook)
+                if outcome.error:
+                    failure = (page, executed, outcome.error)
+                    break
+                html_path = staging / f"{page.output_name}.html"
+                if outcome.html is not None:
+                    _write(html_path, outcome.html)
+                else:
+                    conversions.append((page, executed, converter.submit(
+                        notebook_to_html, executed, html_path, page.title)))  # fmt: skip
+                page.seconds = outcome.seconds
+                entries[page.output_name].update(
+                    started_after_seconds=round(outcome.started - run_start, 3),
+                    seconds=round(outcome.seconds, 3),
+                    worker=outcome.worker,
+                )
+                done += 1
+                say(f"[{done:>3}/{len(to_render)}] {page.output_name}.html  {page.seconds:5.1f} s")
+            if failure is not None:
                 break
-            html_path = staging / f"{page.output_name}.html"
-            if outcome.html is not None:
-                _write(html_path, outcome.html)
-            else:
-                conversions.append((page, executed, converter.submit(
-                    notebook_to_html, executed, html_path, page.title)))  # fmt: skip
-            page.seconds = outcome.seconds
-            entries[page.output_name].update(
-                started_after_seconds=round(outcome.started - run_start, 3),
-                seconds=round(outcome.seconds, 3),
-                worker=outcome.worker,
-            )
-            say(f"[{done:>3}/{len(to_render)}] {page.output_name}.html  {page.seconds:5.1f} s")
         if failure is not None:
             executor.abort()
     except BaseException:
