@@ -24,10 +24,10 @@ report: $(STAMP)  ## render today's reports (the main job)
 
 test: $(STAMP)  ## lint and run the whole test suite
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-kernel-name casrec
+	$(BIN)/python -m pytest -n auto --dist loadfile tests notebooks --nbval-lax --nbval-kernel-name casrec
 
 test-fast: $(STAMP)  ## the unit tests only (no notebooks, no browser)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -n auto --dist loadfile -m "not slow"
 
 lint: $(STAMP)  ## ruff over the code
 	$(BIN)/ruff check src tests benchmarks

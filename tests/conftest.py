@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import fcntl
 from pathlib import Path
 
 import pytest
@@ -103,12 +104,25 @@ def dataset_from(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def published(tmp_path_factory):
-    """A report of two events from data/, rendered once for every run test (do not modify)."""
+def published(tmp_path_factory, request):
+    """A report of two events from data/, rendered once for every run test (do not modify).
+
+    With pytest-xdist each worker is its own process: the first to need the report renders it
+    into the session's shared temporary folder under a lock, and the others wait and read it.
+    """
     from runs import TWO_EVENTS, run
 
     from casrec.cli import EXIT_OK
 
-    reports = tmp_path_factory.mktemp("reports")
-    assert run(reports, "--events", TWO_EVENTS) == EXIT_OK
+    if not hasattr(request.config, "workerinput"):  # one process: its own temporary folder
+        reports = tmp_path_factory.mktemp("reports")
+        assert run(reports, "--events", TWO_EVENTS) == EXIT_OK
+        return reports
+    shared = tmp_path_factory.getbasetemp().parent  # this session's, common to its workers
+    reports, done = shared / "published-reports", shared / "published-reports.done"
+    with (shared / "published-reports.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            assert run(reports, "--events", TWO_EVENTS) == EXIT_OK
+            done.touch()
     return reports

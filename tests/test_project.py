@@ -9,7 +9,7 @@ import pytest
 from conftest import PROJECT_ROOT
 
 from casrec import datapackage, project, resources
-from casrec.cli import EXIT_BAD_INPUT, EXIT_OK, main
+from casrec.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, main
 from casrec.project import project_root, resolve_data_dir, resolve_path
 from casrec.schema import DATA_TABLES, TABLES, DataError, load_dataset
 
@@ -43,6 +43,16 @@ def test_a_new_project_is_valid_but_empty(new_project):
     # the loader's word for it: a header with no claims, named as such
     with pytest.raises(DataError, match=r"claims\.csv: has a header but no claims"):
         load_dataset(new_project / "data")
+
+
+def test_validate_on_a_new_project_names_the_missing_claims_without_a_traceback(
+    new_project, capsys
+):
+    # every rule runs over files with headers and no rows (empty frames of every dtype)
+    assert main(["validate", "--data-dir", str(new_project / "data")]) == EXIT_FAILED
+    out = capsys.readouterr()
+    assert "FAILED [critical] claims.claims_present" in out.out
+    assert "has a header but no claims" in out.out and "Traceback" not in out.err
 
 
 def test_init_never_overwrites(new_project, capsys):

@@ -1,13 +1,12 @@
 import pandas as pd
 import pytest
-from conftest import claim, write_dataset
-from hypothesis import HealthCheck, given, settings
+from conftest import claim
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_reconcile_reference import EVENTS, SOURCES, in_memory
 
 from casrec.claims import prepare_claims
 from casrec.reconcile import OUTPUT_COLUMNS, AgreementTolerance, reconcile
-from casrec.schema import load_dataset
 
 ARMY = {"source_id": "army", "claimant": "Malian army", "claimant_role": "party_other",
         "claimant_actor": "fama"}  # fmt: skip
@@ -196,20 +195,23 @@ def claim_sets(draw, certainties=("",)):
     return rows
 
 
-def reconcile_rows(tmp_path_factory, rows, policy="reliability"):
-    directory = write_dataset(tmp_path_factory.mktemp("d"), rows)
-    return reconcile(prepare_claims(load_dataset(directory)), policy=policy)
+DIGEST = {"source_id": "digest", "publisher": "Weekly digest", "title": "Digest",
+          "published": "2025-12-01", "source_type": "media"}  # fmt: skip
 
 
-PROPERTY = settings(max_examples=25, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+def reconcile_in_memory(rows, policy="reliability", **kwargs):
+    """Reconcile claim rows typed as the loader types them, without writing a file."""
+    return reconcile(prepare_claims(in_memory(rows, sources=[*SOURCES, DIGEST])), policy, **kwargs)
+
+
+PROPERTY = settings(max_examples=25, deadline=None)
 
 
 @PROPERTY
 @given(claim_sets(certainties=("", "", "feared", "confirmed")),
        st.sampled_from(["reliability", "conservative"]))  # fmt: skip
-def test_low_best_high_are_ordered(tmp_path_factory, rows, policy):
-    est = reconcile_rows(tmp_path_factory, rows, policy).estimates
+def test_low_best_high_are_ordered(rows, policy):
+    est = reconcile_in_memory(rows, policy).estimates
     assert (est["low"] <= est["best"]).all() and (est["best"] <= est["high"]).all()
     assert (est["n_independent"] <= est["n_claimants"]).all()
     assert (est["discrepancy"].dropna() >= 1).all()
@@ -217,43 +219,35 @@ def test_low_best_high_are_ordered(tmp_path_factory, rows, policy):
 
 @PROPERTY
 @given(claim_sets(), st.randoms())
-def test_result_does_not_depend_on_row_order(tmp_path_factory, rows, random):
+def test_result_does_not_depend_on_row_order(rows, random):
     shuffled = list(rows)
     random.shuffle(shuffled)
-    a = reconcile_rows(tmp_path_factory, rows).output()
-    b = reconcile_rows(tmp_path_factory, shuffled).output()
+    a = reconcile_in_memory(rows).output()
+    b = reconcile_in_memory(shuffled).output()
     pd.testing.assert_frame_equal(a, b)
 
 
 @PROPERTY
 @given(claim_sets(), st.floats(min_value=0, max_value=1))
-def test_a_claim_inside_the_range_never_widens_it(tmp_path_factory, rows, fraction):
-    before = reconcile_rows(tmp_path_factory, rows).estimates.iloc[0]
+def test_a_claim_inside_the_range_never_widens_it(rows, fraction):
+    before = reconcile_in_memory(rows).estimates.iloc[0]
     inside = int(before["low"] + fraction * (before["high"] - before["low"]))
     extra = claim("inside", str(inside), claimant="Amnesty International", source_id="wire")
-    after = reconcile_rows(tmp_path_factory, [*rows, extra]).estimates.iloc[0]
+    after = reconcile_in_memory([*rows, extra]).estimates.iloc[0]
     assert after["low"] >= before["low"] and after["high"] <= before["high"]
 
 
 @PROPERTY
 @given(claim_sets(), st.integers(min_value=1, max_value=100_000))
-def test_a_superseded_claim_never_affects_the_result(tmp_path_factory, rows, value):
+def test_a_superseded_claim_never_affects_the_result(rows, value):
     rows = [dict(r) for r in rows]
     old = claim("old", str(value), claimant=rows[0]["claimant"], claimant_role=rows[0]["claimant_role"],
                 claimant_actor=rows[0].get("claimant_actor", ""), source_id=rows[0]["source_id"])  # fmt: skip
     rows[0]["supersedes"] = "old"
-    with_old = reconcile_rows(tmp_path_factory, [*rows, old]).output()
-    without = reconcile_rows(tmp_path_factory, [{**r, "supersedes": ""} for r in rows]).output()
+    with_old = reconcile_in_memory([*rows, old]).output()
+    without = reconcile_in_memory([{**r, "supersedes": ""} for r in rows]).output()
     cols = ["low", "best", "high", "high_open", "status", "best_claim_id", "n_independent"]
     pd.testing.assert_frame_equal(with_old[cols], without[cols])
-
-
-DIGEST = {"source_id": "digest", "publisher": "Weekly digest", "title": "Digest",
-          "published": "2025-12-01", "source_type": "media"}  # fmt: skip
-
-
-def reconcile_in_memory(rows, policy="reliability", **kwargs):
-    return reconcile(prepare_claims(in_memory(rows, sources=[*SOURCES, DIGEST])), policy, **kwargs)
 
 
 @PROPERTY

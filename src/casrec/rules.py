@@ -188,6 +188,15 @@ def suggestions(values: pd.Series, known, *, exact_case: bool = False) -> pd.Ser
     return vx.map_texts(values, lambda value: found.get(value, ""), "")
 
 
+def lookup(keys: pd.Series, by_key: pd.Series) -> pd.Series:
+    """``by_key``'s value for each key, missing where unknown (index unique, as ``by_id``'s).
+
+    ``Series.map`` would do the same, but raises when both are empty and the values are dates
+    (an initialised project's files have headers and no rows).
+    """
+    return pd.Series(by_key.reindex(keys.to_numpy()).to_numpy(), index=keys.index)
+
+
 def _frame(ctx: RuleContext, table: str) -> pd.DataFrame:
     return ctx.frames[table]
 
@@ -633,10 +642,10 @@ class _ClaimFacts:
         self.src = src
         self.same = by_id(c, "claim_id")
         self.as_of = date_bound_columns(c["as_of"])
-        self.published = c["source_id"].map(src["published"])
-        self.published_latest = c["source_id"].map(src["pub_latest"])
-        self.event_start = c["event_id"].map(ev["date_start"])
-        self.event_start_earliest = c["event_id"].map(ev["start_earliest"])
+        self.published = lookup(c["source_id"], src["published"])
+        self.published_latest = lookup(c["source_id"], src["pub_latest"])
+        self.event_start = lookup(c["event_id"], ev["date_start"])
+        self.event_start_earliest = lookup(c["event_id"], ev["start_earliest"])
 
 
 def _claim_facts(ctx: RuleContext) -> _ClaimFacts:
@@ -864,7 +873,7 @@ def _supersedes_not_earlier(ctx: RuleContext) -> pd.Series:
     c = f.claims
     previous = c["supersedes"]
     prev_source = previous.map(f.same["source_id"])
-    prev_earliest = prev_source.map(f.src["pub_earliest"])
+    prev_earliest = lookup(prev_source, f.src["pub_earliest"])
     return failing(
         previous.isin(set(f.same.index)) & (f.published_latest < prev_earliest),
         c["source_id"].astype("object") + " published " + quoted(f.published) + ", before "
@@ -946,7 +955,7 @@ def _subgroup_within_whole(ctx: RuleContext) -> pd.Series:
         for f in _conflicting(ctx, "subgroup_subset").itertuples(index=False)
     }
     keys = c[KEY_COLUMNS].astype("object").where(c[KEY_COLUMNS].notna(), "").astype(str)
-    claim_keys = keys.agg("/".join, axis=1)
+    claim_keys = keys[KEY_COLUMNS[0]].str.cat(keys[KEY_COLUMNS[1:]], sep="/")  # a Series when empty
     return failing(claim_keys.isin(set(reasons)), claim_keys.map(reasons))
 
 
@@ -1041,5 +1050,6 @@ def evaluate(table: str, ctx: RuleContext, stages: tuple[str, ...]) -> RuleResul
         if item.name == f"{item.column}_required" and item.column not in present:
             skipped.append(item.name)  # the column is missing: not evaluated, never a pass
             continue
-        why[item.name] = item.check(ctx).reindex(frame.index)
-    return RuleResults(table, pd.DataFrame(why, index=frame.index, dtype="object"), skipped)
+        # object per column: pandas refuses dtype="object" over empty columns of other dtypes
+        why[item.name] = item.check(ctx).reindex(frame.index).astype("object")
+    return RuleResults(table, pd.DataFrame(why, index=frame.index), skipped)

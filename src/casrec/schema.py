@@ -391,7 +391,7 @@ def date_bound_columns(series: pd.Series) -> pd.DataFrame:
                 codes
             ],
             "latest": pd.to_datetime(pd.Series([r[1] for r in rows], dtype="object")).array[codes],
-            "valid": [valid[code] for code in codes],
+            "valid": pd.array([valid[code] for code in codes], dtype="bool"),  # bool when empty
         },
         index=series.index,
     )
