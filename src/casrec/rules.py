@@ -360,11 +360,9 @@ def _enum(table: str, column: str, choices: tuple[str, ...]):
     def check(ctx: RuleContext) -> pd.Series:
         values = _frame(ctx, table)[column]
         bad = values.notna() & ~values.isin(choices)
-        why = (  # the sentences of the failing rows only
-            quoted(values[bad])
-            + f" is not one of: {', '.join(choices)}"
-            + suggestions(values, choices)[bad]
-        )
+        # the cap of suggestions counts every distinct value, so all are passed
+        hints = suggestions(values, choices)[bad] if bad.any() else ""
+        why = quoted(values[bad]) + f" is not one of: {', '.join(choices)}" + hints
         return failing(bad, why)
 
     return check
@@ -394,13 +392,13 @@ def _reference(table: str, column: str, target: tuple[str, str]):
         target_table, target_column = target
         if target_column not in ctx.present[target_table]:  # that file did not load
             return failing(values.isna() & values.notna(), "")
-        known = set(_frame(ctx, target_table)[target_column].dropna())
+        known = _frame(ctx, target_table)[target_column].dropna()
         bad = values.notna() & ~values.isin(known)
         dangling = values[bad]  # the sentences of these rows only
         why = (
             quoted(dangling)
             + f" does not exist in {TABLES[target_table].file} column {target_column!r}"
-            + suggestions(dangling, sorted(known) if len(dangling) else ())
+            + suggestions(dangling, sorted(set(known)) if len(dangling) else ())
         )
         return failing(bad, why)
 
