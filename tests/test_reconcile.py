@@ -158,6 +158,22 @@ def test_aggregate_stocks_use_the_latest_as_of_window(dataset_from):
     assert wide["status"] == "contested"
 
 
+def test_one_document_giving_a_stock_at_two_dates_speaks_with_the_later(dataset_from):
+    # an update quoting the earlier figure and the current one: the claimant's latest figure
+    # is the one as of the later date, not the lower of the two
+    stocks = {"event_id": "war", "metric": "idps", "population": "civilians", "source_id": "wiki",
+              "claimant": "OCHA"}  # fmt: skip
+    claims = [
+        claim("by-march", "about 200,000", as_of="2025-03", **stocks),
+        claim("by-june", "more than 350,000", as_of="2025-06-17", **stocks),
+    ]
+    r = row(run(dataset_from, claims), metric="idps")
+    assert (r["best"], r["best_claim_id"]) == (350001, "by-june")
+    # two figures for one period still let the lower speak (a tie of best, documented)
+    same_period = [claim("a", "40", as_of="2025-02-07"), claim("b", "46", as_of="2025-02-07")]
+    assert row(run(dataset_from, same_period), metric="killed")["best_claim_id"] == "a"
+
+
 def test_output_has_exactly_the_design_columns(dataset_from):
     assert list(run(dataset_from, KOBE).output().columns) == OUTPUT_COLUMNS
 

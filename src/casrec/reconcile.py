@@ -261,6 +261,20 @@ def select_voices(claims: pd.DataFrame) -> pd.DataFrame:
         first_seen = np.full(int(figure_code.max()) + 1, vx.BIG, dtype=np.int64)
         np.minimum.at(first_seen, figure_code, published[relays])
         said[relays] = first_seen[figure_code]
+    # Of figures the claimant gave on one date, one whose as-of period ends before another's
+    # begins is an earlier figure of a changing total (an update quoting March and June):
+    # the later speaks. Periods keep their precision, so "2025" and "2025-06" overlap.
+    first_day, last_day = (
+        d.to_numpy(dtype="datetime64[ns]").view(np.int64) for d in as_of_period(c)
+    )
+    same_date = np.unique(
+        vx.sort_key((published[rows], said[rows], group[rows])), return_inverse=True
+    )[1]
+    latest_start = np.full(len(rows), np.iinfo(np.int64).min, dtype=np.int64)  # NaT: undated
+    np.maximum.at(latest_start, same_date, first_day[rows])
+    earlier_figure = np.zeros(n, dtype=bool)
+    dated = last_day[rows] != np.iinfo(np.int64).min
+    earlier_figure[rows] = dated & (last_day[rows] < latest_start[same_date])
     # figures the claimant gave on one date: the lower one (as for ties of best); the same
     # figure twice: the firmer, more specific, better sourced, more recent and complete
     # statement of it. The claim id only names one of claims that agree on all of these.
@@ -272,7 +286,8 @@ def select_voices(claims: pd.DataFrame) -> pd.DataFrame:
         id_rank, c["value_provisional"].to_numpy(dtype=bool), _later_first(as_of_period(c)[1]),
         source_type_rank.to_numpy(), specificity_rank.to_numpy(), certainty_rank.to_numpy(),
         c["value_high"].fillna(vx.BIG).to_numpy(dtype=np.int64),
-        c["value_low"].to_numpy(), c["value_point"].to_numpy(), published, -said, ~own,
+        c["value_low"].to_numpy(), c["value_point"].to_numpy(), earlier_figure, published,
+        -said, ~own,
     ))  # fmt: skip
     voice = vx.first_by_group(group, rows, preference, len(groups))
     is_voice = np.zeros(n, dtype=bool)

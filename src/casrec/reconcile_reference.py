@@ -141,12 +141,28 @@ def _annotate(claims: pd.DataFrame, window_days: int) -> pd.DataFrame:
                 if _figure(other) == _figure(claim)
             )
 
+        def earlier_figure(claim: pd.Series, claims_of_voice: list = claims_of_voice) -> bool:
+            """Its period ends before that of another figure the claimant gave that day."""
+            same_day = [
+                other["as_of_effective_earliest"]
+                for other in claims_of_voice
+                if said(other) == said(claim)
+                and other["source_published_latest"] == claim["source_published_latest"]
+                and not pd.isna(other["as_of_effective_earliest"])
+            ]
+            return (
+                not pd.isna(claim["as_of_effective"])
+                and bool(same_day)
+                and claim["as_of_effective"] < max(same_day)
+            )
+
         voice = min(
             claims_of_voice,
             key=lambda claim: (
                 not claim["own_publication"],
                 -said(claim),
                 claim["source_published_latest"].value,
+                earlier_figure(claim),
                 claim["value_point"],
                 claim["value_low"],
                 math.inf if _missing(claim["value_high"]) else claim["value_high"],
