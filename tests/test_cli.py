@@ -92,3 +92,21 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path):
         os.close(write_end)
     assert done.stderr == ""
     assert done.returncode == EXIT_BROKEN_PIPE
+
+
+def test_an_output_file_that_cannot_be_written_exits_2_naming_it(tmp_path, capsys):
+    # --out or --problems-out naming a folder (or a path under a file) is the user's input
+    write_dataset(tmp_path / "data", [claim("ok", "34"), claim("bad", "34", metric="dead")])
+    data = str(tmp_path / "data")
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("", encoding="utf-8")
+    commands = [
+        ["reconcile", "--skip-quality", "--data-dir", str(DATA_DIR), "--out", str(tmp_path)],
+        ["validate", "--data-dir", str(DATA_DIR), "--problems-out", str(not_a_folder / "p.csv")],
+        ["reconcile", "--data-dir", data, "--problems-out", str(tmp_path)],
+    ]
+    for command in commands:
+        assert main(command) == EXIT_BAD_INPUT, command
+        err = capsys.readouterr().err
+        assert f"cannot write {command[-1]}" in err, err
+        assert "Traceback" not in err

@@ -104,7 +104,10 @@ def _run_reconcile(args: argparse.Namespace) -> int:
             )
             return EXIT_FAILED
     if args.out:
-        write_reconciled_csv(result.output(), args.out)
+        if not _written(
+            "reconcile", args.out, lambda: write_reconciled_csv(result.output(), args.out)
+        ):
+            return EXIT_BAD_INPUT
         print(f"wrote {len(result.estimates)} reconciled rows to {args.out}", file=sys.stderr)
     else:
         print(readable_estimates(result.estimates).to_string(index=False))
@@ -144,7 +147,10 @@ def _run_validate(args: argparse.Namespace) -> int:
     print(format_results(results))
     if args.problems_out:
         found = all_problems(analysis, run_date=args.run_date)
-        write_problems(found, args.problems_out)
+        if not _written(
+            "validate", args.problems_out, lambda: write_problems(found, args.problems_out)
+        ):
+            return EXIT_BAD_INPUT
         print(f"wrote {len(found):,} problems to {args.problems_out}", file=sys.stderr)
     return EXIT_FAILED if has_critical_failure(results) else EXIT_OK
 
@@ -587,11 +593,26 @@ def _bad_input(args: argparse.Namespace, error) -> int:
     print(f"casrec: bad input in {args.data_dir}:\n{error.format(limit)}", file=sys.stderr)
     out = getattr(args, "problems_out", None)
     if out:
-        write_problems(error.frame, out)
-        print(f"casrec: wrote all {len(error.frame):,} problems to {out}", file=sys.stderr)
+        if _written(args.command, out, lambda: write_problems(error.frame, out)):
+            print(f"casrec: wrote all {len(error.frame):,} problems to {out}", file=sys.stderr)
     elif len(error.frame) > limit:
         print("casrec: --problems-out FILE writes every one of them", file=sys.stderr)
     return EXIT_BAD_INPUT
+
+
+def _written(command: str, path, write) -> bool:
+    """Run ``write``; False, with a message naming ``path``, when it cannot be written.
+
+    An output path that is a folder, under a file or read-only is the user's input (exit 2),
+    not a traceback.
+    """
+    try:
+        write()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        print(f"casrec {command}: cannot write {path}: {reason}", file=sys.stderr)
+        return False
+    return True
 
 
 def _reader_went_away() -> int:
