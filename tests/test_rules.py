@@ -1,10 +1,13 @@
 """The rule registry: each rule once, the committed suites in step with it, sentences located."""
 
+import difflib
 import json
 
 import pandas as pd
 import pytest
 from conftest import PROJECT_ROOT
+from hypothesis import given
+from hypothesis import strategies as st
 
 from casrec import rules
 from casrec.quality import EXPECTATIONS_DIR, INPUT_SUITES, expected_suite
@@ -87,6 +90,25 @@ def test_suggestions_stay_bounded_for_junk():
     junk = pd.Series([f"junk-{i}" for i in range(rules.MAX_SUGGESTED_VALUES * 3)])
     found = suggestions(junk, ["junk-1"])
     assert (found != "").sum() <= rules.MAX_SUGGESTED_VALUES
+
+
+@given(
+    st.text(alphabet="abcde-1", min_size=1, max_size=12),
+    st.lists(st.text(alphabet="abcde-1", min_size=1, max_size=16), max_size=30),
+)
+def test_close_spellings_by_length_find_what_difflib_finds_over_every_value(text, known):
+    close = difflib.get_close_matches(text, known, n=1, cutoff=rules.SPELLING_CUTOFF)
+    assert rules._Spellings(known).closest(text) == (close[0] if close else None)
+
+
+def test_close_spellings_stop_at_their_budget_but_case_is_still_caught(monkeypatch):
+    monkeypatch.setattr(rules, "MAX_SPELLING_COMPARISONS", 25)
+    known = [f"claim-{i:03d}" for i in range(20)]  # all of one length: each lookup costs 20
+    values = pd.Series(["claim-00x", "claim-01x", "CLAIM-007"])
+    found = suggestions(values, known)
+    assert found[0].startswith("; did you mean 'claim-0")  # 20 comparisons
+    assert found[1] == ""  # 20 more would exceed 25: no spelling suggestion
+    assert found[2] == "; did you mean 'claim-007'?"  # a case difference costs nothing
 
 
 def test_quality_rules_do_not_run_in_the_loader():

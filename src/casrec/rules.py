@@ -42,6 +42,10 @@ QUALITY = "quality"  # reported by the data-quality stage (a critical failure is
 MAX_EVIDENCE_WORDS = 30
 MAX_VALUE_DIGITS = 30  # digits in a value; more cannot be a count of people
 MAX_SUGGESTED_VALUES = 200  # "did you mean" is looked up for this many distinct values per rule
+# known values compared for close spellings per rule, in all: a reference to 100,000 claim ids
+# must not cost minutes (a different case or spaces are found whatever the count)
+MAX_SPELLING_COMPARISONS = 100_000
+SPELLING_CUTOFF = 0.75  # difflib ratio of a close spelling
 NOT_A_DATE = " is not a valid ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"
 # What a cell must look like, compiled once (see ``vectorised.fullmatch``).
 _SLUG = re.compile(SLUG_PATTERN)
@@ -162,8 +166,9 @@ def suggestions(values: pd.Series, known, *, exact_case: bool = False) -> pd.Ser
     """'; did you mean 'kobe-2025'?' for values close to a known one, '' otherwise.
 
     A different case or surrounding spaces are always caught; otherwise a close spelling
-    (difflib ratio 0.75). Only the first ``MAX_SUGGESTED_VALUES`` distinct values are looked up,
-    so a file of junk stays linear.
+    (difflib ratio ``SPELLING_CUTOFF``). Only the first ``MAX_SUGGESTED_VALUES`` distinct values
+    are looked up, against at most ``MAX_SPELLING_COMPARISONS`` known values in all, so a file
+    of junk or a huge id column stays linear.
     """
     distinct: dict[str, None] = {}
     for value in pd.unique(values.dropna()).tolist():  # in order of first appearance
@@ -176,16 +181,43 @@ def suggestions(values: pd.Series, known, *, exact_case: bool = False) -> pd.Ser
     for k in known:
         if not pd.isna(k):
             lowered.setdefault(str(k).lower(), str(k))
-    candidates = list(lowered)
+    spellings = _Spellings(list(lowered))
     found: dict[str, str] = {}
     for value in distinct:
         match = lowered.get(value.lower().strip())
         if match is None:
-            close = difflib.get_close_matches(value.lower(), candidates, n=1, cutoff=0.75)
-            match = lowered[close[0]] if close else None
+            close = spellings.closest(value.lower())
+            match = lowered[close] if close is not None else None
         if match is not None and (match != value or exact_case):
             found[value] = f"; did you mean {match!r}?"
     return vx.map_texts(values, lambda value: found.get(value, ""), "")
+
+
+class _Spellings:
+    """Known values by length, for difflib within a budget of comparisons.
+
+    A ratio is 2·matches / (both lengths), and matches cannot exceed the shorter length, so a
+    known value much shorter or longer than the text can never reach the cutoff: only the
+    lengths that can are compared, which finds what comparing every known value would.
+    """
+
+    def __init__(self, candidates: list[str]):
+        self.by_length: dict[int, list[str]] = {}
+        for candidate in candidates:
+            self.by_length.setdefault(len(candidate), []).append(candidate)
+        self.budget = MAX_SPELLING_COMPARISONS
+
+    def closest(self, text: str) -> str | None:
+        """The closest known value at or above the cutoff, or None (also once out of budget)."""
+        shortest = SPELLING_CUTOFF * len(text) / (2 - SPELLING_CUTOFF)
+        longest = (2 - SPELLING_CUTOFF) * len(text) / SPELLING_CUTOFF
+        near = [c for n, group in self.by_length.items() if shortest <= n <= longest for c in group]
+        if len(near) > self.budget:
+            self.budget = 0  # later values get no spelling suggestion either: the order is kept
+            return None
+        self.budget -= len(near)
+        close = difflib.get_close_matches(text, near, n=1, cutoff=SPELLING_CUTOFF)
+        return close[0] if close else None
 
 
 def lookup(keys: pd.Series, by_key: pd.Series) -> pd.Series:
