@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 from conftest import claim, write_dataset
 
@@ -80,3 +81,18 @@ def test_report_mode_displays_an_image_with_its_alternative(analysis):
     assert list(bundle) == ["text/html"]
     assert 'alt="Where sources disagree most' in bundle["text/html"]
     assert "1.36 (contested)" in bundle["text/html"]
+
+
+def test_discrepancy_chart_names_a_contest_whose_ratio_is_undefined(tmp_path):
+    # "no one was killed" against "at least 12": contested, but largest ÷ smallest is undefined
+    claims = [
+        claim("hrw", "at least 12"),
+        claim("army", "none", source_id="army", claimant="Malian army",
+              claimant_role="party_other", claimant_actor="fama"),
+    ]  # fmt: skip
+    analysis = analyse(write_dataset(tmp_path, claims))
+    (estimate,) = analysis.estimates.itertuples()
+    assert estimate.status == "contested" and pd.isna(estimate.discrepancy)
+    figure = charts.discrepancy_chart(analysis.estimates, analysis.dataset.events)
+    assert not any("No estimate has claimants that disagree" in f for f in figure.figures)
+    assert any("contested" in f and "undefined" in f for f in figure.figures), figure.figures

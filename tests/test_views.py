@@ -403,3 +403,19 @@ def test_many_children_are_folded():
     )
     html = views.event_header(many.iloc[1], events=many)
     assert "<details" in html and "<summary>Children (14)</summary>" in html
+
+
+def test_changes_table_shows_counts_with_thousands_separators(analysis):
+    # reconciled.csv is read back as text: the table formats the counts as everywhere else
+    changed = pd.DataFrame([{
+        "event_id": "war", "metric": "idps", "population": "civilians", "side": "",
+        "nationality": "", "subgroup": "", "low": "350001", "low_previous": "150000",
+        "best": "350001", "best_previous": "200000", "high": "350001",
+        "high_previous": "250000", "high_open": "true", "high_open_previous": "false",
+        "status": "single_source", "status_previous": "single_source",
+    }])  # fmt: skip
+    empty = pd.DataFrame(columns=["claim_id"])
+    changes = {"new_claims": empty, "removed_claims": empty, "changed_estimates": changed,
+               "new_keys": empty}  # fmt: skip
+    html = views.changes_block(changes, "2026-01-14")
+    assert "150,000 → 350,001" in html and "250,000 → 350,001+" in html

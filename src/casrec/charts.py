@@ -162,9 +162,20 @@ def discrepancy_chart(
     )
     labels = _labelled_rows(base, "key")
     caption = "Where sources disagree most: largest ÷ smallest considered figure, per estimate"
-    figures = [
-        f"{r.key}: {r.discrepancy:.2f} ({r.status})" for r in data.itertuples(index=False)
-    ] or ["No estimate has claimants that disagree."]
+    figures = [f"{r.key}: {r.discrepancy:.2f} ({r.status})" for r in data.itertuples(index=False)]
+    # A contest with no ratio (a claimant says none died, another states a floor) has no bar,
+    # but the reviewer must not read that nobody disagrees.
+    unmeasured = estimates[estimates["discrepancy"].isna() & (estimates["status"] == "contested")]
+    figures += [
+        f"{title} — {label}: no bar, the ratio is undefined (a figure of 0 against a floor "
+        f"above it; {STATUSES.label('contested')})"
+        for title, label in zip(
+            unmeasured["event_id"].map(titles).fillna(unmeasured["event_id"]),
+            _key_label(unmeasured, actors),
+            strict=True,
+        )
+    ]
+    figures = figures or ["No estimate has claimants that disagree."]
     chart = _finish(alt.layer(bars, values, labels), "Largest ÷ smallest figure", len(data))
     return Figure(chart, caption, figures)
 

@@ -87,6 +87,11 @@ def number(value: object) -> str:
     return f"{int(value):,}"
 
 
+def _count(value: object) -> str:
+    """A count read back from reconciled.csv (text, '' when missing) with separators."""
+    return number(None if value == "" or pd.isna(value) else float(value))
+
+
 def slug(value: object) -> str:
     """Lower-case letters, digits and '-' only (for element ids and file names)."""
     return re.sub(r"[^a-z0-9-]", "-", str(value).lower())
@@ -629,10 +634,11 @@ def changes_block(
                 [
                     text(r["event_id"]),
                     key_label(r.replace("", pd.NA), actors),
-                    f"{r['low_previous']} → {r['low']}",
-                    f"{r['best_previous']} → {r['best']}",
-                    f"{r['high_previous']}{'+' if r['high_open_previous'] == 'true' else ''}"
-                    f" → {r['high']}{'+' if r['high_open'] == 'true' else ''}",
+                    f"{_count(r['low_previous'])} → {_count(r['low'])}",
+                    f"{_count(r['best_previous'])} → {_count(r['best'])}",
+                    f"{_count(r['high_previous'])}"
+                    f"{'+' if r['high_open_previous'] == 'true' else ''}"
+                    f" → {_count(r['high'])}{'+' if r['high_open'] == 'true' else ''}",
                     f"{STATUSES.label(r['status_previous'])} → {STATUSES.label(r['status'])}",
                 ]
             )
