@@ -79,6 +79,8 @@ def test_a_new_key_is_reported_as_new_not_as_changed():
 def test_a_key_dropped_from_the_current_report_is_neither_changed_nor_new():
     changes = compare_reports(table(row(), row(event_id="war")), table(row()))
     assert changes["changed_estimates"].empty and changes["new_keys"].empty
+    # but it is reported: an estimate that vanishes (its event or claims removed) is a change
+    assert changes["removed_keys"][["event_id", "best"]].values.tolist() == [["war", "34"]]
 
 
 def test_read_reconciled_keeps_empty_cells_as_empty_text(tmp_path):

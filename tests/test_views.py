@@ -163,8 +163,11 @@ def test_changes_block_first_report_and_counts(analysis):
         "removed_claims": pd.DataFrame({"claim_id": ["old <1>"]}),
         "changed_estimates": pd.DataFrame(),
         "new_keys": empty,
-    }
+        "removed_keys": pd.DataFrame([{"event_id": "war", "metric": "idps",
+                                       "population": "civilians"}]),
+    }  # fmt: skip
     html = views.changes_block(changes, "2026-01-14", analysis.claims, ["kobe"])
+    assert "1 estimate(s) of the previous report no longer made: war" in html
     assert "2 new claim(s): " in html
     assert 'href="event-kobe.html#claim-kobe-hrw"' in html
     assert "old &lt;1&gt;" in html and "No estimate changed." in html
@@ -416,6 +419,6 @@ def test_changes_table_shows_counts_with_thousands_separators(analysis):
     }])  # fmt: skip
     empty = pd.DataFrame(columns=["claim_id"])
     changes = {"new_claims": empty, "removed_claims": empty, "changed_estimates": changed,
-               "new_keys": empty}  # fmt: skip
+               "new_keys": empty, "removed_keys": empty}  # fmt: skip
     html = views.changes_block(changes, "2026-01-14")
     assert "150,000 → 350,001" in html and "250,000 → 350,001+" in html

@@ -25,7 +25,7 @@ def read_reconciled(path: str | Path) -> pd.DataFrame:
 
 
 def compare_reports(previous: pd.DataFrame, current: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """New claim ids, and keys whose low/best/high/status changed (old -> new), plus new keys.
+    """New claim ids, keys whose low/best/high/status changed (old -> new), new and gone keys.
 
     Both tables are reconciled.csv text (``read_reconciled``, ``tables.csv_ready``), so values
     compare as written: '' for missing, 'true'/'false' for high_open.
@@ -41,11 +41,17 @@ def compare_reports(previous: pd.DataFrame, current: pd.DataFrame) -> dict[str, 
         changed |= merged[column] != merged[f"{column}_previous"]
     changed &= ~is_new_key
     keep = KEY_COLUMNS + [c for col in COMPARED for c in (f"{col}_previous", col)]
+    # keys the previous report estimated and this one does not (an event or its claims removed)
+    gone = previous.merge(current[KEY_COLUMNS], on=KEY_COLUMNS, how="left", indicator=True)
+    is_gone = gone["_merge"] == "left_only"
     return {
         "new_claims": pd.DataFrame({"claim_id": sorted(new_ids - old_ids)}),
         "removed_claims": pd.DataFrame({"claim_id": sorted(old_ids - new_ids)}),
         "changed_estimates": merged.loc[changed, keep].reset_index(drop=True),
         "new_keys": merged.loc[is_new_key, [*KEY_COLUMNS, "low", "best", "high"]].reset_index(
+            drop=True
+        ),
+        "removed_keys": gone.loc[is_gone, [*KEY_COLUMNS, "low", "best", "high"]].reset_index(
             drop=True
         ),
     }

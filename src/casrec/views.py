@@ -656,6 +656,10 @@ def changes_block(
         removed=changes["removed_claims"]["claim_id"].tolist(),
         changed_table=changed_table,
         n_new_keys=len(changes["new_keys"]),
+        removed_keys=[
+            f"{r['event_id']} ({key_label(r.replace('', pd.NA), actors)})"
+            for _, r in changes.get("removed_keys", pd.DataFrame()).iterrows()
+        ],
     )
 
 
