@@ -163,6 +163,29 @@ def test_a_decimal_point_in_a_count_is_refused_as_ambiguous(text):
         parse_quantity(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "ordered"),
+    [("between 50 and 40", "40–50"), ("50-40", "40–50"), ("1,200 to 900", "900–1,200"),
+     ("about sixty to fifty", "50–60")],
+)  # fmt: skip
+def test_a_reversed_range_is_named_with_the_order_to_write(text, ordered):
+    with pytest.raises(QuantityError, match=f"the range is reversed: write the lower figure "
+                       f"first, as {ordered}"):  # fmt: skip
+        parse_quantity(text)
+    low, high = (int(n.replace(",", "")) for n in ordered.split("–"))
+    assert (parse_quantity(ordered).low, parse_quantity(ordered).high) == (low, high)
+
+
+@given(numbers, numbers)
+def test_two_numbers_around_a_dash_read_as_a_range_or_are_named_reversed(a, b):
+    try:
+        q = parse_quantity(f"{a:,}–{b:,}")
+    except QuantityError as error:
+        assert a > b and "the range is reversed" in str(error)
+    else:
+        assert (q.low, q.high) == (a, b)
+
+
 @pytest.mark.parametrize("text", ["99999999999999999999", "about 9,000,000,000,000", "20 billion+"])
 def test_impossibly_large_counts_are_refused(text):
     with pytest.raises(QuantityError):

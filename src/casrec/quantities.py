@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -461,8 +461,13 @@ def _vague(text: str, lexicon: Mapping[str, tuple[int, int]]) -> tuple[int, int]
 
 def _range(text: str) -> tuple[int, int] | None:
     """'50–60', '50 to 60', 'between fifty and sixty', 'one hundred to one hundred and ten'."""
+    return next(((low, high) for low, high in _range_ends(text) if low <= high), None)
+
+
+def _range_ends(text: str) -> Iterator[tuple[int, int]]:
+    """Each way ``text`` splits into two numbers at a range separator, in the order tried."""
     if not _ANY_SEPARATOR.search(text):
-        return None
+        return
     between = _BETWEEN.fullmatch(text)
     separators = (_AND, *_SEPARATORS) if between else _SEPARATORS
     body = between.group(1) if between else text
@@ -471,9 +476,8 @@ def _range(text: str) -> tuple[int, int] | None:
         for match in separator.finditer(body):
             low = _number(body[: match.start()])
             high = _number(body[match.end() :])
-            if low is not None and high is not None and low <= high:
-                return low, high
-    return None
+            if low is not None and high is not None:
+                yield low, high
 
 
 def _base(text: str, lexicon: Mapping[str, tuple[int, int]]) -> tuple[int, int, bool, str] | None:
@@ -595,6 +599,11 @@ def _why_unreadable(text: str, otherwise: str = "") -> str:
     """The most likely reason a text did not read, for the error message."""
     if _DECIMAL_POINT.search(text):
         return "a decimal point in a count is ambiguous (1.000 may mean one thousand)"
+    # no split read as a range, so any two numbers around a separator are high before low
+    ends = next(_range_ends(text), None)
+    if ends is not None:
+        high, low = ends
+        return f"the range is reversed: write the lower figure first, as {low:,}–{high:,}"
     return otherwise
 
 
