@@ -12,14 +12,19 @@ from casrec import charts, vocabulary
 from casrec.pipeline import analyse
 
 
-@pytest.fixture
-def analysis(tmp_path):
+def hrw_against_the_army(folder, hrw_value: str, army_value: str):
+    """The analysis of one Kobe key: HRW's figure against the Malian army's (a party's)."""
     claims = [
-        claim("kobe-hrw", "at least 34"),
-        claim("kobe-army", "25", source_id="army", claimant="Malian army",
+        claim("kobe-hrw", hrw_value),
+        claim("kobe-army", army_value, source_id="army", claimant="Malian army",
               claimant_role="party_other", claimant_actor="fama"),
     ]  # fmt: skip
-    return analyse(write_dataset(tmp_path / "data", claims))
+    return analyse(write_dataset(folder, claims))
+
+
+@pytest.fixture
+def analysis(tmp_path):
+    return hrw_against_the_army(tmp_path / "data", "at least 34", "25")
 
 
 def layers(figure):
@@ -85,12 +90,7 @@ def test_report_mode_displays_an_image_with_its_alternative(analysis):
 
 def test_discrepancy_chart_names_a_contest_whose_ratio_is_undefined(tmp_path):
     # "no one was killed" against "at least 12": contested, but largest ÷ smallest is undefined
-    claims = [
-        claim("hrw", "at least 12"),
-        claim("army", "none", source_id="army", claimant="Malian army",
-              claimant_role="party_other", claimant_actor="fama"),
-    ]  # fmt: skip
-    analysis = analyse(write_dataset(tmp_path, claims))
+    analysis = hrw_against_the_army(tmp_path, "at least 12", "none")
     (estimate,) = analysis.estimates.itertuples()
     assert estimate.status == "contested" and pd.isna(estimate.discrepancy)
     figure = charts.discrepancy_chart(analysis.estimates, analysis.dataset.events)

@@ -322,15 +322,14 @@ _AND_A_HALF = re.compile(r"(.+) and a half (\w+)")
 
 def _fraction_of_scale(text: str) -> int | None:
     """'half a million', 'a quarter of a million', 'two and a half million', 'half a dozen'."""
-    scales = _FRACTION_SCALES
     match = _FRACTION_OF.fullmatch(text)
-    if match and match.group(2) in scales:
-        return round(FRACTION_WORDS[match.group(1)] * scales[match.group(2)])
+    if match and match.group(2) in _FRACTION_SCALES:
+        return round(FRACTION_WORDS[match.group(1)] * _FRACTION_SCALES[match.group(2)])
     match = _AND_A_HALF.fullmatch(text)
-    if match and match.group(2) in scales:
+    if match and match.group(2) in _FRACTION_SCALES:
         whole = _number(match.group(1))
         if whole is not None:
-            return round((whole + 0.5) * scales[match.group(2)])
+            return round((whole + 0.5) * _FRACTION_SCALES[match.group(2)])
     return None
 
 

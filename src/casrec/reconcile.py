@@ -283,7 +283,7 @@ def select_voices(claims: pd.DataFrame) -> pd.DataFrame:
     source_type_rank = vx.map_distinct(c["source_type"], SOURCE_TYPE_RANK)
     source_type_rank = source_type_rank.fillna(UNKNOWN_SOURCE_TYPE_RANK).astype("int64")
     preference = vx.sort_key((
-        id_rank, c["value_provisional"].to_numpy(dtype=bool), _later_first(as_of_period(c)[1]),
+        id_rank, c["value_provisional"].to_numpy(dtype=bool), _later_first(last_day),
         source_type_rank.to_numpy(), specificity_rank.to_numpy(), certainty_rank.to_numpy(),
         c["value_high"].fillna(vx.BIG).to_numpy(dtype=np.int64),
         c["value_low"].to_numpy(), c["value_point"].to_numpy(), earlier_figure, published,
@@ -609,9 +609,8 @@ def _any_per_key(key: np.ndarray, mask: np.ndarray, n_keys: int) -> np.ndarray:
     return np.bincount(key[mask], minlength=n_keys) > 0
 
 
-def _later_first(dates: pd.Series) -> np.ndarray:
-    """Dates as integers that order the later date first, a missing date last."""
-    days = dates.to_numpy(dtype="datetime64[ns]").view(np.int64)
+def _later_first(days: np.ndarray) -> np.ndarray:
+    """Dates (int64 nanoseconds, NaT the smallest) as integers: later first, missing last."""
     # NaT is the smallest int64, whose negation overflows: it takes the next value up
     return -np.maximum(days, np.iinfo(np.int64).min + 1)
 

@@ -383,7 +383,7 @@ def date_bound_columns(series: pd.Series) -> pd.DataFrame:
     # each distinct text is read once (a missing cell counts as one more distinct value)
     codes, distinct = pd.factorize(series, use_na_sentinel=False)
     rows = [bounds(text) for text in distinct]
-    valid = [r[2] for r in rows]
+    valid = np.array([r[2] for r in rows], dtype=bool)
     return pd.DataFrame(
         {
             # arrays, not Series: a Series would be aligned on labels with ``series.index``
@@ -391,7 +391,7 @@ def date_bound_columns(series: pd.Series) -> pd.DataFrame:
                 codes
             ],
             "latest": pd.to_datetime(pd.Series([r[1] for r in rows], dtype="object")).array[codes],
-            "valid": pd.array([valid[code] for code in codes], dtype="bool"),  # bool when empty
+            "valid": valid[codes],  # bool when empty too
         },
         index=series.index,
     )

@@ -382,6 +382,10 @@ def _render_pages(config, pages, staging, record, analysis, result, say):
     conversions = []
     run_start = time.time()
     failure = None
+
+    def executed_notebook(page: Page) -> Path:
+        return staging / "notebooks" / f"{page.output_name}.ipynb"
+
     try:
         futures = {
             executor.submit(render_pages, [
@@ -396,12 +400,10 @@ def _render_pages(config, pages, staging, record, analysis, result, say):
             try:
                 outcomes = future.result()
             except Exception as error:  # the executor lost the task (a worker died)
-                page = group[0]
-                failure = (page, staging / "notebooks" / f"{page.output_name}.ipynb",
-                           failure_reason(error))  # fmt: skip
+                failure = (group[0], executed_notebook(group[0]), failure_reason(error))
                 break
             for page, outcome in zip(group, outcomes, strict=False):
-                executed = staging / "notebooks" / f"{page.output_name}.ipynb"
+                executed = executed_notebook(page)
                 if outcome.notebook is not None:
                     _write(executed, outcome.notebook)
                 if outcome.error:
