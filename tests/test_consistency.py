@@ -10,6 +10,8 @@ from casrec.consistency import (
     compare_intervals,
     component_checks,
     displacement_hierarchy,
+    estimate_key,
+    estimate_keys,
     event_hierarchy_checks,
     run_checks,
     stock_comparisons,
@@ -420,3 +422,21 @@ def test_subgroup_displacement_is_not_a_component_of_everyone_displaced(dataset_
         claim("idp", "~230,000", metric="idps", **war),
     ])  # fmt: skip
     assert displacement_hierarchy(c).empty  # no refugees figure for everyone: nothing to add
+
+
+def test_estimate_keys_of_a_frame_are_each_rows_estimate_key():
+    frame = pd.DataFrame(
+        {
+            "event_id": ["kobe", "kobe", "gao"],
+            "metric": pd.Categorical(["killed", "injured", "killed"]),
+            "population": ["civilians", pd.NA, "civilians"],
+            "side": [pd.NA, pd.NA, "army"],
+            "subgroup": [pd.NA, "children", pd.NA],
+        }
+    )  # fmt: skip (no nationality column: it counts as empty)
+    expected = [estimate_key(row) for _, row in frame.iterrows()]
+    assert (
+        estimate_keys(frame).tolist()
+        == expected
+        == ["kobe/killed/civilians///", "kobe/injured////children", "gao/killed/civilians/army//"]
+    )

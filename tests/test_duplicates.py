@@ -1,5 +1,7 @@
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from casrec.duplicates import (
     MatchRules,
@@ -151,3 +153,26 @@ def test_match_events_links_imported_events_to_the_table():
 def test_place_names_are_compared_without_accents_and_punctuation():
     assert normalise_place(" Ménaka, region ") == "menaka"  # the kind of place is dropped
     assert normalise_place(pd.NA) == ""
+
+
+TITLE_WORDS = st.sampled_from(["attack", "on", "kobe", "convoy", "gao", "market", "strike", "a"])
+TITLES = st.lists(TITLE_WORDS, max_size=6).map(" ".join)
+
+
+@given(st.lists(st.tuples(TITLES, st.booleans()), min_size=2, max_size=8), st.floats(0.3, 1.0))
+def test_titles_are_compared_exactly_whether_or_not_a_place_is_shared(titles, threshold):
+    # the matcher skips the exact title comparison when difflib's bounds say it cannot pass;
+    # every pair it reports must still show the exact similarity, and none may be missed
+    rows = [
+        event(f"e{i}", "2025-02-07", title=title, location="Kobe" if located else pd.NA)
+        for i, (title, located) in enumerate(titles)
+    ]
+    found = possible_duplicates(pd.DataFrame(rows), MatchRules(title_similarity=threshold))
+    shown = {(p.left_id, p.right_id): p.title_similarity for p in found.itertuples()}
+    for i, (left, left_located) in enumerate(titles):
+        for j in range(i + 1, len(titles)):
+            right, right_located = titles[j]
+            similarity = title_similarity(left, right)
+            if (left_located and right_located) or similarity >= threshold:
+                assert shown.pop((f"e{i}", f"e{j}")) == round(similarity, 3)
+    assert shown == {}

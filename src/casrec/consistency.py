@@ -602,6 +602,17 @@ def estimate_key(row: pd.Series | dict) -> str:
     return "/".join("" if pd.isna(row.get(c)) else str(row.get(c)) for c in KEY_COLUMNS)
 
 
+def estimate_keys(frame: pd.DataFrame) -> pd.Series:
+    """``estimate_key`` of every row at once (a missing key column counts as empty)."""
+    parts = [
+        frame[c].astype("object").map(lambda v: "" if pd.isna(v) else str(v))
+        if c in frame.columns
+        else pd.Series("", index=frame.index, dtype="object")
+        for c in KEY_COLUMNS
+    ]
+    return parts[0].str.cat(parts[1:], sep="/")
+
+
 def key_columns(key: str) -> dict[str, str | None]:
     """The key columns of an ``estimate_key`` text (its inverse; empty parts are None)."""
     return {c: part or None for c, part in zip(KEY_COLUMNS, key.split("/"), strict=True)}
@@ -627,12 +638,16 @@ def subgroup_checks(estimates: pd.DataFrame) -> pd.DataFrame:
     the same key without a subgroup, as a subset: only a subgroup above the whole conflicts.
     """
     usable = estimates[estimates["low"].notna()]
-    wholes = {estimate_key(r): r for _, r in usable[usable["subgroup"].isna()].iterrows()}
+    subgroups = usable[usable["subgroup"].notna()]
+    wholes = usable[usable["subgroup"].isna()]
+    # the whole of each subgroup is the same key without a subgroup (the last row of a key)
+    whole_at = dict(zip(estimate_keys(wholes), range(len(wholes)), strict=True))
+    whole_keys = estimate_keys(subgroups.assign(subgroup=None))
     findings: list[dict] = []
-    for _, sub in usable[usable["subgroup"].notna()].iterrows():
-        whole = wholes.get(estimate_key(sub.drop(labels="subgroup")))
-        if whole is None:
+    for (_, sub), whole_key in zip(subgroups.iterrows(), whole_keys, strict=True):
+        if whole_key not in whole_at:
             continue
+        whole = wholes.iloc[whole_at[whole_key]]
         part, reference = _estimate_interval(sub), _estimate_interval(whole)
         verdict, detail = _subset_verdict(part, reference, f"subgroup {sub['subgroup']}")
         findings.append(
@@ -689,7 +704,7 @@ def event_hierarchy_checks(
         return pd.DataFrame(columns=FINDING_COLUMNS)
     starts = dict(zip(events["event_id"], _event_starts(events), strict=True))
     usable = estimates[estimates["low"].notna()]
-    by_key = {estimate_key(r): r for _, r in usable.iterrows()}
+    at_key = dict(zip(estimate_keys(usable), range(len(usable)), strict=True))
     as_of = _estimate_as_of(claims) if claims is not None else {}
     findings: list[dict] = []
     for _, parent in usable[usable["event_id"].isin(set(children))].iterrows():
@@ -706,7 +721,7 @@ def event_hierarchy_checks(
                 continue
             visited.add(child)
             key = estimate_key(dict(zip(KEY_COLUMNS, [child, *rest], strict=True)))
-            if key not in by_key:
+            if key not in at_key:
                 frontier += children.get(child, [])
                 continue
             dated = as_of.get(key, starts.get(child))
@@ -716,7 +731,7 @@ def event_hierarchy_checks(
                 if after or apart:
                     later.append(f"{child} ({dated:%Y-%m-%d})")
                     continue
-            counted.append(by_key[key])
+            counted.append(usable.iloc[at_key[key]])
         if counted:
             findings.append(_hierarchy_finding(parent, counted, later, parent_as_of))
         elif later:  # children with figures for the key, none of them comparable: say why
@@ -799,5 +814,5 @@ def _estimate_as_of(claims: pd.DataFrame) -> dict[str, pd.Timestamp]:
     used = claims[claims["considered"]] if "considered" in claims.columns else claims
     if used.empty:
         return {}
-    keys = used.apply(estimate_key, axis=1)
+    keys = estimate_keys(used)
     return used.groupby(keys)["as_of_effective"].max().dropna().to_dict()

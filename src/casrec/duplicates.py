@@ -81,10 +81,21 @@ def normalise_place(text: object) -> str:
 
 def title_similarity(a: object, b: object) -> float:
     """Similarity of two titles in [0, 1] (difflib ratio of their normalised words)."""
-    left, right = normalise_text(a), normalise_text(b)
+    return _normalised_similarity(normalise_text(a), normalise_text(b))
+
+
+def _normalised_similarity(left: str, right: str, at_least: float = 0.0) -> float:
+    """``title_similarity`` of two normalised titles; 0.0 when it is surely below ``at_least``.
+
+    difflib's quick ratios are upper bounds of its ratio, so a pair they put below the
+    threshold is skipped without the costly exact comparison.
+    """
     if not left or not right:
         return 0.0
-    return SequenceMatcher(None, left, right).ratio()
+    matcher = SequenceMatcher(None, left, right)
+    if at_least and (matcher.real_quick_ratio() < at_least or matcher.quick_ratio() < at_least):
+        return 0.0
+    return matcher.ratio()
 
 
 def _places_agree(a: str, b: str) -> bool:
@@ -142,18 +153,26 @@ def _prepared(events: pd.DataFrame, id_column: str, kinds) -> pd.DataFrame:
             "country": column("country").map(lambda c: "" if pd.isna(c) else str(c).upper()),
             "admin1": column("admin1").map(normalise_place),
             "location": column("location").map(normalise_place),
-            "title": column("title"),
+            "title": column("title").map(normalise_text),
             "parent": column("parent_event").astype("object"),
             "first": spans["first"],
             "last": spans["last"],
+            # day numbers, for the pair test's arithmetic on plain integers
+            "first_day": _day_numbers(spans["first"]),
+            "last_day": _day_numbers(spans["last"]),
             "day_exact": spans["day_exact"],
         },
         index=frame.index,
     )
 
 
-def _pair(a: pd.Series, b: pd.Series, rules: MatchRules) -> dict | None:
-    """A match of two events, or None.
+def _day_numbers(days: pd.Series) -> np.ndarray:
+    """Days since 1970-01-01 of dates that are never missing (``_spans`` drops those)."""
+    return days.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype("int64")
+
+
+def _pair(a: dict, b: dict, rules: MatchRules) -> dict | None:
+    """A match of two events (records of ``_prepared``), or None.
 
     Same country, dates within the window, and a shared place (location, for events dated
     within a month; admin1 when a location is missing and both dates are exact days) or
@@ -161,10 +180,10 @@ def _pair(a: pd.Series, b: pd.Series, rules: MatchRules) -> dict | None:
     """
     if not a["country"] or a["country"] != b["country"]:
         return None
-    gap = max((a["first"] - b["last"]).days, (b["first"] - a["last"]).days, 0)
+    gap = max(a["first_day"] - b["last_day"], b["first_day"] - a["last_day"], 0)
     if gap > rules.window_days:
         return None
-    long_span = max((a["last"] - a["first"]).days, (b["last"] - b["first"]).days)
+    long_span = max(a["last_day"] - a["first_day"], b["last_day"] - b["first_day"])
     same_location = _places_agree(a["location"], b["location"])
     place_counts = same_location and long_span <= LONGEST_PLACE_MATCH_DAYS
     # a region is a coarse place: it pairs events only when neither names a place of its own
@@ -174,7 +193,9 @@ def _pair(a: pd.Series, b: pd.Series, rules: MatchRules) -> dict | None:
     same_admin1 = bool(a["admin1"]) and a["admin1"] == b["admin1"]
     admin1_counts = same_admin1 and not located_apart and a["day_exact"] and b["day_exact"]
     admin1_counts = admin1_counts and long_span <= LONGEST_PLACE_MATCH_DAYS
-    similarity = title_similarity(a["title"], b["title"])
+    # a pair that shares a place shows its exact similarity; any other needs it above the bar
+    at_least = 0.0 if (place_counts or admin1_counts) else rules.title_similarity
+    similarity = _normalised_similarity(a["title"], b["title"], at_least)
     similar = similarity >= rules.title_similarity
     if not (place_counts or admin1_counts or similar):
         return None
@@ -204,21 +225,25 @@ def _pair(a: pd.Series, b: pd.Series, rules: MatchRules) -> dict | None:
 
 def _candidate_pairs(left: pd.DataFrame, right: pd.DataFrame, window_days: int, same: bool):
     """Index pairs blocked by country and date window (sorted by first day, then swept)."""
-    window = pd.Timedelta(days=window_days)
     for country, lefts in left.groupby("country", sort=True):
-        rights = right[right["country"] == country].sort_values("first", kind="stable")
+        rights = right[right["country"] == country].sort_values("first_day", kind="stable")
         if rights.empty:
             continue
-        firsts = rights["first"].to_numpy()
-        lasts = rights["last"].to_numpy()
+        firsts = rights["first_day"].to_numpy()
+        lasts = rights["last_day"].to_numpy()
         labels = rights.index.to_numpy()
-        for index, row in lefts.iterrows():
-            stop = np.searchsorted(firsts, np.datetime64(row["last"] + window), side="right")
-            reach = lasts[:stop] >= np.datetime64(row["first"] - window)
-            for other in labels[:stop][reach]:
+        stops = np.searchsorted(firsts, lefts["last_day"].to_numpy() + window_days, side="right")
+        reaches = lefts["first_day"].to_numpy() - window_days
+        for index, stop, reach in zip(lefts.index, stops, reaches, strict=True):
+            for other in labels[:stop][lasts[:stop] >= reach]:
                 if same and other <= index:
                     continue
                 yield index, other
+
+
+def _records(prepared: pd.DataFrame) -> dict:
+    """Index label -> the row as a dict: the pair test reads plain values, not Series."""
+    return dict(zip(prepared.index, prepared.to_dict("records"), strict=True))
 
 
 def _ancestry(events: pd.DataFrame) -> dict[str, set[str]]:
@@ -246,9 +271,10 @@ def possible_duplicates(
     """
     prepared = _prepared(events.reset_index(drop=True), "event_id", kinds)
     ancestry = _ancestry(prepared)
+    records = _records(prepared)
     rows = []
     for i, j in _candidate_pairs(prepared, prepared, rules.window_days, same=True):
-        a, b = prepared.loc[i], prepared.loc[j]
+        a, b = records[i], records[j]
         if a["id"] == b["id"] or a["id"] in ancestry.get(b["id"], ()):
             continue
         if b["id"] in ancestry.get(a["id"], ()):
@@ -274,9 +300,10 @@ def match_events(
     """
     left = _prepared(candidates.reset_index(drop=True), candidate_id, kinds)
     right = _prepared(events.reset_index(drop=True), "event_id", kinds)
+    lefts, rights = _records(left), _records(right)
     rows = []
     for i, j in _candidate_pairs(left, right, rules.window_days, same=False):
-        found = _pair(left.loc[i], right.loc[j], rules)
+        found = _pair(lefts[i], rights[j], rules)
         if found:
             rows.append(found | {"_order": i})
     out = pd.DataFrame(rows, columns=[*MATCH_COLUMNS, "_order"])
