@@ -11,10 +11,11 @@ KERNEL := $(VENV)/share/jupyter/kernels/casrec/kernel.json
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock requirements-overrides.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	UV_COMPILE_BYTECODE=1 $(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	UV_COMPILE_BYTECODE=1 $(BIN)/uv pip install --quiet --python $(BIN)/python \
+	    -r requirements.lock --override requirements-overrides.txt
 	UV_COMPILE_BYTECODE=1 $(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name casrec --display-name "Python (casrec)" >/dev/null
 	touch $(STAMP)
@@ -43,7 +44,8 @@ datapackage: $(STAMP)  ## regenerate the descriptors derived from the contract (
 
 lock:  ## re-resolve requirements.lock from pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
-	    --python-platform x86_64-unknown-linux-gnu --no-header --quiet -o requirements.lock
+	    --python-platform x86_64-unknown-linux-gnu --override requirements-overrides.txt \
+	    --no-header --quiet -o requirements.lock
 
 clean-venv:  ## remove the environment
 	rm -rf $(VENV)

@@ -1,7 +1,8 @@
 """Packaged resources: one place finds notebooks, suites and default vocabularies.
 
-The slow tests build the wheel, install it into a fresh uv environment and run a new project
-there, once with this repository importable and once without it.
+The slow tests build the wheel, install it into a fresh environment (beside this checkout's
+locked dependencies) and run a new project there, once with this repository's tests
+importable and once without them.
 """
 
 import csv
@@ -10,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -146,16 +148,27 @@ def test_the_wheel_carries_notebooks_suites_templates_and_defaults(wheel):
 
 @pytest.fixture(scope="module")
 def installed(wheel, tmp_path_factory):
-    """A fresh uv venv with the wheel and the locked dependencies (from uv's local cache)."""
+    """A fresh venv holding only the wheel; the locked dependencies are this checkout's.
+
+    They are reached through a ``.pth`` line naming this environment's site-packages: a line
+    adds its folder to ``sys.path`` but runs none of its ``.pth`` files, so the checkout's
+    editable casrec stays out, while the installed packages (compiled once, by ``make``) need
+    no second install and no second byte-compilation in the test. casrec installs its own
+    kernel into the new environment, as it does for any user.
+    """
     venv = tmp_path_factory.mktemp("venv") / ".venv"
     uv = str(Path(sys.executable).parent / "uv")
     subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True)
     python = str(venv / "bin" / "python")
-    lock = PROJECT_ROOT / "requirements.lock"
-    subprocess.run(
-        [uv, "pip", "install", "--quiet", "--offline", "--python", python, "-r", str(lock)],
-        check=True,
-    )  # fmt: skip
+    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    (Path(site) / "locked_dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    # their data files too (nbconvert's page templates), but not this checkout's kernels
+    shared = venv / "share" / "jupyter"
+    shared.mkdir(parents=True)
+    for folder in (Path(sys.prefix) / "share" / "jupyter").iterdir():
+        if folder.name != "kernels":
+            (shared / folder.name).symlink_to(folder, target_is_directory=True)
     subprocess.run(
         [uv, "pip", "install", "--quiet", "--offline", "--no-deps", "--python", python, str(wheel)],
         check=True,
@@ -213,7 +226,10 @@ def _run_a_report_in_a_new_project(venv: Path, work: Path, env: dict) -> None:
     assert again.returncode == 0, again.stderr
     info = json.loads((project / "reports" / "2026-03-06" / "run.json").read_text())
     assert info["notebooks_source"]["origin"] == "packaged"
-    assert "site-packages" in info["notebooks_source"]["path"]
+    assert info["notebooks_source"]["path"].startswith(str(venv / "lib"))
+    # the pages ran on a kernel of the new environment, which casrec installed there
+    kernel = json.loads((venv / "share/jupyter/kernels/casrec/kernel.json").read_text())
+    assert kernel["argv"][0] == str(venv / "bin" / "python")
     assert info["vocabularies"]["vague_quantities.csv"]["origin"] == "packaged"
 
 
