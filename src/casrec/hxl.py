@@ -86,7 +86,7 @@ def count_tag(metric: str, column: str) -> str:
 def hxl_frame(reconciled: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """The HXL table as text: header names as columns, the hashtag row first."""
     text = csv_ready(reconciled)
-    events = events.set_index("event_id")
+    events = events.drop_duplicates("event_id").set_index("event_id")
     headers: list[str] = []
     tags: list[str] = []
     columns: dict[str, pd.Series] = {}
@@ -96,17 +96,16 @@ def hxl_frame(reconciled: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
         tags.append(tag)
         columns[header] = pd.Series(list(values), index=text.index, dtype=object)
 
-    def event_value(event_id: str, column: str) -> str:
-        if event_id not in events.index:
-            return ""
-        value = events.at[event_id, column]
-        if pd.isna(value) and column == "date_end":  # DESIGN: date_end defaults to date_start
-            value = events.at[event_id, "date_start"]
-        return "" if pd.isna(value) else str(value)
+    def event_values(column: str) -> list[str]:
+        """The column of each row's event, as text (empty for an event not in events.csv)."""
+        values = events[column]
+        if column == "date_end":  # DESIGN: date_end defaults to date_start
+            values = values.where(values.notna(), events["date_start"])
+        return ["" if pd.isna(v) else str(v) for v in values.reindex(text["event_id"])]
 
     add("event_id", tag_for("event_id"), text["event_id"])
     for source, header, tag in EVENT_COLUMNS:
-        add(header, tag, [event_value(e, source) for e in text["event_id"]])
+        add(header, tag, event_values(source))
     counts = [c for c in OUTPUT_COLUMNS if c in COUNT_ATTRIBUTES]
     others = [c for c in OUTPUT_COLUMNS if c not in COUNT_ATTRIBUTES and c != "event_id"]
     key_like = [c for c in others if c in ("metric", "population", "side", "nationality")]
