@@ -2,9 +2,10 @@
 
 import gzip
 import json
+import shutil
 
 import pytest
-from runs import run
+from runs import DATE, run
 
 from casrec.cli import EXIT_BAD_INPUT, EXIT_LOCKED, EXIT_OK
 from casrec.run.publish import (
@@ -75,13 +76,15 @@ def test_the_published_run_is_listed_in_the_runs_index(published):
 
 
 @pytest.mark.slow
-def test_a_backfilled_date_never_moves_latest_back(tmp_path):
+def test_a_backfilled_date_never_moves_latest_back(published, tmp_path):
     reports = tmp_path / "reports"
-    assert run(reports, "--events", "kobe-2025-02-07", date="2026-01-20") == EXIT_OK
+    shutil.copytree(published, reports, symlinks=True)  # the session's report, of DATE
+    assert (reports / "latest").resolve().name == DATE
     assert run(reports, "--events", "kobe-2025-02-07", date="2026-01-10") == EXIT_OK
-    assert (reports / "latest").resolve().name == "2026-01-20"
+    assert (reports / "2026-01-10" / "index.html").is_file()
+    assert (reports / "latest").resolve().name == DATE
     index = (reports / "index.html").read_text()
-    assert index.index("2026-01-20") < index.index("2026-01-10")  # newest first
+    assert index.index(DATE) < index.index("2026-01-10")  # newest first
 
 
 def test_a_damaged_run_record_is_listed_and_the_index_goes_on(tmp_path):
