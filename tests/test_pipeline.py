@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import claim, write_dataset
 
@@ -90,3 +91,22 @@ def test_no_claim_that_loads_gives_an_empty_output(tmp_path):
     inspected = pipeline.inspect(data)
     assert inspected.reconciliation is None
     assert inspected.output().empty
+
+
+def test_an_unknown_event_says_what_to_set_instead(tmp_path):
+    analysis = pipeline.analyse(write_dataset(tmp_path, [claim("a", "34")]))
+    known = analysis.dataset.events["event_id"].tolist()
+    with pytest.raises(KeyError) as unknown:
+        analysis.event("no-such-event")
+    message = unknown.value.args[0]
+    assert message.startswith("event 'no-such-event' is not in events.csv; set event_id to one of")
+    assert message.endswith(", ".join(sorted(known)))  # the whole list, without a trailing '...'
+    with pytest.raises(KeyError, match=f"did you mean '{known[0]}'"):
+        analysis.event(known[0].upper())
+
+
+def test_an_unknown_event_of_a_long_or_empty_list():
+    many = pd.Series([f"event-{n:03d}" for n in range(25)])
+    assert pipeline.unknown_event_message("x", many).endswith("event-009 and 15 more")
+    nothing = pipeline.unknown_event_message("kobe-2025-02-07", pd.Series([], dtype="object"))
+    assert nothing.endswith("which has no events yet: add one, then set event_id to its event_id")

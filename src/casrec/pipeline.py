@@ -21,6 +21,7 @@ from casrec import resources
 from casrec.claims import prepare_claims
 from casrec.consistency import DEFAULT_AS_OF_WINDOW_DAYS, run_checks
 from casrec.reconcile import DEFAULT_POLICY, OUTPUT_COLUMNS, Reconciliation, reconcile
+from casrec.rules import suggestions
 from casrec.schema import TABLES, DataError, Dataset, load_dataset, read_inputs
 
 T = TypeVar("T")
@@ -99,9 +100,26 @@ class Analysis:
         events = self.dataset.events
         match = events[events["event_id"] == event_id]
         if match.empty:
-            known = ", ".join(sorted(events["event_id"])[:10])
-            raise KeyError(f"event {event_id!r} is not in events.csv (e.g. {known}, ...)")
+            raise KeyError(unknown_event_message(event_id, events["event_id"]))
         return match.iloc[0]
+
+
+SHOWN_EVENT_IDS = 10  # an unknown event's message lists this many of the known ones
+
+
+def unknown_event_message(event_id: str, known: pd.Series) -> str:
+    """Why ``event_id`` cannot be shown, and what to set instead (a notebook's parameter)."""
+    head = f"event {event_id!r} is not in events.csv"
+    ids = sorted(str(i) for i in known.dropna().unique())
+    if not ids:
+        return f"{head}, which has no events yet: add one, then set event_id to its event_id"
+    hint = suggestions(pd.Series([event_id], dtype="object"), ids).iloc[0]
+    if hint:
+        return f"{head}{hint}"
+    listed = ", ".join(ids[:SHOWN_EVENT_IDS])
+    more = len(ids) - SHOWN_EVENT_IDS
+    listed += f" and {more:,} more" if more > 0 else ""
+    return f"{head}; set event_id to one of: {listed}"
 
 
 def _checked(dataset: Dataset) -> Dataset:
