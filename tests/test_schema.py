@@ -298,3 +298,14 @@ def test_a_parent_event_cycle_is_located(tmp_path):
         "events.csv, row 5 (self), column 'parent_event': refers to itself: an event cannot lie "
         "within itself",
     ]
+
+
+def test_an_event_that_ends_before_it_starts_is_refused_at_load(tmp_path):
+    # dates carry their precision: February 2025 may end on the 7th, January cannot
+    events = [{**DEFAULT_EVENTS[0], "date_start": "2025-02-07", "date_end": "2025-01"},
+              {**DEFAULT_EVENTS[1], "date_start": "2025-02", "date_end": "2025-02-07"}]  # fmt: skip
+    write_dataset(tmp_path, [claim("a", "34")], events=events)
+    assert problems_of(tmp_path) == [
+        "events.csv, row 2 (kobe), column 'date_end': date_end '2025-01' is before date_start "
+        "'2025-02-07'"
+    ]

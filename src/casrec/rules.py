@@ -496,6 +496,19 @@ def _country(ctx: RuleContext) -> pd.Series:
     return failing(bad, why)
 
 
+@rule("events", "dates_ordered", CRITICAL, "date_end",
+      "The event ends before it starts; one of the dates is wrong.",
+      needs=("date_start", "date_end"))  # fmt: skip
+def _dates_ordered(ctx: RuleContext) -> pd.Series:
+    e = ctx.frames["events"]
+    start, end = date_bound_columns(e["date_start"]), date_bound_columns(e["date_end"])
+    # dates carry their precision: only an end wholly before the start is out of order
+    return failing(
+        start["earliest"] > end["latest"],
+        "date_end " + quoted(e["date_end"]) + " is before date_start " + quoted(e["date_start"]),
+    )
+
+
 @rule("claims", "party_names_actor", CRITICAL, "claimant_actor",
       "A party's claim must name the party (claimant_actor), or its credibility cannot be "
       "judged.", needs=("claimant_role", "claimant_actor"))  # fmt: skip
@@ -625,19 +638,6 @@ def _actor_name_unique(ctx: RuleContext) -> pd.Series:
     repeated = names.notna() & names.duplicated(keep="first")
     return failing(
         repeated, "name " + quoted(names) + " is also actor " + quoted(first.reindex(a.index))
-    )
-
-
-@rule("events", "dates_ordered", CRITICAL, "date_end",
-      "The event ends before it starts; one of the dates is wrong.", QUALITY,
-      needs=("date_start", "date_end"))  # fmt: skip
-def _dates_ordered(ctx: RuleContext) -> pd.Series:
-    e = ctx.frames["events"]
-    start, end = date_bound_columns(e["date_start"]), date_bound_columns(e["date_end"])
-    # dates carry their precision: only an end wholly before the start is out of order
-    return failing(
-        start["earliest"] > end["latest"],
-        "date_end " + quoted(e["date_end"]) + " is before date_start " + quoted(e["date_start"]),
     )
 
 
