@@ -961,6 +961,25 @@ rule("claims", "breakdown_comparable", WARNING, "part_of",
      "dates).", QUALITY, needs=("part_of",))(_breakdown("incomparable"))  # fmt: skip
 
 
+@rule("claims", "part_of_superseded", WARNING, "part_of",
+      "This breakdown is part of a figure a later claim revised (supersedes), so it describes "
+      "the old whole: point part_of at the revision, or record the revised breakdown.", QUALITY,
+      needs=("part_of", "supersedes"))  # fmt: skip
+def _part_of_superseded(ctx: RuleContext) -> pd.Series:
+    c = ctx.frames["claims"]
+    revisions = c[["supersedes", "claim_id"]].dropna()
+    revised_by = (
+        quoted(revisions["claim_id"]).groupby(revisions["supersedes"], sort=False).agg(", ".join)
+    )
+    whole_revised_by = lookup(c["part_of"], revised_by)
+    # a breakdown that was itself revised is out of force: its revision is what counts
+    in_force = ~c["claim_id"].isin(set(revisions["supersedes"]))
+    return failing(
+        c["part_of"].notna() & whole_revised_by.notna() & in_force,
+        "part_of " + quoted(c["part_of"]) + " was revised by " + whole_revised_by.astype("object"),
+    )
+
+
 # --- subgroups, the event hierarchy and possible duplicates -------------------------------
 
 
