@@ -891,3 +891,25 @@ def test_cli_exit_2_when_a_file_cannot_be_read(tmp_path, capsys, breakage, messa
 
 def test_project_layout():
     assert EXPECTATIONS_DIR == PROJECT_ROOT / "expectations"
+
+
+def test_the_quality_stage_reuses_the_loaders_contract_results_unchanged(tmp_path):
+    # the loader has evaluated the contract rules over the very frames the quality stage reads;
+    # taking its results must give what evaluating every rule again gives, failures included
+    import dataclasses
+
+    from casrec import pipeline
+
+    tables = base_tables()
+    adding("claims", claim("kobe-x", "5", metric="dead"), claim("kobe-y", "lots and lots"))(tables)
+    setting("events", "kobe", date_end="2025-01")(tables)
+    analysis = pipeline.inspect(write(tmp_path, tables))
+    assert set(analysis.dataset.contract_results) == set(SUITES) - {"reconciled"}
+    again = dataclasses.replace(analysis.dataset, contract_results={})
+    reused = check_tables(analysis, run_date=RUN_DATE)
+    evaluated = check_tables(dataclasses.replace(analysis, dataset=again), run_date=RUN_DATE)
+    assert not reused["claims"].frame["ok_metric_valid"].all()
+    assert not reused["events"].frame["ok_dates_ordered"].all()
+    for name, table in evaluated.items():
+        pd.testing.assert_frame_equal(reused[name].frame, table.frame)
+        pd.testing.assert_frame_equal(reused[name].why, table.why)

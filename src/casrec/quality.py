@@ -131,7 +131,8 @@ def check_tables(analysis, run_date: date | str | None = None) -> dict[str, Chec
     checked: dict[str, CheckedTable] = {}
     for name in INPUT_SUITES:
         table, frame = TABLES[name], dataset.raw[name]
-        results = rules.evaluate(name, ctx, (rules.CONTRACT, rules.QUALITY))
+        known = dataset.contract_results.get(name)  # the loader's, over the same frames
+        results = rules.evaluate(name, ctx, (rules.CONTRACT, rules.QUALITY), known)
         gx_frame = pd.concat([frame[[ROW, table.id_column]], results.ok()], axis=1)
         checked[name] = CheckedTable(
             name, gx_frame, _located(table, frame, results), table.id_column
@@ -319,7 +320,8 @@ def all_problems(analysis, run_date: date | str | None = None) -> pd.DataFrame:
     )  # fmt: skip
     parts = [dataset.problems[~dataset.problems["rule"].isin(_contract_rule_names())]]
     for name in INPUT_SUITES:
-        results = rules.evaluate(name, ctx, (rules.CONTRACT, rules.QUALITY))
+        known = dataset.contract_results.get(name)  # the loader's, over the same frames
+        results = rules.evaluate(name, ctx, (rules.CONTRACT, rules.QUALITY), known)
         parts.append(rule_problems(TABLES[name], dataset.raw[name], results))
     return pd.concat(parts, ignore_index=True)
 

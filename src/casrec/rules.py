@@ -1089,14 +1089,26 @@ class RuleResults:
         )
 
 
-def evaluate(table: str, ctx: RuleContext, stages: tuple[str, ...]) -> RuleResults:
-    """Run the rules of ``table`` in ``stages``; missing columns skip the rules that need them."""
+def evaluate(
+    table: str, ctx: RuleContext, stages: tuple[str, ...], known: RuleResults | None = None
+) -> RuleResults:
+    """Run the rules of ``table`` in ``stages``; missing columns skip the rules that need them.
+
+    ``known`` holds results already evaluated over the same frame (the loader's contract
+    rules, for the data-quality stage): those rules are taken from it, not run again.
+    """
     frame = ctx.frames[table]
     present = ctx.present[table]
     why: dict[str, pd.Series] = {}
     skipped: list[str] = []
     for item in RULES:
         if item.table != table or item.stage not in stages:
+            continue
+        if known is not None and item.name in known.why.columns:
+            why[item.name] = known.why[item.name]
+            continue
+        if known is not None and item.name in known.skipped:
+            skipped.append(item.name)
             continue
         if item.name == f"{item.column}_required" and item.column not in present:
             skipped.append(item.name)  # the column is missing: not evaluated, never a pass

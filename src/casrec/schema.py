@@ -303,6 +303,9 @@ class Dataset:
     headers: dict[str, list[str]] = field(default_factory=dict)
     problems: pd.DataFrame = field(default_factory=lambda: problem_frame([]))
     checksums: dict[str, str] = field(default_factory=dict)
+    # the contract rules' results over ``raw`` (casrec.rules.RuleResults per table), which the
+    # data-quality stage reuses instead of evaluating the same rules again
+    contract_results: dict[str, object] = field(default_factory=dict, repr=False)
 
     @property
     def critical_problems(self) -> pd.DataFrame:
@@ -638,6 +641,7 @@ def load_dataset(
         headers=headers,
         problems=found,
         checksums=checksums_of(contents),
+        contract_results=results,
         **typed,
     )
 
