@@ -46,14 +46,20 @@ EXPECTED_COUNTS = {"sources": 12, "actors": 7, "events": 18, "claims": 44, "lexi
 FILE_RULE_COUNTS = {"sources": 3, "actors": 3, "events": 3, "claims": 4, "lexicon": 3,
                     "subgroups": 3, "reconciled": 0}  # fmt: skip
 
+
+def army_claim(claim_id, value, **fields):
+    """A claim of the Malian army (a party), published by the army unless said otherwise."""
+    army = {"source_id": "army", "claimant": "Malian army", "claimant_role": "party_other",
+            "claimant_actor": "fama"}  # fmt: skip
+    return claim(claim_id, value, **{**army, **fields})
+
+
 BASE_CLAIMS = [
     claim("hrw-killed", "at least 34"),
     claim("hrw-malian", "13", nationality="Malian", part_of="hrw-killed"),
     claim("hrw-foreign", "21", nationality="foreign", part_of="hrw-killed"),
-    claim("army-killed", "25", source_id="army", claimant="Malian army",
-          claimant_role="party_other", claimant_actor="fama"),
-    claim("army-killed-2", "26", source_id="wire", claimant="Malian army",
-          claimant_role="party_other", claimant_actor="fama", supersedes="army-killed"),
+    army_claim("army-killed", "25"),
+    army_claim("army-killed-2", "26", source_id="wire", supersedes="army-killed"),
     claim("wiki-displaced", "≈374,000", event_id="war", source_id="wiki", metric="displaced",
           population="all", as_of="2025-06"),
 ]  # fmt: skip
@@ -409,18 +415,7 @@ CASES = [
     (
         "claims",
         "supersedes_not_earlier",
-        adding(
-            "claims",
-            claim(
-                "x",
-                "27",
-                source_id="army",
-                claimant="Malian army",
-                claimant_role="party_other",
-                claimant_actor="fama",
-                supersedes="army-killed-2",
-            ),
-        ),
+        adding("claims", army_claim("x", "27", supersedes="army-killed-2")),
         ["x"],
     ),
     (
@@ -434,34 +429,13 @@ CASES = [
         "part_of_superseded",
         adding(
             "claims",
-            claim(
-                "army-malian",
-                "20",
-                source_id="army",
-                claimant="Malian army",
-                claimant_role="party_other",
-                claimant_actor="fama",
-                nationality="Malian",
-                part_of="army-killed",
-            ),
+            army_claim("army-malian", "20", nationality="Malian", part_of="army-killed"),
             # a revised breakdown of a revised whole is out of force: only its revision counts
-            claim(
-                "army-foreign",
-                "5",
-                source_id="army",
-                claimant="Malian army",
-                claimant_role="party_other",
-                claimant_actor="fama",
-                nationality="foreign",
-                part_of="army-killed",
-            ),
-            claim(
+            army_claim("army-foreign", "5", nationality="foreign", part_of="army-killed"),
+            army_claim(
                 "army-foreign-2",
                 "6",
                 source_id="wire",
-                claimant="Malian army",
-                claimant_role="party_other",
-                claimant_actor="fama",
                 nationality="foreign",
                 part_of="army-killed-2",
                 supersedes="army-foreign",
