@@ -176,6 +176,27 @@ def test_a_reversed_range_is_named_with_the_order_to_write(text, ordered):
     assert (parse_quantity(ordered).low, parse_quantity(ordered).high) == (low, high)
 
 
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [("10-15 thousand", 10_000, 15_000), ("ten to fifteen thousand", 10_000, 15_000),
+     ("between ten and fifteen thousand", 10_000, 15_000), ("2–3 million", 2_000_000, 3_000_000),
+     ("1.5-2 million", 1_500_000, 2_000_000), ("1.5 to 2m", 1_500_000, 2_000_000),
+     ("two to three hundred", 200, 300), ("five hundred to two thousand", 500, 2_000),
+     ("10 to 15,000", 10, 15_000)],
+)  # fmt: skip
+def test_a_scale_after_a_range_applies_to_both_figures(text, low, high):
+    # the press writes "10-15 thousand" for 10,000–15,000; a scale already on the first
+    # figure, or digits without a scale word ("10 to 15,000"), are read as written
+    q = parse_quantity(text)
+    assert (q.low, q.high, q.qualifier) == (low, high, "range")
+
+
+def test_a_range_sharing_a_scale_written_high_first_is_named_reversed():
+    with pytest.raises(QuantityError, match="the range is reversed: write the lower figure "
+                       "first, as 10,000–15,000"):  # fmt: skip
+        parse_quantity("between 15 and 10 thousand")
+
+
 @given(numbers, numbers)
 def test_two_numbers_around_a_dash_read_as_a_range_or_are_named_reversed(a, b):
     try:

@@ -161,6 +161,9 @@ _AND = re.compile(r" and ")
 # A text in which no separator occurs is no range: most junk is spared the splits.
 _ANY_SEPARATOR = re.compile("|".join((_AND.pattern, *RANGE_SEPARATORS)))
 _DECIMAL_POINT = re.compile(r"\d\.\d")
+# A scale closing a range's second figure ("15 thousand", "3m"), and any scale in the first.
+_SHARED_SCALE = re.compile(r"(?: (?:hundred|thousand|million)| ?(?:mn|m))$")
+_SCALE_WORD = re.compile(r"\b(?:hundred|thousand|million|mn|m)\b|\d ?(?:mn|m)\b")
 
 # No casualty or displacement count comes near this; larger numbers are typing errors (and
 # would overflow the 64-bit integers the reconciliation computes with).
@@ -473,9 +476,16 @@ def _range_ends(text: str) -> Iterator[tuple[int, int]]:
     for separator in separators:
         # try every split: "one hundred and five to one hundred and ten" has several "and"s
         for match in separator.finditer(body):
-            low = _number(body[: match.start()])
-            high = _number(body[match.end() :])
-            if low is not None and high is not None:
+            low_text, high_text = body[: match.start()], body[match.end() :]
+            high = _number(high_text)
+            if high is None:
+                continue
+            # "10-15 thousand", "two to three million": the scale after the second figure
+            # is the first one's too; read literally, "10-15 thousand" would be 10–15,000
+            scale = _SHARED_SCALE.search(high_text)
+            shares_scale = scale is not None and not _SCALE_WORD.search(low_text)
+            low = _number(low_text.rstrip() + scale.group(0) if shares_scale else low_text)
+            if low is not None:
                 yield low, high
 
 
