@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import DATA_DIR, claim, write_dataset
-from runs import DATE, FETCH, TWO_EVENTS, broken_notebooks, run, snapshot
+from runs import DATE, FETCH, NOTEBOOKS, TWO_EVENTS, broken_notebooks, run, snapshot
 
 from casrec.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, main
 
@@ -159,3 +159,41 @@ def test_a_negative_as_of_window_is_refused(tmp_path, capsys):
         run(tmp_path / "r", "--as-of-window-days", "-1")
     assert stopped.value.code == 2
     assert "not a whole number of days" in capsys.readouterr().err
+
+
+def test_each_page_of_a_kernel_group_is_reported_as_it_ends(tmp_path, monkeypatch):
+    # the quality page and the overview share a kernel; the quality page's line must not wait
+    # for the overview. The stand-in renderer holds the overview until that line has been said.
+    import datetime as dt
+    import threading
+
+    from casrec.run import execute
+    from casrec.run.plan import RunConfig
+    from casrec.run.runner import run_reports
+
+    said, quality_said = [], threading.Event()
+
+    def say(line):
+        said.append(line)
+        if "data_quality.html" in line:
+            quality_said.set()
+
+    notebook = nbformat.writes(nbformat.v4.new_notebook()).encode()
+
+    def stand_in(task):
+        waited_for_quality = task.page.output_name == "index" and quality_said.wait(10)
+        return execute.PageOutcome(task.page.output_name, notebook, None, "", 0.1, 0.0,
+                                   f"waited={waited_for_quality}")  # fmt: skip
+
+    monkeypatch.setattr(execute, "render_page", stand_in)
+    config = RunConfig(dt.date(2026, 1, 15), DATA_DIR, tmp_path / "reports", NOTEBOOKS,
+                       events="kobe-2025-02-07", workers=2)  # fmt: skip
+    run_reports(config, progress=say)
+    record = json.loads((tmp_path / "reports" / DATE / "run.json").read_text())
+    workers = {n["page"]: n["worker"] for n in record["notebooks"] if "worker" in n}
+    assert workers["index.html"] == "waited=True"
+    pages = [line for line in said if line.startswith("[")]
+    assert len(pages) == len(record["notebooks"]) and pages[-1].startswith(f"[  {len(pages)}/")
+    assert pages.index(next(p for p in pages if "data_quality.html" in p)) < pages.index(
+        next(p for p in pages if " index.html" in p)
+    )

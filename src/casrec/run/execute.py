@@ -15,6 +15,7 @@ import signal
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -202,11 +203,19 @@ def render_page(task: PageTask) -> PageOutcome:
         )
 
 
-def render_pages(tasks: list[PageTask]) -> list[PageOutcome]:
-    """Render pages one after the other on this thread's kernel; none after a failed one."""
+def render_pages(
+    tasks: list[PageTask], on_page: Callable[[int, PageOutcome], None] | None = None
+) -> list[PageOutcome]:
+    """Render pages one after the other on this thread's kernel; none after a failed one.
+
+    ``on_page(position, outcome)`` is called as each page ends, so a runner on this machine
+    can report a group's pages one by one (a Dask worker has no one to tell: it passes None).
+    """
     outcomes: list[PageOutcome] = []
-    for task in tasks:
+    for position, task in enumerate(tasks):
         outcomes.append(render_page(task))
+        if on_page is not None:
+            on_page(position, outcomes[-1])
         if outcomes[-1].error:
             break
     return outcomes

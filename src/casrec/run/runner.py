@@ -386,15 +386,22 @@ def _render_pages(config, pages, staging, record, analysis, result, say):
     def executed_notebook(page: Page) -> Path:
         return staging / "notebooks" / f"{page.output_name}.ipynb"
 
+    lines = _Progress(len(to_render), say)
+
+    def reporter(group: list[Page]):
+        """Locally, each page of a group is reported as it ends, not when the group does."""
+        if not local:
+            return None
+        return lambda position, outcome: lines.page_done(group[position], outcome)
+
     try:
         futures = {
             executor.submit(render_pages, [
                 PageTask(page, str(config.notebooks_dir), config.cell_timeout_seconds, not local)
                 for page in group
-            ]): group
+            ], reporter(group)): group
             for group in groups
         }  # fmt: skip
-        done = 0
         for future in as_completed(futures):
             group = futures[future]
             try:
@@ -421,8 +428,7 @@ def _render_pages(config, pages, staging, record, analysis, result, say):
                     seconds=round(outcome.seconds, 3),
                     worker=outcome.worker,
                 )
-                done += 1
-                say(f"[{done:>3}/{len(to_render)}] {page.output_name}.html  {page.seconds:5.1f} s")
+                lines.page_done(page, outcome)
             if failure is not None:
                 break
         if failure is not None:
@@ -443,6 +449,29 @@ def _render_pages(config, pages, staging, record, analysis, result, say):
                 raise _named(error, staging / f"{page.output_name}.html")
             return page, executed, failure_reason(error)
     return None
+
+
+class _Progress:
+    """The '[  3/12] event-kobe.html  4.2 s' lines: one per rendered page, in finishing order.
+
+    Pages report from the kernel threads as they end, and again from the runner when their
+    group's results arrive (the only report a Dask worker's pages get): each is said once.
+    """
+
+    def __init__(self, total: int, say):
+        self.total, self.say = total, say
+        self.said: set[str] = set()
+        self.lock = threading.Lock()
+
+    def page_done(self, page: Page, outcome) -> None:
+        if outcome.error:
+            return  # the failure is reported with its reason instead
+        with self.lock:
+            if page.output_name in self.said:
+                return
+            self.said.add(page.output_name)
+            self.say(f"[{len(self.said):>3}/{self.total}] {page.output_name}.html  "
+                     f"{outcome.seconds:5.1f} s")  # fmt: skip
 
 
 def _failed_dir(config: RunConfig) -> Path:
