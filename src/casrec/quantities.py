@@ -613,7 +613,35 @@ def _why_unreadable(text: str, otherwise: str = "") -> str:
     if ends is not None:
         high, low = ends
         return f"the range is reversed: write the lower figure first, as {low:,}–{high:,}"
+    words = _words_after_figure(text)
+    if words:
+        return (
+            f"words after the figure: {words!r}; who is counted and what happened to them "
+            "have their own columns (metric, population, subgroup, group), so value holds "
+            "only the figure"
+        )
     return otherwise
+
+
+def _plain_word(word: str) -> bool:
+    """A word that is no part of a number: 'killed', 'people' (not 'twenty', 'and', 'dozen')."""
+    return word.isalpha() and word not in _NUMBER_GLUE and _number(word) is None
+
+
+_NUMBER_GLUE = {"and", "or", "to", "of", "a", "an", "dozen", *SCALE_WORDS}
+
+
+def _words_after_figure(text: str) -> str | None:
+    """The trailing words of '20 killed', 'over 2,000 dead', '1,200–1,500 civilians'."""
+    tokens = text.split()
+    for end in range(len(tokens) - 1, 0, -1):
+        tail = tokens[end:]
+        if not all(_plain_word(word) for word in tail):
+            return None
+        head = " ".join(tokens[:end])
+        if _number(head) is not None or _range(head) is not None:
+            return " ".join(tail)
+    return None
 
 
 def _qualify(
