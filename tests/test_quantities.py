@@ -182,7 +182,8 @@ def test_a_reversed_range_is_named_with_the_order_to_write(text, ordered):
      ("between ten and fifteen thousand", 10_000, 15_000), ("2–3 million", 2_000_000, 3_000_000),
      ("1.5-2 million", 1_500_000, 2_000_000), ("1.5 to 2m", 1_500_000, 2_000_000),
      ("two to three hundred", 200, 300), ("five hundred to two thousand", 500, 2_000),
-     ("10 to 15,000", 10, 15_000)],
+     ("10 to 15,000", 10, 15_000), ("between 1,500 and 2 thousand", 1_500, 2_000),
+     ("1 500 to 2 thousand", 1_500, 2_000)],
 )  # fmt: skip
 def test_a_scale_after_a_range_applies_to_both_figures(text, low, high):
     # the press writes "10-15 thousand" for 10,000–15,000; a scale already on the first

@@ -161,9 +161,10 @@ _AND = re.compile(r" and ")
 # A text in which no separator occurs is no range: most junk is spared the splits.
 _ANY_SEPARATOR = re.compile("|".join((_AND.pattern, *RANGE_SEPARATORS)))
 _DECIMAL_POINT = re.compile(r"\d\.\d")
-# A scale closing a range's second figure ("15 thousand", "3m"), and any scale in the first.
+# A scale closing a range's second figure ("15 thousand", "3m"), and any scale in the first
+# (a figure grouped in thousands, "1,500", has its own).
 _SHARED_SCALE = re.compile(r"(?: (?:hundred|thousand|million)| ?(?:mn|m))$")
-_SCALE_WORD = re.compile(r"\b(?:hundred|thousand|million|mn|m)\b|\d ?(?:mn|m)\b")
+_SCALE_WORD = re.compile(r"\b(?:hundred|thousand|million|mn|m)\b|\d ?(?:mn|m)\b|\d[, ]\d{3}")
 
 # No casualty or displacement count comes near this; larger numbers are typing errors (and
 # would overflow the 64-bit integers the reconciliation computes with).
