@@ -173,6 +173,22 @@ def test_a_claim_without_as_of_and_one_inside_its_source_year_meet_in_both_place
     assert "0 days apart" in finding["detail"]
 
 
+def test_stocks_one_day_apart_say_one_day(dataset_from):
+    war = {"event_id": "war", "metric": "idps", "population": "all"}
+    sources = [
+        {"source_id": "ocha", "publisher": "OCHA", "title": "Flash update",
+         "published": "2020-06-16", "source_type": "un"},
+        {"source_id": "wire", "publisher": "Reuters", "title": "Wire story",
+         "published": "2020-06-16", "source_type": "wire"},
+    ]  # fmt: skip
+    c = prepare_claims(dataset_from([
+        claim("un", "at least 1,350", source_id="ocha", claimant="OCHA", as_of="2020-06-14", **war),
+        claim("wire", "1,402", source_id="wire", claimant="Reuters", as_of="2020-06-15", **war),
+    ], sources=sources))  # fmt: skip
+    (finding,) = stock_comparisons(c).to_dict("records")
+    assert "(1 day apart, window 90)" in finding["detail"]
+
+
 # --- subgroups, the event hierarchy and breakdown axes (issue 12) ------------------------
 
 VILLAGES = [

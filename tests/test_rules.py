@@ -2,6 +2,7 @@
 
 import difflib
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -37,6 +38,15 @@ def test_every_rule_has_a_severity_a_column_and_a_sentence():
         assert item.column, item.name
         assert item.explanation.endswith("."), item.name
         assert item.table in TABLES
+
+
+def test_rule_sentences_use_an_before_a_vowel():
+    # the sentences are built per table ("A source ...", "An event ..."), so the article
+    # must follow the noun a reviewer reads on the data-quality page
+    wrong = [(r.table, r.name, r.explanation) for r in rules.RULES
+             if re.match(r"A [aeiou]", r.explanation, re.IGNORECASE)
+             and not re.match(r"A (?:un|use|one)", r.explanation, re.IGNORECASE)]  # fmt: skip
+    assert wrong == []
 
 
 def test_enum_rules_allow_the_contract_choices():

@@ -523,7 +523,8 @@ def stock_comparisons(
                 detail = (
                     f"{a['claimant']} {ia.text()} as of {a['as_of_effective']:%Y-%m-%d} vs "
                     f"{b['claimant']} {ib.text()} as of {b['as_of_effective']:%Y-%m-%d} "
-                    f"({gap:.0f} days apart, window {window_days})"
+                    f"({gap:.0f} day{'' if round(gap) == 1 else 's'} apart, "
+                    f"window {window_days})"
                 )
                 findings.append(
                     _finding(

@@ -264,7 +264,7 @@ _explain("sources", {
     "source_type_valid": "Not a known source type; casrec cannot rank or group the row.",
 })  # fmt: skip
 _explain("actors", {
-    "actor_id_required": "A actor without an id cannot be referred to or traced.",
+    "actor_id_required": "An actor without an id cannot be referred to or traced.",
     "actor_id_unique": "Two actors share an id, so references to it are ambiguous.",
     "actor_id_slug": "Ids must be slugs (lower-case letters, digits and '-') so they are "
     "stable in links and file names.",
@@ -274,7 +274,7 @@ _explain("actors", {
     "kind_valid": "Not a known actor kind; casrec cannot rank or group the row.",
 })  # fmt: skip
 _explain("events", {
-    "event_id_required": "A event without an id cannot be referred to or traced.",
+    "event_id_required": "An event without an id cannot be referred to or traced.",
     "event_id_unique": "Two events share an id, so references to it are ambiguous.",
     "event_id_slug": "Ids must be slugs (lower-case letters, digits and '-') so they are "
     "stable in links and file names.",
