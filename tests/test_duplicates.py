@@ -176,3 +176,13 @@ def test_titles_are_compared_exactly_whether_or_not_a_place_is_shared(titles, th
             if (left_located and right_located) or similarity >= threshold:
                 assert shown.pop((f"e{i}", f"e{j}")) == round(similarity, 3)
     assert shown == {}
+
+
+def test_dates_far_from_today_keep_their_distance():
+    # a mistyped year (2500) is its own rule's failure; here it must not alias another date
+    # (2500-01-01 in nanoseconds wraps round to 1915-06-14)
+    assert pairs(
+        event("typo", "2500-01-01", location="Kobe"),
+        event("old", "1915-06-14", location="Kobe"),
+        event("typo-next-day", "2500-01-02", location="Kobe"),
+    ) == [("typo", "typo-next-day")]

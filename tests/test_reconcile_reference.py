@@ -145,3 +145,17 @@ def test_fast_equals_reference_on_the_shipped_data():
         assert (
             outputs(reconcile(claims, policy))[0] == outputs(reconcile_reference(claims, policy))[0]
         )
+
+
+def test_a_publication_date_centuries_away_keeps_its_order_in_both():
+    # 2500 is a typo the quality stage flags (after the run date); with --skip-quality it must
+    # still rank as the later document, not wrap round to 1915 as nanoseconds would
+    dated = [{**DEFAULT_SOURCES[0], "source_id": "typo", "published": "2500-01-01"},
+             {**DEFAULT_SOURCES[0], "source_id": "early", "published": "1990-01-01"}]  # fmt: skip
+    rows = [claim("from-2500", "40", source_id="typo", claimant="A monitor"),
+            claim("from-1990", "30", source_id="early", claimant="Another monitor")]  # fmt: skip
+    claims = prepare_claims(in_memory(rows, sources=[*SOURCES, *dated]))
+    fast, reference = reconcile(claims), reconcile_reference(claims)
+    assert fast.estimates["best_claim_id"].tolist() == ["from-2500"]
+    assert outputs(fast)[0] == outputs(reference)[0]
+    pd.testing.assert_frame_equal(outputs(fast)[1], outputs(reference)[1])

@@ -168,7 +168,7 @@ def _prepared(events: pd.DataFrame, id_column: str, kinds) -> pd.DataFrame:
 
 def _day_numbers(days: pd.Series) -> np.ndarray:
     """Days since 1970-01-01 of dates that are never missing (``_spans`` drops those)."""
-    return days.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype("int64")
+    return days.to_numpy().astype("datetime64[D]").astype("int64")
 
 
 def _pair(a: dict, b: dict, rules: MatchRules) -> dict | None:

@@ -199,7 +199,7 @@ def select_voices(claims: pd.DataFrame) -> pd.DataFrame:
     dated by its first appearance: a later document repeating an old figure does not make
     it the claimant's latest. Adds ``key_code``, ``superseded(_by)``,
     ``breakdown_in_whole_key``, ``own_publication``, ``is_voice``, ``voice_claim_id``,
-    ``role_rank``, ``id_rank`` and ``published_ns``.
+    ``role_rank``, ``id_rank`` and ``published_us``.
     """
     # copy-on-write: the columns added below never reach the caller's frame
     c = claims.reset_index(drop=True)
@@ -235,7 +235,7 @@ def select_voices(claims: pd.DataFrame) -> pd.DataFrame:
     )
     publisher_norm = np.append(publisher_as_claimant, -1)[publisher_code]
     own = (voice_claimant == publisher_norm) & (voice_claimant >= 0)
-    published = c["source_published_latest"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    published = c["source_published_latest"].to_numpy(dtype="datetime64[us]").astype(np.int64)
     id_rank = sorted_ids.rank
     # Eligible claims of one claimant in one key form a voice group; its voice is the first
     # claim by preference, and every claim of the group points to it.
@@ -265,7 +265,7 @@ def select_voices(claims: pd.DataFrame) -> pd.DataFrame:
     # begins is an earlier figure of a changing total (an update quoting March and June):
     # the later speaks. Periods keep their precision, so "2025" and "2025-06" overlap.
     first_day, last_day = (
-        d.to_numpy(dtype="datetime64[ns]").view(np.int64) for d in as_of_period(c)
+        d.to_numpy(dtype="datetime64[us]").view(np.int64) for d in as_of_period(c)
     )
     same_date = np.unique(
         vx.sort_key((published[rows], said[rows], group[rows])), return_inverse=True
@@ -305,7 +305,7 @@ def select_voices(claims: pd.DataFrame) -> pd.DataFrame:
     c["specificity_rank"] = specificity_rank
     c["source_type_rank"] = source_type_rank
     c["id_rank"] = id_rank
-    c["published_ns"] = published
+    c["published_us"] = published
     return c
 
 
@@ -326,14 +326,14 @@ def consider(c: pd.DataFrame, as_of_window_days: int = DEFAULT_AS_OF_WINDOW_DAYS
     # set by claims other than enemy-loss ones, which must not push the others out; and
     # compared by period bounds, so a figure "as of 2025" does not outdate one of 2025-06-17.
     first_day, last_day = as_of_period(c)
-    as_of_first = first_day.to_numpy(dtype="datetime64[ns]").view(np.int64)
-    as_of_last = last_day.to_numpy(dtype="datetime64[ns]")
+    as_of_first = first_day.to_numpy(dtype="datetime64[us]").view(np.int64)
+    as_of_last = last_day.to_numpy(dtype="datetime64[us]")
     has_other_voice = np.bincount(key, weights=(is_voice & ~is_enemy), minlength=n_keys) > 0
     sets_date = is_voice & (~is_enemy | ~has_other_voice[key])
     # the latest date per key; NaT is the smallest int64, so a maximum skips it
-    latest = np.full(n_keys, np.datetime64("NaT"), dtype="datetime64[ns]").view(np.int64)
+    latest = np.full(n_keys, np.datetime64("NaT"), dtype="datetime64[us]").view(np.int64)
     np.maximum.at(latest, key[sets_date], as_of_first[sets_date])
-    latest = latest.view("datetime64[ns]")[key]
+    latest = latest.view("datetime64[us]")[key]
     window = np.timedelta64(as_of_window_days, "D")
     aggregate = (c["event_kind"] == "aggregate").to_numpy()
     earlier_stock = aggregate & is_voice & (as_of_last < latest - window)
@@ -348,7 +348,7 @@ def consider(c: pd.DataFrame, as_of_window_days: int = DEFAULT_AS_OF_WINDOW_DAYS
     # far. Complete figures, where any exist, supply the estimate; alone, each count so far
     # is a floor.
     incident = (c["event_kind"] == "incident").to_numpy()
-    event_end = c["event_end_first_day"].to_numpy(dtype="datetime64[ns]")
+    event_end = c["event_end_first_day"].to_numpy(dtype="datetime64[us]")
     before_end = as_of_last < event_end  # False where either date is missing
     so_far = incident & (before_end | c["value_provisional"].to_numpy(dtype=bool))
     complete_exists = _any_per_key(key, considered & ~so_far, n_keys)
@@ -684,7 +684,7 @@ def _criteria(c: pd.DataFrame, policy: str) -> tuple[np.ndarray, ...]:
     """
     reliability = (
         c["source_type_rank"].to_numpy(),
-        -c["published_ns"].to_numpy(),
+        -c["published_us"].to_numpy(),
         c["specificity_rank"].to_numpy(),
         c["certainty_rank"].to_numpy(),
         c["role_rank"].to_numpy(),
@@ -779,7 +779,7 @@ def _why_not_best(c: pd.DataFrame, picked: pd.DataFrame, policy: str) -> np.ndar
     role_loses = loses("role_rank", np.greater)
     certainty_loses = loses("certainty_rank", np.greater)
     spec_loses = loses("specificity_rank", np.greater)
-    date_loses = loses("published_ns", np.less)
+    date_loses = loses("published_us", np.less)
     type_loses = loses("source_type_rank", np.greater)
     point_loses = loses("value_point", np.greater)
 

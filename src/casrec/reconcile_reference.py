@@ -72,7 +72,7 @@ def _criteria(claim: pd.Series, policy: str) -> tuple:
         claim["role_rank"],
         claim["certainty_rank"],
         claim["specificity_rank"],
-        -claim["source_published_latest"].value,  # later publication first
+        -_microseconds(claim["source_published_latest"]),  # later publication first
         claim["source_type_rank"],
     )
     if policy == "conservative":
@@ -134,9 +134,9 @@ def _annotate(claims: pd.DataFrame, window_days: int) -> pd.DataFrame:
         def said(claim: pd.Series, claims_of_voice: list = claims_of_voice) -> int:
             """When the claimant said it (a relay: the figure's first appearance)."""
             if claim["own_publication"]:
-                return claim["source_published_latest"].value
+                return _microseconds(claim["source_published_latest"])
             return min(
-                other["source_published_latest"].value
+                _microseconds(other["source_published_latest"])
                 for other in claims_of_voice
                 if _figure(other) == _figure(claim)
             )
@@ -161,7 +161,7 @@ def _annotate(claims: pd.DataFrame, window_days: int) -> pd.DataFrame:
             key=lambda claim: (
                 not claim["own_publication"],
                 -said(claim),
-                claim["source_published_latest"].value,
+                _microseconds(claim["source_published_latest"]),
                 earlier_figure(claim),
                 claim["value_point"],
                 claim["value_low"],
@@ -261,9 +261,17 @@ def _annotate(claims: pd.DataFrame, window_days: int) -> pd.DataFrame:
     return c
 
 
+def _microseconds(date: pd.Timestamp) -> int:
+    """A date as an integer that orders like it (NaT smallest), for any year a file may hold.
+
+    ``Timestamp.value`` counts nanoseconds, which cannot hold a year after 2262.
+    """
+    return int(pd.Timestamp(date).as_unit("us").asm8.view("i8")) if pd.notna(date) else -(2**63)
+
+
 def _later_first(date: pd.Timestamp) -> tuple:
     """Orders the later date first and a missing date last."""
-    return (1, 0) if pd.isna(date) else (0, -date.value)
+    return (1, 0) if pd.isna(date) else (0, -_microseconds(date))
 
 
 def _figure(claim: pd.Series) -> tuple:
