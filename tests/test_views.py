@@ -422,3 +422,12 @@ def test_changes_table_shows_counts_with_thousands_separators(analysis):
                "new_keys": empty, "removed_keys": empty}  # fmt: skip
     html = views.changes_block(changes, "2026-01-14")
     assert "150,000 → 350,001" in html and "250,000 → 350,001+" in html
+
+
+def test_the_ranking_note_names_every_criterion_in_the_rationale_order():
+    # the page's note and each key's rationale ("ranks first by claimant role, then certainty,
+    # then specificity, ...") must describe the same ranking
+    text = str(views.ranking_note("reliability"))
+    criteria = ["claimant role", "certainty", "specificity", "later publication", "source type"]
+    assert all(criterion in text for criterion in criteria)
+    assert [text.index(c) for c in criteria] == sorted(text.index(c) for c in criteria)

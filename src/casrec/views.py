@@ -1000,7 +1000,11 @@ def sensitivity_moves(estimate: pd.Series) -> list[tuple[str, str]]:
     return moves
 
 
-RANKING = "claimant role (independent voices first), then specificity, then later publication"
+# The criteria of METHODOLOGY section 5 in their order, as each key's rationale names them.
+RANKING = (
+    "claimant role (independent voices first), then certainty (confirmed, reported, feared), "
+    "then specificity, then later publication, then source type"
+)
 
 
 def ranking_note(policy: str) -> Markup:
