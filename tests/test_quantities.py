@@ -183,13 +183,19 @@ def test_a_reversed_range_is_named_with_the_order_to_write(text, ordered):
      ("1.5-2 million", 1_500_000, 2_000_000), ("1.5 to 2m", 1_500_000, 2_000_000),
      ("two to three hundred", 200, 300), ("five hundred to two thousand", 500, 2_000),
      ("10 to 15,000", 10, 15_000), ("between 1,500 and 2 thousand", 1_500, 2_000),
-     ("1 500 to 2 thousand", 1_500, 2_000)],
+     ("1 500 to 2 thousand", 1_500, 2_000), ("two to three dozen", 24, 36),
+     ("2-3 dozen", 24, 36)],
 )  # fmt: skip
 def test_a_scale_after_a_range_applies_to_both_figures(text, low, high):
     # the press writes "10-15 thousand" for 10,000–15,000; a scale already on the first
     # figure, or digits without a scale word ("10 to 15,000"), are read as written
     q = parse_quantity(text)
     assert (q.low, q.high, q.qualifier) == (low, high, "range")
+
+
+@pytest.mark.parametrize(("text", "low"), [("2 dozen", 24), ("about 2 dozen", 21)])
+def test_dozens_in_digits_read_as_in_words(text, low):
+    assert parse_quantity(text).low == low and parse_quantity(text).point == 24
 
 
 def test_a_range_sharing_a_scale_written_high_first_is_named_reversed():

@@ -163,8 +163,8 @@ _ANY_SEPARATOR = re.compile("|".join((_AND.pattern, *RANGE_SEPARATORS)))
 _DECIMAL_POINT = re.compile(r"\d\.\d")
 # A scale closing a range's second figure ("15 thousand", "3m"), and any scale in the first
 # (a figure grouped in thousands, "1,500", has its own).
-_SHARED_SCALE = re.compile(r"(?: (?:hundred|thousand|million)| ?(?:mn|m))$")
-_SCALE_WORD = re.compile(r"\b(?:hundred|thousand|million|mn|m)\b|\d ?(?:mn|m)\b|\d[, ]\d{3}")
+_SHARED_SCALE = re.compile(r"(?: (?:hundred|thousand|million|dozen)| ?(?:mn|m))$")
+_SCALE_WORD = re.compile(r"\b(?:hundred|thousand|million|dozen|mn|m)\b|\d ?(?:mn|m)\b|\d[, ]\d{3}")
 
 # No casualty or displacement count comes near this; larger numbers are typing errors (and
 # would overflow the 64-bit integers the reconciliation computes with).
@@ -272,6 +272,7 @@ class QuantityError(ValueError):
 
 _GROUPING_SPACE = re.compile(r"(?<=\d)[\u00a0\u202f\u2009](?=\d{3}(?!\d))")
 _SPACES = re.compile(r"\s+")
+_DIGIT_DOZENS = re.compile(r"(\d{1,2}) dozen")
 _DIGITS = re.compile(
     r"(\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.(\d+))?"
     r"(?: (hundred|thousand|million)| ?(m|mn))?"
@@ -314,6 +315,9 @@ def _number(text: str) -> int | None:
         return ZERO_WORDS[text]
     if text in ORDINAL_WORDS:
         return ORDINAL_WORDS[text]
+    dozens = _DIGIT_DOZENS.fullmatch(text)
+    if dozens:
+        return int(dozens.group(1)) * 12  # "2 dozen", as "two dozen"
     if not text[:1].isalpha():
         return None  # words start with a letter: '40 killed', '(25–40)' are not numbers
     return _fraction_of_scale(text) or _number_in_words(text)
