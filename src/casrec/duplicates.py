@@ -155,9 +155,7 @@ def _prepared(events: pd.DataFrame, id_column: str, kinds) -> pd.DataFrame:
             "location": column("location").map(normalise_place),
             "title": column("title").map(normalise_text),
             "parent": column("parent_event").astype("object"),
-            "first": spans["first"],
-            "last": spans["last"],
-            # day numbers, for the pair test's arithmetic on plain integers
+            # first and last day as day numbers: the pair test does plain integer arithmetic
             "first_day": _day_numbers(spans["first"]),
             "last_day": _day_numbers(spans["last"]),
             "day_exact": spans["day_exact"],

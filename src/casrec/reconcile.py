@@ -610,7 +610,7 @@ def _any_per_key(key: np.ndarray, mask: np.ndarray, n_keys: int) -> np.ndarray:
 
 
 def _later_first(days: np.ndarray) -> np.ndarray:
-    """Dates (int64 nanoseconds, NaT the smallest) as integers: later first, missing last."""
+    """Dates (int64 microseconds, NaT the smallest) as integers: later first, missing last."""
     # NaT is the smallest int64, whose negation overflows: it takes the next value up
     return -np.maximum(days, np.iinfo(np.int64).min + 1)
 
