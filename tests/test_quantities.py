@@ -17,6 +17,7 @@ from casrec.quantities import (
     parse_quantity,
     parse_values,
     rounding_unit,
+    thousands_unclear,
 )
 from casrec.reconcile import SPECIFICITY_RANK
 
@@ -546,3 +547,19 @@ def test_any_text_reads_or_fails_with_a_quantity_error(text):
     else:
         assert 0 <= q.low <= q.point and (q.high is None or q.point <= q.high)
         assert q.qualifier in QUALIFIERS
+
+
+@pytest.mark.parametrize(
+    ("text", "unclear"),
+    [("10–15,000", True), ("30-40 000", True), ("between 10 and 15,000", True),
+     ("10 TO 15,000", True), ("10 or 15,000", True), ("10–15\u202f000", True),
+     # in thousands these would be reversed or one figure, or they are written in full
+     ("300 (5–1,200)", False), ("1–1,000", False), ("10,000–15,000", False),
+     ("2.5-3,000", False), ("10-15 thousand", False)],
+)  # fmt: skip
+def test_a_short_figure_before_thousands_is_named_as_unclear(text, unclear):
+    # read as written (the grammar never guesses), but the source may have meant thousands
+    assert thousands_unclear(text) is unclear
+    if unclear:
+        reading = parse_quantity(text)
+        assert reading.low < 1000 <= reading.high

@@ -529,6 +529,25 @@ def _markers(clean: str) -> tuple[str, bool, str | None]:
     return clean, provisional, certainty
 
 
+# "10–15,000": a short first figure before one grouped in thousands, at any range separator
+# the grammar reads ("10 to 15,000", "between 10 and 15,000").
+_SHORT_BEFORE_THOUSANDS = re.compile(
+    rf"(?<![\d.,])(\d{{1,3}})(?:{_ANY_SEPARATOR.pattern})(\d{{1,3}}(?:[, ]\d{{3}})+)(?![\d.,])"
+)
+
+
+def thousands_unclear(text: str) -> bool:
+    """Whether a range reads as written but may mean thousands: '10–15,000' (10,000–15,000?).
+
+    Not when the first figure in thousands would no longer be below the second: '300
+    (5–1,200)' and '1–1,000' can only mean what they say.
+    """
+    for match in _SHORT_BEFORE_THOUSANDS.finditer(_normalise(text)):
+        if int(match[1]) * 1000 < int(re.sub(r"\D", "", match[2])):
+            return True
+    return False
+
+
 def parse_quantity(
     text: str,
     lexicon: Mapping[str, tuple[int, int]] | None = None,

@@ -795,28 +795,16 @@ def _evidence_has_figure(ctx: RuleContext) -> pd.Series:
     )
 
 
-# "10–15,000": a short first figure before one grouped in thousands. The grammar reads what is
-# written (10 to 15,000), but reports often mean 10,000 to 15,000; only the source can say.
-_SHORT_BEFORE_THOUSANDS = re.compile(
-    r"(?<![\d.,])(\d{1,3})(?:\s*[–—]\s*|-| - | to | and )(\d{1,3}(?:[, ]\d{3})+)(?![\d.,])"
-)
-
-
 @rule("claims", "value_range_scale_unclear", WARNING, "value",
       "A range whose first figure is short and second grouped in thousands ('10–15,000') is "
       "read as written, 10 to 15,000; if the source means 10,000 to 15,000, write both in full.",
       QUALITY)  # fmt: skip
 def _value_range_scale_unclear(ctx: RuleContext) -> pd.Series:
+    from casrec.quantities import thousands_unclear
+
     values = ctx.frames["claims"]["value"]
-
-    def unclear(text: str) -> bool:
-        for match in _SHORT_BEFORE_THOUSANDS.finditer(text):
-            first, second = int(match[1]), int(re.sub(r"\D", "", match[2]))
-            if first * 1000 < second:  # read in thousands, it would still be a range
-                return True
-        return False
-
-    flagged = vx.map_texts(values, lambda text: unclear(text), False).astype(bool)
+    # the grammar reads what is written; only the source can say whether thousands were meant
+    flagged = vx.map_texts(values, thousands_unclear, False).astype(bool)
     return failing(
         flagged,
         quoted(values) + " is read as written; write both figures in full if the first is in "
