@@ -534,7 +534,8 @@ WORDS = st.sampled_from(
      "(", ")", "[", "]", ",", "range", "low", "high", "so far", "and rising", "feared", "dead",
      "unconfirmed reports of", "the", "mark", "toll", "rose to", "a", "half", "dozen", "hundred",
      "and", "thousand", "million", "m", "or more", "or so", "plus", "between", "to", "of",
-     "dozens", "scores", "twenty", "one", "0", "7", "40", "1,000", "1.5", "144 000"]
+     "dozens", "scores", "twenty", "one", "0", "7", "40", "1,000", "1.5", "144 000", "k", "5k",
+     "1.2k", "c.", "approx", "est.", "01,402", "or two"]
 )  # fmt: skip
 
 
@@ -563,3 +564,102 @@ def test_a_short_figure_before_thousands_is_named_as_unclear(text, unclear):
     if unclear:
         reading = parse_quantity(text)
         assert reading.low < 1000 <= reading.high
+
+
+@pytest.mark.parametrize(
+    ("text", "full"),
+    [("approx 1,500", "approximately 1,500"), ("approx. 1,500", "approximately 1,500"),
+     ("approx.1,500", "approximately 1,500"), ("c. 1,500", "circa 1,500"),
+     ("c.1,500", "circa 1,500"), ("ca. 1,500", "circa 1,500"), ("ca.1,500", "circa 1,500"),
+     ("Est. 1,350", "estimated 1,350"), ("est.1,350", "estimated 1,350"),
+     ("estimated 1,350", "an estimated 1,350"), ("min.40", "a minimum of 40"),
+     ("max.50", "a maximum of 50"),
+     ("approx. 2 dozen", "approximately two dozen"), ("c. 10-15 thousand", "about 10-15 thousand")],
+)  # fmt: skip
+def test_abbreviated_wordings_read_as_the_full_word(text, full):
+    # reports abbreviate "approximately", "circa" and "estimated" constantly, with or without
+    # a space after the full stop
+    abbreviated, written_out = parse_quantity(text), parse_quantity(full)
+    assert (abbreviated.low, abbreviated.high, abbreviated.qualifier, abbreviated.point) == (
+        written_out.low, written_out.high, written_out.qualifier, written_out.point,
+    )  # fmt: skip
+
+
+def test_an_abbreviation_needs_its_full_stop_or_a_space():
+    # "approx1,500" and "c1,500" run a word into the figure; "est" without its full stop is
+    # French for "is" ("le bilan est 12"), so only "est." abbreviates "estimated"
+    for text in ("approx1,500", "c1,500", "est 1,350"):
+        with pytest.raises(QuantityError):
+            parse_quantity(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "qualifier"),
+    [("1.2k", 1200, 1200, "exact"), ("12K", 12_000, 12_000, "exact"),
+     ("5k", 5_000, 5_000, "exact"), ("2.5 k", 2_500, 2_500, "exact"),
+     ("1.15k", 1_150, 1_150, "exact"), ("5-10k", 5_000, 10_000, "range"),
+     ("5–10K", 5_000, 10_000, "range"), ("5 to 10k", 5_000, 10_000, "range"),
+     ("1.5-2k", 1_500, 2_000, "range"), ("over 5k", 5_001, None, "more_than"),
+     ("about 1.2k", 1_150, 1_250, "approx"), ("5k+", 5_000, None, "at_least"),
+     ("2k (1-3k)", 1_000, 3_000, "estimate")],
+)  # fmt: skip
+def test_a_k_suffix_reads_as_thousands(text, low, high, qualifier):
+    q = parse_quantity(text)
+    assert (q.low, q.high, q.qualifier) == (low, high, qualifier)
+    assert isinstance(q.low, int)
+
+
+@given(st.integers(min_value=0, max_value=10_000_000), st.integers(min_value=0, max_value=3))
+def test_a_decimal_before_k_is_exact(count, decimals):
+    # "1.2k" is 1,200 exactly, "1.15k" 1,150: as many decimals as a thousand has zeros
+    step = 10 ** (3 - decimals)
+    number = count - count % step
+    fraction = f".{number % 1000 // step:0{decimals}d}" if decimals else ""
+    assert parse_quantity(f"{number // 1000}{fraction}k").point == number
+
+
+def test_a_k_suffix_that_leaves_a_fraction_of_a_person_is_refused():
+    with pytest.raises(QuantityError, match="not a whole number"):
+        parse_quantity("1.2345k")
+
+
+@pytest.mark.parametrize("text", ["5 killed", "5 kidnapped", "5k killed", "12 kids", "5-10 km"])
+def test_a_k_suffix_does_not_swallow_words(text):
+    with pytest.raises(QuantityError, match="words after the figure"):
+        parse_quantity(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [("a dozen or two", 12, 24), ("a dozen to two", 12, 24), ("two hundred to three", 200, 300),
+     ("a hundred or two", 100, 200), ("a thousand or two", 1_000, 2_000),
+     ("between a dozen and two", 12, 24), ("5k–10", 5_000, 10_000),
+     ("1.5m to 2", 1_500_000, 2_000_000), ("about a dozen or two", 12, 24),
+     # read literally when that already is a range: the scale is then the first figure's own
+     ("one hundred to 150", 100, 150), ("half a dozen to ten", 6, 10),
+     ("a dozen to 20", 12, 20)],
+)  # fmt: skip
+def test_a_scale_after_a_ranges_first_figure_applies_to_a_bare_second(text, low, high):
+    # "a dozen or two" is one to two dozen; read literally it would be 12 down to 2
+    q = parse_quantity(text)
+    assert (q.low, q.high, q.qualifier) == (low, high, "range")
+
+
+@pytest.mark.parametrize("text", ["a dozen or one", "a hundred to one", "two hundred to 150"])
+def test_a_range_reversed_even_in_the_first_figures_scale_is_refused(text):
+    with pytest.raises(QuantityError, match="the range is reversed"):
+        parse_quantity(text)
+
+
+@pytest.mark.parametrize("text", ["01,402", "00,500", "0,500", "about 01,402", "01,402–2,000",
+                                  "01 402", "01\u202f402", "012,000,000"])  # fmt: skip
+def test_a_grouped_number_with_a_leading_zero_is_refused(text):
+    with pytest.raises(QuantityError, match="leading zero") as caught:
+        parse_quantity(text, claim_id="x-1")
+    assert "'x-1'" in str(caught.value)
+
+
+@pytest.mark.parametrize(("text", "number"), [("0", 0), ("07", 7), ("0.5 million", 500_000),
+                                              ("1,402", 1402), ("10,000", 10_000)])  # fmt: skip
+def test_ungrouped_leading_zeros_and_zero_still_read(text, number):
+    assert parse_quantity(text).point == number

@@ -15,6 +15,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import cached_property
 
 import pandas as pd
@@ -73,8 +74,11 @@ PREFIX_READINGS: tuple[tuple[str, str], ...] = (
     ("max.", "at_most"),
     ("fewer than", "fewer_than"), ("less than", "fewer_than"), ("under", "fewer_than"),
     ("below", "fewer_than"),
+    # an abbreviation ending in a full stop may run into the figure: "c.1,500", "est.1,350"; a
+    # bare "est" is French for "is" ("le bilan est 12 morts"), so only "est." is read
     ("about", "approx"), ("around", "approx"), ("roughly", "approx"), ("approximately", "approx"),
-    ("approx.", "approx"), ("an estimated", "approx"), ("estimated", "approx"), ("some", "approx"),
+    ("approx.", "approx"), ("approx", "approx"), ("an estimated", "approx"),
+    ("estimated", "approx"), ("est.", "approx"), ("some", "approx"),
     ("circa", "approx"), ("c.", "approx"), ("ca.", "approx"), ("~", "approx"), ("≈", "approx"),
     ("nearly", "approx_below"), ("almost", "approx_below"), ("close to", "approx_below"),
     ("just over", "just_over"), ("just above", "just_over"), ("just more than", "just_over"),
@@ -161,10 +165,14 @@ _AND = re.compile(r" and ")
 # A text in which no separator occurs is no range: most junk is spared the splits.
 _ANY_SEPARATOR = re.compile("|".join((_AND.pattern, *RANGE_SEPARATORS)))
 _DECIMAL_POINT = re.compile(r"\d\.\d")
-# A scale closing a range's second figure ("15 thousand", "3m"), and any scale in the first
+# A scale closing a range's figure ("15 thousand", "3m", "10k"), and any scale in the other
 # (a figure grouped in thousands, "1,500", has its own).
-_SHARED_SCALE = re.compile(r"(?: (?:hundred|thousand|million|dozen)| ?(?:mn|m))$")
-_SCALE_WORD = re.compile(r"\b(?:hundred|thousand|million|dozen|mn|m)\b|\d ?(?:mn|m)\b|\d[, ]\d{3}")
+_SHARED_SCALE = re.compile(r"(?: (?:hundred|thousand|million|dozen)| ?(?:mn|m|k))$")
+_SCALE_WORD = re.compile(
+    r"\b(?:hundred|thousand|million|dozen|mn|m|k)\b|\d ?(?:mn|m|k)\b|\d[, ]\d{3}"
+)
+# The press's abbreviated scales after digits: "1.5m", "2 mn", "12k".
+SCALE_ABBREVIATIONS = {"m": "million", "mn": "million", "k": "thousand"}
 
 # No casualty or displacement count comes near this; larger numbers are typing errors (and
 # would overflow the 64-bit integers the reconciliation computes with).
@@ -273,10 +281,13 @@ class QuantityError(ValueError):
 _GROUPING_SPACE = re.compile(r"(?<=\d)[\u00a0\u202f\u2009](?=\d{3}(?!\d))")
 _SPACES = re.compile(r"\s+")
 _DIGIT_DOZENS = re.compile(r"(\d{1,2}) dozen")
+# A figure grouped in thousands starts with 1-9: "01,402" is a typing error, "0,500" a decimal
+# comma. Ungrouped digits may have leading zeros ("07").
 _DIGITS = re.compile(
-    r"(\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.(\d+))?"
-    r"(?: (hundred|thousand|million)| ?(m|mn))?"
+    r"([1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,2}(?: \d{3})+|\d+)(?:\.(\d+))?"
+    r"(?: (hundred|thousand|million)| ?(mn|m|k))?"
 )
+_LEADING_ZERO_GROUPED = re.compile(r"(?<![\d.,])(?<!\d )0\d{0,2}(?:[, ]\d{3})+(?!\d)")
 
 
 def _normalise(text: str) -> str:
@@ -300,15 +311,13 @@ def _number(text: str) -> int | None:
     text = text.strip()
     match = _DIGITS.fullmatch(text)
     if match:
-        whole, fraction, scale, abbreviation = match.groups()
-        scale = "million" if abbreviation else scale
-        number = float(
-            whole.replace(",", "").replace(" ", "") + ("." + fraction if fraction else "")
-        )
-        number *= SCALE_WORDS.get(scale, 1)
+        number, scaled = _digits_value(match)
         # "1.000" is one thousand in much of the world and one elsewhere: a decimal point
-        # in a count is read only before a scale word ("1.5 million")
-        return round(number) if scale else (None if fraction else round(number))
+        # in a count is read only before a scale word ("1.5 million"), and only when it makes
+        # whole people ("1.2k" is 1,200; "1.2345k" is no count)
+        if (match.group(2) and not scaled) or number.denominator != 1:
+            return None
+        return int(number)
     if text in NUMBER_WORDS:
         return NUMBER_WORDS[text]
     if text in ZERO_WORDS:
@@ -323,7 +332,17 @@ def _number(text: str) -> int | None:
     return _fraction_of_scale(text) or _number_in_words(text)
 
 
+def _digits_value(match: re.Match[str]) -> tuple[Fraction, bool]:
+    """The exact value of a ``_DIGITS`` match ('1.2k' -> 1200), and whether a scale closed it."""
+    whole, fraction, scale, abbreviation = match.groups()
+    scale = SCALE_ABBREVIATIONS[abbreviation] if abbreviation else scale
+    digits = whole.replace(",", "").replace(" ", "") + ("." + fraction if fraction else "")
+    return Fraction(digits) * SCALE_WORDS.get(scale, 1), scale is not None
+
+
 _FRACTION_SCALES = {**SCALE_WORDS, "dozen": 12}
+# What one of each scale a range's first figure may close with counts ("a dozen" -> 12).
+_SCALE_UNITS = {**_FRACTION_SCALES, **{a: SCALE_WORDS[w] for a, w in SCALE_ABBREVIATIONS.items()}}
 _FRACTION_OF = re.compile(rf"(?:a |one )?({'|'.join(FRACTION_WORDS)})(?: of)? (?:a|an|one) (\w+)")
 _AND_A_HALF = re.compile(r"(.+) and a half (\w+)")
 
@@ -435,12 +454,14 @@ def _wording_pattern(
 ) -> tuple[re.Pattern[str], dict[str, str]]:
     """One regex for a wording table, longest wording first; symbols ('~', '+') need no space.
 
-    Returned with the table as a dict (wording -> reading); see ``QuantityRules.wording_patterns``.
+    Nor does an abbreviation's full stop before the number ('c.1,500'). Returned with the
+    table as a dict (wording -> reading); see ``QuantityRules.wording_patterns``.
     """
     alternatives = []
     for wording, _ in sorted(readings, key=lambda pair: len(pair[0]), reverse=True):
         # a symbol needs no space ('34+'); a word after the number may be hyphenated ('300-plus')
         space = r"\s*" if not re.search(r"\w", wording) else "[ -]" if suffix else " "
+        space = " ?" if not suffix and wording.endswith(".") else space
         alternatives.append(space + re.escape(wording) if suffix else re.escape(wording) + space)
     body = "|".join(alternatives)
     return re.compile(rf"(.+?)({body})" if suffix else rf"({body})(.+)"), dict(readings)
@@ -490,8 +511,21 @@ def _range_ends(text: str) -> Iterator[tuple[int, int]]:
             scale = _SHARED_SCALE.search(high_text)
             shares_scale = scale is not None and not _SCALE_WORD.search(low_text)
             low = _number(low_text.rstrip() + scale.group(0) if shares_scale else low_text)
-            if low is not None:
-                yield low, high
+            if low is None:
+                continue
+            yield low, high
+            # "a dozen or two", "two hundred to three", "5k-10": a scale closing the first
+            # figure counts a bare second figure below one of it too. Tried after the literal
+            # reading, so "one hundred to 150" and "half a dozen to ten" read as written.
+            first_scale = _SHARED_SCALE.search(low_text)
+            if (
+                first_scale
+                and not _SCALE_WORD.search(high_text)
+                and high < _SCALE_UNITS[first_scale.group(0).strip()]
+            ):
+                scaled = _number(high_text.rstrip() + first_scale.group(0))
+                if scaled is not None and scaled > low:
+                    yield low, scaled
 
 
 def _base(text: str, lexicon: Mapping[str, tuple[int, int]]) -> tuple[int, int, bool, str] | None:
@@ -630,6 +664,16 @@ def _estimate(text: str, clean: str, claim_id: str | None) -> Reading | None:
 
 def _why_unreadable(text: str, otherwise: str = "") -> str:
     """The most likely reason a text did not read, for the error message."""
+    leading_zero = _LEADING_ZERO_GROUPED.search(text)
+    if leading_zero:
+        return (
+            f"{leading_zero.group(0)!r} is grouped in thousands but has a leading zero: a "
+            "typing error, or a decimal comma"
+        )
+    for match in _DIGITS.finditer(text):
+        number, scaled = _digits_value(match)
+        if scaled and number.denominator != 1 and not text[match.end() :][:1].isalnum():
+            return f"{match.group(0)!r} is {float(number):,g} people, not a whole number"
     if _DECIMAL_POINT.search(text):
         return "a decimal point in a count is ambiguous (1.000 may mean one thousand)"
     # no split read as a range, so any two numbers around a separator are high before low
