@@ -56,3 +56,12 @@ def test_notebooks_stay_thin(path):
     tree = ast.parse(code)
     assert not [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef)]
     assert len(code.splitlines()) < 40, "move logic into src/casrec, keep notebooks thin"
+
+
+@pytest.mark.parametrize("name", ["event", "displacement"])
+def test_event_pages_default_to_the_projects_own_data(name):
+    # an event id of the shipped data would fail in a project about another conflict; empty
+    # asks casrec.pipeline for the project's own first claimed event
+    declared = papermill.inspect_notebook(str(PROJECT_ROOT / "notebooks" / f"{name}.ipynb"))
+    assert declared["event_id"]["default"] == '""'
+    assert declared["event_id"]["inferred_type_name"] == "str"

@@ -110,3 +110,61 @@ def test_an_unknown_event_of_a_long_or_empty_list():
     assert pipeline.unknown_event_message("x", many).endswith("event-009 and 15 more")
     nothing = pipeline.unknown_event_message("kobe-2025-02-07", pd.Series([], dtype="object"))
     assert nothing.endswith("which has no events yet: add one, then set event_id to its event_id")
+
+
+# A project about another conflict: events.csv lists an aggregate first, claims.csv starts
+# with an incident's claim, and an incident's displacement claim comes before the aggregate's.
+SUDAN_EVENTS = [
+    {"event_id": "sudan-war", "title": "Sudan war: totals", "kind": "aggregate",
+     "date_start": "2023-04-15", "country": "SDN"},
+    {"event_id": "el-fasher-2024-05", "title": "Siege of El Fasher", "kind": "incident",
+     "date_start": "2024-05-10", "country": "SDN"},
+    {"event_id": "wad-madani-2023-12", "title": "Fall of Wad Madani", "kind": "incident",
+     "date_start": "2023-12-18", "country": "SDN"},
+]  # fmt: skip
+
+
+def sudan_project(tmp_path, claims):
+    return pipeline.analyse(write_dataset(tmp_path, claims, events=SUDAN_EVENTS))
+
+
+def test_an_empty_event_id_shows_the_event_of_the_first_claim(tmp_path):
+    analysis = sudan_project(
+        tmp_path,
+        [claim("a", "34", event_id="el-fasher-2024-05"), claim("b", "200", event_id="sudan-war"),
+         claim("c", "12", event_id="wad-madani-2023-12")],
+    )  # fmt: skip
+    assert analysis.event_to_show("") == "el-fasher-2024-05"
+    assert analysis.event_to_show("  ") == "el-fasher-2024-05"
+    assert analysis.event(analysis.event_to_show())["title"] == "Siege of El Fasher"
+    # a stated event id (as the report passes each page's) is shown as it is
+    assert analysis.event_to_show("wad-madani-2023-12") == "wad-madani-2023-12"
+
+
+def test_an_empty_displacement_event_id_shows_an_aggregates_displacement_first(tmp_path):
+    claims = [
+        claim("a", "34", event_id="wad-madani-2023-12"),
+        claim("b", "300,000", event_id="wad-madani-2023-12", metric="displaced", population="all"),
+        claim("c", "20", event_id="sudan-war"),
+        claim("d", "8 million", event_id="sudan-war", metric="idps", population="all"),
+    ]
+    analysis = sudan_project(tmp_path, claims)
+    assert analysis.displacement_event_to_show("") == "sudan-war"
+    assert analysis.event_to_show("") == "wad-madani-2023-12"
+    assert analysis.displacement_event_to_show("el-fasher-2024-05") == "el-fasher-2024-05"
+    # no aggregate has displacement claims: an incident's are shown
+    pipeline._CACHE.clear()
+    only_incident = sudan_project(tmp_path / "incident", claims[:3])
+    assert only_incident.displacement_event_to_show("") == "wad-madani-2023-12"
+
+
+def test_an_empty_event_id_without_claims_says_what_to_add_or_set(tmp_path):
+    analysis = sudan_project(tmp_path, [claim("a", "34", event_id="sudan-war")])
+    with pytest.raises(KeyError) as nothing:
+        analysis.displacement_event_to_show("")
+    message = nothing.value.args[0]
+    assert message.startswith("event_id is empty, which shows the event of the first displacement")
+    assert "(displaced, refugees, idps)" in message and message.endswith("or set event_id")
+    empty = pipeline.inspect(write_dataset(tmp_path / "new", [], events=SUDAN_EVENTS))
+    with pytest.raises(KeyError, match=r"no event in events\.csv has claims yet"):
+        empty.event_to_show("")

@@ -10,7 +10,7 @@ the other pages display.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -23,6 +23,7 @@ from casrec.consistency import DEFAULT_AS_OF_WINDOW_DAYS, run_checks
 from casrec.reconcile import DEFAULT_POLICY, OUTPUT_COLUMNS, Reconciliation, reconcile
 from casrec.rules import suggestions
 from casrec.schema import TABLES, DataError, Dataset, load_dataset, read_inputs
+from casrec.vocabulary import DISPLACEMENT_METRICS
 
 T = TypeVar("T")
 # Results of earlier calls in this process, keyed by what they were computed from. Loads are
@@ -102,6 +103,53 @@ class Analysis:
         if match.empty:
             raise KeyError(unknown_event_message(event_id, events["event_id"]))
         return match.iloc[0]
+
+    def event_to_show(self, event_id: str = "") -> str:
+        """``event_id``, or when it is empty the event of the first claim in claims.csv.
+
+        An event page's empty default: a notebook copied into a new project shows that
+        project's own data instead of failing on an event id from another one.
+        """
+        if event_id.strip():
+            return event_id
+        return _first_claimed_event(self.dataset, "claims")
+
+    def displacement_event_to_show(self, event_id: str = "") -> str:
+        """``event_id``, or when it is empty the event of the first displacement claim.
+
+        Claims about an aggregate event come first, as the report renders displacement pages
+        for aggregates (a whole conflict); an incident's are the fallback.
+        """
+        if event_id.strip():
+            return event_id
+        return _first_claimed_event(
+            self.dataset, "displacement claims", DISPLACEMENT_METRICS, prefer_kind="aggregate"
+        )
+
+
+def _first_claimed_event(
+    dataset: Dataset,
+    what: str,
+    metrics: Collection[str] | None = None,
+    prefer_kind: str | None = None,
+) -> str:
+    """The event of the first claim (of ``metrics``) in claims.csv order, ``prefer_kind`` first.
+
+    KeyError saying what to add or set when no event in events.csv has such a claim.
+    """
+    claims, events = dataset.claims, dataset.events
+    wanted = claims if metrics is None else claims[claims["metric"].isin(metrics)]
+    kinds = events.drop_duplicates("event_id").set_index("event_id")["kind"]
+    claimed = [e for e in wanted["event_id"].drop_duplicates() if e in kinds.index]
+    preferred = [e for e in claimed if kinds[e] == prefer_kind] if prefer_kind else []
+    if preferred or claimed:
+        return str((preferred or claimed)[0])
+    listed = f" ({', '.join(metrics)})" if metrics else ""
+    raise KeyError(
+        f"event_id is empty, which shows the event of the first {what.removesuffix('s')}"
+        f"{listed} in claims.csv, but no event in events.csv has {what} yet: add some, or "
+        "set event_id"
+    )
 
 
 SHOWN_EVENT_IDS = 10  # an unknown event's message lists this many of the known ones
