@@ -103,6 +103,19 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: item.path not in slow_files)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def warm_report_kernels():
+    """Report runs of one test process share warm kernels, as a backfill loop would.
+
+    Each run after a process's first skips starting kernels and importing the stack in them
+    (about 10 s of CPU a run). The subprocess runs (stop signals, the wheel) start their own.
+    """
+    from casrec.run import warm_kernels
+
+    with warm_kernels():
+        yield
+
+
 @pytest.fixture
 def dataset_from(tmp_path):
     """Build and load a dataset from claim rows: ``dataset_from([claim(...), ...])``."""

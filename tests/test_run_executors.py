@@ -2,13 +2,17 @@
 
 import shutil
 import threading
+from pathlib import Path
 
+import nbformat
 import pytest
 from runs import DATE, run
 
 from casrec.cli import EXIT_OK
+from casrec.run import execute
 from casrec.run.errors import RunError
-from casrec.run.executors import KernelPool, make_executor
+from casrec.run.executors import KernelPool, make_executor, warm_kernels
+from casrec.run.plan import Page
 
 
 def test_the_pool_runs_every_task_on_its_threads_and_returns_results():
@@ -21,7 +25,8 @@ def test_the_pool_runs_every_task_on_its_threads_and_returns_results():
     finally:
         pool.shutdown()
     assert [r[0] for r in results] == [n * n for n in range(8)]
-    assert {r[1] for r in results} <= {"casrec-kernel-1", "casrec-kernel-2"}
+    assert len(pool.thread_names) == 2
+    assert {r[1] for r in results} <= set(pool.thread_names)
 
 
 def test_a_task_that_raises_hands_its_error_to_the_future():
@@ -32,6 +37,58 @@ def test_a_task_that_raises_hands_its_error_to_the_future():
             future.result(timeout=10)
     finally:
         pool.shutdown()
+
+
+def kernel_pids(tmp_path, workers=1) -> list[int]:
+    """The kernel processes one pool (one run) uses for ``workers`` tasks, one per thread."""
+    pool = KernelPool(workers)
+    barrier = threading.Barrier(workers)  # one task on each thread
+
+    def pid():
+        barrier.wait(timeout=60)
+        return execute.thread_kernel(tmp_path).km.provisioner.pid
+
+    try:
+        return sorted(f.result(timeout=120) for f in [pool.submit(pid) for _ in range(workers)])
+    finally:
+        pool.shutdown()
+
+
+def running(pid: int) -> bool:
+    state = Path(f"/proc/{pid}/stat")
+    return state.exists() and state.read_text().split(") ")[-1][0] != "Z"
+
+
+@pytest.mark.slow
+def test_warm_kernels_serve_the_next_run_and_end_with_the_block(tmp_path):
+    with warm_kernels(0), warm_kernels(2):  # the outer block: none kept around this test
+        first = kernel_pids(tmp_path, 2)
+        assert kernel_pids(tmp_path, 2) == first  # no kernel started for the second run
+        assert all(running(pid) for pid in first)
+    assert not any(running(pid) for pid in first)  # shut down on leaving the block
+
+
+@pytest.mark.slow
+def test_without_warm_kernels_a_runs_kernels_end_with_it(tmp_path):
+    with warm_kernels(0):
+        first = kernel_pids(tmp_path)
+        assert not running(first[0])
+        assert kernel_pids(tmp_path) != first
+
+
+@pytest.mark.slow
+def test_a_failed_page_never_leaves_its_kernel_to_the_next_run(tmp_path):
+    (tmp_path / "broken.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("import os; os.chdir('/'); 1 / 0")])))  # fmt: skip
+    page = Page(notebook="broken", output_name="broken", title="Broken", parameters={})
+    with warm_kernels(1):
+        before = kernel_pids(tmp_path)
+        pool = KernelPool(1)
+        outcome = pool.submit(execute.render_page, execute.PageTask(page, str(tmp_path), 30))
+        assert "ZeroDivisionError" in outcome.result(timeout=120).error
+        pool.shutdown()
+        assert not running(before[0])
+        assert kernel_pids(tmp_path) != before  # a fresh kernel, not the one left in "/"
 
 
 def test_dask_without_a_scheduler_is_bad_input():

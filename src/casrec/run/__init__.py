@@ -8,6 +8,7 @@ of the ``executors`` (a local pool, Dask), ``publish`` makes them visible (lock,
 """
 
 from casrec.run.errors import RunError, RunLocked
+from casrec.run.executors import warm_kernels
 from casrec.run.plan import DEFAULT_CELL_TIMEOUT_SECONDS, Page, RunConfig
 from casrec.run.runner import (
     RunResult,
@@ -30,4 +31,5 @@ __all__ = [
     "prerender",
     "run_reports",
     "terminal_progress",
+    "warm_kernels",
 ]

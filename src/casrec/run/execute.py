@@ -43,6 +43,7 @@ class WarmKernel:
 
         self._run_sync = run_sync
         self.cwd = Path(cwd)
+        self.owner = ""  # the thread that started it (start_kernel)
         self.kc = None
         self.km = AsyncKernelManager(kernel_name=kernel_name, transport_encryption="auto")
         try:
@@ -105,6 +106,7 @@ def start_kernel(cwd: Path, attempts: int = KERNEL_START_ATTEMPTS) -> WarmKernel
                 ) from error
             time.sleep(0.5 * attempt)
             continue
+        kernel.owner = threading.current_thread().name
         with _KERNELS_LOCK:
             _KERNELS.add(kernel)
         return kernel
@@ -132,11 +134,15 @@ def release_thread_kernel() -> None:
         kernel.shutdown()
 
 
-def kill_all_kernels() -> None:
-    """Kill every kernel of this process at once (a stopped or failed run ends its pages)."""
+def kill_all_kernels(owners: set[str] | None = None) -> None:
+    """Kill the kernels of the threads named ``owners`` (default: every kernel) at once.
+
+    A stopped or failed run ends its pages this way; kernels kept warm for other runs of
+    the process are left alone when the run names its own threads.
+    """
     with _KERNELS_LOCK:
-        kernels = list(_KERNELS)
-        _KERNELS.clear()
+        kernels = [k for k in _KERNELS if owners is None or k.owner in owners]
+        _KERNELS.difference_update(kernels)
     for kernel in kernels:
         kernel.kill()
 
@@ -190,8 +196,9 @@ def render_page(task: PageTask) -> PageOutcome:
                 notebook_to_html(executed, html_path, page.title)
         except Exception as failure:  # every failure mode of a page ends the same way
             error = failure_reason(failure)
-            if type(failure).__name__ in ("DeadKernelError", "CellTimeoutError", "TimeoutError"):
-                release_thread_kernel()  # the next page gets a fresh kernel
+            # the next page gets a fresh kernel: this one may be dead, busy with a cell that
+            # timed out, or left in whatever state the failed notebook put it
+            release_thread_kernel()
         return PageOutcome(
             page.output_name,
             executed.read_bytes() if executed.exists() else None,

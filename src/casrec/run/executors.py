@@ -1,6 +1,7 @@
 """Where pages execute: one ``concurrent.futures.Executor`` interface, two engines.
 
-``KernelPool`` runs pages on N threads of this machine, each thread owning one warm kernel.
+``KernelPool`` runs pages on N threads of this machine, each thread owning one warm kernel
+(kept between runs in one process inside ``warm_kernels``).
 ``DaskExecutor`` sends them to a Dask distributed cluster, whose worker threads keep their own
 warm kernels between tasks. Either way the runner submits ``execute.render_page`` and gets
 ``PageOutcome`` bytes back; planning, caching and publishing stay with the runner.
@@ -8,6 +9,9 @@ warm kernels between tasks. Either way the runner submits ``execute.render_page`
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+import os
 import queue
 import threading
 from concurrent.futures import Executor, Future
@@ -18,18 +22,131 @@ from casrec.run.execute import kill_all_kernels, release_thread_kernel
 EXECUTORS = ("local", "dask")
 
 
+class _KernelThread:
+    """A thread owning one warm kernel; it serves the page queue of one run at a time.
+
+    A kernel stays on the thread that started it: its client's sockets belong to that
+    thread's event loop. Between runs the thread waits, kernel warm, on its ``inbox``.
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+        self.inbox: queue.SimpleQueue = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._main, name=name, daemon=True)
+        self.thread.start()
+
+    def serve(self, tasks: queue.SimpleQueue, done: threading.Event) -> None:
+        """Take pages from ``tasks`` until its end marker, then set ``done``."""
+        self.inbox.put((tasks, done))
+
+    def stop(self) -> None:
+        """End the thread (its kernel is shut down) and wait for it."""
+        self.inbox.put(None)
+        self.thread.join()
+
+    def _main(self) -> None:
+        done = None
+        try:
+            while (item := self.inbox.get()) is not None:
+                tasks, done = item
+                _work(tasks)
+                if not _keep(self):
+                    return
+                done.set()  # kept: warm, waiting for the next run
+                done = None
+        finally:
+            release_thread_kernel()  # before the run's shutdown returns, as it waits on done
+            with _IDLE_LOCK:
+                _NAMES.discard(self.name)
+            if done is not None:
+                done.set()
+
+
+def _work(tasks: queue.SimpleQueue) -> None:
+    """Run queued ``(future, fn, args, kwargs)`` until the end marker (None)."""
+    while (item := tasks.get()) is not None:
+        future, fn, args, kwargs = item
+        if not future.set_running_or_notify_cancel():
+            continue
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:  # handed to whoever waits on the future
+            future.set_exception(error)
+
+
+# Kernel threads kept warm between runs in this process (see ``warm_kernels``).
+_IDLE: list[_KernelThread] = []
+_IDLE_LOCK = threading.Lock()
+_NAMES: set[str] = set()  # names of the kernel threads alive in this process
+_KEEP = 0  # how many threads stay warm after a run; 0: a run's kernels end with it
+
+
+def _keep(thread: _KernelThread) -> bool:
+    """Put a thread whose run ended back among the idle ones, if warm kernels are wanted."""
+    with _IDLE_LOCK:
+        if len(_IDLE) < _KEEP:
+            _IDLE.append(thread)
+            return True
+    return False
+
+
+def _kernel_threads(count: int) -> list[_KernelThread]:
+    """``count`` threads for a run: idle warm ones first, new ones for the rest."""
+    with _IDLE_LOCK:
+        threads = [_IDLE.pop() for _ in range(min(count, len(_IDLE)))]
+        while len(threads) < count:
+            # the lowest free number, so a run's threads read casrec-kernel-1, -2, ...
+            name = next(f"casrec-kernel-{n}" for n in itertools.count(1)
+                        if f"casrec-kernel-{n}" not in _NAMES)  # fmt: skip
+            _NAMES.add(name)
+            threads.append(_KernelThread(name))
+    return threads
+
+
+@contextlib.contextmanager
+def warm_kernels(threads: int | None = None):
+    """Keep up to ``threads`` kernels (default: one per core; 0: none) warm between runs.
+
+    For a program that runs several reports in one process (a backfill loop, a long-lived
+    scheduler worker, the test suite): each run after the first skips starting kernels and
+    importing pandas, Altair and great-expectations in them. A kept kernel keeps the
+    environment variables it started with; a page that failed never leaves its kernel behind
+    (``execute.render_page`` shuts it down). On leaving, the kept kernels are shut down.
+    """
+    previous = _KEEP
+    _keep_at_most((os.cpu_count() or 1) if threads is None else max(0, threads))
+    try:
+        yield
+    finally:
+        _keep_at_most(previous)
+
+
+def _keep_at_most(threads: int) -> None:
+    """From now on keep ``threads`` kernel threads warm; stop the idle ones beyond that."""
+    global _KEEP
+    with _IDLE_LOCK:
+        _KEEP = threads
+        leaving = _IDLE[threads:]
+        del _IDLE[threads:]
+    for thread in leaving:
+        thread.stop()
+
+
 class KernelPool(Executor):
     """``workers`` threads, each with its own warm kernel, taking pages in submission order."""
 
     def __init__(self, workers: int):
         self._tasks: queue.SimpleQueue = queue.SimpleQueue()
-        self._threads = [
-            threading.Thread(target=self._work, name=f"casrec-kernel-{n}", daemon=True)
-            for n in range(1, max(1, workers) + 1)
-        ]
+        self._threads = _kernel_threads(max(1, workers))
+        self._done = [threading.Event() for _ in self._threads]
         self._closed = False
-        for thread in self._threads:
-            thread.start()
+        for thread, done in zip(self._threads, self._done, strict=True):
+            thread.serve(self._tasks, done)
+
+    @property
+    def thread_names(self) -> list[str]:
+        """The names of the threads this pool's pages run on."""
+        return [thread.name for thread in self._threads]
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
         """Queue ``fn(*args, **kwargs)``; the future holds its result."""
@@ -39,32 +156,27 @@ class KernelPool(Executor):
         self._tasks.put((future, fn, args, kwargs))
         return future
 
-    def _work(self) -> None:
-        try:
-            while (item := self._tasks.get()) is not None:
-                future, fn, args, kwargs = item
-                if not future.set_running_or_notify_cancel():
-                    continue
-                try:
-                    future.set_result(fn(*args, **kwargs))
-                except BaseException as error:  # handed to whoever waits on the future
-                    future.set_exception(error)
-        finally:
-            release_thread_kernel()
-
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        """Stop taking pages; each thread shuts its kernel down when its current page ends."""
-        self._closed = True
-        if cancel_futures:
-            self.abort()
-        for _ in self._threads:
-            self._tasks.put(None)
+        """Stop taking pages (``cancel_futures``: drop the queued ones); running pages finish.
+
+        Each thread then gives up its kernel, or keeps it warm for the next run.
+        """
+        if not self._closed:
+            self._closed = True
+            if cancel_futures:
+                self._cancel_queued()
+            for _ in self._threads:
+                self._tasks.put(None)
         if wait:
-            for thread in self._threads:
-                thread.join()
+            for done in self._done:
+                done.wait()
 
     def abort(self) -> None:
         """Cancel queued pages and kill running kernels, so running pages end within a second."""
+        self._cancel_queued()
+        kill_all_kernels(set(self.thread_names))
+
+    def _cancel_queued(self) -> None:
         while True:
             try:
                 item = self._tasks.get_nowait()
@@ -72,7 +184,6 @@ class KernelPool(Executor):
                 break
             if item is not None:
                 item[0].cancel()
-        kill_all_kernels()
 
 
 class DaskExecutor(Executor):
