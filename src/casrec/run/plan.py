@@ -9,10 +9,10 @@ from pathlib import Path
 
 from casrec.run.errors import RunError
 from casrec.views import displacement_page_name, event_page_name
+from casrec.vocabulary import DISPLACEMENT_METRICS
 
 DEFAULT_CELL_TIMEOUT_SECONDS = 300
 NOTEBOOKS = ("overview", "event", "displacement", "data_quality")
-DISPLACEMENT_METRICS = ("displaced", "refugees", "idps")
 # The notebooks that run the data-quality suites (great-expectations, seconds to import and
 # run): rendered one after the other on one kernel, they validate once (the kernel's memo in
 # casrec.pipeline) instead of once on each kernel.
