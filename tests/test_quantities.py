@@ -645,7 +645,10 @@ def test_a_scale_after_a_ranges_first_figure_applies_to_a_bare_second(text, low,
     assert (q.low, q.high, q.qualifier) == (low, high, "range")
 
 
-@pytest.mark.parametrize("text", ["a dozen or one", "a hundred to one", "two hundred to 150"])
+@pytest.mark.parametrize(
+    "text", ["a dozen or one", "a hundred to one", "two hundred to 150", "a hundred to twenty",
+             "a dozen to eleven"],
+)  # fmt: skip
 def test_a_range_reversed_even_in_the_first_figures_scale_is_refused(text):
     with pytest.raises(QuantityError, match="the range is reversed"):
         parse_quantity(text)

@@ -171,6 +171,9 @@ _SHARED_SCALE = re.compile(r"(?: (?:hundred|thousand|million|dozen)| ?(?:mn|m|k)
 _SCALE_WORD = re.compile(
     r"\b(?:hundred|thousand|million|dozen|mn|m|k)\b|\d ?(?:mn|m|k)\b|\d[, ]\d{3}"
 )
+# A range whose bare second figure counts the first figure's scale ("a dozen or two") spans at
+# most this factor; beyond it ("a hundred to twenty") it is refused as reversed.
+SHARED_SCALE_MAX_SPREAD = 10
 # The press's abbreviated scales after digits: "1.5m", "2 mn", "12k".
 SCALE_ABBREVIATIONS = {"m": "million", "mn": "million", "k": "thousand"}
 
@@ -524,7 +527,9 @@ def _range_ends(text: str) -> Iterator[tuple[int, int]]:
                 and high < _SCALE_UNITS[first_scale.group(0).strip()]
             ):
                 scaled = _number(high_text.rstrip() + first_scale.group(0))
-                if scaled is not None and scaled > low:
+                # "a hundred to twenty" is no "100 to 2,000": the second figure is a count of
+                # the first's scale only while the range stays within a tenfold
+                if scaled is not None and low < scaled <= low * SHARED_SCALE_MAX_SPREAD:
                     yield low, scaled
 
 
