@@ -242,3 +242,76 @@ def test_drafts_load_as_a_dataset_once_pasted(project, tmp_path, importer):
         shutil.copy(Path(__file__).parents[1] / "data" / vocabulary_file, folder)
     dataset = load_dataset(folder)
     assert len(dataset.claims) == len(drafts.claims)
+
+
+def _rewrite(source: Path, target: Path, edit) -> Path:
+    """A copy of a fixture with its rows passed through ``edit`` (a list of lists)."""
+    rows = list(csv.reader(source.open(encoding="utf-8")))
+    with target.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(edit(rows))
+    return target
+
+
+@pytest.mark.parametrize(("dataset", "fixture", "column"), [
+    ("ucdp-ged", GED, "id"), ("acled", ACLED_FILE, "event_id_cnty"),
+])  # fmt: skip
+def test_a_repeated_event_id_is_refused_naming_both_rows(tmp_path, capsys, dataset, fixture,
+                                                         column):  # fmt: skip
+    """Two rows with one id would draft two events under one event_id."""
+    copied = _rewrite(fixture, tmp_path / "file.csv", lambda rows: [*rows, rows[1]])
+    assert main(["import", dataset, str(copied), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    last = len(list(csv.reader(fixture.open(encoding="utf-8")))) + 1
+    value = next(csv.DictReader(fixture.open(encoding="utf-8")))[column]
+    assert f"row {last}, column {column!r}: {value!r} repeats row 2" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_column_named_twice_in_the_header_is_refused_not_a_traceback(tmp_path, capsys):
+    def rename(rows):
+        rows[0][rows[0].index("gwnob")] = "best"
+        return rows
+
+    copied = _rewrite(GED, tmp_path / "ged.csv", rename)
+    assert main(["import", "ucdp-ged", str(copied), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "row 1 (header): column 'best' appears twice" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("separator", "name"), [(";", "semicolons"), ("\t", "tabs")])
+def test_a_file_not_separated_by_commas_is_named_as_such(tmp_path, capsys, separator, name):
+    path = tmp_path / "acled.csv"
+    rows = list(csv.reader(ACLED_FILE.open(encoding="utf-8")))
+    path.write_text("\n".join(separator.join(r) for r in rows[:1]) + "\n", encoding="utf-8")
+    assert main(["import", "acled", str(path), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert f"separated by {name}, not commas" in err and "missing column" not in err
+
+
+def test_a_windows_1252_file_names_the_line_of_its_first_bad_byte(tmp_path, capsys):
+    path = tmp_path / "acled.csv"
+    text = ACLED_FILE.read_text(encoding="utf-8").splitlines()
+    text[2] = text[2].replace("Kobe", "Kob\u00e9") if "Kobe" in text[2] else text[2] + "\u00e9"
+    path.write_bytes(("\n".join(text) + "\n").encode("cp1252"))
+    assert main(["import", "acled", str(path), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "is not UTF-8: line 3 has byte 0xE9" in err and "Windows-1252" in err
+
+
+def test_a_ged_row_with_low_above_high_names_the_three_columns(tmp_path, capsys):
+    def swap(rows):
+        low, high = rows[0].index("low"), rows[0].index("high")
+        rows[1][low], rows[1][high] = str(int(rows[1][high]) + 1), rows[1][low]
+        return rows
+
+    copied = _rewrite(GED, tmp_path / "ged.csv", swap)
+    assert main(["import", "ucdp-ged", str(copied), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "row 2 (id " in err and "columns 'low', 'best', 'high': expected low <= best" in err
+
+
+def test_an_empty_acled_file_is_named_with_the_right_article(tmp_path, capsys):
+    path = tmp_path / "acled.csv"
+    path.write_bytes(b"")
+    assert main(["import", "acled", str(path), "--out", str(tmp_path / "o")]) == 2
+    assert "expected an ACLED export CSV with a header row" in capsys.readouterr().err

@@ -14,6 +14,7 @@ row's source and notes kept.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ import pandas as pd
 
 from casrec.duplicates import DEFAULT_WINDOW_DAYS, MatchRules, match_events
 from casrec.extract import ActorIndex, wordlist
+from casrec.reading import ReadError, decode, separator_hint
 from casrec.schema import TABLES
 
 # The published layouts (UCDP GED 22.1 onwards, including the quarterly candidate files, and
@@ -111,29 +113,49 @@ class Drafts:
 
 
 def read_layout(path: str | Path, required: Iterable[str], layout: str) -> pd.DataFrame:
-    """Read a CSV as text, checking the columns the importer needs; line numbers kept."""
+    """Read a CSV as text, checking the columns the importer needs; line numbers kept.
+
+    The bytes are decoded as ``casrec.reading`` decodes data files (UTF-8 with or without a
+    byte-order mark; UTF-16 and Windows-1252 named with the line and byte), and a header that
+    is one column holding semicolons or tabs is named as such instead of as missing columns.
+    """
     path = Path(path)
     if not path.exists():
         raise ImportFileError(f"{path}: file not found")
     if not path.is_file():
         raise ImportFileError(f"{path}: not a file")
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.reader(handle))
-    except UnicodeDecodeError as error:
-        raise ImportFileError(
-            f"{path}: cannot be read as UTF-8 CSV (byte {error.start}); export it as UTF-8"
-        ) from error
+        text = decode(path.read_bytes())
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except ReadError as error:
+        raise ImportFileError(f"{path}: {error.message}") from None
     except (OSError, csv.Error) as error:
         raise ImportFileError(f"{path}: cannot be read as CSV ({error})") from error
+    article = "an" if layout[:1] in "AEIO" else "a"  # "an ACLED export", "a UCDP GED"
     if not rows or not any(cell.strip() for cell in rows[0]):
-        raise ImportFileError(f"{path}: empty file; expected a {layout} CSV with a header row")
+        raise ImportFileError(
+            f"{path}: empty file; expected {article} {layout} CSV with a header row"
+        )
     header = [cell.strip() for cell in rows[0]]
+    separator = separator_hint(",".join(rows[0]))
+    if len(header) == 1 and separator:
+        raise ImportFileError(
+            f"{path}, row 1 (header): separated by {separator}, not commas as {layout} "
+            "publishes it; export it again as comma-separated CSV"
+        )
+    seen: dict[str, int] = {}
+    for position, name in enumerate(header, start=1):
+        if name in seen:
+            raise ImportFileError(
+                f"{path}, row 1 (header): column {name!r} appears twice (cells {seen[name]} "
+                f"and {position}); a {layout} file names each column once"
+            )
+        seen[name] = position
     missing = [column for column in required if column not in header]
     if missing:
         raise ImportFileError(
-            f"{path}, row 1 (header): not a {layout} file in its published layout; missing "
-            f"column(s): {', '.join(missing)}"
+            f"{path}, row 1 (header): not {article} {layout} file in its published layout; "
+            f"missing column(s): {', '.join(missing)}"
         )
     records = []
     lines = []
@@ -152,6 +174,25 @@ def read_layout(path: str | Path, required: Iterable[str], layout: str) -> pd.Da
     frame.attrs["lines"] = lines
     frame.attrs["path"] = str(path)
     return frame
+
+
+def refuse_repeated_ids(frame: pd.DataFrame, column: str) -> None:
+    """Refuse a file that repeats an event id, naming both rows.
+
+    A dataset's id names one event: a repeat would draft two events under one event_id (and
+    two claims under one claim_id), which the contract refuses.
+    """
+    first_line: dict[str, int] = {}
+    for value, line in zip(frame[column], frame.attrs["lines"], strict=True):
+        if not value:
+            continue
+        if value in first_line:
+            raise ImportFileError(
+                f"{frame.attrs['path']}, row {line}, column {column!r}: {value!r} repeats "
+                f"row {first_line[value]}; each {column} names one event (remove the copy, "
+                "or import the two files apart)"
+            )
+        first_line[value] = line
 
 
 def _count(frame: pd.DataFrame, position: int, column: str, record_id: str) -> int:
@@ -421,6 +462,7 @@ def import_ucdp_ged(
         path, data_dir, source_id, "UCDP GED", GED_REQUIRED, GED_COLUMNS, ("ucdp", "ged")
     )
     frame, actors, source_id = job.frame, job.actors, job.source_id
+    refuse_repeated_ids(frame, "id")
     events, claims = job.events, job.claims
     last_date = ""
     for position in range(len(frame)):
@@ -433,8 +475,9 @@ def import_ucdp_ged(
         best, low, high = (_count(frame, position, c, record) for c in ("best", "low", "high"))
         if not low <= best <= high:
             raise ImportFileError(
-                f"{frame.attrs['path']}, row {frame.attrs['lines'][position]} ({record}): "
-                f"expected low <= best <= high, got {low}, {best}, {high}"
+                f"{frame.attrs['path']}, row {frame.attrs['lines'][position]} ({record}), "
+                f"columns 'low', 'best', 'high': expected low <= best <= high, got {low}, "
+                f"{best}, {high}"
             )
         country = country_code(row["country"])
         event_id = slug(f"ucdp-ged-{ged_id}")
@@ -516,6 +559,7 @@ def import_acled(
         path, data_dir, source_id, "ACLED export", ACLED_REQUIRED, ACLED_COLUMNS, ("acled",)
     )
     frame, actors, source_id = job.frame, job.actors, job.source_id
+    refuse_repeated_ids(frame, "event_id_cnty")
     events, claims = job.events, job.claims
     last_date = ""
     for position in range(len(frame)):

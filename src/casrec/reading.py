@@ -65,7 +65,7 @@ def decode(data: bytes) -> str:
         ) from None
 
 
-def _separator_hint(header_line: str) -> str | None:
+def separator_hint(header_line: str) -> str | None:
     """Name the separator of a file that is not comma-separated, from its header line."""
     for name, char in (("semicolons", ";"), ("tabs", "\t"), ("vertical bars", "|")):
         if char in header_line and header_line.count(char) >= 1 and "," not in header_line:
@@ -97,7 +97,7 @@ def read_text_table(data: bytes) -> TextTable:
             if record:  # a line with nothing on it
                 if header is None:
                     header = [name.strip() for name in record]
-                    hint = _separator_hint(",".join(record))
+                    hint = separator_hint(",".join(record))
                     if len(header) == 1 and hint:
                         raise ReadError(
                             f"is separated by {hint}, not commas (the header is one column, "
