@@ -145,6 +145,55 @@ def test_running_toll():
     assert (row.value, row.metric, row.claimant) == ("212", "killed", "health ministry")
 
 
+def test_a_running_toll_whose_noun_is_a_long_phrase_before_its_verb():
+    text = (
+        "The death toll from the attack on Wad Sirra on 9 May has risen to at least 58 "
+        "people, according to health authorities."
+    )
+    (row,) = drafts(text).itertuples()
+    assert (row.value, row.metric, row.population) == ("at least 58", "killed", "all")
+    assert row.claimant == "health authorities"
+    assert_well_formed(text, drafts(text))
+    # another clause's toll does not make a rising count of something else a death toll
+    assert "killed" not in set(drafts("The toll was unclear; arrests rose to 40.")["metric"])
+    assert "killed" not in set(drafts("The toll was unclear, but arrests rose to 40.")["metric"])
+
+
+def test_a_figure_after_a_breakdown_counts_the_whole_s_people_not_its_subgroup():
+    text = (
+        "Monitors documented at least 47 civilians killed, including 11 children, and 93 injured."
+    )
+    rows = list(drafts(text).itertuples())
+    assert [(r.value, r.metric, r.population, r.subgroup) for r in rows] == [
+        ("at least 47", "killed", "civilians", ""),
+        ("11", "killed", "civilians", "children"),
+        ("93", "injured", "civilians", ""),
+    ]
+
+
+def test_an_own_loss_after_the_enemy_s_is_not_counted_as_the_enemy():
+    text = (
+        "Security forces repelled the attackers, killing 62 rebels, and lost nine of their own men."
+    )
+    rows = list(drafts(text, publisher="Ministry of Interior").itertuples())
+    assert [(r.value, r.population, r.subgroup) for r in rows] == [
+        ("62", "militants", ""),
+        ("nine", "security_forces", ""),  # the subject's own members, not "adult men"
+    ]
+    assert rows[1].group == "their own men"  # the partitive "of" is not part of who is counted
+    (named,) = (
+        drafts("The RSF said it killed 20 soldiers and lost 4 of its men.")
+        .query("value == '4'")
+        .itertuples()
+    )
+    assert (named.population, named.side, named.claimant_role, named.subgroup) == (
+        "militants",
+        "rsf",
+        "party_own",
+        "",
+    )
+
+
 def test_words_parties_use_for_their_enemies_and_the_role():
     text = "The RSF said its fighters killed 37 terrorists near Nyala."
     (row,) = drafts(text).itertuples()

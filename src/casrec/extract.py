@@ -162,6 +162,12 @@ METRIC_OF_NOUNS: dict[str, str] = {
 # "the death toll rose to 60", "a toll of 60", "brought the number of dead to 60".
 TOLL_WORDS = frozenset({"toll", "tally", "count"})
 TOLL_LINKS = frozenset({"to", "at", "of", "reached", "hit", "topped", "passed", "exceeded"})
+# Verbs of a running total before "to" / "at": their toll noun may sit a long phrase back ("the
+# death toll from the attack on X on 12 March has risen to 58"), within one clause.
+TOLL_RISE_VERBS = frozenset(
+    wordlist("rose risen rise rises rising climbed climbs increased jumped grown stands stood")
+)
+TOLL_RISE_REACH = 20  # tokens between the toll noun and its verb, at most
 
 # ---------------------------------------------------------------------------------------------
 # Vocabulary: who is counted
@@ -1084,6 +1090,18 @@ def _metric_after(tokens: list[Token], index: int) -> tuple[str, int, int] | Non
     return None
 
 
+_CLAUSE_CONJUNCTIONS = frozenset(wordlist("but while whereas although though yet"))
+
+
+def _clause_break(tokens: list[Token], k: int) -> bool:
+    """Token ``k`` ends a clause: ';', ':', or a comma before 'but', 'while', 'whereas' ..."""
+    if tokens[k].text in (";", ":"):
+        return True
+    return (
+        tokens[k].text == "," and k + 1 < len(tokens) and tokens[k + 1].low in _CLAUSE_CONJUNCTIONS
+    )
+
+
 def _metric_before(tokens: list[Token], first: int) -> tuple[str, int, int, bool] | None:
     """An active verb or a nominal just before the figure: (metric, start, end, own_loss)."""
     index = first - 1
@@ -1104,8 +1122,17 @@ def _metric_before(tokens: list[Token], first: int) -> tuple[str, int, int, bool
     if low in ("to", "at") and index >= 1:
         # "the toll rose to 60", "revised the death toll for X to 81"
         window = _words(tokens, index - 8, index)
+        stops = [k for k in range(max(0, index - 8), index) if _clause_break(tokens, k)]
+        if stops:  # "The toll was unclear; arrests rose to 40": another clause's toll
+            window = _words(tokens, stops[-1] + 1, index)
         if any(w in TOLL_WORDS for w in window):
             return "killed", index, index, False
+        if tokens[index - 1].low in TOLL_RISE_VERBS:
+            for k in range(index - 2, max(-1, index - 2 - TOLL_RISE_REACH), -1):
+                if tokens[k].kind == "punct" and tokens[k].text in ",;:()[]":
+                    break  # another clause, or a figure's aside: "the toll, 58, rose to"
+                if tokens[k].low in TOLL_WORDS:
+                    return "killed", index, index, False
         return None
     if low in TOLL_LINKS and index >= 1 and tokens[index - 1].low in TOLL_WORDS:
         return "killed", index - 1, index, False
@@ -2121,6 +2148,13 @@ class Extractor:
             k -= 1
         if k < 0 or tokens[k].low in ("it", "they", "we", "i"):
             return
+        if tokens[k].low == "and":
+            # a second predicate of the sentence's subject: "Security forces repelled the
+            # attackers, killing 62 rebels, and lost nine of their own men"
+            subject = _clause_subject(tokens, k)
+            if subject is None:
+                return
+            k = subject[1]
         if tokens[k].low in POPULATION_NOUNS:
             m.own_loss = False  # "the Islamists suffered only one dead"
             m.subject_population = POPULATION_NOUNS[tokens[k].low]
@@ -2188,7 +2222,9 @@ class Extractor:
         generic = not words or all(w in GENERIC_PERSON_NOUNS or w in METRIC_NOUNS for w in words)
         if population is None and m.subject_population is not None:
             population = m.subject_population
-        if population is None or (generic and population in ("all", None)):
+        # an own loss never takes the people of an earlier figure, which usually counts the
+        # enemy ("killing 62 rebels, and lost nine of their own men"): the claimant says whose
+        if not m.own_loss and (population is None or (generic and population in ("all", None))):
             inherited = self._population_from_context(m, kept)
             if inherited is not None:
                 population, side, inherited_subgroup = inherited
@@ -2202,11 +2238,14 @@ class Extractor:
             population = m.label_population or m.subject_population
         if population is None:
             population = "all" if m.metric in DISPLACEMENT_METRICS else None
+        if subgroup == "men" and (m.own_loss or population not in (None, "civilians", "all")):
+            subgroup = None  # "lost nine men", "20 of its men": a party's members, not adult men
         m.population = population
         m.side = side
         m.nationality = nationality
         m.subgroup = subgroup
-        m.group = _span_text(tokens, np_start, np_end) or None
+        group_start = np_start + 1 if _words(tokens, np_start, np_start + 1) == ["of"] else np_start
+        m.group = _span_text(tokens, group_start, np_end) or None  # "dozens of mercenaries"
         if m.group and m.group.lower() in ("others", "other"):
             m.group = None
         if any(w in HOUSEHOLD_NOUNS for w in words):
@@ -2234,6 +2273,11 @@ class Extractor:
         for prior in reversed(kept):
             if prior is m or prior.first > m.first:
                 continue
+            if prior.whole is not None and prior.whole.population is not None:
+                # "47 civilians killed, including 11 children, and 93 injured": the 93 are
+                # people like the whole's, not the breakdown's subgroup
+                whole = prior.whole
+                return whole.population, whole.side, whole.subgroup
             if prior.population is not None:
                 return prior.population, prior.side, prior.subgroup
         tokens = m.tokens
