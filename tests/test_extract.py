@@ -159,6 +159,24 @@ def test_a_running_toll_whose_noun_is_a_long_phrase_before_its_verb():
     assert "killed" not in set(drafts("The toll was unclear, but arrests rose to 40.")["metric"])
 
 
+def test_the_number_of_a_metric_noun_that_stands_at_or_rose_to_a_figure():
+    assert figures(
+        "Across the state, the cumulative number of internally displaced persons now stands "
+        "at 1.2 million, according to IOM."
+    ) == [("1.2 million", "idps", "all")]
+    assert figures("The number of refugees in Chad rose to 600,000.") == [
+        ("600,000", "refugees", "all")
+    ]
+    assert figures("The number of people killed has risen to 212.") == [("212", "killed", "all")]
+    assert drafts("The number of checkpoints rose to 40.").empty
+
+
+def test_people_treated_for_injuries_are_injured():
+    assert figures("Nearly 400 people had been treated for injuries since March.") == [
+        ("Nearly 400", "injured", "all")
+    ]
+
+
 def test_a_figure_after_a_breakdown_counts_the_whole_s_people_not_its_subgroup():
     text = (
         "Monitors documented at least 47 civilians killed, including 11 children, and 93 injured."
@@ -192,6 +210,34 @@ def test_an_own_loss_after_the_enemy_s_is_not_counted_as_the_enemy():
         "party_own",
         "",
     )
+
+
+def test_a_claimant_named_by_the_head_noun_of_one_actor_s_name():
+    text = "The Movement said it had killed dozens of soldiers near Goma."
+    (row,) = drafts(text).itertuples()
+    assert (row.claimant_actor, row.claimant_role) == ("m23", "party_enemy")
+
+
+def test_a_claimant_that_sounds_like_a_party_but_matches_no_actor_is_flagged():
+    text = "The Ministry of Interior said the attack left twenty-three citizens dead."
+    found = extract_claims(text, "src", publisher="Karfa Relief Network", lexicon=LEXICON)
+    (row,) = found.itertuples()
+    assert (row.value, row.metric, row.population) == ("twenty-three", "killed", "civilians")
+    assert (row.claimant, row.claimant_role) == ("Ministry of Interior", "independent")
+    assert "sounds like a party to the fighting" in row.review
+    # an NGO publisher is not flagged
+    (plain,) = drafts("Monitors said 12 villagers were killed.").itertuples()
+    assert "sounds like a party" not in plain.review
+
+
+def test_the_army_of_a_project_with_one_state_actor_is_that_state():
+    actors = pd.DataFrame(
+        [{"actor_id": "darfa-gov", "name": "Government of Darfa", "kind": "state"}]
+    )
+    text = "The army said it killed 40 rebels in Wad Sirra."
+    found = extract_claims(text, "src", publisher="OCHA", actors=actors, lexicon=LEXICON)
+    (row,) = found.itertuples()
+    assert (row.claimant_actor, row.claimant_role) == ("darfa-gov", "party_enemy")
 
 
 def test_words_parties_use_for_their_enemies_and_the_role():
