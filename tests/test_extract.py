@@ -177,6 +177,36 @@ def test_people_treated_for_injuries_are_injured():
     ]
 
 
+def test_a_figure_whose_verb_follows_a_breakdown_aside():
+    text = "At least 1,500 people, including 600 children, have been displaced since 3 April."
+    found = drafts(text)
+    assert [(r.value, r.metric, r.subgroup) for r in found.itertuples()] == [
+        ("At least 1,500", "displaced", ""),
+        ("600", "displaced", "children"),
+    ]
+    assert found["part_of"].iloc[1] == found["claim_id"].iloc[0]
+    assert_well_formed(text, found)
+    assert figures("At least 30 civilians, among them 8 women, were killed in the shelling.") == [
+        ("At least 30", "killed", "civilians"),
+        ("8", "killed", "civilians"),
+    ]
+
+
+def test_members_of_a_family_are_people_and_families_are_flagged():
+    (members,) = drafts("The strike killed 9 members of one family in Taiz.").itertuples()
+    assert (members.value, members.metric) == ("9", "killed")
+    assert "households" not in members.review
+    for text in ("At least 300 families fled Tawila.", "Hundreds of families fled Tawila."):
+        (row,) = drafts(text).itertuples()
+        assert "counts families or households, not people" in row.review
+
+
+def test_people_forced_to_flee_are_displaced():
+    assert figures("More than two thousand people were forced to flee their homes.") == [
+        ("More than two thousand", "displaced", "all")
+    ]
+
+
 def test_a_figure_after_a_breakdown_counts_the_whole_s_people_not_its_subgroup():
     text = (
         "Monitors documented at least 47 civilians killed, including 11 children, and 93 injured."

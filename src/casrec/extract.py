@@ -109,6 +109,8 @@ METRIC_PHRASES: dict[tuple[str, ...], str] = {
     ("seeking", "refuge"): "idps",
     ("sexually", "assaulted"): "sexual_violence",
     ("sexually", "abused"): "sexual_violence",
+    ("forced", "to", "flee"): "displaced",  # "2,000 people were forced to flee their homes"
+    ("forced", "to", "leave"): "displaced",
     ("treated", "for", "injuries"): "injured",  # "400 people had been treated for injuries"
     ("treated", "for", "wounds"): "injured",
 }
@@ -1234,6 +1236,17 @@ def _population_of(
     return population, side, nationality, subgroup, False
 
 
+def _people_of_household(before: list[str]) -> bool:
+    """Whether the words before a household noun count its people ("9 members of one family").
+
+    "Hundreds of families" counts families: no person noun comes before the "of".
+    """
+    for k, word in enumerate(before):
+        if word in ("of", "from"):
+            return any(w in POPULATION_NOUNS or w in GENERIC_PERSON_NOUNS for w in before[:k])
+    return False
+
+
 def _nationality_word(word: str) -> str:
     if word.lower() in ("foreign",):
         return "foreign"
@@ -2089,16 +2102,20 @@ class Extractor:
         found = _metric_after(tokens, index)
         if found is not None:
             return found
-        # ", a sergeant," appositive
+        # ", a sergeant," appositive; ", including 600 children," a breakdown aside (its own
+        # figure is read as a part of this one)
         if index < len(tokens) and tokens[index].text == ",":
             close = next(
                 (k for k in range(index + 1, min(len(tokens), index + 8)) if tokens[k].text == ","),
                 None,
             )
+            breakdown_aside = _words(tokens, index + 1, index + 2) == ["including"] or _words(
+                tokens, index + 1, index + 3
+            ) in (["among", "them"], ["among", "whom"], ["of", "whom"], ["of", "them"])
             if close is not None and not any(
                 tokens[k].low in AUXILIARIES
                 or tokens[k].low in METRIC_VERBS
-                or tokens[k].kind == "number"
+                or (tokens[k].kind == "number" and not breakdown_aside)
                 for k in range(index + 1, close)
             ):
                 found = _metric_after(tokens, close + 1)
@@ -2272,7 +2289,8 @@ class Extractor:
         m.group = _span_text(tokens, group_start, np_end) or None  # "dozens of mercenaries"
         if m.group and m.group.lower() in ("others", "other"):
             m.group = None
-        if any(w in HOUSEHOLD_NOUNS for w in words):
+        household = next((k for k, w in enumerate(words) if w in HOUSEHOLD_NOUNS), None)
+        if household is not None and not _people_of_household(words[:household]):
             m.review.append("counts families or households, not people")
         m.value = self.text[m.start : m.end]
         if m.kind == "article" and tokens[m.core].low in ("a", "an"):
