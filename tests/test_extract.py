@@ -207,6 +207,31 @@ def test_people_forced_to_flee_are_displaced():
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "value", "low"),
+    [
+        ("Some 144\u202f000 people have fled to Chad.", "Some 144\u202f000", 143_500),
+        ("Some 12 000 people fled, according to IOM.", "Some 12 000", 11_500),
+        ("Nearly half a million people have been displaced.", "Nearly half a million", 450_000),
+        ("A quarter of a million people fled the city.", "A quarter of a million", 250_000),
+        ("Two and a half million people are displaced.", "Two and a half million", 2_500_000),
+        ("The fighting has displaced 1.5m people.", "1.5m", 1_500_000),
+        ("12K displaced in Kadugli.", "12K", 12_000),
+    ],
+)
+def test_figures_written_with_spaces_fractions_or_a_scale_letter_are_read_whole(text, value, low):
+    """Each was a wrong figure before: '000', 'a million', '1.5' (the grammar reads them)."""
+    found = drafts(text)
+    assert list(found["value"]) == [value]
+    assert parse_quantity(value, LEXICON).low == low
+    assert_well_formed(text, found)
+
+
+def test_a_scale_letter_after_a_whole_number_is_a_unit_unless_people_follow():
+    found = drafts("Soldiers built a 5m wall; 7 soldiers were killed in 2024 300 metres away.")
+    assert list(found["value"]) == ["7"]
+
+
 def test_a_figure_after_a_breakdown_counts_the_whole_s_people_not_its_subgroup():
     text = (
         "Monitors documented at least 47 civilians killed, including 11 children, and 93 injured."

@@ -572,7 +572,8 @@ _TOKEN = re.compile(
   | (?P<abbr>(?:[A-Z]\.\ ?){2,}(?![a-z]))                         # U.S., U. S.
   | (?P<age>\d+-years?-old)                                      # 51-year-old
   | (?P<code>[A-Za-z]+-?\d+[A-Za-z]*|\d+-[A-Za-z]+\b(?<!-to))    # AK-47, C-130, M23, 2000-D
-  | (?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)
+  | (?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[\ \u00a0\u202f\u2009]\d{3})+(?![\d,.])
+      |\d+(?:\.\d+)?)                                             # 13,105; 144 000; 1.5
   | (?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+(?:['’][^\W\d_]+)*)*)
   | (?P<newline>\n)
   | (?P<punct>[^\w\s])
@@ -802,7 +803,12 @@ def _core_at(
         last = index
         if last + 1 < len(tokens) and tokens[last + 1].low in _SCALES:
             last += 1
+        elif _scale_suffix(tokens, index):
+            last += 1  # "1.5m people", "12K displaced"
         return last, "number"
+    fraction = _fraction_extent(tokens, index)
+    if fraction is not None:
+        return fraction, "words"  # "half a million", "a quarter of a million"
     for phrase in lexicon_phrases:
         if _match_words(tokens, index, phrase):
             last = index + len(phrase) - 1
@@ -819,6 +825,10 @@ def _core_at(
         token.low in ("a", "an") and index + 1 < len(tokens) and tokens[index + 1].low in _SCALES
     ):
         last = index
+        if _words(tokens, last + 1, last + 4) == ["and", "a", "half"] and (
+            _words(tokens, last + 4, last + 5)[:1] in (["million"], ["thousand"], ["dozen"])
+        ):
+            return last + 4, "words"  # "two and a half million"
         while last + 1 < len(tokens) and (
             tokens[last + 1].low in _SCALES
             or _is_number_word(tokens[last + 1])
@@ -835,6 +845,38 @@ def _core_at(
         return index, "ordinal"
     if token.low in ("a", "an", "both"):
         return index, "article"
+    return None
+
+
+_SCALE_SUFFIXES = frozenset({"k", "m", "mn", "bn"})  # the press's 12K, 1.5m, 2mn, 1bn
+
+
+def _scale_suffix(tokens: list[Token], index: int) -> bool:
+    """A scale letter written onto the number ("1.5m people", "12K displaced").
+
+    Only with no space before it, and only when the figure has a decimal or counts people
+    next: "a 5m wall" is five metres.
+    """
+    if index + 1 >= len(tokens):
+        return False
+    suffix = tokens[index + 1]
+    if suffix.low not in _SCALE_SUFFIXES or suffix.start != tokens[index].end:
+        return False
+    after = tokens[index + 2].low if index + 2 < len(tokens) else ""
+    return "." in tokens[index].text or after in POPULATION_NOUNS or after in METRIC_NOUNS
+
+
+def _fraction_extent(tokens: list[Token], index: int) -> int | None:
+    """Last token of "half a million", "half a dozen", "a quarter of a million" at ``index``."""
+    scales = (*_SCALES, "dozen")
+    if _words(tokens, index, index + 2) in (["half", "a"], ["half", "an"]) and (
+        _words(tokens, index + 2, index + 3) and tokens[index + 2].low in scales
+    ):
+        return index + 2
+    for phrase in (["a", "quarter", "of", "a"], ["three", "quarters", "of", "a"]):
+        after = _words(tokens, index + 4, index + 5)
+        if _words(tokens, index, index + 4) == phrase and after and after[0] in scales:
+            return index + 4
     return None
 
 
