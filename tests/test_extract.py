@@ -232,6 +232,18 @@ def test_a_scale_letter_after_a_whole_number_is_a_unit_unless_people_follow():
     assert list(found["value"]) == ["7"]
 
 
+def test_the_document_s_first_person_is_its_publisher():
+    for text in (
+        "Our teams documented at least 47 civilians killed in Wad Sirra.",
+        "We counted 12 bodies in the market.",
+    ):
+        (row,) = drafts(text, publisher="Karfa Relief Network").itertuples()
+        assert row.claimant == "Karfa Relief Network", text
+    # inside a quote, "we" is the speaker's side, not the publisher
+    quoted = drafts('"We lost 14 men in the ambush at dawn," the commander said.')
+    assert list(quoted["claimant"]) == ["commander"]
+
+
 def test_a_figure_after_a_breakdown_counts_the_whole_s_people_not_its_subgroup():
     text = (
         "Monitors documented at least 47 civilians killed, including 11 children, and 93 injured."

@@ -315,3 +315,10 @@ def test_an_empty_acled_file_is_named_with_the_right_article(tmp_path, capsys):
     path.write_bytes(b"")
     assert main(["import", "acled", str(path), "--out", str(tmp_path / "o")]) == 2
     assert "expected an ACLED export CSV with a header row" in capsys.readouterr().err
+
+
+def test_the_release_date_note_is_left_out_when_the_date_is_given(project):
+    given = import_ucdp_ged(GED, project, published="2025-06").sources.iloc[0]
+    assert given["published"] == "2025-06" and "not in the file" not in given["notes"]
+    missing = import_ucdp_ged(GED, project).sources.iloc[0]
+    assert "Release date not in the file" in missing["notes"]

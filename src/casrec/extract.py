@@ -2465,6 +2465,10 @@ class Extractor:
         return Claimant(self.context.publisher or "", None, "publisher")
 
     def _named(self, name: str, recent_actors: list[str]) -> Claimant:
+        if self.context.publisher and re.match(r"(?:our|we|us)\b", name, re.IGNORECASE):
+            # "Our teams documented ...", "We counted ...": outside a quote, the first person
+            # of a document is its publisher
+            return Claimant(self.context.publisher, None, "publisher")
         name = self._expand_acronym(name)
         return Claimant(name, self._claimant_actor(name, recent_actors), "attribution")
 

@@ -419,9 +419,10 @@ def _finish_import(
 ) -> Drafts:
     """The drafts: one source row for the file, the actors met, the events and the claims."""
     _flag_duplicates(job.events, job.existing_events)
-    notes = date_note
+    notes = "" if published else date_note  # the release date to set, when not given
     if job.absent:
         notes += f" Published columns absent from this file: {', '.join(job.absent)}."
+        notes = notes.strip()
     sources = [{
         "source_id": job.source_id, "publisher": publisher, "title": title,
         "published": published or last[:7], "source_type": "research", "notes": notes,
