@@ -244,6 +244,24 @@ def test_the_document_s_first_person_is_its_publisher():
     assert list(quoted["claimant"]) == ["commander"]
 
 
+def test_an_earlier_figure_after_up_from_is_drafted_for_supersedes():
+    text = "The death toll has risen to at least 58 people, up from 41 reported in Update No. 2."
+    found = drafts(text, publisher="OCHA")
+    assert list(zip(found["value"], found["metric"], found["claimant"], strict=True)) == [
+        ("at least 58", "killed", "OCHA"),  # not a claimant named "up from"
+        ("41", "killed", "OCHA"),
+    ]
+    assert "set supersedes on the newer claim" in found["review"].iloc[1]
+    assert_well_formed(text, found)
+    assert list(
+        drafts("The number of refugees rose to 12,000, up from 8,500 last week.")["value"]
+    ) == [
+        "12,000",
+        "8,500",
+    ]
+    assert drafts("Prices went up from 40 to 60 pounds.").empty
+
+
 def test_a_figure_after_a_breakdown_counts_the_whole_s_people_not_its_subgroup():
     text = (
         "Monitors documented at least 47 civilians killed, including 11 children, and 93 injured."

@@ -1684,6 +1684,11 @@ def find_attributions(sentence: Sentence) -> list[Attribution]:
                 tokens[k].low in ("a", "an", "the", "this", "that") for k in range(start, end + 1)
             ):
                 continue
+            if all(
+                tokens[k].low in PREPOSITIONS or tokens[k].low in ADVERBS or tokens[k].low == "up"
+                for k in range(start, end + 1)
+            ):
+                continue  # "..., up from 41 reported in ...": no one is named before "reported"
             name = _span_text(tokens, start, end)
             anaphoric = tokens[end].low in _PRONOUNS or (
                 tokens[end].low in _STATEMENT_NOUNS
@@ -1945,6 +1950,20 @@ class Extractor:
         m.np_end = np_end
         if named_number and not any(w in POPULATION_NOUNS or w in METRIC_NOUNS for w in np_words):
             return False
+        # "has risen to at least 58, up from 41 last week": the earlier figure of the same count
+        if (
+            _words(tokens, m.first - 2, m.first) in (["up", "from"], ["down", "from"])
+            and earlier
+            and earlier[-1].metric is not None
+            and not (np_words and np_words[0] in TRAP_NOUNS)  # "up from 40 trucks"
+        ):
+            prior = earlier[-1]
+            m.metric, m.anchor, m.np_end = prior.metric, prior.anchor, min(np_end, m.last)
+            m.review.append(
+                "an earlier figure of the same count ('up from'): paste it with the source that "
+                "gave it, and set supersedes on the newer claim"
+            )
+            return True
         trap = next((k for k, w in enumerate(np_words[:3]) if w in TRAP_NOUNS), None)
         if trap is not None and not any(
             (w in POPULATION_NOUNS or w in METRIC_NOUNS)
