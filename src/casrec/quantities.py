@@ -165,17 +165,22 @@ _AND = re.compile(r" and ")
 # A text in which no separator occurs is no range: most junk is spared the splits.
 _ANY_SEPARATOR = re.compile("|".join((_AND.pattern, *RANGE_SEPARATORS)))
 _DECIMAL_POINT = re.compile(r"\d\.\d")
+# The press's abbreviated scales after digits: "1.5m", "2 mn", "12k".
+SCALE_ABBREVIATIONS = {"m": "million", "mn": "million", "k": "thousand"}
+# The scales as regex alternatives (the longest abbreviation first): every pattern below
+# reads the same scales as SCALE_WORDS and SCALE_ABBREVIATIONS.
+_SCALE_NAMES = "|".join(SCALE_WORDS)
+_SCALE_ABBREVIATED = "|".join(sorted(SCALE_ABBREVIATIONS, key=len, reverse=True))
 # A scale closing a range's figure ("15 thousand", "3m", "10k"), and any scale in the other
 # (a figure grouped in thousands, "1,500", has its own).
-_SHARED_SCALE = re.compile(r"(?: (?:hundred|thousand|million|dozen)| ?(?:mn|m|k))$")
+_SHARED_SCALE = re.compile(rf"(?: (?:{_SCALE_NAMES}|dozen)| ?(?:{_SCALE_ABBREVIATED}))$")
 _SCALE_WORD = re.compile(
-    r"\b(?:hundred|thousand|million|dozen|mn|m|k)\b|\d ?(?:mn|m|k)\b|\d[, ]\d{3}"
+    rf"\b(?:{_SCALE_NAMES}|dozen|{_SCALE_ABBREVIATED})\b|\d ?(?:{_SCALE_ABBREVIATED})\b"
+    r"|\d[, ]\d{3}"
 )
 # A range whose bare second figure counts the first figure's scale ("a dozen or two") spans at
 # most this factor; beyond it ("a hundred to twenty") it is refused as reversed.
 SHARED_SCALE_MAX_SPREAD = 10
-# The press's abbreviated scales after digits: "1.5m", "2 mn", "12k".
-SCALE_ABBREVIATIONS = {"m": "million", "mn": "million", "k": "thousand"}
 
 # No casualty or displacement count comes near this; larger numbers are typing errors (and
 # would overflow the 64-bit integers the reconciliation computes with).
@@ -288,7 +293,7 @@ _DIGIT_DOZENS = re.compile(r"(\d{1,2}) dozen")
 # comma. Ungrouped digits may have leading zeros ("07").
 _DIGITS = re.compile(
     r"([1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,2}(?: \d{3})+|\d+)(?:\.(\d+))?"
-    r"(?: (hundred|thousand|million)| ?(mn|m|k))?"
+    rf"(?: ({_SCALE_NAMES})| ?({_SCALE_ABBREVIATED}))?"
 )
 _LEADING_ZERO_GROUPED = re.compile(r"(?<![\d.,])(?<!\d )0\d{0,2}(?:[, ]\d{3})+(?!\d)")
 
