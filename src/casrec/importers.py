@@ -24,7 +24,7 @@ import pandas as pd
 
 from casrec.duplicates import DEFAULT_WINDOW_DAYS, MatchRules, match_events
 from casrec.extract import ActorIndex, wordlist
-from casrec.reading import ReadError, decode, separator_hint
+from casrec.reading import ReadError, decode, repeated_column, separator_hint
 from casrec.schema import TABLES
 
 # The published layouts (UCDP GED 22.1 onwards, including the quarterly candidate files, and
@@ -143,14 +143,13 @@ def read_layout(path: str | Path, required: Iterable[str], layout: str) -> pd.Da
             f"{path}, row 1 (header): separated by {separator}, not commas as {layout} "
             "publishes it; export it again as comma-separated CSV"
         )
-    seen: dict[str, int] = {}
-    for position, name in enumerate(header, start=1):
-        if name in seen:
-            raise ImportFileError(
-                f"{path}, row 1 (header): column {name!r} appears twice (cells {seen[name]} "
-                f"and {position}); a {layout} file names each column once"
-            )
-        seen[name] = position
+    repeat = repeated_column(header)
+    if repeat is not None:
+        name, first, second = repeat
+        raise ImportFileError(
+            f"{path}, row 1 (header): column {name!r} appears twice (cells {first} "
+            f"and {second}); a {layout} file names each column once"
+        )
     missing = [column for column in required if column not in header]
     if missing:
         raise ImportFileError(

@@ -73,6 +73,16 @@ def separator_hint(header_line: str) -> str | None:
     return None
 
 
+def repeated_column(header: list[str]) -> tuple[str, int, int] | None:
+    """The first column a header names twice, with both cell positions (from 1), or None."""
+    seen: dict[str, int] = {}
+    for position, name in enumerate(header, start=1):
+        if name in seen:
+            return name, seen[name], position
+        seen[name] = position
+    return None
+
+
 def read_text_table(data: bytes) -> TextTable:
     """Parse a CSV file's bytes into text records with the line each starts on.
 
@@ -124,14 +134,12 @@ def read_text_table(data: bytes) -> TextTable:
             f"(a stray comma, or a value with a comma that needs quotes?){more}",
             line,
         )
-    seen: dict[str, int] = {}
-    for position, name in enumerate(header, start=1):
-        if name in seen:
-            raise ReadError(
-                f"column {name!r} appears twice in the header (cells {seen[name]} and {position})",
-                1,
-            )
-        seen[name] = position
+    repeat = repeated_column(header)
+    if repeat is not None:
+        name, first, second = repeat
+        raise ReadError(
+            f"column {name!r} appears twice in the header (cells {first} and {second})", 1
+        )
     width = len(header)
     padded = [r if len(r) == width else r + [""] * (width - len(r)) for r in records]
     frame = pd.DataFrame(padded, columns=header, dtype="str") if padded else None
