@@ -43,7 +43,7 @@ class WarmKernel:
 
         self._run_sync = run_sync
         self.cwd = Path(cwd)
-        self.owner = ""  # the thread that started it (start_kernel)
+        self.owner = threading.current_thread().name  # whose run may kill it (abort)
         self.kc = None
         self.km = AsyncKernelManager(kernel_name=kernel_name, transport_encryption="auto")
         try:
@@ -106,7 +106,6 @@ def start_kernel(cwd: Path, attempts: int = KERNEL_START_ATTEMPTS) -> WarmKernel
                 ) from error
             time.sleep(0.5 * attempt)
             continue
-        kernel.owner = threading.current_thread().name
         with _KERNELS_LOCK:
             _KERNELS.add(kernel)
         return kernel
