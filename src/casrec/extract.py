@@ -28,6 +28,8 @@ from casrec.quantities import (
     NUMBER_WORDS,
     ORDINAL_WORDS,
     PREFIX_READINGS,
+    SCALE_ABBREVIATIONS,
+    SCALE_WORDS,
     SUFFIX_READINGS,
     TEEN_WORDS,
     TENS_WORDS,
@@ -774,7 +776,9 @@ _NUMBER_WORD_SET = frozenset(
     [*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS]
     + [w for w in NUMBER_WORDS if " " not in w and w not in ("a", "an", "both", "zero")]
 )
-_SCALES = frozenset({"hundred", "thousand", "million", "billion"})
+# The grammar's scales, and "billion", which it refuses: a figure in billions is drafted whole
+# (and refused at validation), never cut down to the figure before the word.
+_SCALES = frozenset({*SCALE_WORDS, "billion"})
 
 
 def _lexicon_phrases(lexicon: Mapping[str, tuple[int, int]]) -> list[tuple[str, ...]]:
@@ -848,7 +852,8 @@ def _core_at(
     return None
 
 
-_SCALE_SUFFIXES = frozenset({"k", "m", "mn", "bn"})  # the press's 12K, 1.5m, 2mn, 1bn
+# the press's 12K, 1.5m, 2mn as the grammar reads them, and 1bn as "billion" above
+_SCALE_SUFFIXES = frozenset({*SCALE_ABBREVIATIONS, "bn"})
 
 
 def _scale_suffix(tokens: list[Token], index: int) -> bool:
