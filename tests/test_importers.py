@@ -322,3 +322,53 @@ def test_the_release_date_note_is_left_out_when_the_date_is_given(project):
     assert given["published"] == "2025-06" and "not in the file" not in given["notes"]
     missing = import_ucdp_ged(GED, project).sources.iloc[0]
     assert "Release date not in the file" in missing["notes"]
+
+
+@pytest.mark.parametrize(("dataset", "fixture", "note_column", "bad_column", "id_column"), [
+    ("acled", ACLED_FILE, "notes", "fatalities", "event_id_cnty"),
+    ("ucdp-ged", GED, "source_article", "best", "id"),
+])  # fmt: skip
+def test_a_bad_row_after_multi_line_cells_names_its_editor_line(
+    tmp_path, capsys, dataset, fixture, note_column, bad_column, id_column
+):
+    """A quoted note over three lines moves every later row two lines down in the editor."""
+
+    def edit(rows):
+        header = rows[0]
+        rows[1][header.index(note_column)] = "Attack on a convoy.\nToll rose the next day.\n"
+        rows[2][header.index(bad_column)] = "n/a"
+        return rows
+
+    copied = _rewrite(fixture, tmp_path / "file.csv", edit)
+    bad_id = list(csv.reader(fixture.open(encoding="utf-8")))[2][0]
+    # the first row takes lines 2 to 4 (the note's line breaks); the bad row starts on line 5
+    assert copied.read_text(encoding="utf-8").splitlines()[4].startswith(bad_id)
+    assert main(["import", dataset, str(copied), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert f"row 5 ({id_column} {bad_id}), column {bad_column!r}" in err, err
+    assert "'n/a'" in err and "Traceback" not in err
+
+
+def test_a_repeated_id_after_a_multi_line_note_names_both_editor_lines(tmp_path, capsys):
+    def edit(rows):
+        rows[1][rows[0].index("notes")] = "First line.\nSecond line."
+        return [*rows, rows[2]]
+
+    copied = _rewrite(ACLED_FILE, tmp_path / "acled.csv", edit)
+    assert main(["import", "acled", str(copied), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    # header 1, first row 2-3, then rows on lines 4 and 5; the copy of line 4 is on line 6
+    assert "row 6, column 'event_id_cnty': 'MLI30002' repeats row 4" in err
+
+
+def test_drafted_rows_keep_the_editor_line_of_each_record(tmp_path):
+    from casrec.importers import ACLED_REQUIRED, read_layout
+
+    def edit(rows):
+        rows[1][rows[0].index("notes")] = "a\nb\nc"
+        return [rows[0], rows[1], [], *rows[2:]]
+
+    copied = _rewrite(ACLED_FILE, tmp_path / "acled.csv", edit)
+    frame = read_layout(copied, ACLED_REQUIRED, "ACLED export")
+    assert frame.attrs["lines"] == [2, 6, 7]  # lines 2-4 one record, line 5 blank
+    assert frame["notes"].iloc[0] == "a\nb\nc"

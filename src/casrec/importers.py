@@ -13,8 +13,6 @@ row's source and notes kept.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,7 +22,13 @@ import pandas as pd
 
 from casrec.duplicates import DEFAULT_WINDOW_DAYS, MatchRules, match_events
 from casrec.extract import ActorIndex, wordlist
-from casrec.reading import ReadError, decode, repeated_column, separator_hint
+from casrec.reading import (
+    ReadError,
+    decode,
+    numbered_records,
+    repeated_column,
+    separator_hint,
+)
 from casrec.schema import TABLES
 
 # The published layouts (UCDP GED 22.1 onwards, including the quarterly candidate files, and
@@ -118,6 +122,8 @@ def read_layout(path: str | Path, required: Iterable[str], layout: str) -> pd.Da
     The bytes are decoded as ``casrec.reading`` decodes data files (UTF-8 with or without a
     byte-order mark; UTF-16 and Windows-1252 named with the line and byte), and a header that
     is one column holding semicolons or tabs is named as such instead of as missing columns.
+    ``attrs["lines"]`` holds each row's editor line, where its record starts
+    (``casrec.reading.numbered_records``): a quoted note over several lines counts them all.
     """
     path = Path(path)
     if not path.exists():
@@ -125,42 +131,42 @@ def read_layout(path: str | Path, required: Iterable[str], layout: str) -> pd.Da
     if not path.is_file():
         raise ImportFileError(f"{path}: not a file")
     try:
-        text = decode(path.read_bytes())
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        numbered = numbered_records(decode(path.read_bytes()))
     except ReadError as error:
         raise ImportFileError(f"{path}: {error.message}") from None
-    except (OSError, csv.Error) as error:
-        raise ImportFileError(f"{path}: cannot be read as CSV ({error})") from error
+    except OSError as error:
+        raise ImportFileError(f"{path}: cannot be read ({error.strerror})") from error
     article = "an" if layout[:1] in "AEIO" else "a"  # "an ACLED export", "a UCDP GED"
-    if not rows or not any(cell.strip() for cell in rows[0]):
+    if not numbered or not any(cell.strip() for cell in numbered[0][1]):
         raise ImportFileError(
             f"{path}: empty file; expected {article} {layout} CSV with a header row"
         )
-    header = [cell.strip() for cell in rows[0]]
-    separator = separator_hint(",".join(rows[0]))
+    header_line, first = numbered[0]
+    header = [cell.strip() for cell in first]
+    where = f"{path}, row {header_line} (header)"
+    separator = separator_hint(",".join(first))
     if len(header) == 1 and separator:
         raise ImportFileError(
-            f"{path}, row 1 (header): separated by {separator}, not commas as {layout} "
-            "publishes it; export it again as comma-separated CSV"
+            f"{where}: separated by {separator}, not commas as {layout} publishes it; export "
+            "it again as comma-separated CSV"
         )
     repeat = repeated_column(header)
     if repeat is not None:
-        name, first, second = repeat
+        name, first_cell, second_cell = repeat
         raise ImportFileError(
-            f"{path}, row 1 (header): column {name!r} appears twice (cells {first} "
-            f"and {second}); a {layout} file names each column once"
+            f"{where}: column {name!r} appears twice (cells {first_cell} and {second_cell}); "
+            f"a {layout} file names each column once"
         )
     missing = [column for column in required if column not in header]
     if missing:
         raise ImportFileError(
-            f"{path}, row 1 (header): not {article} {layout} file in its published layout; "
+            f"{where}: not {article} {layout} file in its published layout; "
             f"missing column(s): {', '.join(missing)}"
         )
     records = []
     lines = []
-    line = 1
-    for record in rows[1:]:
-        line += 1
+    # each record's editor line, where it starts: an ACLED note may span several lines
+    for line, record in numbered[1:]:
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != len(header):
