@@ -666,3 +666,44 @@ def test_a_grouped_number_with_a_leading_zero_is_refused(text):
                                               ("1,402", 1402), ("10,000", 10_000)])  # fmt: skip
 def test_ungrouped_leading_zeros_and_zero_still_read(text, number):
     assert parse_quantity(text).point == number
+
+
+@pytest.mark.parametrize(
+    ("text", "scale"),
+    [
+        ("1 billion", "billion"),
+        ("1bn", "bn"),
+        ("2.5 bn", "bn"),
+        ("2.5 billion", "billion"),
+        ("a billion", "billion"),
+        ("at least one billion", "billion"),
+        ("between 1 and 2 billion", "billion"),
+        ("billions", "billions"),
+        ("20 billion+", "billion"),
+    ],
+)
+def test_a_billion_is_refused_as_no_casualty_scale_figure(text, scale):
+    """The grammar has no billion scale on purpose: the message says so, not 'words after'."""
+    with pytest.raises(QuantityError) as caught:
+        parse_quantity(text, LEXICON, claim_id="attack-x")
+    reason = caught.value.reason
+    assert reason.startswith(f"{scale!r} is not a casualty-scale figure"), reason
+    assert "check it against the source" in reason and "words after" not in reason
+    assert "'attack-x'" in str(caught.value)
+
+
+def test_a_billion_written_out_in_digits_reads():
+    assert parse_quantity("1,000,000,000").low == 1_000_000_000
+
+
+def test_a_billion_in_claims_csv_names_file_row_and_column(tmp_path):
+    from conftest import claim, write_dataset
+
+    from casrec.schema import DataError, load_dataset
+
+    write_dataset(tmp_path, [claim("a", "34"), claim("b", "2bn")])
+    with pytest.raises(DataError) as caught:
+        load_dataset(tmp_path)
+    (problem,) = [str(p) for p in caught.value.problems]
+    assert problem.startswith("claims.csv, row 3 (b), column 'value': cannot read value '2bn'")
+    assert "'bn' is not a casualty-scale figure" in problem

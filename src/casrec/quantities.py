@@ -167,6 +167,11 @@ _ANY_SEPARATOR = re.compile("|".join((_AND.pattern, *RANGE_SEPARATORS)))
 _DECIMAL_POINT = re.compile(r"\d\.\d")
 # The press's abbreviated scales after digits: "1.5m", "2 mn", "12k".
 SCALE_ABBREVIATIONS = {"m": "million", "mn": "million", "k": "thousand"}
+# Scales the grammar deliberately does not read: no casualty or displacement count comes near
+# a billion, so "1 billion" or "2bn" is a typing error or a figure of money, to be checked, and
+# is refused with that reason rather than read.
+REFUSED_SCALE_WORDS = frozenset({"billion"})
+REFUSED_SCALE_ABBREVIATIONS = frozenset({"bn"})
 # The scales as regex alternatives (the longest abbreviation first): every pattern below
 # reads the same scales as SCALE_WORDS and SCALE_ABBREVIATIONS.
 _SCALE_NAMES = "|".join(SCALE_WORDS)
@@ -177,6 +182,11 @@ _SHARED_SCALE = re.compile(rf"(?: (?:{_SCALE_NAMES}|dozen)| ?(?:{_SCALE_ABBREVIA
 _SCALE_WORD = re.compile(
     rf"\b(?:{_SCALE_NAMES}|dozen|{_SCALE_ABBREVIATED})\b|\d ?(?:{_SCALE_ABBREVIATED})\b"
     r"|\d[, ]\d{3}"
+)
+# A refused scale anywhere in a value: "1 billion", "billions", "2.5bn", "a bn".
+_REFUSED_SCALE = re.compile(
+    rf"\b(?:{'|'.join(sorted(REFUSED_SCALE_WORDS))})s?\b"
+    rf"|(?:\b|(?<=\d))(?:{'|'.join(sorted(REFUSED_SCALE_ABBREVIATIONS))})\b"
 )
 # A range whose bare second figure counts the first figure's scale ("a dozen or two") spans at
 # most this factor; beyond it ("a hundred to twenty") it is refused as reversed.
@@ -674,6 +684,14 @@ def _estimate(text: str, clean: str, claim_id: str | None) -> Reading | None:
 
 def _why_unreadable(text: str, otherwise: str = "") -> str:
     """The most likely reason a text did not read, for the error message."""
+    refused_scale = _REFUSED_SCALE.search(text)
+    if refused_scale:
+        return (
+            f"{refused_scale.group(0)!r} is not a casualty-scale figure: no count of people "
+            "killed or displaced comes near a billion, so the grammar has no billion scale; "
+            "check it against the source (a typing error? money?) and, if it is right, write "
+            "it out in digits"
+        )
     leading_zero = _LEADING_ZERO_GROUPED.search(text)
     if leading_zero:
         return (
