@@ -166,6 +166,11 @@ def read_text_table(data: bytes) -> TextTable:
     return TextTable(header, frame, notes)
 
 
+def shown(text: str, limit: int = 80) -> str:
+    """A cell as a message quotes it: repr, a huge one cut to ``limit`` with its length."""
+    return repr(text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)")
+
+
 def _count_lines(lines: list[int]) -> str:
     """'line 7' or '12 lines (7, 8, 9, ...)' for a note."""
     if len(lines) == 1:
