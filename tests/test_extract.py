@@ -922,3 +922,29 @@ def test_cli_extracts_the_tables_of_an_html_document(tmp_path):
                  "--out", str(out)]) == 0  # fmt: skip
     found = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert len(found) == 9 and found["notes"].iloc[0] == "table row 'Upper Marsh', column 'Killed'"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('"We lost 14 men," the commander said.', "commander"),
+        ('"Nine died," said a nurse.', "nurse"),
+        ("“Two were shot,” a witness told reporters.", "witness"),
+        ('The governor told reporters: "Six were abducted."', "governor"),
+        ('"We found 8 bodies," said two residents.', "two residents"),
+    ],
+)
+def test_a_short_quote_with_a_figure_is_its_speakers(text, speaker):
+    (row,) = drafts(text).itertuples()  # the speakers are not counted ("said a nurse")
+    assert row.claimant == speaker
+
+
+def test_short_quotes_pair_in_order_and_scare_quotes_name_no_speaker():
+    found = drafts(
+        'Officials called the raiders "bandits". "We found 8 bodies," a farmer said, and the '
+        "district office said 3 more were missing."
+    )
+    assert list(zip(found["value"], found["claimant"], strict=True)) == [
+        ("8", "farmer"),
+        ("3", "district office"),
+    ]

@@ -1954,10 +1954,20 @@ def find_attributions(sentence: Sentence) -> list[Attribution]:
             if low == "reported" and index + 1 < len(tokens) and tokens[index + 1].low == "by":
                 continue
             # "said X" after a quote or a figure: ", said Ilaria Allegrozzi, ..."
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
             if (
                 index >= 1
                 and tokens[index - 1].text in (",", *tuple(QUOTE_CHARS))
-                and (index + 1 < len(tokens) and tokens[index + 1].text[:1].isupper())
+                and following is not None
+                and (
+                    following.text[:1].isupper()
+                    or (  # '"Nine died," said a nurse': a speaker after a quote
+                        tokens[index - 1].text in QUOTE_CHARS
+                        and (
+                            following.low in ("a", "an", "the", "one") or _is_number_word(following)
+                        )
+                    )
+                )
             ):
                 stop = index + 1
                 while stop < len(tokens) and tokens[stop].text not in (".", ";", ":", ","):
@@ -2015,10 +2025,40 @@ def _span_text(tokens: list[Token], start: int, end: int) -> str:
     return "".join(parts)
 
 
+# Speech verbs that tie a quote to its speaker, after it ('"We lost 14 men," the commander said',
+# '..., said a nurse') or before it ('The commander said: "..."').
+QUOTE_SPEECH_VERBS = wordlist(
+    "said says added told explained recalled stated announced declared insisted wrote "
+    "recounted continued noted claimed confirmed warned replied"
+)
+# A quote this long is speech whatever it says; a shorter one ('"Nine died," said a nurse') is
+# tied to its speaker when it holds a figure, so that scare quotes and titles stay out.
+QUOTE_MIN_CHARS = 20
+_QUOTE_FIGURE_WORDS = frozenset(
+    wordlist("dozen dozens scores hundreds thousands millions several handful few")
+)
+
+
+def _quote_holds_figure(passage: str) -> bool:
+    """Whether a quoted passage holds a figure: digits, a number word or a vague amount."""
+    return any(
+        token.kind == "number" or _is_number_word(token) or token.low in _QUOTE_FIGURE_WORDS
+        for token in tokenize(passage)
+    )
+
+
 def find_quotes(text: str) -> list[tuple[int, int, str]]:
-    """Quoted passages followed or preceded by their speaker: (start, end, speaker)."""
+    """Quoted passages followed or preceded by their speaker: (start, end, speaker).
+
+    Quotes pair in text order; one shorter than ``QUOTE_MIN_CHARS`` counts only when it holds a
+    figure.
+    """
+    verbs = "|".join(QUOTE_SPEECH_VERBS)
     quotes: list[tuple[int, int, str]] = []
-    for match in re.finditer(r"[\"“]([^\"”]{20,}?)[\"”]", text):
+    for match in re.finditer(r"[\"“]([^\"”]+?)[\"”]", text):
+        passage = match.group(1)
+        if len(passage) < QUOTE_MIN_CHARS and not _quote_holds_figure(passage):
+            continue
         after = text[match.end() : match.end() + 160]
         before = text[max(0, match.start() - 160) : match.start()]
         speaker = None
@@ -2026,7 +2066,7 @@ def find_quotes(text: str) -> list[tuple[int, int, str]]:
             r"\s*,?\s*(?:said|says|added|told \w+)\s+([^,.;]+)", after
         ) or re.match(
             r"\s*,?\s*((?:[Tt]he |[Aa]n? |[Oo]ne )?[A-Za-z][^,.;\"“]{1,60}?)\s+"
-            r"(?:said|says|added|told|explained|recalled)\b",
+            rf"(?:{verbs})\b",
             after,
         )
         if said_after:
@@ -2125,16 +2165,19 @@ class Extractor:
         previous_claimant: Claimant | None = None
         recent_actors: list[str] = []
         for number, sentence in enumerate(self.sentences):
+            attributions = find_attributions(sentence)
+            # the people who speak are not counted: ", said two residents", "a nurse said"
+            speaking = {k for a in attributions for k in range(a.start, a.end + 1)}
             mentions = [
                 m
                 for m in find_mentions(sentence, self.lexicon_phrases)
                 if not any(start <= m.start < end for start, end in cells)
+                and m.first not in speaking
             ]
             kept: list[Mention] = []
             for mention in mentions:
                 if self._bind(mention, kept):
                     kept.append(mention)
-            attributions = find_attributions(sentence)
             self.speaker_tokens = {
                 k for a in attributions if a.position == "before" for k in range(a.start, a.end + 1)
             }
