@@ -948,3 +948,33 @@ def test_short_quotes_pair_in_order_and_scare_quotes_name_no_speaker():
         ("8", "farmer"),
         ("3", "district office"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Forty people, of whom 12 were children, died in the raid on Sel.",
+        "Forty people, 12 of whom were children, died in the raid on Sel.",
+        "Forty people died in the raid on Sel, of whom 12 were children.",
+        "The raid on Sel killed 40 people, of whom 12 were children.",
+        "Of the 40 people killed in the raid on Sel, 12 were children.",
+    ],
+)
+def test_an_of_whom_aside_is_a_subgroup_of_its_whole(text):
+    found = drafts(text)
+    assert [(r.metric, r.population, r.subgroup) for r in found.itertuples()] == [
+        ("killed", "all", ""),
+        ("killed", "civilians", "children"),
+    ]
+    assert found["part_of"].iloc[1] == found["claim_id"].iloc[0]
+    assert_well_formed(text, found)
+
+
+def test_two_parts_after_of_whom_both_point_to_the_whole():
+    found = drafts("Forty people died, of whom 12 were children and 9 were women.")
+    assert list(zip(found["value"], found["subgroup"], strict=True)) == [
+        ("Forty", ""),
+        ("12", "children"),
+        ("9", "women"),
+    ]
+    assert list(found["part_of"].iloc[1:]) == [found["claim_id"].iloc[0]] * 2

@@ -146,6 +146,9 @@ STATUS_METRICS = frozenset({"hostages", "captured", "detained", "abducted", "ref
 RELEASE_VERBS = frozenset(
     wordlist("freed released rescued liberated exchanged escaped returned repatriated")
 )
+# Words that open a breakdown of the figure before: "40 people, of whom 12 were children",
+# "among them 8 women", "12 of them children".
+BREAKDOWN_LEADS = (["among", "them"], ["among", "whom"], ["of", "whom"], ["of", "them"])
 # Nouns of nominalised events before the figure: "the deaths of 12", "displacement of 378,000".
 METRIC_OF_NOUNS: dict[str, str] = {
     "deaths": "killed",
@@ -2293,7 +2296,7 @@ class Extractor:
                 return True
             return False
         np_start = m.last + 1
-        of_them = _words(tokens, m.first - 2, m.first) in (["among", "them"], ["among", "whom"])
+        of_them = _words(tokens, m.first - 2, m.first) in BREAKDOWN_LEADS
         if _words(tokens, np_start, np_start + 2) in (["of", "them"], ["of", "whom"]) and (
             before is None
             or before.text in (",", ";", "(", "–", "—")
@@ -2301,6 +2304,14 @@ class Extractor:
         ):
             of_them = True
             np_start += 2
+        fronted = self._fronted_whole(m, earlier)
+        sibling = bool(  # "12 were children and 9 were women": a second part of one whole
+            earlier and earlier[-1].whole is not None and before is not None and before.low == "and"
+        )
+        if (of_them or sibling or fronted is not None) and _words(tokens, np_start, np_start + 1)[
+            :1
+        ] in (["were"], ["was"], ["are"], ["is"]):
+            np_start += 1  # "of whom 12 were children": the group follows the copula
         np_end = _noun_phrase_end(tokens, np_start)
         np_words = _words(tokens, np_start, np_end + 1)
         m.np_end = np_end
@@ -2367,6 +2378,9 @@ class Extractor:
         # "killed 13 people, 9 of them children": a part of the figure just before
         if of_them and earlier and earlier[-1].metric is not None:
             m.metric, m.anchor, m.whole = earlier[-1].metric, earlier[-1].anchor, earlier[-1]
+            return True
+        if fronted is not None:  # "Of the 40 people killed, 12 were children"
+            m.metric, m.anchor, m.whole = fronted.metric, fronted.anchor, fronted
             return True
         # 1. the noun names what happened: "25 civilian deaths", "13 injured", "~144,000 refugees"
         noun_metric = None
@@ -2514,6 +2528,26 @@ class Extractor:
             return True
         return False
 
+    def _fronted_whole(self, m: Mention, earlier: list[Mention]) -> Mention | None:
+        """The whole of a figure after a fronted 'Of the 40 people killed, 12 were children'."""
+        tokens = m.tokens
+        if not earlier or earlier[-1].metric is None or m.first < 2:
+            return None
+        prior = earlier[-1]
+        if tokens[m.first - 1].text != "," or _words(tokens, m.last + 1, m.last + 2)[:1] not in (
+            ["were"],
+            ["was"],
+            ["are"],
+            ["is"],
+        ):
+            return None
+        opening = next((k for k in range(prior.first - 1, -1, -1) if tokens[k].low == "of"), None)
+        if opening is None or any(t.text in ",;:" for t in tokens[opening : m.first - 1]):
+            return None
+        if opening > 0 and not (tokens[opening - 1].text in ",;:(" or opening == 0):
+            return None
+        return prior.whole or prior
+
     def _verb_after(self, tokens: list[Token], index: int) -> tuple[str, int, int] | None:
         """The verb after a noun phrase, skipping a coordinated one or an appositive."""
         found = _metric_after(tokens, index)
@@ -2526,11 +2560,12 @@ class Extractor:
                 (k for k in range(index + 1, min(len(tokens), index + 8)) if tokens[k].text == ","),
                 None,
             )
-            breakdown_aside = _words(tokens, index + 1, index + 2) == ["including"] or _words(
-                tokens, index + 1, index + 3
-            ) in (["among", "them"], ["among", "whom"], ["of", "whom"], ["of", "them"])
+            lead = _words(tokens, index + 1, index + 3)
+            if index + 1 < len(tokens) and tokens[index + 1].kind == "number":
+                lead = _words(tokens, index + 2, index + 4)  # ", 12 of whom were children,"
+            breakdown_aside = lead[:1] == ["including"] or lead in BREAKDOWN_LEADS
             if close is not None and not any(
-                tokens[k].low in AUXILIARIES
+                (tokens[k].low in AUXILIARIES and not breakdown_aside)
                 or tokens[k].low in METRIC_VERBS
                 or (tokens[k].kind == "number" and not breakdown_aside)
                 for k in range(index + 1, close)
@@ -2669,6 +2704,13 @@ class Extractor:
         np_start = m.last + 1
         if _words(tokens, np_start, np_start + 2) in (["of", "them"], ["of", "whom"]):
             np_start += 2
+        if m.whole is not None and _words(tokens, np_start, np_start + 1)[:1] in (
+            ["were"],
+            ["was"],
+            ["are"],
+            ["is"],
+        ):
+            np_start += 1  # "of whom 12 were children"
         np_end = m.np_end if m.np_end is not None else m.last
         raw = [t for t in tokens[np_start : np_end + 1] if t.kind in ("word", "abbr")]
         words = [t.low for t in raw]
