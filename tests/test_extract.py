@@ -978,3 +978,33 @@ def test_two_parts_after_of_whom_both_point_to_the_whole():
         ("9", "women"),
     ]
     assert list(found["part_of"].iloc[1:]) == [found["claim_id"].iloc[0]] * 2
+
+
+PUBLISHER_ACTORS = pd.DataFrame(
+    [
+        {"actor_id": "rsf", "name": "Rapid Support Forces (RSF)", "kind": "armed_group"},
+        {"actor_id": "kivara-rc", "name": "Kivara Red Crescent (KRC)", "kind": "other"},
+    ]
+)
+PUBLISHER_TEXT = "Our teams counted 40 wounded civilians in Sel. We lost 2 fighters near Sel."
+
+
+def test_a_publisher_that_is_a_party_speaks_for_its_actor():
+    found = extract_claims(PUBLISHER_TEXT, "src", publisher="Rapid Support Forces",
+                           actors=PUBLISHER_ACTORS)  # fmt: skip
+    assert list(zip(found["claimant_actor"], found["claimant_role"], strict=True)) == [
+        ("rsf", "party_other"),  # a party about civilians
+        ("rsf", "party_own"),  # a party about its own losses
+    ]
+    assert "claimant is the publisher, actor 'rsf'" in found["review"].iloc[0]
+
+
+def test_a_publisher_that_is_no_party_is_linked_to_its_actor_and_stays_independent():
+    for publisher in ("Kivara Red Crescent", "KRC"):
+        found = extract_claims(PUBLISHER_TEXT, "src", publisher=publisher,
+                               actors=PUBLISHER_ACTORS)  # fmt: skip
+        assert set(found["claimant_actor"]) == {"kivara-rc"}
+        assert set(found["claimant_role"]) == {"independent"}
+    found = extract_claims(PUBLISHER_TEXT, "src", publisher="Human Rights Watch",
+                           actors=PUBLISHER_ACTORS)  # fmt: skip
+    assert set(found["claimant_actor"]) == {""}

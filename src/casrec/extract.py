@@ -417,6 +417,9 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "Togo": ("Togolese",),
     "Ghana": ("Ghanaian",),
 }
+# Kinds of actors in actors.csv that fight: a publisher of another kind (a UN agency, an NGO)
+# is linked to its actor but stays independent.
+FIGHTING_KINDS = frozenset({"state", "armed_group", "militia", "foreign_force"})
 # Population of a party's own members, by the actor's kind in actors.csv.
 KIND_POPULATION = {
     "state": "security_forces",
@@ -2144,6 +2147,10 @@ class Extractor:
         )
         self.quotes = find_quotes(text)
         self.home_state = self._home_state()
+        # a ministry's, an armed group's or an agency's own document speaks for its actor
+        self.publisher_actor = (
+            self._actor_named(context.publisher, []) if context.publisher else None
+        )
         self.last_sentence: list[Candidate] = []
         self.speaker_tokens: set[int] = set()
 
@@ -2308,9 +2315,7 @@ class Extractor:
         sibling = bool(  # "12 were children and 9 were women": a second part of one whole
             earlier and earlier[-1].whole is not None and before is not None and before.low == "and"
         )
-        if (of_them or sibling or fronted is not None) and _words(tokens, np_start, np_start + 1)[
-            :1
-        ] in (["were"], ["was"], ["are"], ["is"]):
+        if (of_them or sibling or fronted is not None) and _is_copula(tokens, np_start):
             np_start += 1  # "of whom 12 were children": the group follows the copula
         np_end = _noun_phrase_end(tokens, np_start)
         np_words = _words(tokens, np_start, np_end + 1)
@@ -2534,12 +2539,7 @@ class Extractor:
         if not earlier or earlier[-1].metric is None or m.first < 2:
             return None
         prior = earlier[-1]
-        if tokens[m.first - 1].text != "," or _words(tokens, m.last + 1, m.last + 2)[:1] not in (
-            ["were"],
-            ["was"],
-            ["are"],
-            ["is"],
-        ):
+        if tokens[m.first - 1].text != "," or not _is_copula(tokens, m.last + 1):
             return None
         opening = next((k for k in range(prior.first - 1, -1, -1) if tokens[k].low == "of"), None)
         if opening is None or any(t.text in ",;:" for t in tokens[opening : m.first - 1]):
@@ -2704,12 +2704,7 @@ class Extractor:
         np_start = m.last + 1
         if _words(tokens, np_start, np_start + 2) in (["of", "them"], ["of", "whom"]):
             np_start += 2
-        if m.whole is not None and _words(tokens, np_start, np_start + 1)[:1] in (
-            ["were"],
-            ["was"],
-            ["are"],
-            ["is"],
-        ):
+        if m.whole is not None and _is_copula(tokens, np_start):
             np_start += 1  # "of whom 12 were children"
         np_end = m.np_end if m.np_end is not None else m.last
         raw = [t for t in tokens[np_start : np_end + 1] if t.kind in ("word", "abbr")]
@@ -2879,13 +2874,17 @@ class Extractor:
         anaphoric = [a for a in attributions if a.anaphoric and a.start < m.first]
         if anaphoric and previous is not None:
             return Claimant(previous.name, previous.actor, "context")
-        return Claimant(self.context.publisher or "", None, "publisher")
+        return self._publisher()
+
+    def _publisher(self) -> Claimant:
+        """The document's publisher as claimant, with its actor when actors.csv names it."""
+        return Claimant(self.context.publisher or "", self.publisher_actor, "publisher")
 
     def _named(self, name: str, recent_actors: list[str]) -> Claimant:
         if self.context.publisher and re.match(r"(?:our|we|us)\b", name, re.IGNORECASE):
             # "Our teams documented ...", "We counted ...": outside a quote, the first person
             # of a document is its publisher
-            return Claimant(self.context.publisher, None, "publisher")
+            return self._publisher()
         name = self._expand_acronym(name)
         return Claimant(name, self._claimant_actor(name, recent_actors), "attribution")
 
@@ -2899,9 +2898,12 @@ class Extractor:
         return name
 
     def _claimant_actor(self, name: str, recent_actors: list[str]) -> str | None:
-        actors = self.context.actors
         if self.context.publisher and name.lower() == self.context.publisher.lower():
-            return None
+            return self.publisher_actor
+        return self._actor_named(name, recent_actors)
+
+    def _actor_named(self, name: str, recent_actors: list[str]) -> str | None:
+        actors = self.context.actors
         words = set(re.findall(r"[a-z]+", name.lower()))
         actor, alias = actors.alias_in(name)
         if actor is not None and (alias not in actors.country_words or words & STATE_VOICE_WORDS):
@@ -2940,6 +2942,8 @@ class Extractor:
         )
         if actor is None:
             return "independent"
+        if claimant.how == "publisher" and kinds.get(actor) not in FIGHTING_KINDS:
+            return "independent"  # a UN agency's or an NGO's own count: its actor, not a party
         if m.population == "civilians":
             return "party_other"
         if (
@@ -3335,7 +3339,7 @@ class _TableReader:
             )
         if figure.aside:
             m.review.append(f"the cell also says {figure.aside!r}: check the value")
-        claimant = Claimant(self.x.context.publisher or "", None, "publisher")
+        claimant = self.x._publisher()
         if source_cell is not None and source_cell.end > source_cell.start:
             claimant = self.x._named(_clean_claimant(self.cell_text(source_cell)), [])
         role = self.x._role(m, claimant)
@@ -3424,6 +3428,11 @@ class _TableReader:
         return before[-1] if before else None
 
 
+def _is_copula(tokens: list[Token], index: int) -> bool:
+    """A 'were' / 'was' / 'are' / 'is' at ``index`` ("of whom 12 were children")."""
+    return index < len(tokens) and tokens[index].low in ("were", "was", "are", "is")
+
+
 def _sentence_initial(tokens: list[Token], index: int) -> bool:
     return index == 0 or tokens[index - 1].text in QUOTE_CHARS + "(•-–—:"
 
@@ -3485,6 +3494,8 @@ def extract_claims(
             review.append(
                 "population guessed" if m.population != "unknown" else "population unclear"
             )
+        if claimant.how == "publisher" and claimant.actor:
+            review.append(f"claimant is the publisher, actor {claimant.actor!r} in actors.csv")
         if candidate.role != "independent":
             review.append(f"role guessed from actors.csv: {candidate.role}")
         elif set(re.findall(r"[a-z]+", claimant.name.lower())) & PARTY_VOICE_WORDS:
