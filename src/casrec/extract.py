@@ -16,6 +16,8 @@ The rules live in the tables below so an analyst can read (and extend) them.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import html.parser
 import re
 from collections.abc import Iterable, Mapping
@@ -2141,6 +2143,8 @@ class Extractor:
             if token.start in delimiters:
                 self.tokens[k] = Token("\n", token.start, token.end, "newline")
         self.sentences = split_sentences(text, self.tokens)
+        self.token_starts = [token.start for token in self.tokens]
+        self.line_starts = [0] + [k + 1 for k, char in enumerate(text) if char == "\n"]
         # without a lexicon, vague words are still found (and flagged as unreadable)
         self.lexicon_phrases = _lexicon_phrases(
             context.lexicon or dict.fromkeys(FALLBACK_VAGUE_TERMS, (0, 0))
@@ -2171,7 +2175,13 @@ class Extractor:
         """Every candidate of the document, in text order, with claim ids."""
         candidates: list[Candidate] = []
         from_tables = [c for table in self.tables for c in _TableReader(self, table).read()]
-        cells = [(c.mention.sentence.start, c.mention.sentence.end) for c in from_tables]
+        cells = sorted((c.mention.sentence.start, c.mention.sentence.end) for c in from_tables)
+        cell_starts = [start for start, _ in cells]
+
+        def in_table_cell(offset: int) -> bool:
+            k = bisect.bisect_right(cell_starts, offset) - 1
+            return k >= 0 and offset < cells[k][1]
+
         previous_claimant: Claimant | None = None
         recent_actors: list[str] = []
         for number, sentence in enumerate(self.sentences):
@@ -2181,8 +2191,7 @@ class Extractor:
             mentions = [
                 m
                 for m in find_mentions(sentence, self.lexicon_phrases)
-                if not any(start <= m.start < end for start, end in cells)
-                and m.first not in speaking
+                if not in_table_cell(m.start) and m.first not in speaking
             ]
             kept: list[Mention] = []
             for mention in mentions:
@@ -3108,10 +3117,10 @@ class _TableReader:
         text = self.cell_text(cell)
         if not text or _NO_FIGURE_CELL.fullmatch(text.strip()) or _DATE_CELL.search(text):
             return None
-        tokens = [t for t in self.x.tokens if cell.start <= t.start < cell.end]
+        tokens = self.tokens_in(cell.start, cell.end)
         if not tokens or any(t.low in MONTHS for t in tokens):
             return None  # no figure, or a date ("12 March")
-        line = self.text.count("\n", 0, cell.start)
+        line = bisect.bisect_right(self.x.line_starts, cell.start) - 1
         sentence = Sentence(tokens, cell.start, cell.end, line)
         mentions = [
             m
@@ -3154,6 +3163,7 @@ class _TableReader:
                 count = 1  # a table without <th>: its first row names the columns
         return count
 
+    @functools.cache  # noqa: B019 -- a reader lives for one table
     def header_cells(self, column: int) -> list[TableCell]:
         """The header cells above a column, top first, a spanning cell once."""
         cells: list[TableCell] = []
@@ -3163,6 +3173,7 @@ class _TableReader:
                 cells.append(origin[1])
         return cells
 
+    @functools.cache  # noqa: B019 -- a reader lives for one table
     def label_cells(self, r: int, column: int) -> list[TableCell]:
         """The cells that label a row left of a column: its place, group, or the metric."""
         cells: list[TableCell] = []
@@ -3178,6 +3189,7 @@ class _TableReader:
             cells.append(cell)  # a place, a group, a metric, a year or zone number first
         return cells
 
+    @functools.cache  # noqa: B019 -- a reader lives for one table
     def column_metric(self, column: int) -> str | None:
         for cell in reversed(self.header_cells(column)):
             words = self.words(cell)
@@ -3188,8 +3200,13 @@ class _TableReader:
                 return metric
         return None
 
+    def tokens_in(self, start: int, end: int) -> list[Token]:
+        """The document's tokens that start between two offsets (a cell, the caption)."""
+        starts = self.x.token_starts
+        return self.x.tokens[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+
     def word_list(self, cell: TableCell) -> list[str]:
-        return [t.low for t in self.x.tokens if cell.start <= t.start < cell.end]
+        return [t.low for t in self.tokens_in(cell.start, cell.end)]
 
     def words(self, cell: TableCell) -> set[str]:
         return set(self.word_list(cell))
@@ -3210,7 +3227,7 @@ class _TableReader:
         caption_words: list[str] = []
         if self.table.caption is not None:
             start, end = self.table.caption
-            caption_words = [t.low for t in self.x.tokens if start <= t.start < end]
+            caption_words = [t.low for t in self.tokens_in(start, end)]
         source = self.source_column()
         found: dict[tuple[int, int], Candidate] = {}
         total_rows: list[int] = []
@@ -3281,7 +3298,7 @@ class _TableReader:
             and _metric_of_header(self.word_list(cell)) is None
         ]  # fmt: skip
         counted = [*headers, *people_labels]
-        raw = [t for t in self.x.tokens for cell in counted if cell.start <= t.start < cell.end]
+        raw = [t for cell in counted for t in self.tokens_in(cell.start, cell.end)]
         words = [t.low for t in raw]
         population, side, nationality, subgroup, _ = _population_of(
             words, raw, self.x.context.actors
@@ -3291,11 +3308,7 @@ class _TableReader:
         ):
             population = None  # a capitalised plural of a header is not a people
         if population is None and caption_words:
-            caption_raw = [
-                t
-                for t in self.x.tokens
-                if self.table.caption and self.table.caption[0] <= t.start < self.table.caption[1]
-            ]
+            caption_raw = self.tokens_in(*self.table.caption) if self.table.caption else []
             population, side, nationality, subgroup, _ = _population_of(
                 caption_words, caption_raw, self.x.context.actors
             )
@@ -3353,7 +3366,7 @@ class _TableReader:
         return Candidate(m, claimant, role, certainty, evidence)
 
     def _names_people(self, cell: TableCell) -> bool:
-        raw = [t for t in self.x.tokens if cell.start <= t.start < cell.end]
+        raw = self.tokens_in(cell.start, cell.end)
         return any(
             t.low in POPULATION_NOUNS
             or t.low in POPULATION_ADJECTIVES
