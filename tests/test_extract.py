@@ -1008,3 +1008,55 @@ def test_a_publisher_that_is_no_party_is_linked_to_its_actor_and_stays_independe
     found = extract_claims(PUBLISHER_TEXT, "src", publisher="Human Rights Watch",
                            actors=PUBLISHER_ACTORS)  # fmt: skip
     assert set(found["claimant_actor"]) == {""}
+
+
+def test_a_section_row_and_years_heading_the_columns():
+    _, found = table_drafts(
+        "<table><tr><td>State</td><td>2030</td><td>2031</td></tr>"
+        "<tr><td colspan='3'>Flood plain</td></tr>"
+        "<tr><td>People killed</td><td>14</td><td>9</td></tr></table>"
+    )
+    assert list(zip(found["value"], found["metric"], found["population"], strict=True)) == [
+        ("14", "killed", "all"),
+        ("9", "killed", "all"),
+    ]  # the years are the header row, not figures
+    assert list(found["notes"]) == [
+        "table section 'Flood plain', row 'People killed', column '2030'",
+        "table section 'Flood plain', row 'People killed', column '2031'",
+    ]
+    assert not any("a figure for '2030'" in review for review in found["review"])
+
+
+MARKDOWN_TABLE = """Flash update 3
+
+| County | Killed | Injured |
+|---|---:|---:|
+| Upper Marsh | 12 | 30 |
+| **Total** | 20 | 44 |
+
+Shelling killed 5 civilians in Sel.
+Zone | Deaths
+Reed Coast | 7
+"""
+
+
+def test_tables_written_with_pipes_in_a_text_document(tmp_path):
+    doc = tmp_path / "update.md"
+    doc.write_text(MARKDOWN_TABLE, encoding="utf-8")
+    layout = read_layout(doc)
+    assert layout.text == MARKDOWN_TABLE and len(layout.tables) == 2
+    for found in (
+        extract_claims(layout.text, "src", tables=layout.tables),
+        extract_claims(MARKDOWN_TABLE, "src"),  # without a layout, pipe tables are found
+    ):
+        assert_well_formed(MARKDOWN_TABLE, found)
+        assert list(zip(found["value"], found["metric"], strict=True)) == [
+            ("12", "killed"),
+            ("30", "injured"),
+            ("20", "killed"),
+            ("44", "injured"),
+            ("5", "killed"),
+            ("7", "killed"),
+        ]
+        assert found["part_of"].iloc[0] == found["claim_id"].iloc[2]  # "**Total**" is the total
+        assert found["notes"].iloc[5] == "table row 'Reed Coast', column 'Deaths'"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import functools
 import html.parser
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -811,6 +812,62 @@ def _row_line(texts: list[str]) -> tuple[str, list[tuple[int, int]]]:
     return line, cells
 
 
+_ALIGNMENT_ROW = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*")
+
+
+def text_tables(text: str) -> list[TextTable]:
+    """Tables written with pipes in a plain-text or Markdown document (``| Killed | 12 |``).
+
+    Two or more consecutive lines of two or more cells each; the lines above a Markdown
+    alignment row (``|---|---|``) are headers. A cell's offsets exclude its spaces.
+    """
+    tables: list[TextTable] = []
+    block: list[TableRow] = []
+    aligned = False
+
+    def close() -> None:
+        nonlocal aligned
+        if len(block) >= 2:
+            tables.append(TextTable(list(block)))
+        block.clear()
+        aligned = False
+
+    offset = 0
+    for line in text.split("\n"):
+        start = offset
+        offset += len(line) + 1
+        stripped = line.strip()
+        if _ALIGNMENT_ROW.fullmatch(stripped) and block:
+            aligned = True
+            for row in block:
+                row.in_head = True
+                for cell in row.cells:
+                    cell.header = True
+            continue
+        if stripped.count("|") < (1 if not stripped.startswith("|") else 2):
+            close()
+            continue
+        bounds = [k for k, char in enumerate(line) if char == "|"]
+        edges = [-1, *bounds, len(line)]
+        pieces = list(itertools.pairwise(edges))
+        if stripped.startswith("|"):
+            pieces = pieces[1:]
+        if stripped.endswith("|"):
+            pieces = pieces[:-1]
+        cells = []
+        for left, right in pieces:
+            inner = line[left + 1 : right]
+            lead = len(inner) - len(inner.lstrip())
+            cell_start = start + left + 1 + lead
+            cells.append(TableCell(cell_start, cell_start + len(inner.strip()), header=False))
+        if len(cells) < 2:
+            close()
+            continue
+        block.append(TableRow(start, start + len(line), cells))
+    close()
+    return tables
+
+
 def html_layout(markup: str) -> Layout:
     """The visible text of an HTML document and where its data tables sit in it."""
     parser = _TextOfHtml()
@@ -847,7 +904,8 @@ def read_layout(path: str | Path) -> Layout:
         r"<!doctype html|<html[\s>]|<body[\s>]|<p[\s>]", head
     ):
         return html_layout(raw)
-    return Layout(raw.replace("\r\n", "\n"))
+    text = raw.replace("\r\n", "\n")
+    return Layout(text, text_tables(text))
 
 
 def read_document(path: str | Path) -> str:
@@ -3054,8 +3112,20 @@ _NO_FIGURE_CELL = re.compile(
 _FOOTNOTE_MARK = re.compile(
     r"\s*(?:[*†‡§¶#]+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\[[^\]\s]{1,4}\]|\((?:[a-z]|\d{1,2}|[ivx]{1,4})\))\s*"
 )
+# A year heading a column: "State | 2023 | 2024" is a header row.
+_YEAR_CELL = re.compile(r"(?:1[89]|20)\d\d")
 # Dates written in a cell: "12/03/2025", "2025-03-12", "12.03.2025".
 _DATE_CELL = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}")
+
+
+def _unmarked(label: str) -> str:
+    """A label without the emphasis marks around it ("**Total**", "_Total:_")."""
+    return label.strip(" *_~:#'\"()[]")
+
+
+def _is_total_label(label: str) -> bool:
+    """Whether a row or column label names the table's aggregate ("Total", "Grand total")."""
+    return bool(_TOTAL_LABEL.match(_unmarked(label)))
 
 
 def _metric_of_header(words: list[str]) -> str | None:
@@ -3159,8 +3229,11 @@ class _TableReader:
                 break
         if count == 0 and len(self.table.rows) > 1:
             first = self.table.rows[0]
-            if not any(self.figure(cell) for cell in first.cells):
-                count = 1  # a table without <th>: its first row names the columns
+            if not any(
+                self.figure(cell) and not _YEAR_CELL.fullmatch(self.cell_text(cell).strip())
+                for cell in first.cells
+            ):
+                count = 1  # a table without <th>: its first row names the columns (or years)
         return count
 
     @functools.cache  # noqa: B019 -- a reader lives for one table
@@ -3212,7 +3285,7 @@ class _TableReader:
         return set(self.word_list(cell))
 
     def is_total(self, cells: list[TableCell]) -> bool:
-        return any(_TOTAL_LABEL.match(self.cell_text(cell)) for cell in cells)
+        return any(_is_total_label(self.cell_text(cell)) for cell in cells)
 
     def source_column(self) -> int | None:
         for c in range(self.columns):
@@ -3232,7 +3305,17 @@ class _TableReader:
         found: dict[tuple[int, int], Candidate] = {}
         total_rows: list[int] = []
         total_columns: set[int] = set()
+        section = ""
         for r in range(self.header_rows, len(rows)):
+            filled = [cell for cell in rows[r].cells if cell.end > cell.start]
+            if (
+                len(filled) == 1
+                and filled[0].colspan > 1
+                and filled[0].colspan >= self.columns - 1
+                and self.figure(filled[0]) is None
+            ):
+                section = self.cell_text(filled[0])  # a row heading the rows below: "Darfur"
+                continue
             labels_all = self.label_cells(r, self.columns)
             if self.is_total(labels_all):
                 total_rows.append(r)
@@ -3260,12 +3343,18 @@ class _TableReader:
                     metric, metric_from = _metric_of_header(caption_words), "caption"
                 if metric is None:
                     continue
-                if headers and _TOTAL_LABEL.match(self.cell_text(headers[-1])):
+                if headers and _is_total_label(self.cell_text(headers[-1])):
                     total_columns.add(c)
                 source_cell = self.grid[r].get(source)[1] if source is not None else None
                 found[(r, c)] = self._candidate(
                     figure, metric, metric_from, headers, labels, caption_words, r, source_cell
                 )
+                if section:
+                    found[(r, c)].mention.notes[-1] = (
+                        found[(r, c)]
+                        .mention.notes[-1]
+                        .replace("table ", f"table section {section!r}, ", 1)
+                    )
         self._link_wholes(found, total_rows, total_columns)
         return list(found.values())
 
@@ -3288,13 +3377,14 @@ class _TableReader:
         label_text = ", ".join(self.cell_text(cell) for cell in labels)
         total = self.is_total(labels)
         people_labels = [
-            cell for cell in labels if not _TOTAL_LABEL.match(self.cell_text(cell))
+            cell for cell in labels if not _is_total_label(self.cell_text(cell))
             and self._names_people(cell)
         ]  # fmt: skip
         place_labels = [
             cell for cell in (headers if metric_from == "row" else labels)
             if cell not in people_labels
-            and not _TOTAL_LABEL.match(self.cell_text(cell))
+            and not _YEAR_CELL.fullmatch(self.cell_text(cell).strip())
+            and not _is_total_label(self.cell_text(cell))
             and _metric_of_header(self.word_list(cell)) is None
         ]  # fmt: skip
         counted = [*headers, *people_labels]
@@ -3422,14 +3512,14 @@ class _TableReader:
         """The total a row adds up to: the first after it (a subtotal), else the last before."""
         labels = self.label_cells(r, self.columns)
         if r in total_rows:
-            if not any(_SUBTOTAL_LABEL.match(self.cell_text(cell)) for cell in labels):
+            if not any(_SUBTOTAL_LABEL.match(_unmarked(self.cell_text(cell))) for cell in labels):
                 return None
             later = [
                 t
                 for t in total_rows
                 if t > r
                 and not any(
-                    _SUBTOTAL_LABEL.match(self.cell_text(cell))
+                    _SUBTOTAL_LABEL.match(_unmarked(self.cell_text(cell)))
                     for cell in self.label_cells(t, self.columns)
                 )
             ]
@@ -3476,12 +3566,13 @@ def extract_claims(
     lexicon: Mapping[str, tuple[int, int]] | None = None,
     event_id: str | None = None,
     known_names: Iterable[str] = (),
-    tables: Iterable[TextTable] = (),
+    tables: Iterable[TextTable] | None = None,
 ) -> pd.DataFrame:
     """Every candidate claim in ``text`` as a drafts table (one row per figure, text order).
 
     ``tables`` are the text's data tables (``read_layout``): a figure per cell, its metric from
-    the column header and its row's label in ``notes``.
+    the column header and its row's label in ``notes``. Without them, tables written with
+    pipes (``text_tables``, also the rows of ``read_document``'s HTML text) are read.
     """
     context = ExtractContext(
         source_id=source_id,
@@ -3491,7 +3582,7 @@ def extract_claims(
         event_id=event_id,
         known_names=tuple(known_names),
     )
-    candidates = Extractor(text, context, tables).run()
+    candidates = Extractor(text, context, text_tables(text) if tables is None else tables).run()
     ids = {id(c.mention): c.claim_id for c in candidates}
     rows = []
     for candidate in candidates:
