@@ -180,3 +180,15 @@ def test_a_data_file_with_unnamed_trailing_columns_loads(tmp_path):
     lines = path.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join(line + ",," for line in lines) + "\n", encoding="utf-8")
     assert load_dataset(tmp_path).claims["claim_id"].tolist() == ["a"]
+
+
+def test_a_second_byte_order_mark_is_not_part_of_the_first_column():
+    table = read_text_table(b"\xef\xbb\xbf\xef\xbb\xbfa,b\n1,2\n")
+    assert table.header == ["a", "b"]
+
+
+def test_the_separator_line_excel_writes_first_is_no_header():
+    table = read_text_table(b"\xef\xbb\xbfsep=,\r\na,b\r\n1,2\r\n")
+    assert table.header == ["a", "b"] and table.frame["row"].tolist() == [3]
+    with pytest.raises(ReadError, match="is separated by semicolons, not commas"):
+        read_text_table(b"sep=;\na;b\n1;2\n")
