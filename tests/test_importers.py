@@ -454,7 +454,7 @@ def test_unnamed_empty_columns_a_spreadsheet_appends_are_dropped(tmp_path, capsy
 def test_a_header_repeated_mid_file_is_named_as_two_joined_exports(tmp_path, capsys):
     path = _rewrite(ACLED_FILE, tmp_path / "acled.csv", lambda r: [r[0], r[1], r[0], *r[2:]])
     err = _refusal(tmp_path, capsys, "acled", path)
-    assert "row 3: repeats the header row (two exports joined into one file?)" in err
+    assert "row 3 repeats the header row (two files joined into one?)" in err
 
 
 @pytest.mark.parametrize(("first", "second"), [

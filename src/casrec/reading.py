@@ -115,6 +115,19 @@ def numbered_records(text: str) -> list[tuple[int, list[str]]]:
     return numbered
 
 
+def repeats_header(record: list[str], header: list[str]) -> bool:
+    """Whether a row is the header again: two files (or exports) joined into one."""
+    return [cell.strip() for cell in record[: len(header)]] == header
+
+
+def header_again_message(where: str) -> str:
+    """What a row repeating the header is, and what to do; ``where`` names the row."""
+    return (
+        f"{where} repeats the header row (two files joined into one?); delete that line, or "
+        "read the files one by one"
+    )
+
+
 def named_width(header: list[str]) -> int:
     """How many of the header's cells name a column: a spreadsheet may append unnamed ones."""
     width = len(header)
@@ -161,6 +174,8 @@ def read_text_table(data: bytes) -> TextTable:
                 )
         elif not "".join(record).strip():  # no cell holds anything but spaces
             empty_lines.append(start)
+        elif repeats_header(record, header):
+            raise ReadError(header_again_message(f"line {start}"), start)
         else:
             if len(record) > written_width:
                 too_long.append((start, len(record)))
