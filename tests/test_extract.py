@@ -1060,3 +1060,17 @@ def test_tables_written_with_pipes_in_a_text_document(tmp_path):
         ]
         assert found["part_of"].iloc[0] == found["claim_id"].iloc[2]  # "**Total**" is the total
         assert found["notes"].iloc[5] == "table row 'Reed Coast', column 'Deaths'"
+
+
+def test_an_of_which_row_breaks_down_the_row_above():
+    _, found = table_drafts(
+        "<table><tr><th>Group</th><th>Newly displaced</th></tr>"
+        "<tr><td>People</td><td>1,000</td></tr><tr><td>of which children</td><td>400</td></tr>"
+        "<tr><td>of which women</td><td>300</td></tr></table>"
+    )
+    assert list(zip(found["value"], found["subgroup"], strict=True)) == [
+        ("1,000", ""),
+        ("400", "children"),
+        ("300", "women"),
+    ]
+    assert list(found["part_of"]) == ["", found["claim_id"].iloc[0], found["claim_id"].iloc[0]]

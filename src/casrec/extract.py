@@ -3094,6 +3094,10 @@ _TOTAL_LABEL = re.compile(
     re.IGNORECASE,
 )
 _SUBTOTAL_LABEL = re.compile(r"sub-?\s*totals?\b", re.IGNORECASE)
+# A row label that breaks down the row above: "of which children", "including women", "o/w".
+_BREAKDOWN_LABEL = re.compile(
+    r"(?:of\s+which|of\s+whom|including|incl\.?|among\s+them|thereof|o/w)\b", re.IGNORECASE
+)
 # Headers of shares and rates, whose cells are not counts of people: "%", "Share", "CFR".
 SHARE_HEADER_WORDS = frozenset(
     wordlist("% percent percentage per cent share rate rates ratio proportion cfr")
@@ -3493,10 +3497,17 @@ class _TableReader:
         total_rows: list[int],
         total_columns: set[int],
     ) -> None:
-        """Rows point to their total row (part_of), cells to their row's total column."""
+        """Rows point to their total row (part_of), cells to their row's total column.
+
+        A row labelled "of which children" breaks down the row above it.
+        """
         for (r, c), candidate in found.items():
             m = candidate.mention
             wholes = []
+            if self._breakdown_row(r):
+                above = [k for k in range(r - 1, self.header_rows - 1, -1) if (k, c) in found]
+                above = [k for k in above if not self._breakdown_row(k)][:1]
+                wholes += [found[(k, c)] for k in above]
             if c not in total_columns:  # "Women | Children | Total" under "IDPs"
                 wholes += [found.get((r, t)) for t in sorted(total_columns)]
             whole_row = self._total_row_of(r, total_rows)
@@ -3507,6 +3518,12 @@ class _TableReader:
             )
             if whole is not None and whole is not candidate:
                 m.whole = whole.mention
+
+    def _breakdown_row(self, r: int) -> bool:
+        return any(
+            _BREAKDOWN_LABEL.match(_unmarked(self.cell_text(cell)))
+            for cell in self.label_cells(r, self.columns)
+        )
 
     def _total_row_of(self, r: int, total_rows: list[int]) -> int | None:
         """The total a row adds up to: the first after it (a subtotal), else the last before."""
