@@ -779,10 +779,19 @@ def event_header(
     )
 
 
+# The claim columns a key's answer and rationale read (result_block, answer_line, _claim_ref).
+_RATIONALE_COLUMNS = ("claim_id", "event_id", "metric", "population", "side", "group",
+                      "nationality", "subgroup", "claimant", "claimant_role", "value",
+                      "considered", "exclusion_reason", "why_not_best")  # fmt: skip
+
+
 def results_section(estimates: pd.DataFrame, claims: pd.DataFrame, actors: Actors = None) -> Markup:
     """Every key of an event: the answers, how best is chosen (once), each key's rationale."""
     if estimates.empty:
         return Markup("<p>No estimate: no claim for this selection.</p>")
+    # each key filters the claims several times: on the columns read here rather than the
+    # analysis's seventy, which made this section cost more than the rest of an event page
+    claims = claims[[c for c in _RATIONALE_COLUMNS if c in claims.columns]]
     ordered = key_order(estimates)
     names = actor_names(actors)
     anchors = key_anchors(key_label(row, names) for _, row in ordered.iterrows())
