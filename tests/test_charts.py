@@ -6,10 +6,9 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import claim, write_dataset
-
 from altair.utils.schemapi import validate_jsonschema
 from altair.vegalite.v6.schema.core import load_schema
+from conftest import claim, write_dataset
 
 from casrec import charts, vocabulary
 from casrec.consistency import stock_series
