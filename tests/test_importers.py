@@ -322,3 +322,203 @@ def test_the_release_date_note_is_left_out_when_the_date_is_given(project):
     assert given["published"] == "2025-06" and "not in the file" not in given["notes"]
     missing = import_ucdp_ged(GED, project).sources.iloc[0]
     assert "Release date not in the file" in missing["notes"]
+
+
+@pytest.mark.parametrize(("dataset", "fixture", "note_column", "bad_column", "id_column"), [
+    ("acled", ACLED_FILE, "notes", "fatalities", "event_id_cnty"),
+    ("ucdp-ged", GED, "source_article", "best", "id"),
+])  # fmt: skip
+def test_a_bad_row_after_multi_line_cells_names_its_editor_line(
+    tmp_path, capsys, dataset, fixture, note_column, bad_column, id_column
+):
+    """A quoted note over three lines moves every later row two lines down in the editor."""
+
+    def edit(rows):
+        header = rows[0]
+        rows[1][header.index(note_column)] = "Attack on a convoy.\nToll rose the next day.\n"
+        rows[2][header.index(bad_column)] = "n/a"
+        return rows
+
+    copied = _rewrite(fixture, tmp_path / "file.csv", edit)
+    bad_id = list(csv.reader(fixture.open(encoding="utf-8")))[2][0]
+    # the first row takes lines 2 to 4 (the note's line breaks); the bad row starts on line 5
+    assert copied.read_text(encoding="utf-8").splitlines()[4].startswith(bad_id)
+    assert main(["import", dataset, str(copied), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert f"row 5 ({id_column} {bad_id}), column {bad_column!r}" in err, err
+    assert "'n/a'" in err and "Traceback" not in err
+
+
+def test_a_repeated_id_after_a_multi_line_note_names_both_editor_lines(tmp_path, capsys):
+    def edit(rows):
+        rows[1][rows[0].index("notes")] = "First line.\nSecond line."
+        return [*rows, rows[2]]
+
+    copied = _rewrite(ACLED_FILE, tmp_path / "acled.csv", edit)
+    assert main(["import", "acled", str(copied), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    # header 1, first row 2-3, then rows on lines 4 and 5; the copy of line 4 is on line 6
+    assert "row 6, column 'event_id_cnty': 'MLI30002' repeats row 4" in err
+
+
+def test_drafted_rows_keep_the_editor_line_of_each_record(tmp_path):
+    from casrec.importers import ACLED_REQUIRED, read_layout
+
+    def edit(rows):
+        rows[1][rows[0].index("notes")] = "a\nb\nc"
+        return [rows[0], rows[1], [], *rows[2:]]
+
+    copied = _rewrite(ACLED_FILE, tmp_path / "acled.csv", edit)
+    frame = read_layout(copied, ACLED_REQUIRED, "ACLED export")
+    assert frame.attrs["lines"] == [2, 6, 7]  # lines 2-4 one record, line 5 blank
+    assert frame["notes"].iloc[0] == "a\nb\nc"
+
+
+def _refusal(tmp_path, capsys, dataset: str, path: Path) -> str:
+    """The message of an import that must be refused (exit 2, no traceback, no drafts)."""
+    assert main(["import", dataset, str(path), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+    return err
+
+
+def _with_cell(fixture: Path, target: Path, row: int, column: str, value: str) -> Path:
+    def edit(rows):
+        rows[row][rows[0].index(column)] = value
+        return rows
+
+    return _rewrite(fixture, target, edit)
+
+
+@pytest.mark.parametrize("digits", [30, 400])
+def test_a_count_too_large_for_any_toll_is_refused_not_rounded(tmp_path, capsys, digits):
+    """30 nines were drafted as 1e30 rounded through a float; 400 were a traceback."""
+    path = _with_cell(GED, tmp_path / "ged.csv", 1, "high", "9" * digits)
+    err = _refusal(tmp_path, capsys, "ucdp-ged", path)
+    assert "row 2 (id 900001), column 'high': expected a whole number of people" in err
+    assert "more than 10,000,000,000" in err and len(err) < 600
+
+
+def test_ged_deaths_that_do_not_add_up_to_best_are_refused(tmp_path, capsys):
+    """UCDP's best is the sum of the four death columns; the breakdowns would not add up."""
+    path = _with_cell(GED, tmp_path / "ged.csv", 1, "deaths_civilians", "3")
+    err = _refusal(tmp_path, capsys, "ucdp-ged", path)
+    assert (
+        "row 2 (id 900001), columns 'deaths_a', 'deaths_b', 'deaths_civilians', "
+        "'deaths_unknown': expected them to add up to best (30)" in err
+    )
+    assert "0 + 0 + 3 + 0 = 3" in err
+
+
+@pytest.mark.parametrize("text", ["2025-02-0799", "2025-02-07 junk", "07/02/2025", "2025-02"])
+def test_a_date_with_anything_after_it_or_in_another_form_is_refused(tmp_path, capsys, text):
+    """'2025-02-0799' was read as 2025-02-07 (only the start of the cell was looked at)."""
+    path = _with_cell(GED, tmp_path / "ged.csv", 1, "date_start", text)
+    err = _refusal(tmp_path, capsys, "ucdp-ged", path)
+    assert "row 2 (id 900001), column 'date_start': expected a date such as 2025-02-07" in err
+    assert repr(text) in err
+
+
+@pytest.mark.parametrize(
+    "text", ["2025-02-07T00:00:00Z", "2025-02-07 00:00:00.000", "7 February 2025"]
+)
+def test_dates_as_ucdp_and_acled_write_them_read(tmp_path, text):
+    path = _with_cell(ACLED_FILE, tmp_path / "acled.csv", 1, "event_date", text)
+    assert import_acled(path).events["date_start"].iloc[0] == "2025-02-07"
+
+
+def test_an_empty_acled_date_is_refused_not_drafted_as_nat(tmp_path, capsys):
+    path = _with_cell(ACLED_FILE, tmp_path / "acled.csv", 1, "event_date", "")
+    err = _refusal(tmp_path, capsys, "acled", path)
+    assert "row 2 (event_id_cnty MLI30001), column 'event_date': expected a date" in err
+
+
+def test_a_ged_event_ending_before_it_starts_is_refused(tmp_path, capsys):
+    path = _with_cell(GED, tmp_path / "ged.csv", 1, "date_end", "2025-02-01")
+    err = _refusal(tmp_path, capsys, "ucdp-ged", path)
+    assert "row 2 (id 900001), columns 'date_start', 'date_end': expected date_end on or" in err
+
+
+def test_unnamed_empty_columns_a_spreadsheet_appends_are_dropped(tmp_path, capsys):
+    text = ACLED_FILE.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "acled.csv"
+    path.write_text("\n".join(line + ",," for line in text) + "\n", encoding="utf-8")
+    assert list(import_acled(path).claims["value"]) == ["32", "12", "100"]
+    text[2] += ",,stray"
+    path.write_text("\n".join([text[0] + ",,", *text[1:]]) + "\n", encoding="utf-8")
+    err = _refusal(tmp_path, capsys, "acled", path)
+    assert "row 3, cell 33: 'stray' is under a column the header leaves unnamed" in err
+
+
+def test_a_header_repeated_mid_file_is_named_as_two_joined_exports(tmp_path, capsys):
+    path = _rewrite(ACLED_FILE, tmp_path / "acled.csv", lambda r: [r[0], r[1], r[0], *r[2:]])
+    err = _refusal(tmp_path, capsys, "acled", path)
+    assert "row 3: repeats the header row (two exports joined into one file?)" in err
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("MLI30001", "mli30001"), ("MLI" + "9" * 80, "MLI" + "9" * 80 + "1"),
+])  # fmt: skip
+def test_ids_that_make_the_same_event_id_are_refused(tmp_path, capsys, first, second):
+    """Ids differing in case or past 60 characters drafted two events under one event_id."""
+
+    def edit(rows):
+        rows[1][0], rows[2][0] = first, second
+        return rows
+
+    path = _rewrite(ACLED_FILE, tmp_path / "acled.csv", edit)
+    err = _refusal(tmp_path, capsys, "acled", path)
+    assert "row 3, column 'event_id_cnty': " in err and "(row 2) would both be drafted" in err
+
+
+@pytest.mark.parametrize(("dataset", "fixture", "column"), [
+    ("ucdp-ged", GED, "id"), ("acled", ACLED_FILE, "event_id_cnty"),
+])  # fmt: skip
+def test_a_row_without_its_dataset_id_is_refused(tmp_path, capsys, dataset, fixture, column):
+    """It was drafted as 'acled-row-2', an id that two imports would both make."""
+    path = _with_cell(fixture, tmp_path / "file.csv", 1, column, "")
+    err = _refusal(tmp_path, capsys, dataset, path)
+    assert f"row 2, column {column!r}: empty; expected the dataset's id" in err
+
+
+def test_a_file_with_a_header_and_no_rows_is_refused(tmp_path, capsys):
+    path = _rewrite(ACLED_FILE, tmp_path / "acled.csv", lambda rows: rows[:1])
+    err = _refusal(tmp_path, capsys, "acled", path)
+    assert "a header but no rows; expected at least one ACLED export row" in err
+
+
+def test_a_header_in_capitals_says_the_names_are_lower_case(tmp_path, capsys):
+    path = _rewrite(
+        ACLED_FILE, tmp_path / "acled.csv", lambda r: [[c.upper() for c in r[0]], *r[1:]]
+    )
+    err = _refusal(tmp_path, capsys, "acled", path)
+    assert "the published names are lower case, and this file writes 'EVENT_ID_CNTY'" in err
+
+
+def test_a_quote_never_closed_and_a_file_cut_short_are_named(tmp_path, capsys):
+    text = ACLED_FILE.read_text(encoding="utf-8")
+    path = tmp_path / "acled.csv"
+    # the last note's closing quote left out: the note runs to the end of the file
+    path.write_text(text.replace('100.",100', "100.,100"), encoding="utf-8")
+    err = _refusal(tmp_path, capsys, "acled", path)
+    assert "row 4: 28 fields but the header has 31" in err
+    assert "a quote opened in this row and never closed" in err
+    path.write_text(text[: text.rindex(",100,")], encoding="utf-8")
+    err = _refusal(tmp_path, capsys, "acled", path)
+    assert "row 4: 28 fields but the header has 31 (the file may be cut short" in err
+
+
+@pytest.mark.parametrize("prefix", [b"\xef\xbb\xbf", b"\n\n"])
+def test_bom_crlf_and_blank_lines_before_the_header_read(tmp_path, prefix):
+    data = ACLED_FILE.read_bytes().replace(b"\n", b"\r\n")
+    path = tmp_path / "acled.csv"
+    path.write_bytes(prefix + data)
+    assert list(import_acled(path).claims["value"]) == ["32", "12", "100"]
+
+
+def test_a_nul_byte_is_refused_with_its_line(tmp_path, capsys):
+    path = tmp_path / "acled.csv"
+    path.write_text(ACLED_FILE.read_text(encoding="utf-8").replace("Bamako", "Bam\x00ako", 1))
+    err = _refusal(tmp_path, capsys, "acled", path)
+    assert "line 3 contains a NUL byte" in err

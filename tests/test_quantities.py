@@ -666,3 +666,131 @@ def test_a_grouped_number_with_a_leading_zero_is_refused(text):
                                               ("1,402", 1402), ("10,000", 10_000)])  # fmt: skip
 def test_ungrouped_leading_zeros_and_zero_still_read(text, number):
     assert parse_quantity(text).point == number
+
+
+@pytest.mark.parametrize(
+    ("text", "scale"),
+    [
+        ("1 billion", "billion"),
+        ("1bn", "bn"),
+        ("2.5 bn", "bn"),
+        ("2.5 billion", "billion"),
+        ("a billion", "billion"),
+        ("at least one billion", "billion"),
+        ("between 1 and 2 billion", "billion"),
+        ("billions", "billions"),
+        ("20 billion+", "billion"),
+    ],
+)
+def test_a_billion_is_refused_as_no_casualty_scale_figure(text, scale):
+    """The grammar has no billion scale on purpose: the message says so, not 'words after'."""
+    with pytest.raises(QuantityError) as caught:
+        parse_quantity(text, LEXICON, claim_id="attack-x")
+    reason = caught.value.reason
+    assert reason.startswith(f"{scale!r} is not a casualty-scale figure"), reason
+    assert "check it against the source" in reason and "words after" not in reason
+    assert "'attack-x'" in str(caught.value)
+
+
+def test_a_billion_written_out_in_digits_reads():
+    assert parse_quantity("1,000,000,000").low == 1_000_000_000
+
+
+def test_a_billion_in_claims_csv_names_file_row_and_column(tmp_path):
+    from conftest import claim, write_dataset
+
+    from casrec.schema import DataError, load_dataset
+
+    write_dataset(tmp_path, [claim("a", "34"), claim("b", "2bn")])
+    with pytest.raises(DataError) as caught:
+        load_dataset(tmp_path)
+    (problem,) = [str(p) for p in caught.value.problems]
+    assert problem.startswith("claims.csv, row 3 (b), column 'value': cannot read value '2bn'")
+    assert "'bn' is not a casualty-scale figure" in problem
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("\u0661\u0662", 12), ("\u06f1\u06f2", 12), ("\uff11\uff12", 12),
+     ("\u0661\u066c\u0662\u0660\u0660", 1200), ("\u0661\u066b\u0665 million", 1_500_000),
+     ("\uff11\uff0c\uff12\uff10\uff10", 1200), ("1'500", 1500), ("1\u2019500", 1500),
+     ("12'000'000", 12_000_000), ("twenty\u2011one", 21), ("twenty\u2010one", 21)],
+)  # fmt: skip
+def test_digits_and_separators_of_other_scripts_and_typography_read(text, number):
+    """Arabic-Indic, Persian and full-width digits, the Arabic separators, Swiss apostrophes."""
+    q = parse_quantity(text)
+    assert (q.low, q.high, q.qualifier) == (number, number, "exact")
+
+
+@given(st.text(alphabet=st.characters(categories=["Nd"]), min_size=1, max_size=8))
+def test_decimal_digits_of_any_script_read_as_their_values(digits):
+    import unicodedata
+
+    value = int("".join(str(unicodedata.digit(c)) for c in digits))
+    assert parse_quantity(digits).low == value
+
+
+@pytest.mark.parametrize("dash", ["\u2212", "\u2012", "\u2010", "\u2015", "\u2013", "\u2014"])
+def test_every_typeset_dash_between_figures_is_a_range(dash):
+    """'40−50' with a minus sign or a figure dash was refused without a reason."""
+    q = parse_quantity(f"40{dash}50")
+    assert (q.low, q.high, q.qualifier) == (40, 50, "range")
+    assert (
+        parse_quantity(f"about 1,200 {dash} 1,500").low,
+        parse_quantity(f"about 1,200 {dash} 1,500").high,
+    ) == (1200, 1500)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("40 ± 5", "a margin ('40 ± 5') is not read: a best figure with its bounds is written as 40 (35–45)"),
+        ("40+/-5", "written as 40 (35–45)"),
+        ("3 ± 5", "written as 3 (0–8)"),
+        ("1,00,000", "'1,00,000' is grouped in lakhs and crores (South Asian style), which the grammar does not read: write 100,000"),
+        ("12,50,000", "write 1,250,000"),
+        ("2 lakh", "'lakh' is not read: write the figure in digits (a lakh is 100,000"),
+        ("about 40%", "a percentage is not a count of people"),
+        ("40 per cent", "a percentage is not a count of people"),
+        (">40", "the sign '>' is not read: write 'more than 40'"),
+        ("≥ 1,000", "the sign '≥' is not read: write 'at least 1,000'"),
+        ("<=12", "write 'at most 12'"),
+        ("=40", "the sign '=' is not read: write '40'"),
+        ("-5", "a count of people is never negative"),
+        ("\u22125", "a count of people is never negative"),
+        ("(40)", "the figure is inside brackets or quotes"),
+        ("\u201c40\u201d", "the figure is inside brackets or quotes"),
+        ("12,34", "'12,34' is not grouped in thousands (three digits after each comma): a decimal comma"),
+        ("40?", "a question mark is not read"),
+        ("some 2.000", "'2.000' is 2,000 with the thousands dot of much of the world, and a decimal elsewhere; write 2,000"),
+        ("over 1.200.000", "write 1,200,000"),
+        ("34 (40-30)", "the bounds are reversed: write the lower first, as 30–40"),
+        ("N/A", "no figure: neither digits, a number word nor a term of data/vague_quantities.csv"),
+        ("unknown", "no figure"),
+        ("\u2014", "no figure"),
+    ],
+)  # fmt: skip
+def test_forms_the_grammar_does_not_read_say_what_to_write(text, reason):
+    with pytest.raises(QuantityError) as caught:
+        parse_quantity(text, LEXICON, claim_id="attack-x")
+    assert reason in caught.value.reason, caught.value.reason
+
+
+@pytest.mark.parametrize("text", ["dozens of dozens", "five twenty", "scores and scores"])
+def test_number_words_and_lexicon_terms_are_not_called_no_figure(text):
+    with pytest.raises(QuantityError) as caught:
+        parse_quantity(text, LEXICON)
+    assert "no figure" not in caught.value.reason
+
+
+def test_a_refused_form_in_claims_csv_names_file_row_and_column(tmp_path):
+    from conftest import claim, write_dataset
+
+    from casrec.schema import DataError, load_dataset
+
+    write_dataset(tmp_path, [claim("a", "34"), claim("b", "40 ± 5")])
+    with pytest.raises(DataError) as caught:
+        load_dataset(tmp_path)
+    (problem,) = [str(p) for p in caught.value.problems]
+    assert problem.startswith("claims.csv, row 3 (b), column 'value': cannot read value '40 ± 5'")
+    assert "written as 40 (35–45)" in problem

@@ -140,3 +140,13 @@ def test_any_bytes_as_any_file_load_or_give_located_problems(tmp_path, table, da
         assert error.problems
         assert all(p.file in {t.file for t in TABLES.values()} for p in error.problems)
         assert str(error)
+
+
+def test_numbered_records_start_on_the_line_an_editor_shows():
+    from casrec.reading import numbered_records
+
+    text = 'id,notes\n1,"one\ntwo\nthree"\n\n2,plain\n3,"a\r\nb"\n4,x\n'
+    assert [line for line, _ in numbered_records(text)] == [1, 2, 6, 7, 9]
+    with pytest.raises(ReadError, match="line 3 contains a NUL byte") as caught:
+        numbered_records('id,notes\n1,"a\nb\x00"\n')
+    assert caught.value.line == 3

@@ -13,8 +13,7 @@ row's source and notes kept.
 
 from __future__ import annotations
 
-import csv
-import io
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,7 +23,15 @@ import pandas as pd
 
 from casrec.duplicates import DEFAULT_WINDOW_DAYS, MatchRules, match_events
 from casrec.extract import ActorIndex, wordlist
-from casrec.reading import ReadError, decode, repeated_column, separator_hint
+from casrec.quantities import MAX_COUNT
+from casrec.reading import (
+    ReadError,
+    decode,
+    numbered_records,
+    repeated_column,
+    separator_hint,
+    shown,
+)
 from casrec.schema import TABLES
 
 # The published layouts (UCDP GED 22.1 onwards, including the quarterly candidate files, and
@@ -44,6 +51,8 @@ ACLED_COLUMNS = wordlist(
     "iso region country admin1 admin2 admin3 location latitude longitude geo_precision "
     "source source_scale notes fatalities tags timestamp"
 )
+# A GED row's deaths by side; UCDP's best is their sum.
+GED_DEATH_COLUMNS = ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")
 # The columns each importer reads: a file without one of them cannot be imported.
 GED_REQUIRED = wordlist(
     "id type_of_violence conflict_name dyad_name side_a side_b source_article "
@@ -118,6 +127,8 @@ def read_layout(path: str | Path, required: Iterable[str], layout: str) -> pd.Da
     The bytes are decoded as ``casrec.reading`` decodes data files (UTF-8 with or without a
     byte-order mark; UTF-16 and Windows-1252 named with the line and byte), and a header that
     is one column holding semicolons or tabs is named as such instead of as missing columns.
+    ``attrs["lines"]`` holds each row's editor line, where its record starts
+    (``casrec.reading.numbered_records``): a quoted note over several lines counts them all.
     """
     path = Path(path)
     if not path.exists():
@@ -125,100 +136,176 @@ def read_layout(path: str | Path, required: Iterable[str], layout: str) -> pd.Da
     if not path.is_file():
         raise ImportFileError(f"{path}: not a file")
     try:
-        text = decode(path.read_bytes())
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        numbered = numbered_records(decode(path.read_bytes()))
     except ReadError as error:
         raise ImportFileError(f"{path}: {error.message}") from None
-    except (OSError, csv.Error) as error:
-        raise ImportFileError(f"{path}: cannot be read as CSV ({error})") from error
+    except OSError as error:
+        raise ImportFileError(f"{path}: cannot be read ({error.strerror})") from error
     article = "an" if layout[:1] in "AEIO" else "a"  # "an ACLED export", "a UCDP GED"
-    if not rows or not any(cell.strip() for cell in rows[0]):
+    if not numbered or not any(cell.strip() for cell in numbered[0][1]):
         raise ImportFileError(
             f"{path}: empty file; expected {article} {layout} CSV with a header row"
         )
-    header = [cell.strip() for cell in rows[0]]
-    separator = separator_hint(",".join(rows[0]))
+    header_line, first = numbered[0]
+    header = [cell.strip() for cell in first]
+    # a spreadsheet that saved the file may append unnamed columns ("...,timestamp,,"): they
+    # are dropped while they hold nothing, and a value under one is refused below
+    full_width = len(header)
+    while header and not header[-1]:
+        header.pop()
+    where = f"{path}, row {header_line} (header)"
+    separator = separator_hint(",".join(first))
     if len(header) == 1 and separator:
         raise ImportFileError(
-            f"{path}, row 1 (header): separated by {separator}, not commas as {layout} "
-            "publishes it; export it again as comma-separated CSV"
+            f"{where}: separated by {separator}, not commas as {layout} publishes it; export "
+            "it again as comma-separated CSV"
         )
     repeat = repeated_column(header)
     if repeat is not None:
-        name, first, second = repeat
+        name, first_cell, second_cell = repeat
         raise ImportFileError(
-            f"{path}, row 1 (header): column {name!r} appears twice (cells {first} "
-            f"and {second}); a {layout} file names each column once"
+            f"{where}: column {name!r} appears twice (cells {first_cell} and {second_cell}); "
+            f"a {layout} file names each column once"
         )
     missing = [column for column in required if column not in header]
     if missing:
+        lower = {name.lower(): name for name in header}
+        other_case = [lower[c] for c in missing if c in lower]
+        hint = (
+            f"; the published names are lower case, and this file writes {other_case[0]!r}"
+            if other_case
+            else ""
+        )
         raise ImportFileError(
-            f"{path}, row 1 (header): not {article} {layout} file in its published layout; "
-            f"missing column(s): {', '.join(missing)}"
+            f"{where}: not {article} {layout} file in its published layout; "
+            f"missing column(s): {', '.join(missing)}{hint}"
         )
     records = []
     lines = []
-    line = 1
-    for record in rows[1:]:
-        line += 1
+    # each record's editor line, where it starts: an ACLED note may span several lines
+    for position, (line, record) in enumerate(numbered[1:], start=1):
         if not any(cell.strip() for cell in record):
             continue
-        if len(record) != len(header):
+        cells = [cell.strip() for cell in record]
+        if cells[: len(header)] == header:
             raise ImportFileError(
-                f"{path}, row {line}: {len(record)} fields but the header has {len(header)}"
+                f"{path}, row {line}: repeats the header row (two exports joined into one "
+                "file?); delete that line, or import the files one by one"
             )
-        records.append([cell.strip() for cell in record])
+        if len(header) < len(cells) <= full_width:
+            unnamed = next((k for k, c in enumerate(cells) if k >= len(header) and c), None)
+            if unnamed is not None:
+                raise ImportFileError(
+                    f"{path}, row {line}, cell {unnamed + 1}: {shown(cells[unnamed])} is under "
+                    f"a column the header leaves unnamed; expected the {len(header)} columns "
+                    "the header names"
+                )
+            cells = cells[: len(header)]
+        if len(cells) != len(header):
+            raise ImportFileError(
+                f"{path}, row {line}: {len(cells)} fields but the header has {len(header)}"
+                + _width_hint(record, len(header), position == len(numbered) - 1)
+            )
+        records.append(cells)
         lines.append(line)
+    if not records:
+        raise ImportFileError(
+            f"{path}: a header but no rows; expected at least one {layout} row to import"
+        )
     frame = pd.DataFrame(records, columns=header, dtype=str)
     frame.attrs["lines"] = lines
     frame.attrs["path"] = str(path)
     return frame
 
 
-def refuse_repeated_ids(frame: pd.DataFrame, column: str) -> None:
-    """Refuse a file that repeats an event id, naming both rows.
+def _width_hint(record: list[str], width: int, last: bool) -> str:
+    """Why a row may have the wrong number of fields, for the message."""
+    if len(record) > width:
+        return " (a stray comma, or a value with a comma that needs quotes?)"
+    if any("\n" in cell for cell in record):
+        return (
+            " (a quote opened in this row and never closed would run it over several lines: "
+            "check its quotes)"
+        )
+    return " (the file may be cut short: download or export it again)" if last else ""
+
+
+def refuse_repeated_ids(frame: pd.DataFrame, column: str, prefix: str) -> None:
+    """Refuse a file that repeats an event id or leaves one empty, naming the rows.
 
     A dataset's id names one event: a repeat would draft two events under one event_id (and
-    two claims under one claim_id), which the contract refuses.
+    two claims under one claim_id), which the contract refuses. So would two ids that make
+    the same event_id ``prefix-<id>`` as a slug (they differ only in case or punctuation, or
+    after its 60th character). A row without an id could not be traced back to the dataset.
     """
+    path = frame.attrs["path"]
     first_line: dict[str, int] = {}
+    drafted: dict[str, tuple[str, int]] = {}
     for value, line in zip(frame[column], frame.attrs["lines"], strict=True):
         if not value:
-            continue
+            raise ImportFileError(
+                f"{path}, row {line}, column {column!r}: empty; expected the dataset's id of "
+                "the event, which its draft event_id and claims are named after"
+            )
         if value in first_line:
             raise ImportFileError(
-                f"{frame.attrs['path']}, row {line}, column {column!r}: {value!r} repeats "
+                f"{path}, row {line}, column {column!r}: {value!r} repeats "
                 f"row {first_line[value]}; each {column} names one event (remove the copy, "
                 "or import the two files apart)"
             )
         first_line[value] = line
+        event_id = slug(f"{prefix}-{value}")
+        if event_id in drafted:
+            other, other_line = drafted[event_id]
+            raise ImportFileError(
+                f"{path}, row {line}, column {column!r}: {shown(value)} and {shown(other)} "
+                f"(row {other_line}) would both be drafted as event_id {event_id!r}; ids that "
+                "differ only in case, punctuation or after 60 characters cannot be told apart "
+                "in the contract: check them against the dataset"
+            )
+        drafted[event_id] = (value, line)
+
+
+def _located(frame: pd.DataFrame, position: int, record_id: str, *columns: str) -> str:
+    """Where a message on one row points: the file, the row (id), the column or columns."""
+    named = ", ".join(map(repr, columns))
+    where = f"{frame.attrs['path']}, row {frame.attrs['lines'][position]} ({record_id})"
+    return f"{where}, column{'s' if len(columns) > 1 else ''} {named}"
 
 
 def _count(frame: pd.DataFrame, position: int, column: str, record_id: str) -> int:
-    """A whole number of people from a cell, or a located error."""
-    text = frame[column].iloc[position].replace(",", "")
-    if not re.fullmatch(r"\d+(?:\.0+)?", text):
-        line = frame.attrs["lines"][position]
+    """A whole number of people from a cell ('12', '1,200', '12.0'), or a located error."""
+    cell = frame[column].iloc[position]
+    match = re.fullmatch(r"(\d+)(?:\.0+)?", cell.replace(",", ""))
+    # read as digits, not through a float: '9' * 30 is no 1e30 rounded, and '9' * 400 no overflow
+    count = int(match.group(1)) if match else None
+    if count is None or count > MAX_COUNT:
+        why = f" (more than {MAX_COUNT:,}: a typing error?)" if count is not None else ""
         raise ImportFileError(
-            f"{frame.attrs['path']}, row {line} ({record_id}), column {column!r}: expected a "
-            f"whole number of people, got {frame[column].iloc[position]!r}"
+            f"{_located(frame, position, record_id, column)}: expected a whole "
+            f"number of people, got {shown(cell)}{why}"
         )
-    return int(float(text))
+    return count
+
+
+# UCDP's dates, with or without the time it appends ('2025-02-07 00:00:00.000'), and ACLED's.
+_ISO_DATE = re.compile(
+    r"(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
 
 
 def _date(frame: pd.DataFrame, position: int, column: str, record_id: str) -> str:
     """An ISO date from '2025-02-07', '2025-02-07 00:00:00.000' or '07 February 2025'."""
     text = frame[column].iloc[position]
-    match = re.match(r"(\d{4}-\d{2}-\d{2})", text)
+    match = _ISO_DATE.fullmatch(text)
     try:
         if match:
-            return pd.Timestamp(match.group(1)).date().isoformat()
-        return pd.Timestamp(pd.to_datetime(text, format="%d %B %Y")).date().isoformat()
-    except (ValueError, TypeError):
-        line = frame.attrs["lines"][position]
+            return dt.date.fromisoformat(match.group(1)).isoformat()
+        return dt.datetime.strptime(text, "%d %B %Y").date().isoformat()
+    except ValueError:
         raise ImportFileError(
-            f"{frame.attrs['path']}, row {line} ({record_id}), column {column!r}: expected a "
-            f"date such as 2025-02-07 or 07 February 2025, got {text!r}"
+            f"{_located(frame, position, record_id, column)}: expected a date "
+            f"such as 2025-02-07 or 07 February 2025, got {shown(text)}"
         ) from None
 
 
@@ -462,22 +549,35 @@ def import_ucdp_ged(
         path, data_dir, source_id, "UCDP GED", GED_REQUIRED, GED_COLUMNS, ("ucdp", "ged")
     )
     frame, actors, source_id = job.frame, job.actors, job.source_id
-    refuse_repeated_ids(frame, "id")
+    refuse_repeated_ids(frame, "id", "ucdp-ged")
     events, claims = job.events, job.claims
     last_date = ""
     for position in range(len(frame)):
         row = frame.iloc[position]
-        ged_id = row["id"] or f"row {frame.attrs['lines'][position]}"
+        ged_id = row["id"]
         record = f"id {ged_id}"
         start = _date(frame, position, "date_start", record)
         end = _date(frame, position, "date_end", record)
+        if end < start:
+            raise ImportFileError(
+                f"{_located(frame, position, record, 'date_start', 'date_end')}: "
+                f"expected date_end on or after date_start, got {start} and {end}"
+            )
         last_date = max(last_date, end)
         best, low, high = (_count(frame, position, c, record) for c in ("best", "low", "high"))
         if not low <= best <= high:
             raise ImportFileError(
-                f"{frame.attrs['path']}, row {frame.attrs['lines'][position]} ({record}), "
-                f"columns 'low', 'best', 'high': expected low <= best <= high, got {low}, "
-                f"{best}, {high}"
+                f"{_located(frame, position, record, 'low', 'best', 'high')}: "
+                f"expected low <= best <= high, got {low}, {best}, {high}"
+            )
+        deaths = [_count(frame, position, c, record) for c in GED_DEATH_COLUMNS]
+        if sum(deaths) != best:
+            # UCDP's codebook: best is always the sum of the four; the breakdown claims drafted
+            # from them would otherwise not add up to their whole
+            raise ImportFileError(
+                f"{_located(frame, position, record, *GED_DEATH_COLUMNS)}"
+                f": expected them to add up to best ({best}), as UCDP defines it; got "
+                f"{' + '.join(map(str, deaths))} = {sum(deaths)}"
             )
         country = country_code(row["country"])
         event_id = slug(f"ucdp-ged-{ged_id}")
@@ -559,12 +659,12 @@ def import_acled(
         path, data_dir, source_id, "ACLED export", ACLED_REQUIRED, ACLED_COLUMNS, ("acled",)
     )
     frame, actors, source_id = job.frame, job.actors, job.source_id
-    refuse_repeated_ids(frame, "event_id_cnty")
+    refuse_repeated_ids(frame, "event_id_cnty", "acled")
     events, claims = job.events, job.claims
     last_date = ""
     for position in range(len(frame)):
         row = frame.iloc[position]
-        acled_id = row["event_id_cnty"] or f"row {frame.attrs['lines'][position]}"
+        acled_id = row["event_id_cnty"]
         record = f"event_id_cnty {acled_id}"
         day = _date(frame, position, "event_date", record)
         last_date = max(last_date, day)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
@@ -167,6 +168,11 @@ _ANY_SEPARATOR = re.compile("|".join((_AND.pattern, *RANGE_SEPARATORS)))
 _DECIMAL_POINT = re.compile(r"\d\.\d")
 # The press's abbreviated scales after digits: "1.5m", "2 mn", "12k".
 SCALE_ABBREVIATIONS = {"m": "million", "mn": "million", "k": "thousand"}
+# Scales the grammar deliberately does not read: no casualty or displacement count comes near
+# a billion, so "1 billion" or "2bn" is a typing error or a figure of money, to be checked, and
+# is refused with that reason rather than read.
+REFUSED_SCALE_WORDS = frozenset({"billion"})
+REFUSED_SCALE_ABBREVIATIONS = frozenset({"bn"})
 # The scales as regex alternatives (the longest abbreviation first): every pattern below
 # reads the same scales as SCALE_WORDS and SCALE_ABBREVIATIONS.
 _SCALE_NAMES = "|".join(SCALE_WORDS)
@@ -177,6 +183,11 @@ _SHARED_SCALE = re.compile(rf"(?: (?:{_SCALE_NAMES}|dozen)| ?(?:{_SCALE_ABBREVIA
 _SCALE_WORD = re.compile(
     rf"\b(?:{_SCALE_NAMES}|dozen|{_SCALE_ABBREVIATED})\b|\d ?(?:{_SCALE_ABBREVIATED})\b"
     r"|\d[, ]\d{3}"
+)
+# A refused scale anywhere in a value: "1 billion", "billions", "2.5bn", "a bn".
+_REFUSED_SCALE = re.compile(
+    rf"\b(?:{'|'.join(sorted(REFUSED_SCALE_WORDS))})s?\b"
+    rf"|(?:\b|(?<=\d))(?:{'|'.join(sorted(REFUSED_SCALE_ABBREVIATIONS))})\b"
 )
 # A range whose bare second figure counts the first figure's scale ("a dozen or two") spans at
 # most this factor; beyond it ("a hundred to twenty") it is refused as reversed.
@@ -286,7 +297,18 @@ class QuantityError(ValueError):
         )
 
 
-_GROUPING_SPACE = re.compile(r"(?<=\d)[\u00a0\u202f\u2009](?=\d{3}(?!\d))")
+# "144 000" with a (narrow) no-break or thin space is how French typography groups thousands,
+# and "1'500" (or "1’500") how Swiss typography does
+_GROUPING_SPACE = re.compile(r"(?<=\d)[\u00a0\u202f\u2009'\u2019](?=\d{3}(?!\d))")
+# Digits of other scripts (Arabic-Indic "١٢", Persian "۱۲", full-width "１２") read as ASCII
+# digits; so do the Arabic thousands and decimal separators and the full-width comma. The
+# dashes and hyphens of typesetting read as the grammar's: a hyphen (U+2010, U+2011, in
+# "twenty‑one") as "-", a figure dash, horizontal bar or minus sign between figures as "–".
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+_TYPESET = str.maketrans({
+    "\u066c": ",", "\uff0c": ",", "\u066b": ".", "\u2010": "-", "\u2011": "-",
+    "\u2012": "\u2013", "\u2015": "\u2013", "\u2212": "\u2013",
+})  # fmt: skip
 _SPACES = re.compile(r"\s+")
 _DIGIT_DOZENS = re.compile(r"(\d{1,2}) dozen")
 # A figure grouped in thousands starts with 1-9: "01,402" is a typing error, "0,500" a decimal
@@ -300,7 +322,9 @@ _LEADING_ZERO_GROUPED = re.compile(r"(?<![\d.,])(?<!\d )0\d{0,2}(?:[, ]\d{3})+(?
 
 def _normalise(text: str) -> str:
     """Lower-case, single spaces, digit groups joined by commas, no trailing punctuation."""
-    # "144 000" with a (narrow) no-break space is how French typography groups thousands
+    if not text.isascii():
+        text = _OTHER_DIGIT.sub(lambda digit: str(unicodedata.digit(digit.group())), text)
+        text = text.translate(_TYPESET)
     text = _GROUPING_SPACE.sub(",", text)
     text = _SPACES.sub(" ", text.strip().lower())
     return text.rstrip(".;:,")
@@ -629,7 +653,7 @@ def _read(
         wording, reading, rest = stripped
         base = _base(rest, lexicon)
         if base is None:
-            reason = _why_unreadable(rest, f"nothing readable after {wording!r}")
+            reason = _why_unreadable(rest, f"nothing readable after {wording!r}", lexicon)
             raise QuantityError(text, claim_id, reason)
         if base[3] != "exact" and reading in NUMBER_ONLY_READINGS:
             raise QuantityError(
@@ -638,7 +662,7 @@ def _read(
         return _qualify(text, reading, *base, rules=rules, claim_id=claim_id)
     base = _base(clean, lexicon)
     if base is None:
-        raise QuantityError(text, claim_id, _why_unreadable(clean))
+        raise QuantityError(text, claim_id, _why_unreadable(clean, lexicon=lexicon))
     low, high, vague, kind = base
     point = low if vague else round((low + high) / 2 + 1e-9) if kind == "range" else low
     return low, high, kind, vague, point
@@ -659,6 +683,15 @@ def _estimate(text: str, clean: str, claim_id: str | None) -> Reading | None:
         bounds = (low, high) if low is not None and high is not None and low <= high else None
     else:
         bounds = _range(match.group("bounds"))
+    if best is not None and bounds is None and not low_high:
+        reversed_bounds = next(_range_ends(match.group("bounds")), None)
+        if reversed_bounds is not None:
+            high, low = reversed_bounds
+            raise QuantityError(
+                text,
+                claim_id,
+                f"the bounds are reversed: write the lower first, as {low:,}–{high:,}",
+            )
     if best is None or bounds is None:
         raise QuantityError(
             text, claim_id, "a best figure with bounds reads as a number, then a range in brackets"
@@ -672,18 +705,40 @@ def _estimate(text: str, clean: str, claim_id: str | None) -> Reading | None:
     return bounds[0], bounds[1], "estimate", False, best
 
 
-def _why_unreadable(text: str, otherwise: str = "") -> str:
+def _why_unreadable(
+    text: str, otherwise: str = "", lexicon: Mapping[str, tuple[int, int]] | None = None
+) -> str:
     """The most likely reason a text did not read, for the error message."""
+    refused_scale = _REFUSED_SCALE.search(text)
+    if refused_scale:
+        return (
+            f"{refused_scale.group(0)!r} is not a casualty-scale figure: no count of people "
+            "killed or displaced comes near a billion, so the grammar has no billion scale; "
+            "check it against the source (a typing error? money?) and, if it is right, write "
+            "it out in digits"
+        )
     leading_zero = _LEADING_ZERO_GROUPED.search(text)
     if leading_zero:
         return (
             f"{leading_zero.group(0)!r} is grouped in thousands but has a leading zero: a "
             "typing error, or a decimal comma"
         )
+    for pattern, reason in _UNREAD_FORMS if _UNREAD_FORM_SIGNS.search(text) else ():
+        form = pattern.search(text)
+        if form:
+            return reason(form)
     for match in _DIGITS.finditer(text):
         number, scaled = _digits_value(match)
         if scaled and number.denominator != 1 and not text[match.end() :][:1].isalnum():
             return f"{match.group(0)!r} is {float(number):,g} people, not a whole number"
+    dotted = _THOUSANDS_DOT.search(text)
+    if dotted:
+        grouped = dotted.group(0).replace(".", ",")
+        return (
+            f"a decimal point in a count is ambiguous: {dotted.group(0)!r} is {grouped} with "
+            "the thousands dot of much of the world, and a decimal elsewhere; write "
+            f"{grouped} if the source means that"
+        )
     if _DECIMAL_POINT.search(text):
         return "a decimal point in a count is ambiguous (1.000 may mean one thousand)"
     # no split read as a range, so any two numbers around a separator are high before low
@@ -698,7 +753,99 @@ def _why_unreadable(text: str, otherwise: str = "") -> str:
             "have their own columns (metric, population, subgroup, group), so value holds "
             "only the figure"
         )
+    if not re.search(r"\d", text) and not any(
+        _number(word) is not None or any(word in term.split() for term in lexicon or {})
+        for word in text.replace("-", " ").split()
+    ):
+        no_figure = (
+            "no figure: neither digits, a number word nor a term of "
+            "data/vague_quantities.csv (add a vague term there with its low and high; a "
+            "source that gives no figure makes no claim)"
+        )
+        return f"{otherwise}, {no_figure}" if otherwise else no_figure
     return otherwise
+
+
+def _margin(form: re.Match[str]) -> str:
+    """Why '40 ± 5' is refused, with the estimate form it would be written in."""
+    best, margin = _number(form.group(1)), _number(form.group(2))
+    written = (
+        f"{best:,} ({max(0, best - margin):,}–{best + margin:,})"
+        if best is not None and margin is not None
+        else "40 (35–45)"
+    )
+    return (
+        f"a margin ({form.group(0).strip()!r}) is not read: a best figure with its bounds is "
+        f"written as {written}"
+    )
+
+
+def _lakhs(form: re.Match[str]) -> str:
+    """Why '1,00,000' is refused, with the figure grouped in thousands."""
+    return (
+        f"{form.group(0)!r} is grouped in lakhs and crores (South Asian style), which the "
+        f"grammar does not read: write {int(form.group(0).replace(',', '')):,} if the source "
+        "means that"
+    )
+
+
+# The wording each comparison sign stands for: the grammar reads the words, not the signs.
+_COMPARISONS = {">": "more than", "<": "fewer than", "≥": "at least", ">=": "at least",
+                "≤": "at most", "<=": "at most", "=": ""}  # fmt: skip
+
+
+def _comparison(form: re.Match[str]) -> str:
+    """Why '>40' is refused, with the wording the grammar reads."""
+    sign, figure = form.groups()
+    written = f"{_COMPARISONS[sign]} {figure}".strip()
+    return f"the sign {sign!r} is not read: write {written!r}"
+
+
+# Forms the grammar refuses on purpose, each with what to write instead (the reason shown).
+_UNREAD_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (re.compile(r"(\S+) ?(?:±|\+/-|\+-|\+ / -) ?(\S+)"), _margin),
+    (re.compile(r"(?<![\d,])[1-9]\d?(?:,\d{2})+,\d{3}(?![\d,])"), _lakhs),
+    (
+        re.compile(r"\b(?:lakhs?|crores?)\b"),
+        lambda form: (
+            f"{form.group(0)!r} is not read: write the figure in digits (a lakh is "
+            "100,000, a crore 10,000,000)"
+        ),
+    ),
+    (
+        re.compile(r"\d ?%|\bper ?cent\b|\bpercent\b"),
+        lambda form: (
+            "a percentage is not a count of people: value holds a number of people "
+            "(record the count the share stands for, or leave the claim out)"
+        ),
+    ),
+    (re.compile(r"^(>=|<=|[><≥≤=]) ?(\d.*)$"), _comparison),
+    (
+        re.compile(r"^[-–—] ?\d"),
+        lambda form: "a count of people is never negative (or the range lacks its first figure)",
+    ),
+    (
+        re.compile(r"^[(\[\"'“‘«].*[)\]\"'”’»]$"),
+        lambda form: "the figure is inside brackets or quotes: value holds the figure alone",
+    ),
+    (
+        re.compile(r"(?<![\d,])\d{1,3},(?:\d{1,2}|\d{4,})(?![\d,])"),
+        lambda form: (
+            f"{form.group(0)!r} is not grouped in thousands (three digits after each "
+            "comma): a decimal comma, or a typing error"
+        ),
+    ),
+    (
+        re.compile(r"\d\s*\?"),
+        lambda form: (
+            "a question mark is not read: write the figure, and say how sure the "
+            "source is in the claim's certainty column (feared, reported, confirmed)"
+        ),
+    ),
+)
+# A text without any of these signs or words is none of the forms above: junk skips them.
+_UNREAD_FORM_SIGNS = re.compile(r"[±%<>=≥≤(\[\"'“‘«?,+\-–—]|lakh|crore|cent")
+_THOUSANDS_DOT = re.compile(r"(?<![\d.])[1-9]\d{0,2}(?:\.\d{3})+(?![\d.])")
 
 
 def _plain_word(word: str) -> bool:

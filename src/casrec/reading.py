@@ -83,47 +83,60 @@ def repeated_column(header: list[str]) -> tuple[str, int, int] | None:
     return None
 
 
+def numbered_records(text: str) -> list[tuple[int, list[str]]]:
+    """Each CSV record of ``text`` with the editor line it starts on (the first line is 1).
+
+    A quoted cell may span lines (a multi-line note), so a record's line is where it starts,
+    not its position in the file; blank lines count as lines but are no record. The one
+    definition of a record's line for data files and imported datasets alike. A NUL byte or
+    a record the csv module cannot read is a ReadError naming its line.
+    """
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ReadError(f"line {line} contains a NUL byte: this is not a text CSV file", line)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    numbered: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for record in reader:
+            if record:  # a line with nothing on it is no record
+                numbered.append((start, record))
+            start = reader.line_num + 1
+    except csv.Error as error:  # e.g. a quote that is never closed
+        raise ReadError(f"line {start} cannot be read as CSV: {error}", start) from None
+    return numbered
+
+
 def read_text_table(data: bytes) -> TextTable:
     """Parse a CSV file's bytes into text records with the line each starts on.
 
     Blank lines are skipped, as an editor shows them; rows of nothing but separators
     (``,,,,`` as spreadsheets append) are skipped with a note; a quoted cell may span lines,
-    so a record's line is where it starts. A row with more cells than the header is an error
-    (the columns would shift), named with its line.
+    so a record's line is where it starts (``numbered_records``). A row with more cells than
+    the header is an error (the columns would shift), named with its line.
     """
-    text = decode(data)
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ReadError(f"line {line} contains a NUL byte: this is not a text CSV file", line)
-    reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] | None = None
     records: list[list[str]] = []
     lines: list[int] = []
     empty_lines: list[int] = []
     too_long: list[tuple[int, int]] = []
-    start = 1
-    try:
-        for record in reader:
-            if record:  # a line with nothing on it
-                if header is None:
-                    header = [name.strip() for name in record]
-                    hint = separator_hint(",".join(record))
-                    if len(header) == 1 and hint:
-                        raise ReadError(
-                            f"is separated by {hint}, not commas (the header is one column, "
-                            f"{header[0][:60]!r}); {SAVE_AS_UTF8}",
-                            1,
-                        )
-                elif not "".join(record).strip():  # no cell holds anything but spaces
-                    empty_lines.append(start)
-                else:
-                    if len(record) > len(header):
-                        too_long.append((start, len(record)))
-                    records.append(record)
-                    lines.append(start)
-            start = reader.line_num + 1
-    except csv.Error as error:  # e.g. a quote that is never closed
-        raise ReadError(f"line {start} cannot be read as CSV: {error}", start) from None
+    for start, record in numbered_records(decode(data)):
+        if header is None:
+            header = [name.strip() for name in record]
+            hint = separator_hint(",".join(record))
+            if len(header) == 1 and hint:
+                raise ReadError(
+                    f"is separated by {hint}, not commas (the header is one column, "
+                    f"{header[0][:60]!r}); {SAVE_AS_UTF8}",
+                    start,
+                )
+        elif not "".join(record).strip():  # no cell holds anything but spaces
+            empty_lines.append(start)
+        else:
+            if len(record) > len(header):
+                too_long.append((start, len(record)))
+            records.append(record)
+            lines.append(start)
     if header is None:
         raise ReadError("is empty: it has no header line")
     if too_long:
@@ -151,6 +164,11 @@ def read_text_table(data: bytes) -> TextTable:
     if empty_lines:
         notes.append((empty_lines[0], f"skipped {_count_lines(empty_lines)} with no values"))
     return TextTable(header, frame, notes)
+
+
+def shown(text: str, limit: int = 80) -> str:
+    """A cell as a message quotes it: repr, a huge one cut to ``limit`` with its length."""
+    return repr(text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)")
 
 
 def _count_lines(lines: list[int]) -> str:
