@@ -150,3 +150,23 @@ def test_interactive_mode_inlines_the_chart_and_fetches_nothing(analysis):
         charts.use_renderer("svg")
     assert "vegaEmbed" in html and "1.36" in html
     assert not re.search(r"<script[^>]+src=", html), "a script fetched from elsewhere"
+
+
+def test_a_chart_is_drawn_once_per_specification(analysis, tmp_path, monkeypatch):
+    # a warm kernel draws the same charts in every run over unchanged data: the SVG is reused,
+    # and a chart of other figures is drawn anew
+    import vl_convert
+
+    drawn = []
+    draw = vl_convert.vegalite_to_svg
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", lambda spec: drawn.append(1) or draw(spec))
+    charts._svg_of.cache_clear()
+    try:
+        first = charts.intervals_chart(analysis.claims, analysis.estimates).svg()
+        again = charts.intervals_chart(analysis.claims, analysis.estimates).svg()
+        assert again == first and len(drawn) == 1
+        other = hrw_against_the_army(tmp_path / "other", "at least 40", "25")
+        changed = charts.intervals_chart(other.claims, other.estimates).svg()
+        assert len(drawn) == 2 and changed != first and "at least 40" in changed
+    finally:
+        charts._svg_of.cache_clear()  # nothing drawn through the stand-in outlives the test

@@ -9,6 +9,8 @@ JavaScript, no network) or an interactive, fully inlined chart for an analyst in
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 
 import pandas as pd
@@ -60,10 +62,8 @@ class Figure:
         )
 
     def svg(self) -> str:
-        """The chart as SVG markup (vl-convert, no network)."""
-        import vl_convert
-
-        return vl_convert.vegalite_to_svg(self.spec)
+        """The chart as SVG markup (vl-convert, no network), drawn once per specification."""
+        return _svg_of(json.dumps(self.spec, sort_keys=True, ensure_ascii=False))
 
     def _repr_html_(self) -> str:
         from casrec.views import chart_figure
@@ -77,6 +77,20 @@ class Figure:
 
         with alt.renderers.enable("html", template="inline"):
             return alt.renderers.get()(self.spec)
+
+
+# Charts drawn in this process, by specification. A warm kernel draws the same charts again
+# in every run over unchanged data (a backfill loop renders each date's pages from the same
+# claims); drawing one is most of an event page's time. Each SVG is tens of kilobytes.
+SVG_MEMO_SIZE = 256
+
+
+@functools.lru_cache(maxsize=SVG_MEMO_SIZE)
+def _svg_of(spec_json: str) -> str:
+    """The SVG of one Vega-Lite specification (given as JSON text, so that it can be a key)."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(json.loads(spec_json))
 
 
 # --- Vega-Lite, written as data -----------------------------------------------------------
