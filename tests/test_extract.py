@@ -17,7 +17,9 @@ from casrec.extract import (
     draft_columns,
     extract_claims,
     highlight_html,
+    html_layout,
     read_document,
+    read_layout,
 )
 from casrec.quantities import parse_quantity
 from casrec.schema import TABLES
@@ -739,3 +741,322 @@ def test_quote_speaker_after_the_quote_without_a_capital():
     assert list(found["value"]) == ["14", "Six"]
     assert set(found["claimant"]) == {"commander"}
     assert list(found["metric"]) == ["killed", "missing"]
+
+
+# -- tables ------------------------------------------------------------------------------------
+# Situation reports give most figures in tables; a made-up flood-plain conflict.
+
+SITREP_TABLE = """<html><body><h2>Situation overview</h2>
+<table><caption>Table 1: affected people by county</caption>
+<thead><tr><th>County</th><th>Killed</th><th>Injured</th><th>IDPs (individuals)</th>
+<th>Share of IDPs</th><th>Last verified</th></tr></thead>
+<tbody>
+<tr><td>Upper Marsh</td><td>1,200*</td><td>340</td><td>12,500</td><td>45%</td><td>03/04/2031</td></tr>
+<tr><td>Reed Coast</td><td>n/a</td><td>-</td><td>~3,000</td><td>11 %</td><td>2 April</td></tr>
+<tr><td>Oru Hills</td><td>0</td><td>15 [b]</td><td>12,000</td><td>44%</td><td></td></tr>
+<tr><th>Total</th><td>1,245</td><td>355</td><td>27,500</td><td>100%</td><td></td></tr>
+</tbody></table>
+<p>* includes people who died of their wounds.</p></body></html>"""
+
+
+def table_drafts(markup: str, **kwargs) -> tuple[str, pd.DataFrame]:
+    layout = html_layout(markup)
+    found = extract_claims(
+        layout.text, "src", publisher="OCHA", actors=ACTORS, lexicon=LEXICON,
+        tables=layout.tables, **kwargs,
+    )  # fmt: skip
+    assert_well_formed(layout.text, found)
+    return layout.text, found
+
+
+def test_an_html_table_row_is_one_line_with_its_cells_at_their_offsets(tmp_path):
+    page = tmp_path / "sitrep.html"
+    page.write_text(SITREP_TABLE, encoding="utf-8")
+    layout = read_layout(page)
+    assert read_document(page) == layout.text
+    lines = layout.text.splitlines()
+    assert "County | Killed | Injured | IDPs (individuals) | Share of IDPs | Last verified" in lines
+    assert "Upper Marsh | 1,200* | 340 | 12,500 | 45% | 03/04/2031" in lines
+    assert "Oru Hills | 0 | 15 [b] | 12,000 | 44% |" in lines  # an empty cell keeps its place
+    (table,) = layout.tables
+    assert layout.text[slice(*table.caption)] == "Table 1: affected people by county"
+    cells = [[layout.text[c.start : c.end] for c in row.cells] for row in table.rows]
+    assert cells[0][:2] == ["County", "Killed"] and cells[4][:2] == ["Total", "1,245"]
+    assert [row.cells[0].header for row in table.rows] == [True, False, False, False, True]
+
+
+def test_a_table_cell_takes_its_metric_from_the_column_and_its_row_label_in_notes():
+    _, found = table_drafts(SITREP_TABLE)
+    assert list(zip(found["value"], found["metric"], found["population"], strict=True)) == [
+        ("1,200", "killed", "all"),
+        ("340", "injured", "all"),
+        ("12,500", "idps", "all"),
+        ("~3,000", "idps", "all"),
+        ("15", "injured", "all"),
+        ("12,000", "idps", "all"),
+        ("1,245", "killed", "all"),
+        ("355", "injured", "all"),
+        ("27,500", "idps", "all"),
+    ]  # "n/a", "-", "0", shares and dates are no figures; "people" of the caption: all
+    first = found.iloc[0]
+    assert first["evidence"] == "Upper Marsh | 1,200* | 340 | 12,500 | 45% | 03/04/2031"
+    assert first["notes"] == "table row 'Upper Marsh', column 'Killed'"
+    assert "a figure for 'Upper Marsh' (its row)" in first["review"]
+    assert "footnote mark '*'" in first["review"] and "footnote mark '[b]'" in found["review"][4]
+    assert set(found["claimant"]) == {"OCHA"}
+    # the Total row is the aggregate each county's figure breaks down, not a place
+    totals = found.iloc[6:]
+    assert list(totals["part_of"]) == ["", "", ""]
+    assert not any("a figure for" in review for review in totals["review"])
+    by_id = dict(zip(found["value"], found["claim_id"], strict=True))
+    assert list(found["part_of"].iloc[:6]) == [
+        by_id["1,245"], by_id["355"], by_id["27,500"], by_id["27,500"], by_id["355"],
+        by_id["27,500"],
+    ]  # fmt: skip
+
+
+def test_headers_spanning_columns_and_a_total_column():
+    _, found = table_drafts(
+        "<table><tr><th rowspan='2'>Camp</th><th colspan='2'>Casualties</th>"
+        "<th colspan='3'>Newly displaced</th></tr>"
+        "<tr><th>Killed</th><th>Injured</th><th>Women</th><th>Children</th><th>Total</th></tr>"
+        "<tr><td>Sel Ford</td><td>12</td><td>30</td><td>400</td><td>650</td><td>1,500</td></tr>"
+        "<tr><td>Grand total</td><td>20</td><td>44</td><td>700</td><td>900</td><td>2,600</td></tr>"
+        "</table>"
+    )
+    rows = list(zip(found["value"], found["metric"], found["subgroup"], strict=True))
+    assert rows[:5] == [
+        ("12", "killed", ""),
+        ("30", "injured", ""),
+        ("400", "displaced", "women"),
+        ("650", "displaced", "children"),
+        ("1,500", "displaced", ""),
+    ]
+    assert found["notes"].iloc[0] == "table row 'Sel Ford', column 'Casualties / Killed'"
+    by_value = dict(zip(found["value"], found["claim_id"], strict=True))
+    part_of = dict(zip(found["value"], found["part_of"], strict=True))
+    assert part_of["400"] == part_of["650"] == by_value["1,500"]  # its row's total column
+    assert part_of["1,500"] == by_value["2,600"] and part_of["12"] == by_value["20"]
+    assert part_of["2,600"] == "" and part_of["700"] == by_value["2,600"]
+
+
+def test_a_table_without_header_cells_and_a_table_of_one_metric_per_row():
+    _, found = table_drafts(
+        "<table><tr><td>District</td><td>Deaths</td><td>Source</td></tr>"
+        "<tr><td>Marrow Hills</td><td>at least 40</td><td>Kivara Red Crescent</td></tr>"
+        "<tr><td>Children</td><td>9</td><td></td></tr></table>"
+    )
+    assert list(zip(found["value"], found["metric"], found["claimant"], strict=True)) == [
+        ("at least 40", "killed", "Kivara Red Crescent"),  # a Source column names the claimant
+        ("9", "killed", "OCHA"),
+    ]
+    assert (found["subgroup"].iloc[1], found["group"].iloc[1]) == ("children", "Children")
+    assert "a figure for" not in found["review"].iloc[1]  # a group of people, not a place
+    _, found = table_drafts(
+        "<table><tr><td>Killed</td><td>14</td></tr><tr><td>Displaced</td><td>2,300</td></tr>"
+        "<tr><td>Year</td><td>2031</td></tr><tr><td>Share of women</td><td>40%</td></tr></table>"
+    )
+    assert list(zip(found["value"], found["metric"], strict=True)) == [
+        ("14", "killed"),
+        ("2,300", "displaced"),
+    ]
+    assert "metric read from the row label" in found["review"].iloc[0]
+
+
+def test_a_long_row_gives_a_verbatim_stretch_of_at_most_30_words_with_the_figure():
+    label = "Settlements along the northern shore of the lake " * 4
+    text, found = table_drafts(
+        f"<table><tr><th>Area</th><th>Notes</th><th>Killed</th></tr><tr><td>{label}</td>"
+        f"<td>{'reports from several villages ' * 4}</td><td>31</td></tr></table>"
+    )
+    (row,) = found.itertuples()
+    assert row.value == "31" and len(row.evidence.split()) <= MAX_EVIDENCE_WORDS
+    assert row.evidence in text and "longer than 30 words" in row.review
+
+
+def test_a_layout_table_is_read_as_text_and_prose_in_cells_still_counts():
+    _, found = table_drafts(
+        "<table><tr><td><p>Gunmen killed 7 villagers in Dar Kel.</p>"
+        "<table><tr><td>menu</td></tr></table></td></tr></table>"
+    )
+    assert list(zip(found["value"], found["metric"], strict=True)) == [("7", "killed")]
+    _, found = table_drafts(
+        "<table><tr><th>Date</th><th>What happened</th></tr><tr><td>2 May</td>"
+        "<td>Shelling killed 5 civilians in Reed Coast.</td></tr></table>"
+    )
+    assert list(zip(found["value"], found["population"], strict=True)) == [("5", "civilians")]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.one_of(st.integers(0, 90_000).map("{:,}".format), st.sampled_from(["n/a", "-"])),
+            min_size=2,
+            max_size=2,
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_every_non_zero_figure_cell_of_a_table_is_one_well_formed_candidate(rows):
+    body = "".join(
+        f"<tr><td>Zone {k}</td><td>{a}</td><td>{b}</td></tr>" for k, (a, b) in enumerate(rows)
+    )
+    _, found = table_drafts(f"<table><tr><th>Zone</th><th>Killed</th><th>Missing</th></tr>{body}")
+    expected = [
+        (value, metric)
+        for a, b in rows
+        for value, metric in ((a, "killed"), (b, "missing"))
+        if value[:1].isdigit() and value != "0"
+    ]
+    assert list(zip(found["value"], found["metric"], strict=True)) == expected
+
+
+def test_cli_extracts_the_tables_of_an_html_document(tmp_path):
+    data = write_data(tmp_path / "data")
+    page = tmp_path / "sitrep.html"
+    page.write_text(SITREP_TABLE, encoding="utf-8")
+    out = tmp_path / "drafts.csv"
+    assert main(["extract", str(page), "--source-id", "ocha-2025", "--data-dir", str(data),
+                 "--out", str(out)]) == 0  # fmt: skip
+    found = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert len(found) == 9 and found["notes"].iloc[0] == "table row 'Upper Marsh', column 'Killed'"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('"We lost 14 men," the commander said.', "commander"),
+        ('"Nine died," said a nurse.', "nurse"),
+        ("“Two were shot,” a witness told reporters.", "witness"),
+        ('The governor told reporters: "Six were abducted."', "governor"),
+        ('"We found 8 bodies," said two residents.', "two residents"),
+    ],
+)
+def test_a_short_quote_with_a_figure_is_its_speakers(text, speaker):
+    (row,) = drafts(text).itertuples()  # the speakers are not counted ("said a nurse")
+    assert row.claimant == speaker
+
+
+def test_short_quotes_pair_in_order_and_scare_quotes_name_no_speaker():
+    found = drafts(
+        'Officials called the raiders "bandits". "We found 8 bodies," a farmer said, and the '
+        "district office said 3 more were missing."
+    )
+    assert list(zip(found["value"], found["claimant"], strict=True)) == [
+        ("8", "farmer"),
+        ("3", "district office"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Forty people, of whom 12 were children, died in the raid on Sel.",
+        "Forty people, 12 of whom were children, died in the raid on Sel.",
+        "Forty people died in the raid on Sel, of whom 12 were children.",
+        "The raid on Sel killed 40 people, of whom 12 were children.",
+        "Of the 40 people killed in the raid on Sel, 12 were children.",
+    ],
+)
+def test_an_of_whom_aside_is_a_subgroup_of_its_whole(text):
+    found = drafts(text)
+    assert [(r.metric, r.population, r.subgroup) for r in found.itertuples()] == [
+        ("killed", "all", ""),
+        ("killed", "civilians", "children"),
+    ]
+    assert found["part_of"].iloc[1] == found["claim_id"].iloc[0]
+    assert_well_formed(text, found)
+
+
+def test_two_parts_after_of_whom_both_point_to_the_whole():
+    found = drafts("Forty people died, of whom 12 were children and 9 were women.")
+    assert list(zip(found["value"], found["subgroup"], strict=True)) == [
+        ("Forty", ""),
+        ("12", "children"),
+        ("9", "women"),
+    ]
+    assert list(found["part_of"].iloc[1:]) == [found["claim_id"].iloc[0]] * 2
+
+
+PUBLISHER_ACTORS = pd.DataFrame(
+    [
+        {"actor_id": "rsf", "name": "Rapid Support Forces (RSF)", "kind": "armed_group"},
+        {"actor_id": "kivara-rc", "name": "Kivara Red Crescent (KRC)", "kind": "other"},
+    ]
+)
+PUBLISHER_TEXT = "Our teams counted 40 wounded civilians in Sel. We lost 2 fighters near Sel."
+
+
+def test_a_publisher_that_is_a_party_speaks_for_its_actor():
+    found = extract_claims(PUBLISHER_TEXT, "src", publisher="Rapid Support Forces",
+                           actors=PUBLISHER_ACTORS)  # fmt: skip
+    assert list(zip(found["claimant_actor"], found["claimant_role"], strict=True)) == [
+        ("rsf", "party_other"),  # a party about civilians
+        ("rsf", "party_own"),  # a party about its own losses
+    ]
+    assert "claimant is the publisher, actor 'rsf'" in found["review"].iloc[0]
+
+
+def test_a_publisher_that_is_no_party_is_linked_to_its_actor_and_stays_independent():
+    for publisher in ("Kivara Red Crescent", "KRC"):
+        found = extract_claims(PUBLISHER_TEXT, "src", publisher=publisher,
+                               actors=PUBLISHER_ACTORS)  # fmt: skip
+        assert set(found["claimant_actor"]) == {"kivara-rc"}
+        assert set(found["claimant_role"]) == {"independent"}
+    found = extract_claims(PUBLISHER_TEXT, "src", publisher="Human Rights Watch",
+                           actors=PUBLISHER_ACTORS)  # fmt: skip
+    assert set(found["claimant_actor"]) == {""}
+
+
+def test_a_section_row_and_years_heading_the_columns():
+    _, found = table_drafts(
+        "<table><tr><td>State</td><td>2030</td><td>2031</td></tr>"
+        "<tr><td colspan='3'>Flood plain</td></tr>"
+        "<tr><td>People killed</td><td>14</td><td>9</td></tr></table>"
+    )
+    assert list(zip(found["value"], found["metric"], found["population"], strict=True)) == [
+        ("14", "killed", "all"),
+        ("9", "killed", "all"),
+    ]  # the years are the header row, not figures
+    assert list(found["notes"]) == [
+        "table section 'Flood plain', row 'People killed', column '2030'",
+        "table section 'Flood plain', row 'People killed', column '2031'",
+    ]
+    assert not any("a figure for '2030'" in review for review in found["review"])
+
+
+MARKDOWN_TABLE = """Flash update 3
+
+| County | Killed | Injured |
+|---|---:|---:|
+| Upper Marsh | 12 | 30 |
+| **Total** | 20 | 44 |
+
+Shelling killed 5 civilians in Sel.
+Zone | Deaths
+Reed Coast | 7
+"""
+
+
+def test_tables_written_with_pipes_in_a_text_document(tmp_path):
+    doc = tmp_path / "update.md"
+    doc.write_text(MARKDOWN_TABLE, encoding="utf-8")
+    layout = read_layout(doc)
+    assert layout.text == MARKDOWN_TABLE and len(layout.tables) == 2
+    for found in (
+        extract_claims(layout.text, "src", tables=layout.tables),
+        extract_claims(MARKDOWN_TABLE, "src"),  # without a layout, pipe tables are found
+    ):
+        assert_well_formed(MARKDOWN_TABLE, found)
+        assert list(zip(found["value"], found["metric"], strict=True)) == [
+            ("12", "killed"),
+            ("30", "injured"),
+            ("20", "killed"),
+            ("44", "injured"),
+            ("5", "killed"),
+            ("7", "killed"),
+        ]
+        assert found["part_of"].iloc[0] == found["claim_id"].iloc[2]  # "**Total**" is the total
+        assert found["notes"].iloc[5] == "table row 'Reed Coast', column 'Deaths'"

@@ -150,3 +150,33 @@ def test_numbered_records_start_on_the_line_an_editor_shows():
     with pytest.raises(ReadError, match="line 3 contains a NUL byte") as caught:
         numbered_records('id,notes\n1,"a\nb\x00"\n')
     assert caught.value.line == 3
+
+
+def test_unnamed_empty_columns_a_spreadsheet_appends_are_dropped():
+    """'claim_id,...,notes,,' named column '' twice; the empty unnamed columns are no data."""
+    table = read_text_table(b"a,b,,\n1,2,,\n3,4\n5,6,\n")
+    assert table.header == ["a", "b"]
+    assert list(table.frame.columns) == ["a", "b", "row"]
+    assert table.frame["b"].tolist() == ["2", "4", "6"]
+
+
+def test_a_value_under_an_unnamed_column_names_its_line_and_cell():
+    with pytest.raises(ReadError) as caught:
+        read_text_table(b'a,b,,\n1,2,,\n"x\ny",4,,stray\n')
+    assert str(caught.value).startswith("line 3 has 'stray' in cell 4, under a column the header")
+    assert caught.value.line == 3
+    with pytest.raises(ReadError, match="line 2 has 5 fields but the header has 4"):
+        read_text_table(b"a,b,,\n1,2,,,\n")
+
+
+def test_a_header_of_only_separators_is_named():
+    with pytest.raises(ReadError, match="line 1, the header, names no column"):
+        read_text_table(b",,,\n1,2,3,4\n")
+
+
+def test_a_data_file_with_unnamed_trailing_columns_loads(tmp_path):
+    write_dataset(tmp_path, [claim("a", "34")])
+    path = tmp_path / "claims.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(line + ",," for line in lines) + "\n", encoding="utf-8")
+    assert load_dataset(tmp_path).claims["claim_id"].tolist() == ["a"]

@@ -16,7 +16,10 @@ The rules live in the tables below so an analyst can read (and extend) them.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import html.parser
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -146,6 +149,9 @@ STATUS_METRICS = frozenset({"hostages", "captured", "detained", "abducted", "ref
 RELEASE_VERBS = frozenset(
     wordlist("freed released rescued liberated exchanged escaped returned repatriated")
 )
+# Words that open a breakdown of the figure before: "40 people, of whom 12 were children",
+# "among them 8 women", "12 of them children".
+BREAKDOWN_LEADS = (["among", "them"], ["among", "whom"], ["of", "whom"], ["of", "them"])
 # Nouns of nominalised events before the figure: "the deaths of 12", "displacement of 378,000".
 METRIC_OF_NOUNS: dict[str, str] = {
     "deaths": "killed",
@@ -414,6 +420,9 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "Togo": ("Togolese",),
     "Ghana": ("Ghanaian",),
 }
+# Kinds of actors in actors.csv that fight: a publisher of another kind (a UN agency, an NGO)
+# is linked to its actor but stays independent.
+FIGHTING_KINDS = frozenset({"state", "armed_group", "militia", "foreign_force"})
 # Population of a party's own members, by the actor's kind in actors.csv.
 KIND_POPULATION = {
     "state": "security_forces",
@@ -467,8 +476,86 @@ class ExtractError(Exception):
     """A document or data folder that cannot be read; the message names the file."""
 
 
+@dataclass
+class TableCell:
+    """One cell of an HTML table: where its text sits in the document's text, and its shape."""
+
+    start: int  # character offsets of the cell's text in the text as read
+    end: int
+    header: bool  # a <th>, or a cell of <thead>
+    colspan: int = 1
+    rowspan: int = 1
+
+
+@dataclass
+class TableRow:
+    """One <tr>: a line of the text (cells joined by ``CELL_DELIMITER``) and its cells."""
+
+    start: int
+    end: int
+    cells: list[TableCell]
+    in_head: bool = False  # inside <thead>
+
+
+@dataclass
+class TextTable:
+    """A data table of an HTML document, as it sits in the text: its caption and rows."""
+
+    rows: list[TableRow]
+    caption: tuple[int, int] | None = None  # offsets of the caption line, when it has one
+
+
+@dataclass
+class Layout:
+    """A document's text and where its tables' rows and cells sit in it."""
+
+    text: str
+    tables: list[TextTable] = field(default_factory=list)
+
+
+# A table row is one line of the text, its cells joined by this (verbatim evidence of a row).
+CELL_DELIMITER = " | "
+# A table whose cells hold this many words is page layout, not figures: read as before, a line
+# per cell.
+LAYOUT_CELL_WORDS = 80
+
+
+@dataclass
+class _CellBuild:
+    header: bool
+    colspan: int
+    rowspan: int
+    flat: list[str] = field(default_factory=list)  # the cell's text, block elements as spaces
+    raw: list[str] = field(default_factory=list)  # the same with line breaks, for layout tables
+
+
+@dataclass
+class _TableBuild:
+    rows: list[tuple[list[_CellBuild], bool]] = field(default_factory=list)
+    row: list[_CellBuild] | None = None
+    cell: _CellBuild | None = None
+    in_head: bool = False
+    caption: list[str] | None = None
+    caption_text: str = ""
+    layout: bool = False  # holds a nested table: page layout, not a data table
+    raw_before: list[str] = field(default_factory=list)  # text inside <table> outside cells
+
+
+def _span_attribute(attrs, name: str) -> int:
+    """A cell's colspan or rowspan as a whole number from 1 to 1000 (as browsers cap it)."""
+    value = dict(attrs).get(name) or "1"
+    match = re.match(r"\s*(\d+)", value)
+    return min(max(int(match.group(1)), 1), 1000) if match else 1
+
+
 class _TextOfHtml(html.parser.HTMLParser):
-    """Visible text of an HTML page, one line per block element, scripts and styles dropped."""
+    """Visible text of an HTML page, one line per block element, scripts and styles dropped.
+
+    A data table's row is one line, its cells joined by ``CELL_DELIMITER``, so that a figure
+    keeps its row label beside it; the layout records each row and cell (``tables``). A table
+    used for page layout (one holding another table, or a cell of ``LAYOUT_CELL_WORDS`` words)
+    is read as before: a line per cell.
+    """
 
     BLOCKS = frozenset(
         [
@@ -507,39 +594,295 @@ class _TextOfHtml(html.parser.HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.hidden_depth = 0
+        self.stack: list[_TableBuild] = []
+        self.rows: list[tuple[list[str], list[bool], list[tuple[int, int]], bool]] = []
+        self.row_tables: list[tuple[int, list[int], int | None]] = []  # caption, rows
+        self.captions: list[str] = []
+
+    # -- where text goes -------------------------------------------------------------------
+
+    def _out(self, piece: str, flat: str | None = None) -> None:
+        """Append text: to the open table cell (flat and raw), else to the page."""
+        if self.stack:
+            table = self.stack[-1]
+            if table.caption is not None:
+                table.caption.append(piece if flat is None else flat)
+            elif table.cell is not None:
+                table.cell.raw.append(piece)
+                table.cell.flat.append(piece if flat is None else flat)
+            else:
+                table.raw_before.append(piece)
+        else:
+            self.parts.append(piece)
+
+    def _close_cell(self, table: _TableBuild) -> None:
+        if table.cell is not None:
+            if table.row is None:
+                table.row = []
+            table.row.append(table.cell)
+            table.cell = None
+
+    def _close_row(self, table: _TableBuild) -> None:
+        self._close_cell(table)
+        if table.row:
+            table.rows.append((table.row, table.in_head))
+        table.row = None
+
+    def _finish_table(self) -> None:
+        table = self.stack.pop()
+        self._close_row(table)
+        cells = [cell for row, _ in table.rows for cell in row]
+        if not table.layout and any(
+            len(" ".join(cell.flat).split()) >= LAYOUT_CELL_WORDS for cell in cells
+        ):
+            table.layout = True
+        pieces: list[str] = ["\n"]
+        if table.layout:
+            # a line per cell, as any block element
+            if table.caption_text:
+                pieces += [table.caption_text, "\n"]
+            pieces += table.raw_before
+            for row, _ in table.rows:
+                for cell in row:
+                    pieces += ["\n", *cell.raw, "\n"]
+        else:
+            caption = None
+            if table.caption_text.strip():
+                caption = len(self.captions)
+                self.captions.append(re.sub(r"\s+", " ", table.caption_text).strip())
+                pieces += [f"\x00C{caption}\x00", "\n"]
+            pieces += table.raw_before
+            row_ids = []
+            for row, in_head in table.rows:
+                texts = [re.sub(r"\s+", " ", "".join(cell.flat)).strip() for cell in row]
+                if not any(texts):
+                    continue  # a spacer row
+                row_ids.append(len(self.rows))
+                self.rows.append(
+                    (
+                        texts,
+                        [cell.header for cell in row],
+                        [(cell.colspan, cell.rowspan) for cell in row],
+                        in_head,
+                    )
+                )
+                pieces += ["\n", f"\x00R{row_ids[-1]}\x00", "\n"]
+            self.row_tables.append((len(self.row_tables), row_ids, caption))
+        pieces.append("\n")
+        text = "".join(pieces)
+        self._out(text, " ")
+
+    # -- the parser's callbacks ------------------------------------------------------------
 
     def handle_starttag(self, tag: str, attrs) -> None:
         if tag in self.HIDDEN:
             self.hidden_depth += 1
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
+            return
+        if self.hidden_depth:
+            return
+        if tag == "table":
+            if self.stack:
+                self.stack[-1].layout = True  # a table inside a table lays out a page
+            self.stack.append(_TableBuild())
+            return
+        if self.stack:
+            table = self.stack[-1]
+            if tag == "tr":
+                self._close_row(table)
+                table.row = []
+                return
+            if tag in ("td", "th"):
+                self._close_cell(table)
+                if table.row is None:
+                    table.row = []
+                table.cell = _CellBuild(
+                    tag == "th" or table.in_head,
+                    _span_attribute(attrs, "colspan"),
+                    _span_attribute(attrs, "rowspan"),
+                )
+                return
+            if tag in ("thead", "tbody", "tfoot"):
+                self._close_row(table)
+                table.in_head = tag == "thead"
+                return
+            if tag == "caption":
+                table.caption = []
+                return
+        if tag in self.BLOCKS:
+            self._out("\n", " ")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self.HIDDEN:
             self.hidden_depth = max(0, self.hidden_depth - 1)
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
+            return
+        if self.hidden_depth:
+            return
+        if self.stack:
+            table = self.stack[-1]
+            if tag == "table":
+                self._finish_table()
+                return
+            if tag == "tr":
+                self._close_row(table)
+                return
+            if tag in ("td", "th"):
+                self._close_cell(table)
+                return
+            if tag in ("thead", "tbody", "tfoot"):
+                self._close_row(table)
+                table.in_head = False
+                return
+            if tag == "caption" and table.caption is not None:
+                table.caption_text = "".join(table.caption)
+                table.caption = None
+                return
+        if tag in self.BLOCKS:
+            self._out("\n", " ")
 
     def handle_data(self, data: str) -> None:
         if not self.hidden_depth:
-            self.parts.append(data)
+            self._out(data.replace("\x00", ""))
+
+    def close(self) -> None:
+        super().close()
+        while self.stack:  # an unclosed <table>
+            self._finish_table()
+
+    def layout(self) -> Layout:
+        """The text (a line per block, a line per table row) and its tables' offsets."""
+        joined = "".join(self.parts)
+        lines: list[str] = []
+        offset = 0
+        row_spans: dict[int, TableRow] = {}
+        caption_spans: dict[int, tuple[int, int]] = {}
+        for raw_line in joined.split("\n"):
+            marker = re.fullmatch(r"\s*\x00([RC])(\d+)\x00\s*", raw_line)
+            if marker and marker.group(1) == "R":
+                number = int(marker.group(2))
+                texts, headers, spans, in_head = self.rows[number]
+                line, cells = _row_line(texts)
+                row_spans[number] = TableRow(
+                    offset,
+                    offset + len(line),
+                    [
+                        TableCell(offset + start, offset + end, header, colspan, rowspan)
+                        for (start, end), header, (colspan, rowspan) in zip(
+                            cells, headers, spans, strict=True
+                        )
+                    ],
+                    in_head,
+                )
+            elif marker:
+                line = self.captions[int(marker.group(2))]
+                caption_spans[int(marker.group(2))] = (offset, offset + len(line))
+            else:
+                line = re.sub(r"[ \t\r\f\v]+", " ", raw_line).strip()
+            if line:
+                lines.append(line)
+                offset += len(line) + 1
+        tables = [
+            TextTable(
+                [row_spans[r] for r in row_ids],
+                caption_spans.get(caption) if caption is not None else None,
+            )
+            for _, row_ids, caption in self.row_tables
+            if row_ids
+        ]
+        return Layout("\n".join(lines), tables)
 
     def text(self) -> str:
-        joined = "".join(self.parts)
-        lines = [re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in joined.split("\n")]
-        return "\n".join(line for line in lines if line)
+        """The visible text alone."""
+        return self.layout().text
+
+
+def _row_line(texts: list[str]) -> tuple[str, list[tuple[int, int]]]:
+    """A row's cells joined by the delimiter ("a | | b", "| Killed" after an empty corner)."""
+    line = ""
+    cells = []
+    for index, text in enumerate(texts):
+        if index:
+            line += CELL_DELIMITER.rstrip() if line else CELL_DELIMITER.strip()
+        if text:
+            if line:
+                line += " "
+            cells.append((len(line), len(line) + len(text)))
+            line += text
+        else:
+            cells.append((len(line), len(line)))
+    return line, cells
+
+
+_ALIGNMENT_ROW = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*")
+
+
+def text_tables(text: str) -> list[TextTable]:
+    """Tables written with pipes in a plain-text or Markdown document (``| Killed | 12 |``).
+
+    Two or more consecutive lines of two or more cells each; the lines above a Markdown
+    alignment row (``|---|---|``) are headers. A cell's offsets exclude its spaces.
+    """
+    tables: list[TextTable] = []
+    block: list[TableRow] = []
+    aligned = False
+
+    def close() -> None:
+        nonlocal aligned
+        if len(block) >= 2:
+            tables.append(TextTable(list(block)))
+        block.clear()
+        aligned = False
+
+    offset = 0
+    for line in text.split("\n"):
+        start = offset
+        offset += len(line) + 1
+        stripped = line.strip()
+        if _ALIGNMENT_ROW.fullmatch(stripped) and block:
+            aligned = True
+            for row in block:
+                row.in_head = True
+                for cell in row.cells:
+                    cell.header = True
+            continue
+        if stripped.count("|") < (1 if not stripped.startswith("|") else 2):
+            close()
+            continue
+        bounds = [k for k, char in enumerate(line) if char == "|"]
+        edges = [-1, *bounds, len(line)]
+        pieces = list(itertools.pairwise(edges))
+        if stripped.startswith("|"):
+            pieces = pieces[1:]
+        if stripped.endswith("|"):
+            pieces = pieces[:-1]
+        cells = []
+        for left, right in pieces:
+            inner = line[left + 1 : right]
+            lead = len(inner) - len(inner.lstrip())
+            cell_start = start + left + 1 + lead
+            cells.append(TableCell(cell_start, cell_start + len(inner.strip()), header=False))
+        if len(cells) < 2:
+            close()
+            continue
+        block.append(TableRow(start, start + len(line), cells))
+    close()
+    return tables
+
+
+def html_layout(markup: str) -> Layout:
+    """The visible text of an HTML document and where its data tables sit in it."""
+    parser = _TextOfHtml()
+    parser.feed(markup)
+    parser.close()
+    return parser.layout()
 
 
 def html_to_text(markup: str) -> str:
     """The visible text of an HTML document (stdlib ``html.parser``), a line per block."""
-    parser = _TextOfHtml()
-    parser.feed(markup)
-    parser.close()
-    return parser.text()
+    return html_layout(markup).text
 
 
-def read_document(path: str | Path) -> str:
-    """The text casrec extracts from: a plain-text file as it is, an HTML file's visible text.
+def read_layout(path: str | Path) -> Layout:
+    """The text casrec extracts from and, for an HTML file, where its tables sit in it.
 
     Offsets in the drafts (``span_start``, ``span_end``) count characters in this text.
     """
@@ -560,8 +903,17 @@ def read_document(path: str | Path) -> str:
     if path.suffix.lower() in (".html", ".htm", ".xhtml") or re.search(
         r"<!doctype html|<html[\s>]|<body[\s>]|<p[\s>]", head
     ):
-        return html_to_text(raw)
-    return raw.replace("\r\n", "\n")
+        return html_layout(raw)
+    text = raw.replace("\r\n", "\n")
+    return Layout(text, text_tables(text))
+
+
+def read_document(path: str | Path) -> str:
+    """The text casrec extracts from: a plain-text file as it is, an HTML file's visible text.
+
+    Offsets in the drafts (``span_start``, ``span_end``) count characters in this text.
+    """
+    return read_layout(path).text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -746,6 +1098,7 @@ class Mention:
     subject_population: str | None = None
     value: str = ""
     review: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what claims.csv's notes should say
 
     @property
     def tokens(self) -> list[Token]:
@@ -1667,10 +2020,20 @@ def find_attributions(sentence: Sentence) -> list[Attribution]:
             if low == "reported" and index + 1 < len(tokens) and tokens[index + 1].low == "by":
                 continue
             # "said X" after a quote or a figure: ", said Ilaria Allegrozzi, ..."
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
             if (
                 index >= 1
                 and tokens[index - 1].text in (",", *tuple(QUOTE_CHARS))
-                and (index + 1 < len(tokens) and tokens[index + 1].text[:1].isupper())
+                and following is not None
+                and (
+                    following.text[:1].isupper()
+                    or (  # '"Nine died," said a nurse': a speaker after a quote
+                        tokens[index - 1].text in QUOTE_CHARS
+                        and (
+                            following.low in ("a", "an", "the", "one") or _is_number_word(following)
+                        )
+                    )
+                )
             ):
                 stop = index + 1
                 while stop < len(tokens) and tokens[stop].text not in (".", ";", ":", ","):
@@ -1728,10 +2091,40 @@ def _span_text(tokens: list[Token], start: int, end: int) -> str:
     return "".join(parts)
 
 
+# Speech verbs that tie a quote to its speaker, after it ('"We lost 14 men," the commander said',
+# '..., said a nurse') or before it ('The commander said: "..."').
+QUOTE_SPEECH_VERBS = wordlist(
+    "said says added told explained recalled stated announced declared insisted wrote "
+    "recounted continued noted claimed confirmed warned replied"
+)
+# A quote this long is speech whatever it says; a shorter one ('"Nine died," said a nurse') is
+# tied to its speaker when it holds a figure, so that scare quotes and titles stay out.
+QUOTE_MIN_CHARS = 20
+_QUOTE_FIGURE_WORDS = frozenset(
+    wordlist("dozen dozens scores hundreds thousands millions several handful few")
+)
+
+
+def _quote_holds_figure(passage: str) -> bool:
+    """Whether a quoted passage holds a figure: digits, a number word or a vague amount."""
+    return any(
+        token.kind == "number" or _is_number_word(token) or token.low in _QUOTE_FIGURE_WORDS
+        for token in tokenize(passage)
+    )
+
+
 def find_quotes(text: str) -> list[tuple[int, int, str]]:
-    """Quoted passages followed or preceded by their speaker: (start, end, speaker)."""
+    """Quoted passages followed or preceded by their speaker: (start, end, speaker).
+
+    Quotes pair in text order; one shorter than ``QUOTE_MIN_CHARS`` counts only when it holds a
+    figure.
+    """
+    verbs = "|".join(QUOTE_SPEECH_VERBS)
     quotes: list[tuple[int, int, str]] = []
-    for match in re.finditer(r"[\"“]([^\"”]{20,}?)[\"”]", text):
+    for match in re.finditer(r"[\"“]([^\"”]+?)[\"”]", text):
+        passage = match.group(1)
+        if len(passage) < QUOTE_MIN_CHARS and not _quote_holds_figure(passage):
+            continue
         after = text[match.end() : match.end() + 160]
         before = text[max(0, match.start() - 160) : match.start()]
         speaker = None
@@ -1739,7 +2132,7 @@ def find_quotes(text: str) -> list[tuple[int, int, str]]:
             r"\s*,?\s*(?:said|says|added|told \w+)\s+([^,.;]+)", after
         ) or re.match(
             r"\s*,?\s*((?:[Tt]he |[Aa]n? |[Oo]ne )?[A-Za-z][^,.;\"“]{1,60}?)\s+"
-            r"(?:said|says|added|told|explained|recalled)\b",
+            rf"(?:{verbs})\b",
             after,
         )
         if said_after:
@@ -1789,17 +2182,37 @@ class ExtractContext:
 class Extractor:
     """Runs the rules over one document's sentences (see the module docstring)."""
 
-    def __init__(self, text: str, context: ExtractContext):
+    def __init__(
+        self, text: str, context: ExtractContext, tables: Iterable[TextTable] = ()
+    ) -> None:
         self.text = text
         self.context = context
+        self.tables = list(tables)
         self.tokens = tokenize(text)
+        # a table row is one line, but its cells are read apart: a delimiter ends a sentence
+        delimiters = {
+            row.start + k
+            for table in self.tables
+            for row in table.rows
+            for k, char in enumerate(text[row.start : row.end])
+            if char == "|" and not any(cell.start <= row.start + k < cell.end for cell in row.cells)
+        }
+        for k, token in enumerate(self.tokens):
+            if token.start in delimiters:
+                self.tokens[k] = Token("\n", token.start, token.end, "newline")
         self.sentences = split_sentences(text, self.tokens)
+        self.token_starts = [token.start for token in self.tokens]
+        self.line_starts = [0] + [k + 1 for k, char in enumerate(text) if char == "\n"]
         # without a lexicon, vague words are still found (and flagged as unreadable)
         self.lexicon_phrases = _lexicon_phrases(
             context.lexicon or dict.fromkeys(FALLBACK_VAGUE_TERMS, (0, 0))
         )
         self.quotes = find_quotes(text)
         self.home_state = self._home_state()
+        # a ministry's, an armed group's or an agency's own document speaks for its actor
+        self.publisher_actor = (
+            self._actor_named(context.publisher, []) if context.publisher else None
+        )
         self.last_sentence: list[Candidate] = []
         self.speaker_tokens: set[int] = set()
 
@@ -1819,15 +2232,29 @@ class Extractor:
     def run(self) -> list[Candidate]:
         """Every candidate of the document, in text order, with claim ids."""
         candidates: list[Candidate] = []
+        from_tables = [c for table in self.tables for c in _TableReader(self, table).read()]
+        cells = sorted((c.mention.sentence.start, c.mention.sentence.end) for c in from_tables)
+        cell_starts = [start for start, _ in cells]
+
+        def in_table_cell(offset: int) -> bool:
+            k = bisect.bisect_right(cell_starts, offset) - 1
+            return k >= 0 and offset < cells[k][1]
+
         previous_claimant: Claimant | None = None
         recent_actors: list[str] = []
         for number, sentence in enumerate(self.sentences):
-            mentions = find_mentions(sentence, self.lexicon_phrases)
+            attributions = find_attributions(sentence)
+            # the people who speak are not counted: ", said two residents", "a nurse said"
+            speaking = {k for a in attributions for k in range(a.start, a.end + 1)}
+            mentions = [
+                m
+                for m in find_mentions(sentence, self.lexicon_phrases)
+                if not in_table_cell(m.start) and m.first not in speaking
+            ]
             kept: list[Mention] = []
             for mention in mentions:
                 if self._bind(mention, kept):
                     kept.append(mention)
-            attributions = find_attributions(sentence)
             self.speaker_tokens = {
                 k for a in attributions if a.position == "before" for k in range(a.start, a.end + 1)
             }
@@ -1868,6 +2295,7 @@ class Extractor:
                 self.context.actors.actors_named(self.text[sentence.start : sentence.end])
             )
             recent_actors = recent_actors[-12:]
+        candidates = sorted([*candidates, *from_tables], key=lambda c: c.mention.start)
         self._link_displacement_totals(candidates)
         self._assign_ids(candidates)
         return candidates
@@ -1942,7 +2370,7 @@ class Extractor:
                 return True
             return False
         np_start = m.last + 1
-        of_them = _words(tokens, m.first - 2, m.first) in (["among", "them"], ["among", "whom"])
+        of_them = _words(tokens, m.first - 2, m.first) in BREAKDOWN_LEADS
         if _words(tokens, np_start, np_start + 2) in (["of", "them"], ["of", "whom"]) and (
             before is None
             or before.text in (",", ";", "(", "–", "—")
@@ -1950,6 +2378,12 @@ class Extractor:
         ):
             of_them = True
             np_start += 2
+        fronted = self._fronted_whole(m, earlier)
+        sibling = bool(  # "12 were children and 9 were women": a second part of one whole
+            earlier and earlier[-1].whole is not None and before is not None and before.low == "and"
+        )
+        if (of_them or sibling or fronted is not None) and _is_copula(tokens, np_start):
+            np_start += 1  # "of whom 12 were children": the group follows the copula
         np_end = _noun_phrase_end(tokens, np_start)
         np_words = _words(tokens, np_start, np_end + 1)
         m.np_end = np_end
@@ -2016,6 +2450,9 @@ class Extractor:
         # "killed 13 people, 9 of them children": a part of the figure just before
         if of_them and earlier and earlier[-1].metric is not None:
             m.metric, m.anchor, m.whole = earlier[-1].metric, earlier[-1].anchor, earlier[-1]
+            return True
+        if fronted is not None:  # "Of the 40 people killed, 12 were children"
+            m.metric, m.anchor, m.whole = fronted.metric, fronted.anchor, fronted
             return True
         # 1. the noun names what happened: "25 civilian deaths", "13 injured", "~144,000 refugees"
         noun_metric = None
@@ -2163,6 +2600,21 @@ class Extractor:
             return True
         return False
 
+    def _fronted_whole(self, m: Mention, earlier: list[Mention]) -> Mention | None:
+        """The whole of a figure after a fronted 'Of the 40 people killed, 12 were children'."""
+        tokens = m.tokens
+        if not earlier or earlier[-1].metric is None or m.first < 2:
+            return None
+        prior = earlier[-1]
+        if tokens[m.first - 1].text != "," or not _is_copula(tokens, m.last + 1):
+            return None
+        opening = next((k for k in range(prior.first - 1, -1, -1) if tokens[k].low == "of"), None)
+        if opening is None or any(t.text in ",;:" for t in tokens[opening : m.first - 1]):
+            return None
+        if opening > 0 and not (tokens[opening - 1].text in ",;:(" or opening == 0):
+            return None
+        return prior.whole or prior
+
     def _verb_after(self, tokens: list[Token], index: int) -> tuple[str, int, int] | None:
         """The verb after a noun phrase, skipping a coordinated one or an appositive."""
         found = _metric_after(tokens, index)
@@ -2175,11 +2627,12 @@ class Extractor:
                 (k for k in range(index + 1, min(len(tokens), index + 8)) if tokens[k].text == ","),
                 None,
             )
-            breakdown_aside = _words(tokens, index + 1, index + 2) == ["including"] or _words(
-                tokens, index + 1, index + 3
-            ) in (["among", "them"], ["among", "whom"], ["of", "whom"], ["of", "them"])
+            lead = _words(tokens, index + 1, index + 3)
+            if index + 1 < len(tokens) and tokens[index + 1].kind == "number":
+                lead = _words(tokens, index + 2, index + 4)  # ", 12 of whom were children,"
+            breakdown_aside = lead[:1] == ["including"] or lead in BREAKDOWN_LEADS
             if close is not None and not any(
-                tokens[k].low in AUXILIARIES
+                (tokens[k].low in AUXILIARIES and not breakdown_aside)
                 or tokens[k].low in METRIC_VERBS
                 or (tokens[k].kind == "number" and not breakdown_aside)
                 for k in range(index + 1, close)
@@ -2318,6 +2771,8 @@ class Extractor:
         np_start = m.last + 1
         if _words(tokens, np_start, np_start + 2) in (["of", "them"], ["of", "whom"]):
             np_start += 2
+        if m.whole is not None and _is_copula(tokens, np_start):
+            np_start += 1  # "of whom 12 were children"
         np_end = m.np_end if m.np_end is not None else m.last
         raw = [t for t in tokens[np_start : np_end + 1] if t.kind in ("word", "abbr")]
         words = [t.low for t in raw]
@@ -2486,13 +2941,17 @@ class Extractor:
         anaphoric = [a for a in attributions if a.anaphoric and a.start < m.first]
         if anaphoric and previous is not None:
             return Claimant(previous.name, previous.actor, "context")
-        return Claimant(self.context.publisher or "", None, "publisher")
+        return self._publisher()
+
+    def _publisher(self) -> Claimant:
+        """The document's publisher as claimant, with its actor when actors.csv names it."""
+        return Claimant(self.context.publisher or "", self.publisher_actor, "publisher")
 
     def _named(self, name: str, recent_actors: list[str]) -> Claimant:
         if self.context.publisher and re.match(r"(?:our|we|us)\b", name, re.IGNORECASE):
             # "Our teams documented ...", "We counted ...": outside a quote, the first person
             # of a document is its publisher
-            return Claimant(self.context.publisher, None, "publisher")
+            return self._publisher()
         name = self._expand_acronym(name)
         return Claimant(name, self._claimant_actor(name, recent_actors), "attribution")
 
@@ -2506,9 +2965,12 @@ class Extractor:
         return name
 
     def _claimant_actor(self, name: str, recent_actors: list[str]) -> str | None:
-        actors = self.context.actors
         if self.context.publisher and name.lower() == self.context.publisher.lower():
-            return None
+            return self.publisher_actor
+        return self._actor_named(name, recent_actors)
+
+    def _actor_named(self, name: str, recent_actors: list[str]) -> str | None:
+        actors = self.context.actors
         words = set(re.findall(r"[a-z]+", name.lower()))
         actor, alias = actors.alias_in(name)
         if actor is not None and (alias not in actors.country_words or words & STATE_VOICE_WORDS):
@@ -2547,6 +3009,8 @@ class Extractor:
         )
         if actor is None:
             return "independent"
+        if claimant.how == "publisher" and kinds.get(actor) not in FIGHTING_KINDS:
+            return "independent"  # a UN agency's or an NGO's own count: its actor, not a party
         if m.population == "civilians":
             return "party_other"
         if (
@@ -2618,6 +3082,460 @@ class Extractor:
             candidate.claim_id = re.sub(r"[^a-z0-9-]+", "-", candidate.claim_id.lower())
 
 
+# ---------------------------------------------------------------------------------------------
+# Tables: a figure per cell, its metric from the column header, its breakdown from the row
+# ---------------------------------------------------------------------------------------------
+
+# A row label that names the table's aggregate, not a place or group: "Total", "Grand total",
+# "Overall", "All states".
+_TOTAL_LABEL = re.compile(
+    r"(?:grand\s+|sub-?\s*)?totals?\b|overall\b|sum\b|all\s+(?:states|regions|provinces|"
+    r"districts|areas|locations|countries|sites|governorates|counties|localities|camps)\b",
+    re.IGNORECASE,
+)
+_SUBTOTAL_LABEL = re.compile(r"sub-?\s*totals?\b", re.IGNORECASE)
+# Headers of shares and rates, whose cells are not counts of people: "%", "Share", "CFR".
+SHARE_HEADER_WORDS = frozenset(
+    wordlist("% percent percentage per cent share rate rates ratio proportion cfr")
+)
+# A column naming who reported each row's figures is its claimant: "Source", "Reported by".
+SOURCE_HEADERS = frozenset(
+    {"source", "sources", "reported by", "according to", "claimant", "reporting organisation",
+     "reporting organization", "reporting agency"}
+)  # fmt: skip
+# Cells that say no figure was reported: no candidate, and nothing to review.
+_NO_FIGURE_CELL = re.compile(
+    r"[-–—.‒…]*|n/?a|n\.a\.|nil|none|unknown|not available|not reported|tbc|tbd|\?+",
+    re.IGNORECASE,
+)
+# A footnote mark written after a figure: "1,200*", "1,200†", "1,200¹", "1,200 [a]", "1,200 (b)".
+_FOOTNOTE_MARK = re.compile(
+    r"\s*(?:[*†‡§¶#]+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\[[^\]\s]{1,4}\]|\((?:[a-z]|\d{1,2}|[ivx]{1,4})\))\s*"
+)
+# A year heading a column: "State | 2023 | 2024" is a header row.
+_YEAR_CELL = re.compile(r"(?:1[89]|20)\d\d")
+# Dates written in a cell: "12/03/2025", "2025-03-12", "12.03.2025".
+_DATE_CELL = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}")
+
+
+def _unmarked(label: str) -> str:
+    """A label without the emphasis marks around it ("**Total**", "_Total:_")."""
+    return label.strip(" *_~:#'\"()[]")
+
+
+def _is_total_label(label: str) -> bool:
+    """Whether a row or column label names the table's aggregate ("Total", "Grand total")."""
+    return bool(_TOTAL_LABEL.match(_unmarked(label)))
+
+
+def _metric_of_header(words: list[str]) -> str | None:
+    """The metric a header names, read with the prose rules' vocabulary ("IDPs", "Killed")."""
+    for k, word in enumerate(words):
+        for phrase, metric in METRIC_PHRASES.items():
+            if tuple(words[k : k + len(phrase)]) == phrase and phrase != ("to", "death"):
+                return metric
+        if word in METRIC_NOUNS:
+            return METRIC_NOUNS[word]
+        if word in METRIC_VERBS:
+            return METRIC_VERBS[word]
+    return None
+
+
+@dataclass
+class _CellFigure:
+    """A table cell that holds one figure: its mention and what the cell says besides."""
+
+    mention: Mention
+    footnote: str = ""
+    aside: str = ""
+
+
+class _TableReader:
+    """One data table of the text: its grid, its headers, and a candidate per figure cell."""
+
+    def __init__(self, extractor: Extractor, table: TextTable):
+        self.x = extractor
+        self.table = table
+        self.text = extractor.text
+        rows = table.rows
+        # grid[r][c] = (row of the cell's origin, the cell): colspan and rowspan repeat it
+        self.grid: list[dict[int, tuple[int, TableCell]]] = [{} for _ in rows]
+        for r, row in enumerate(rows):
+            c = 0
+            for cell in row.cells:
+                while c in self.grid[r]:
+                    c += 1
+                for dr in range(min(cell.rowspan, len(rows) - r)):
+                    for dc in range(cell.colspan):
+                        self.grid[r + dr].setdefault(c + dc, (r, cell))
+                c += cell.colspan
+        self.columns = max((max(g, default=-1) + 1 for g in self.grid), default=0)
+        self.figures: dict[int, _CellFigure | None] = {}
+        self.header_rows = self._header_rows()
+
+    def cell_text(self, cell: TableCell) -> str:
+        return self.text[cell.start : cell.end]
+
+    def figure(self, cell: TableCell) -> _CellFigure | None:
+        """The figure a cell holds, or None (a label, a date, a share, no figure at all)."""
+        key = id(cell)
+        if key not in self.figures:
+            self.figures[key] = self._read_figure(cell)
+        return self.figures[key]
+
+    def _read_figure(self, cell: TableCell) -> _CellFigure | None:
+        text = self.cell_text(cell)
+        if not text or _NO_FIGURE_CELL.fullmatch(text.strip()) or _DATE_CELL.search(text):
+            return None
+        tokens = self.tokens_in(cell.start, cell.end)
+        if not tokens or any(t.low in MONTHS for t in tokens):
+            return None  # no figure, or a date ("12 March")
+        line = bisect.bisect_right(self.x.line_starts, cell.start) - 1
+        sentence = Sentence(tokens, cell.start, cell.end, line)
+        mentions = [
+            m
+            for m in find_mentions(sentence, self.x.lexicon_phrases)
+            if m.kind in ("number", "words", "vague")
+        ]
+        if not mentions or mentions[0].first != 0:
+            return None
+        m = mentions[0]
+        rest = text[m.end - cell.start :]
+        if re.match(r"\s*(?:%|percent\b|per\s?cent\b)", rest, re.IGNORECASE):
+            return None  # a share, not a count
+        footnote = ""
+        mark = _FOOTNOTE_MARK.match(rest)
+        if mark and mark.group().strip():
+            footnote = mark.group().strip()
+            rest = rest[mark.end() :]
+        aside = rest.strip()
+        if aside and not re.fullmatch(r"\([^()]*\)", aside):
+            return None  # the cell says more than a figure: the prose rules read it
+        try:
+            quantity = parse_quantity(self.text[m.start : m.end], self.x.context.lexicon)
+        except QuantityError:
+            quantity = None
+        if quantity is not None and quantity.high == 0:
+            return None  # "0": nothing was reported for this row
+        return _CellFigure(m, footnote, aside)
+
+    def _header_rows(self) -> int:
+        """How many leading rows are headers: <th> rows or <thead>, else a first row of labels."""
+        count = 0
+        for row in self.table.rows:
+            if row.in_head or all(cell.header for cell in row.cells if cell.end > cell.start):
+                count += 1
+            else:
+                break
+        if count == 0 and len(self.table.rows) > 1:
+            first = self.table.rows[0]
+            if not any(
+                self.figure(cell) and not _YEAR_CELL.fullmatch(self.cell_text(cell).strip())
+                for cell in first.cells
+            ):
+                count = 1  # a table without <th>: its first row names the columns (or years)
+        return count
+
+    @functools.cache  # noqa: B019 -- a reader lives for one table
+    def header_cells(self, column: int) -> list[TableCell]:
+        """The header cells above a column, top first, a spanning cell once."""
+        cells: list[TableCell] = []
+        for r in range(self.header_rows):
+            origin = self.grid[r].get(column)
+            if origin is not None and origin[1] not in cells and origin[1].end > origin[1].start:
+                cells.append(origin[1])
+        return cells
+
+    @functools.cache  # noqa: B019 -- a reader lives for one table
+    def label_cells(self, r: int, column: int) -> list[TableCell]:
+        """The cells that label a row left of a column: its place, group, or the metric."""
+        cells: list[TableCell] = []
+        for c in range(column):
+            origin = self.grid[r].get(c)
+            if origin is None:
+                continue
+            cell = origin[1]
+            if cell in cells or cell.end <= cell.start or self.column_metric(c) is not None:
+                continue  # empty, or a cell of a figures' column
+            if self.figure(cell) is not None and c > 0:
+                continue  # another figure of the row ("Killed | 12 | 30")
+            cells.append(cell)  # a place, a group, a metric, a year or zone number first
+        return cells
+
+    @functools.cache  # noqa: B019 -- a reader lives for one table
+    def column_metric(self, column: int) -> str | None:
+        for cell in reversed(self.header_cells(column)):
+            words = self.words(cell)
+            if words & SHARE_HEADER_WORDS or "%" in self.cell_text(cell):
+                return None
+            metric = _metric_of_header(self.word_list(cell))
+            if metric is not None:
+                return metric
+        return None
+
+    def tokens_in(self, start: int, end: int) -> list[Token]:
+        """The document's tokens that start between two offsets (a cell, the caption)."""
+        starts = self.x.token_starts
+        return self.x.tokens[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+
+    def word_list(self, cell: TableCell) -> list[str]:
+        return [t.low for t in self.tokens_in(cell.start, cell.end)]
+
+    def words(self, cell: TableCell) -> set[str]:
+        return set(self.word_list(cell))
+
+    def is_total(self, cells: list[TableCell]) -> bool:
+        return any(_is_total_label(self.cell_text(cell)) for cell in cells)
+
+    def source_column(self) -> int | None:
+        for c in range(self.columns):
+            headers = self.header_cells(c)
+            if headers and self.cell_text(headers[-1]).strip(" :").lower() in SOURCE_HEADERS:
+                return c
+        return None
+
+    def read(self) -> list[Candidate]:
+        """A candidate per figure cell under (or beside) a header naming a metric."""
+        rows = self.table.rows
+        caption_words: list[str] = []
+        if self.table.caption is not None:
+            start, end = self.table.caption
+            caption_words = [t.low for t in self.tokens_in(start, end)]
+        source = self.source_column()
+        found: dict[tuple[int, int], Candidate] = {}
+        total_rows: list[int] = []
+        total_columns: set[int] = set()
+        section = ""
+        for r in range(self.header_rows, len(rows)):
+            filled = [cell for cell in rows[r].cells if cell.end > cell.start]
+            if (
+                len(filled) == 1
+                and filled[0].colspan > 1
+                and filled[0].colspan >= self.columns - 1
+                and self.figure(filled[0]) is None
+            ):
+                section = self.cell_text(filled[0])  # a row heading the rows below: "Darfur"
+                continue
+            labels_all = self.label_cells(r, self.columns)
+            if self.is_total(labels_all):
+                total_rows.append(r)
+            for c in range(self.columns):
+                origin = self.grid[r].get(c)
+                if origin is None or origin[0] != r:
+                    continue  # empty, or a cell spanning down from a row above
+                cell = origin[1]
+                if c > 0 and self.grid[r].get(c - 1, (None, None))[1] is cell:
+                    continue  # a cell spanning columns counts once
+                figure = self.figure(cell)
+                if figure is None:
+                    continue
+                headers = self.header_cells(c)
+                labels = self.label_cells(r, c)
+                metric = self.column_metric(c)
+                metric_from = "column"
+                if metric is None and not any(self.words(h) & SHARE_HEADER_WORDS for h in headers):
+                    for label in reversed(labels):  # a table with one row per metric
+                        metric = _metric_of_header(self.word_list(label))
+                        if metric is not None:
+                            metric_from = "row"
+                            break
+                if metric is None and caption_words and not headers:
+                    metric, metric_from = _metric_of_header(caption_words), "caption"
+                if metric is None:
+                    continue
+                if headers and _is_total_label(self.cell_text(headers[-1])):
+                    total_columns.add(c)
+                source_cell = self.grid[r].get(source)[1] if source is not None else None
+                found[(r, c)] = self._candidate(
+                    figure, metric, metric_from, headers, labels, caption_words, r, source_cell
+                )
+                if section:
+                    found[(r, c)].mention.notes[-1] = (
+                        found[(r, c)]
+                        .mention.notes[-1]
+                        .replace("table ", f"table section {section!r}, ", 1)
+                    )
+        self._link_wholes(found, total_rows, total_columns)
+        return list(found.values())
+
+    def _candidate(
+        self,
+        figure: _CellFigure,
+        metric: str,
+        metric_from: str,
+        headers: list[TableCell],
+        labels: list[TableCell],
+        caption_words: list[str],
+        r: int,
+        source_cell: TableCell | None,
+    ) -> Candidate:
+        m = figure.mention
+        m.metric = metric
+        m.anchor = (m.first, m.last)
+        m.np_end = m.last
+        header_text = " / ".join(self.cell_text(h) for h in headers)
+        label_text = ", ".join(self.cell_text(cell) for cell in labels)
+        total = self.is_total(labels)
+        people_labels = [
+            cell for cell in labels if not _is_total_label(self.cell_text(cell))
+            and self._names_people(cell)
+        ]  # fmt: skip
+        place_labels = [
+            cell for cell in (headers if metric_from == "row" else labels)
+            if cell not in people_labels
+            and not _YEAR_CELL.fullmatch(self.cell_text(cell).strip())
+            and not _is_total_label(self.cell_text(cell))
+            and _metric_of_header(self.word_list(cell)) is None
+        ]  # fmt: skip
+        counted = [*headers, *people_labels]
+        raw = [t for cell in counted for t in self.tokens_in(cell.start, cell.end)]
+        words = [t.low for t in raw]
+        population, side, nationality, subgroup, _ = _population_of(
+            words, raw, self.x.context.actors
+        )
+        if population == "civilians" and not any(
+            w in POPULATION_NOUNS or w in POPULATION_ADJECTIVES for w in words
+        ):
+            population = None  # a capitalised plural of a header is not a people
+        if population is None and caption_words:
+            caption_raw = self.tokens_in(*self.table.caption) if self.table.caption else []
+            population, side, nationality, subgroup, _ = _population_of(
+                caption_words, caption_raw, self.x.context.actors
+            )
+            if population is not None:
+                m.population_guessed = True
+        if population is None and metric in DISPLACEMENT_METRICS:
+            population = "all"
+        if subgroup == "men" and population not in (None, "civilians", "all"):
+            subgroup = None
+        m.population, m.side, m.nationality, m.subgroup = population, side, nationality, subgroup
+        if people_labels:
+            m.group = ", ".join(self.cell_text(cell) for cell in people_labels)
+        m.value = self.text[m.start : m.end]
+        try:
+            parse_quantity(m.value, self.x.context.lexicon)
+        except QuantityError as error:
+            m.review.append(
+                f"value not readable by casrec's grammar ({error.reason or 'form'}): reword it, "
+                "or add the term to vague_quantities.csv"
+            )
+        described = []
+        if label_text:
+            described.append(f"row {label_text!r}")
+        if header_text:
+            described.append(f"column {header_text!r}")
+        m.notes.append("table " + ", ".join(described) if described else "table cell")
+        where = {"column": "column header", "row": "row label", "caption": "table's caption"}
+        m.review.append(f"from a table: metric read from the {where[metric_from]}")
+        if any(w in HOUSEHOLD_NOUNS for w in [*words, *caption_words]):
+            m.review.append("counts families or households, not people")
+        if place_labels and not total:
+            place = ", ".join(self.cell_text(cell) for cell in place_labels)
+            m.review.append(
+                f"a figure for {place!r} (its row): claim it under that place's event, part_of "
+                "the figure it breaks down"
+            )
+        if figure.footnote:
+            m.review.append(
+                f"footnote mark {figure.footnote!r} after the figure left out of the value: read "
+                "the table's note"
+            )
+        if figure.aside:
+            m.review.append(f"the cell also says {figure.aside!r}: check the value")
+        claimant = self.x._publisher()
+        if source_cell is not None and source_cell.end > source_cell.start:
+            claimant = self.x._named(_clean_claimant(self.cell_text(source_cell)), [])
+        role = self.x._role(m, claimant)
+        header_words = {w for h in headers for w in self.words(h)}
+        certainty = ""
+        if header_words & FEARED_WORDS:
+            certainty = "feared"
+        elif header_words & CONFIRMED_WORDS:
+            certainty = "confirmed"
+        evidence = self._evidence(m, labels, r)
+        return Candidate(m, claimant, role, certainty, evidence)
+
+    def _names_people(self, cell: TableCell) -> bool:
+        raw = self.tokens_in(cell.start, cell.end)
+        return any(
+            t.low in POPULATION_NOUNS
+            or t.low in POPULATION_ADJECTIVES
+            or t.low in SUBGROUP_NOUNS
+            or self.x.context.actors.actor_of_word(t.text) is not None
+            for t in raw
+        )
+
+    def _evidence(self, m: Mention, labels: list[TableCell], r: int) -> str:
+        """The row's line; past 30 words, the stretch from its label to the figure, or a window."""
+        row = self.table.rows[r]
+        line = self.text[row.start : row.end]
+        if len(line.split()) <= MAX_EVIDENCE_WORDS:
+            return line
+        own = [cell for cell in labels if row.start <= cell.start < row.end]
+        if own:
+            stretch = self.text[min(own[0].start, m.start) : m.end]
+            if len(stretch.split()) <= MAX_EVIDENCE_WORDS:
+                m.review.append(
+                    "the row is longer than 30 words: the evidence runs from its label to the "
+                    "figure"
+                )
+                return stretch
+        words = list(re.finditer(r"\S+", line))
+        at = next(k for k, w in enumerate(words) if w.end() + row.start > m.start)
+        first = max(0, min(at - MAX_EVIDENCE_WORDS // 2, len(words) - MAX_EVIDENCE_WORDS))
+        last = min(len(words), first + MAX_EVIDENCE_WORDS) - 1
+        m.review.append("the row is longer than 30 words: the evidence is the 30 words around it")
+        return line[words[first].start() : words[last].end()]
+
+    def _link_wholes(
+        self,
+        found: dict[tuple[int, int], Candidate],
+        total_rows: list[int],
+        total_columns: set[int],
+    ) -> None:
+        """Rows point to their total row (part_of), cells to their row's total column."""
+        for (r, c), candidate in found.items():
+            m = candidate.mention
+            wholes = []
+            if c not in total_columns:  # "Women | Children | Total" under "IDPs"
+                wholes += [found.get((r, t)) for t in sorted(total_columns)]
+            whole_row = self._total_row_of(r, total_rows)
+            if whole_row is not None:
+                wholes.append(found.get((whole_row, c)))
+            whole = next(
+                (w for w in wholes if w is not None and w.mention.metric == m.metric), None
+            )
+            if whole is not None and whole is not candidate:
+                m.whole = whole.mention
+
+    def _total_row_of(self, r: int, total_rows: list[int]) -> int | None:
+        """The total a row adds up to: the first after it (a subtotal), else the last before."""
+        labels = self.label_cells(r, self.columns)
+        if r in total_rows:
+            if not any(_SUBTOTAL_LABEL.match(_unmarked(self.cell_text(cell))) for cell in labels):
+                return None
+            later = [
+                t
+                for t in total_rows
+                if t > r
+                and not any(
+                    _SUBTOTAL_LABEL.match(_unmarked(self.cell_text(cell)))
+                    for cell in self.label_cells(t, self.columns)
+                )
+            ]
+            return later[0] if later else None
+        after = [t for t in total_rows if t > r]
+        if after:
+            return after[0]
+        before = [t for t in total_rows if t < r]
+        return before[-1] if before else None
+
+
+def _is_copula(tokens: list[Token], index: int) -> bool:
+    """A 'were' / 'was' / 'are' / 'is' at ``index`` ("of whom 12 were children")."""
+    return index < len(tokens) and tokens[index].low in ("were", "was", "are", "is")
+
+
 def _sentence_initial(tokens: list[Token], index: int) -> bool:
     return index == 0 or tokens[index - 1].text in QUOTE_CHARS + "(•-–—:"
 
@@ -2648,8 +3566,14 @@ def extract_claims(
     lexicon: Mapping[str, tuple[int, int]] | None = None,
     event_id: str | None = None,
     known_names: Iterable[str] = (),
+    tables: Iterable[TextTable] | None = None,
 ) -> pd.DataFrame:
-    """Every candidate claim in ``text`` as a drafts table (one row per figure, text order)."""
+    """Every candidate claim in ``text`` as a drafts table (one row per figure, text order).
+
+    ``tables`` are the text's data tables (``read_layout``): a figure per cell, its metric from
+    the column header and its row's label in ``notes``. Without them, tables written with
+    pipes (``text_tables``, also the rows of ``read_document``'s HTML text) are read.
+    """
     context = ExtractContext(
         source_id=source_id,
         publisher=publisher,
@@ -2658,7 +3582,7 @@ def extract_claims(
         event_id=event_id,
         known_names=tuple(known_names),
     )
-    candidates = Extractor(text, context).run()
+    candidates = Extractor(text, context, text_tables(text) if tables is None else tables).run()
     ids = {id(c.mention): c.claim_id for c in candidates}
     rows = []
     for candidate in candidates:
@@ -2674,6 +3598,8 @@ def extract_claims(
             review.append(
                 "population guessed" if m.population != "unknown" else "population unclear"
             )
+        if claimant.how == "publisher" and claimant.actor:
+            review.append(f"claimant is the publisher, actor {claimant.actor!r} in actors.csv")
         if candidate.role != "independent":
             review.append(f"role guessed from actors.csv: {candidate.role}")
         elif set(re.findall(r"[a-z]+", claimant.name.lower())) & PARTY_VOICE_WORDS:
@@ -2705,6 +3631,7 @@ def extract_claims(
             part_of=part_of,
             certainty=candidate.certainty,
             evidence=candidate.evidence,
+            notes="; ".join(m.notes),
             span_start=m.start,
             span_end=m.end,
             review="; ".join(review),
@@ -2771,12 +3698,14 @@ def extract_file(
     publisher: str | None = None,
 ) -> tuple[str, pd.DataFrame]:
     """Read a document and a data folder; return the text and its drafts table."""
-    text = read_document(path)
+    layout = read_layout(path)
     context = load_context(data_dir, source_id)
     if publisher:
         context["publisher"] = publisher
-    drafts = extract_claims(text, source_id, event_id=event_id, **context)
-    return text, drafts
+    drafts = extract_claims(
+        layout.text, source_id, event_id=event_id, tables=layout.tables, **context
+    )
+    return layout.text, drafts
 
 
 def write_drafts(drafts: pd.DataFrame, out: str | Path) -> Path:

@@ -26,7 +26,9 @@ from casrec.extract import ActorIndex, wordlist
 from casrec.quantities import MAX_COUNT
 from casrec.reading import (
     ReadError,
+    cell_under_unnamed,
     decode,
+    named_width,
     numbered_records,
     repeated_column,
     separator_hint,
@@ -151,8 +153,7 @@ def read_layout(path: str | Path, required: Iterable[str], layout: str) -> pd.Da
     # a spreadsheet that saved the file may append unnamed columns ("...,timestamp,,"): they
     # are dropped while they hold nothing, and a value under one is refused below
     full_width = len(header)
-    while header and not header[-1]:
-        header.pop()
+    header = header[: named_width(header)]
     where = f"{path}, row {header_line} (header)"
     separator = separator_hint(",".join(first))
     if len(header) == 1 and separator:
@@ -193,10 +194,10 @@ def read_layout(path: str | Path, required: Iterable[str], layout: str) -> pd.Da
                 "file?); delete that line, or import the files one by one"
             )
         if len(header) < len(cells) <= full_width:
-            unnamed = next((k for k, c in enumerate(cells) if k >= len(header) and c), None)
+            unnamed = cell_under_unnamed(cells, len(header))
             if unnamed is not None:
                 raise ImportFileError(
-                    f"{path}, row {line}, cell {unnamed + 1}: {shown(cells[unnamed])} is under "
+                    f"{path}, row {line}, cell {unnamed}: {shown(cells[unnamed - 1])} is under "
                     f"a column the header leaves unnamed; expected the {len(header)} columns "
                     "the header names"
                 )

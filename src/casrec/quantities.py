@@ -821,6 +821,13 @@ _UNREAD_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...
     ),
     (re.compile(r"^(>=|<=|[><≥≤=]) ?(\d.*)$"), _comparison),
     (
+        re.compile(r"^\+ ?(\d\S*)$"),
+        lambda form: (
+            f"a '+' before the figure is not read: write {form.group(1)!r}, or "
+            f"'{form.group(1)}+' for at least {form.group(1)}"
+        ),
+    ),
+    (
         re.compile(r"^[-–—] ?\d"),
         lambda form: "a count of people is never negative (or the range lacks its first figure)",
     ),
@@ -836,6 +843,13 @@ _UNREAD_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...
         ),
     ),
     (
+        re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)e\+?(\d{1,2})\b"),
+        lambda form: (
+            f"{form.group(0)!r} is written in scientific notation: write the figure in digits "
+            f"({float(form.group(1)) * 10 ** int(form.group(2)):,.0f})"
+        ),
+    ),
+    (
         re.compile(r"\d\s*\?"),
         lambda form: (
             "a question mark is not read: write the figure, and say how sure the "
@@ -844,7 +858,7 @@ _UNREAD_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...
     ),
 )
 # A text without any of these signs or words is none of the forms above: junk skips them.
-_UNREAD_FORM_SIGNS = re.compile(r"[±%<>=≥≤(\[\"'“‘«?,+\-–—]|lakh|crore|cent")
+_UNREAD_FORM_SIGNS = re.compile(r"[±%<>=≥≤(\[\"'“‘«?,+\-–—]|lakh|crore|cent|\de")
 _THOUSANDS_DOT = re.compile(r"(?<![\d.])[1-9]\d{0,2}(?:\.\d{3})+(?![\d.])")
 
 

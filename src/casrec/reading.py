@@ -107,6 +107,19 @@ def numbered_records(text: str) -> list[tuple[int, list[str]]]:
     return numbered
 
 
+def named_width(header: list[str]) -> int:
+    """How many of the header's cells name a column: a spreadsheet may append unnamed ones."""
+    width = len(header)
+    while width and not header[width - 1].strip():
+        width -= 1
+    return width
+
+
+def cell_under_unnamed(record: list[str], width: int) -> int | None:
+    """The first cell (from 1) past the ``width`` named columns that holds a value, or None."""
+    return next((k + 1 for k in range(width, len(record)) if record[k].strip()), None)
+
+
 def read_text_table(data: bytes) -> TextTable:
     """Parse a CSV file's bytes into text records with the line each starts on.
 
@@ -116,13 +129,21 @@ def read_text_table(data: bytes) -> TextTable:
     the header is an error (the columns would shift), named with its line.
     """
     header: list[str] | None = None
+    written_width = 0  # the header's cells, unnamed ones a spreadsheet appended included
     records: list[list[str]] = []
     lines: list[int] = []
     empty_lines: list[int] = []
     too_long: list[tuple[int, int]] = []
     for start, record in numbered_records(decode(data)):
         if header is None:
-            header = [name.strip() for name in record]
+            written_width = len(record)
+            header = [name.strip() for name in record[: named_width(record)]]
+            if not header:
+                raise ReadError(
+                    f"line {start}, the header, names no column (it holds only separators); "
+                    "expected the column names on the first line",
+                    start,
+                )
             hint = separator_hint(",".join(record))
             if len(header) == 1 and hint:
                 raise ReadError(
@@ -133,8 +154,18 @@ def read_text_table(data: bytes) -> TextTable:
         elif not "".join(record).strip():  # no cell holds anything but spaces
             empty_lines.append(start)
         else:
-            if len(record) > len(header):
+            if len(record) > written_width:
                 too_long.append((start, len(record)))
+            elif len(record) > len(header):
+                unnamed = cell_under_unnamed(record, len(header))
+                if unnamed is not None:
+                    raise ReadError(
+                        f"line {start} has {shown(record[unnamed - 1].strip())} in cell "
+                        f"{unnamed}, under a column the header leaves unnamed: name the column "
+                        "in the header, or clear the cell",
+                        start,
+                    )
+                record = record[: len(header)]
             records.append(record)
             lines.append(start)
     if header is None:
@@ -143,7 +174,7 @@ def read_text_table(data: bytes) -> TextTable:
         line, count = too_long[0]
         more = f" (and {len(too_long) - 1} more rows like it)" if len(too_long) > 1 else ""
         raise ReadError(
-            f"line {line} has {count} fields but the header has {len(header)} "
+            f"line {line} has {count} fields but the header has {written_width} "
             f"(a stray comma, or a value with a comma that needs quotes?){more}",
             line,
         )
