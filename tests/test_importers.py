@@ -454,7 +454,7 @@ def test_unnamed_empty_columns_a_spreadsheet_appends_are_dropped(tmp_path, capsy
 def test_a_header_repeated_mid_file_is_named_as_two_joined_exports(tmp_path, capsys):
     path = _rewrite(ACLED_FILE, tmp_path / "acled.csv", lambda r: [r[0], r[1], r[0], *r[2:]])
     err = _refusal(tmp_path, capsys, "acled", path)
-    assert "row 3: repeats the header row (two exports joined into one file?)" in err
+    assert "row 3 repeats the header row (two files joined into one?)" in err
 
 
 @pytest.mark.parametrize(("first", "second"), [
@@ -522,3 +522,11 @@ def test_a_nul_byte_is_refused_with_its_line(tmp_path, capsys):
     path.write_text(ACLED_FILE.read_text(encoding="utf-8").replace("Bamako", "Bam\x00ako", 1))
     err = _refusal(tmp_path, capsys, "acled", path)
     assert "line 3 contains a NUL byte" in err
+
+
+def test_excels_separator_line_and_a_second_bom_before_the_header_read(tmp_path, capsys):
+    path = tmp_path / "acled.csv"
+    text = ACLED_FILE.read_text(encoding="utf-8").replace(",12,,1726700000", ",twelve,,1726700000")
+    path.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbfsep=,\r\n" + text.replace("\n", "\r\n").encode())
+    err = _refusal(tmp_path, capsys, "acled", path)
+    assert "row 4 (event_id_cnty MLI30002), column 'fatalities'" in err  # the header is line 2

@@ -180,3 +180,28 @@ def test_a_data_file_with_unnamed_trailing_columns_loads(tmp_path):
     lines = path.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join(line + ",," for line in lines) + "\n", encoding="utf-8")
     assert load_dataset(tmp_path).claims["claim_id"].tolist() == ["a"]
+
+
+def test_a_second_byte_order_mark_is_not_part_of_the_first_column():
+    table = read_text_table(b"\xef\xbb\xbf\xef\xbb\xbfa,b\n1,2\n")
+    assert table.header == ["a", "b"]
+
+
+def test_the_separator_line_excel_writes_first_is_no_header():
+    table = read_text_table(b"\xef\xbb\xbfsep=,\r\na,b\r\n1,2\r\n")
+    assert table.header == ["a", "b"] and table.frame["row"].tolist() == [3]
+    with pytest.raises(ReadError, match="is separated by semicolons, not commas"):
+        read_text_table(b"sep=;\na;b\n1;2\n")
+
+
+def test_a_header_repeated_mid_file_is_one_problem_naming_its_line(tmp_path):
+    """Two claims.csv joined: the second header was 13 problems, one per column."""
+    write_dataset(tmp_path, [claim("a", "34"), claim("b", "25")])
+    path = tmp_path / "claims.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*lines[:2], lines[0], *lines[2:]]) + "\n", encoding="utf-8")
+    (problem,) = problems(tmp_path)
+    assert problem == (
+        "claims.csv: line 3 repeats the header row (two files joined into one?); delete that "
+        "line, or read the files one by one"
+    )

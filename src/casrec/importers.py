@@ -28,9 +28,11 @@ from casrec.reading import (
     ReadError,
     cell_under_unnamed,
     decode,
+    header_again_message,
     named_width,
     numbered_records,
     repeated_column,
+    repeats_header,
     separator_hint,
     shown,
 )
@@ -188,11 +190,8 @@ def read_layout(path: str | Path, required: Iterable[str], layout: str) -> pd.Da
         if not any(cell.strip() for cell in record):
             continue
         cells = [cell.strip() for cell in record]
-        if cells[: len(header)] == header:
-            raise ImportFileError(
-                f"{path}, row {line}: repeats the header row (two exports joined into one "
-                "file?); delete that line, or import the files one by one"
-            )
+        if repeats_header(cells, header):
+            raise ImportFileError(f"{path}, {header_again_message(f'row {line}')}")
         if len(header) < len(cells) <= full_width:
             unnamed = cell_under_unnamed(cells, len(header))
             if unnamed is not None:

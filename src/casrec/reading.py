@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 from dataclasses import dataclass, field
 
@@ -47,7 +48,8 @@ def decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ReadError(f"is UTF-16 (Excel's 'Unicode Text'), not UTF-8; {SAVE_AS_UTF8}")
     try:
-        return data.decode("utf-8-sig")
+        # a file saved twice by a tool that adds a byte-order mark may carry two of them
+        return data.decode("utf-8-sig").lstrip("\ufeff")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         byte = data[error.start]
@@ -83,13 +85,17 @@ def repeated_column(header: list[str]) -> tuple[str, int, int] | None:
     return None
 
 
+_EXCEL_SEPARATOR_LINE = re.compile(r"sep=.", re.DOTALL)
+
+
 def numbered_records(text: str) -> list[tuple[int, list[str]]]:
     """Each CSV record of ``text`` with the editor line it starts on (the first line is 1).
 
     A quoted cell may span lines (a multi-line note), so a record's line is where it starts,
-    not its position in the file; blank lines count as lines but are no record. The one
-    definition of a record's line for data files and imported datasets alike. A NUL byte or
-    a record the csv module cannot read is a ReadError naming its line.
+    not its position in the file; blank lines count as lines but are no record, nor is the
+    "sep=," line Excel may put first. The one definition of a record's line for data files
+    and imported datasets alike. A NUL byte or a record the csv module cannot read is a
+    ReadError naming its line.
     """
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
@@ -99,12 +105,27 @@ def numbered_records(text: str) -> list[tuple[int, list[str]]]:
     start = 1
     try:
         for record in reader:
-            if record:  # a line with nothing on it is no record
+            # Excel may open a file with a line naming its separator ("sep=,"): no record
+            excel_hint = not numbered and _EXCEL_SEPARATOR_LINE.fullmatch(",".join(record))
+            if record and not excel_hint:  # a line with nothing on it is no record
                 numbered.append((start, record))
             start = reader.line_num + 1
     except csv.Error as error:  # e.g. a quote that is never closed
         raise ReadError(f"line {start} cannot be read as CSV: {error}", start) from None
     return numbered
+
+
+def repeats_header(record: list[str], header: list[str]) -> bool:
+    """Whether a row is the header again: two files (or exports) joined into one."""
+    return [cell.strip() for cell in record[: len(header)]] == header
+
+
+def header_again_message(where: str) -> str:
+    """What a row repeating the header is, and what to do; ``where`` names the row."""
+    return (
+        f"{where} repeats the header row (two files joined into one?); delete that line, or "
+        "read the files one by one"
+    )
 
 
 def named_width(header: list[str]) -> int:
@@ -153,6 +174,8 @@ def read_text_table(data: bytes) -> TextTable:
                 )
         elif not "".join(record).strip():  # no cell holds anything but spaces
             empty_lines.append(start)
+        elif repeats_header(record, header):
+            raise ReadError(header_again_message(f"line {start}"), start)
         else:
             if len(record) > written_width:
                 too_long.append((start, len(record)))
