@@ -1074,3 +1074,16 @@ def test_an_of_which_row_breaks_down_the_row_above():
         ("300", "women"),
     ]
     assert list(found["part_of"]) == ["", found["claim_id"].iloc[0], found["claim_id"].iloc[0]]
+
+
+def test_a_un_claimant_is_linked_to_its_actor_and_independent():
+    found = drafts(
+        "UNMISS said 3 civilians were killed in Sel. UNMISS said two of its peacekeepers were "
+        "wounded. The SAF said 4 civilians died."
+    )
+    assert list(zip(found["claimant_actor"], found["claimant_role"], strict=True)) == [
+        ("unmiss", "independent"),  # the UN is no party to the fighting (METHODOLOGY)
+        ("unmiss", "independent"),
+        ("saf", "party_other"),
+    ]
+    assert "a UN actor, drafted independent" in found["review"].iloc[0]

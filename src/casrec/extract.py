@@ -3009,8 +3009,12 @@ class Extractor:
         )
         if actor is None:
             return "independent"
-        if claimant.how == "publisher" and kinds.get(actor) not in FIGHTING_KINDS:
-            return "independent"  # a UN agency's or an NGO's own count: its actor, not a party
+        if kinds.get(actor) == "un" or (
+            claimant.how == "publisher" and kinds.get(actor) not in FIGHTING_KINDS
+        ):
+            # the UN is no party to the fighting (METHODOLOGY, claimant roles), nor is an NGO
+            # publishing its own count: linked to its actor, drafted independent
+            return "independent"
         if m.population == "civilians":
             return "party_other"
         if (
@@ -3619,6 +3623,11 @@ def extract_claims(
             review.append(f"claimant is the publisher, actor {claimant.actor!r} in actors.csv")
         if candidate.role != "independent":
             review.append(f"role guessed from actors.csv: {candidate.role}")
+        elif claimant.actor and claimant.how != "publisher":
+            review.append(
+                f"claimant_actor guessed from actors.csv: {claimant.actor} (a UN actor, drafted "
+                "independent)"
+            )
         elif set(re.findall(r"[a-z]+", claimant.name.lower())) & PARTY_VOICE_WORDS:
             review.append(
                 f"claimant {claimant.name!r} sounds like a party to the fighting but matches no "
