@@ -6,9 +6,12 @@ import re
 
 import pandas as pd
 import pytest
+from altair.utils.schemapi import validate_jsonschema
+from altair.vegalite.v6.schema.core import load_schema
 from conftest import claim, write_dataset
 
 from casrec import charts, vocabulary
+from casrec.consistency import stock_series
 from casrec.pipeline import analyse
 
 
@@ -28,12 +31,12 @@ def analysis(tmp_path):
 
 
 def layers(figure):
-    return figure.chart.to_dict()["layer"]
+    return figure.spec["layer"]
 
 
 def test_intervals_chart_draws_the_estimate_band_best_and_each_claim(analysis):
     figure = charts.intervals_chart(analysis.claims, analysis.estimates, analysis.dataset.actors)
-    data = next(iter(figure.chart.to_dict()["datasets"].values()))
+    data = figure.spec["data"]["values"]
     kinds = [row["kind"] for row in data]
     assert kinds == ["estimate", "claim", "claim"]
     estimate = data[0]
@@ -66,7 +69,7 @@ def test_intervals_chart_text_alternative_lists_the_figures(analysis):
 
 def test_open_ended_claim_ends_in_an_arrow_and_fades(analysis):
     figure = charts.intervals_chart(analysis.claims, analysis.estimates)
-    data = next(iter(figure.chart.to_dict()["datasets"].values()))
+    data = figure.spec["data"]["values"]
     hrw = next(row for row in data if row["text"].startswith("Human Rights Watch"))
     assert hrw["open"] is True and hrw["solid_end"] < hrw["end"]
     army = next(row for row in data if row["text"].startswith("Malian army"))
@@ -74,7 +77,7 @@ def test_open_ended_claim_ends_in_an_arrow_and_fades(analysis):
 
 
 def test_legends_use_labels_not_codes(analysis):
-    spec = str(charts.intervals_chart(analysis.claims, analysis.estimates).chart.to_dict())
+    spec = str(charts.intervals_chart(analysis.claims, analysis.estimates).spec)
     assert "party_other" not in spec.replace("claimant_role", "")
     assert vocabulary.CLAIMANT_ROLES.label("party_other") in spec
 
@@ -96,3 +99,74 @@ def test_discrepancy_chart_names_a_contest_whose_ratio_is_undefined(tmp_path):
     figure = charts.discrepancy_chart(analysis.estimates, analysis.dataset.events)
     assert not any("No estimate has claimants that disagree" in f for f in figure.figures)
     assert any("contested" in f and "undefined" in f for f in figure.figures), figure.figures
+
+
+def every_chart(analysis):
+    """Each kind of chart, and each with nothing to draw."""
+    claims, estimates, events = analysis.claims, analysis.estimates, analysis.dataset.events
+    return {
+        "discrepancy": charts.discrepancy_chart(estimates, events),
+        "intervals": charts.intervals_chart(claims, estimates, analysis.dataset.actors),
+        "no claims": charts.intervals_chart(claims.iloc[:0]),
+        "stocks": charts.stocks_chart(stock_series(claims, "kobe-2025-02-07")),
+        "no stocks": charts.stocks_chart(stock_series(claims.iloc[:0], "kobe-2025-02-07")),
+    }
+
+
+def test_every_chart_is_a_valid_vega_lite_specification(analysis, tmp_path):
+    # the specifications are written as data, not through Altair's classes: the schema of the
+    # Vega-Lite version casrec declares is what catches a misspelt channel or property
+    displaced = [claim("war-unhcr", "1,000", event_id="war", metric="displaced",
+                       population="all", as_of="2025-01"),
+                 claim("war-iom", "1,200", event_id="war", metric="displaced",
+                       population="all", as_of="2025-03", claimant="IOM")]  # fmt: skip
+    stocks = analyse(write_dataset(tmp_path / "stocks", displaced))
+    figures = {**every_chart(analysis),
+               "displacement": charts.stocks_chart(stock_series(stocks.claims, "war"))}  # fmt: skip
+    assert figures["displacement"].spec["data"]["values"], "the stock series draws nothing"
+    schema = load_schema()
+    for name, figure in figures.items():
+        assert figure.spec["$schema"] == charts.VEGA_LITE_SCHEMA
+        error = validate_jsonschema(figure.spec, schema, raise_error=False)
+        assert error is None, f"the {name} chart is not valid Vega-Lite: {error}"
+
+
+def test_chart_data_is_json_with_nulls_for_missing_values(analysis):
+    import json
+
+    for name, figure in every_chart(analysis).items():
+        text = json.dumps(figure.spec, allow_nan=False)  # NaN would make the page's JSON invalid
+        assert "NaN" not in text, name
+    data = charts.intervals_chart(analysis.claims, analysis.estimates).spec["data"]["values"]
+    assert [row["best"] for row in data if row["kind"] == "claim"] == [None, None]
+
+
+def test_interactive_mode_inlines_the_chart_and_fetches_nothing(analysis):
+    charts.use_renderer("interactive")
+    try:
+        figure = charts.discrepancy_chart(analysis.estimates, analysis.dataset.events)
+        html = figure._repr_mimebundle_()["text/html"]
+    finally:
+        charts.use_renderer("svg")
+    assert "vegaEmbed" in html and "1.36" in html
+    assert not re.search(r"<script[^>]+src=", html), "a script fetched from elsewhere"
+
+
+def test_a_chart_is_drawn_once_per_specification(analysis, tmp_path, monkeypatch):
+    # a warm kernel draws the same charts in every run over unchanged data: the SVG is reused,
+    # and a chart of other figures is drawn anew
+    import vl_convert
+
+    drawn = []
+    draw = vl_convert.vegalite_to_svg
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", lambda spec: drawn.append(1) or draw(spec))
+    charts._svg_of.cache_clear()
+    try:
+        first = charts.intervals_chart(analysis.claims, analysis.estimates).svg()
+        again = charts.intervals_chart(analysis.claims, analysis.estimates).svg()
+        assert again == first and len(drawn) == 1
+        other = hrw_against_the_army(tmp_path / "other", "at least 40", "25")
+        changed = charts.intervals_chart(other.claims, other.estimates).svg()
+        assert len(drawn) == 2 and changed != first and "at least 40" in changed
+    finally:
+        charts._svg_of.cache_clear()  # nothing drawn through the stand-in outlives the test

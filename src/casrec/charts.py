@@ -1,13 +1,18 @@
-"""Altair charts for the notebooks: discrepancies, claimed intervals, stocks over time.
+"""Charts for the notebooks: discrepancies, claimed intervals, stocks over time.
 
-Charts are built from data already aggregated to one mark per claim or key (Altair embeds
-the data; keep it small). ``use_renderer`` picks static SVG for reports (no JavaScript, no
-network) or an interactive, fully inlined chart for an analyst in JupyterLab.
+Each chart is a Vega-Lite specification written as plain data, one mark per claim or key
+(the data is embedded; keep it small). Building it through Altair's classes validated every
+encoding against the schema on every page, which cost more than drawing it; the tests validate
+each chart against the schema instead. ``use_renderer`` picks static SVG for reports (no
+JavaScript, no network) or an interactive, fully inlined chart for an analyst in JupyterLab.
 """
 
 from __future__ import annotations
 
-import altair as alt
+import functools
+import json
+import math
+
 import pandas as pd
 
 from casrec.vocabulary import CLAIMANT_ROLES, STATUSES
@@ -18,6 +23,9 @@ ROLE_ORDER = list(CLAIMANT_ROLES.codes)
 ROLE_COLOURS = [CLAIMANT_ROLES.colours[code] for code in ROLE_ORDER]
 # Open-ended claims are drawn this far past the largest stated figure, dashed, ending in "+".
 OPEN_END_FACTOR = 1.25
+# The Vega-Lite version of the specifications: the one Altair (the interactive renderer) and
+# vl-convert (the static one) are installed for.
+VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
 
 
 def use_renderer(mode: str) -> None:
@@ -25,10 +33,6 @@ def use_renderer(mode: str) -> None:
     if mode not in RENDERERS:
         raise ValueError(f"chart renderer {mode!r} is not one of {RENDERERS}")
     _mode["renderer"] = mode
-    if mode == "svg":
-        alt.renderers.enable("svg")
-    else:
-        alt.renderers.enable("html", template="inline")
 
 
 class Figure:
@@ -36,11 +40,12 @@ class Figure:
 
     In a report (svg renderer) it displays as HTML: a static SVG image whose ``alt`` is the
     text alternative, a caption, and the figures as a list a reader can search and a screen
-    reader can read. In JupyterLab (interactive renderer) it displays as the Altair chart.
+    reader can read. In JupyterLab (interactive renderer) it displays as an interactive chart.
+    ``spec`` is the Vega-Lite specification, data included.
     """
 
-    def __init__(self, chart: alt.TopLevelMixin, caption: str, figures: list[str]):
-        self.chart = chart
+    def __init__(self, spec: dict, caption: str, figures: list[str]):
+        self.spec = spec
         self.caption = caption
         self.figures = figures
 
@@ -57,10 +62,8 @@ class Figure:
         )
 
     def svg(self) -> str:
-        """The chart as SVG markup (vl-convert, no network)."""
-        import vl_convert
-
-        return vl_convert.vegalite_to_svg(self.chart.to_dict())
+        """The chart as SVG markup (vl-convert, no network), drawn once per specification."""
+        return _svg_of(json.dumps(self.spec, sort_keys=True, ensure_ascii=False))
 
     def _repr_html_(self) -> str:
         from casrec.views import chart_figure
@@ -70,7 +73,77 @@ class Figure:
     def _repr_mimebundle_(self, include=None, exclude=None):
         if _mode["renderer"] == "svg":
             return {"text/html": self._repr_html_()}
-        return self.chart._repr_mimebundle_(include, exclude)
+        import altair as alt  # the analyst's chart: vega-embed inlined, nothing fetched
+
+        with alt.renderers.enable("html", template="inline"):
+            return alt.renderers.get()(self.spec)
+
+
+# Charts drawn in this process, by specification. A warm kernel draws the same charts again
+# in every run over unchanged data (a backfill loop renders each date's pages from the same
+# claims); drawing one is most of an event page's time. Each SVG is tens of kilobytes.
+SVG_MEMO_SIZE = 256
+
+
+@functools.lru_cache(maxsize=SVG_MEMO_SIZE)
+def _svg_of(spec_json: str) -> str:
+    """The SVG of one Vega-Lite specification (given as JSON text, so that it can be a key)."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(json.loads(spec_json))
+
+
+# --- Vega-Lite, written as data -----------------------------------------------------------
+# Types as Vega-Lite names them; the encodings below are what Altair's shorthand ("row:N")
+# expanded to, so the pages draw as they did.
+NOMINAL, QUANTITATIVE, TEMPORAL = "nominal", "quantitative", "temporal"
+
+
+def _field(name: str, kind: str | None = None, **properties) -> dict:
+    """One encoding channel bound to a data field."""
+    return {"field": name, **({"type": kind} if kind else {}), **properties}
+
+
+def _layer(mark: dict, encoding: dict, *transform: dict) -> dict:
+    """One layer: a mark, its encoding, and the filters and calculations before it."""
+    return {
+        "mark": mark,
+        "encoding": encoding,
+        **({"transform": list(transform)} if transform else {}),
+    }
+
+
+def _values(frame: pd.DataFrame) -> list[dict]:
+    """The rows as JSON-ready records: missing values as null, numbers as Python numbers."""
+    records = frame.to_dict("records")
+    for record in records:
+        for name, value in record.items():
+            if value is None:
+                continue
+            if isinstance(value, float) and math.isnan(value):
+                record[name] = None
+            elif hasattr(value, "item"):  # a NumPy scalar
+                record[name] = value.item()
+    return records
+
+
+def _chart(frame: pd.DataFrame, **spec) -> dict:
+    """A top-level specification over ``frame``'s rows."""
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "config": {"view": {"continuousWidth": 300, "continuousHeight": 300}},
+        "data": {"values": _values(frame)},
+        **spec,
+    }
+
+
+def _message(text: str) -> dict:
+    """A chart that says, in words, that there is nothing to draw."""
+    return _chart(
+        pd.DataFrame({"text": [text]}),
+        mark={"type": "text", "size": 14, "align": "left"},
+        encoding={"text": _field("text", NOMINAL)},
+    )
 
 
 def _key_label(frame: pd.DataFrame, actors=None) -> pd.Series:
@@ -92,42 +165,34 @@ LABEL_FONT_SIZE = 12
 ROW_STEP = 36
 
 
-def _labelled_rows(base: alt.Chart, field: str) -> alt.Chart:
+def _labelled_rows(y: dict, field: str) -> dict:
     """The row label written above each bar, from the left edge, cut to the chart width."""
-    return base.mark_text(
-        align="left",
-        baseline="middle",
-        dy=-10,
-        fontSize=LABEL_FONT_SIZE,
-        limit=CHART_WIDTH,
-        color="#333333",
-    ).encode(x=alt.value(0), text=f"{field}:N")
+    mark = {"type": "text", "align": "left", "baseline": "middle", "dy": -10,
+            "fontSize": LABEL_FONT_SIZE, "limit": CHART_WIDTH, "color": "#333333"}  # fmt: skip
+    return _layer(mark, {"x": {"value": 0}, "text": _field(field, NOMINAL), "y": y})
 
 
-def _configure(chart, legend_direction: str = "vertical", columns: int = 1):
-    return (
-        chart.configure_legend(
-            orient="bottom",
-            direction=legend_direction,
-            columns=columns,
-            labelFontSize=LABEL_FONT_SIZE,
-            titleFontSize=LABEL_FONT_SIZE,
-            labelLimit=CHART_WIDTH,
-        )
-        .configure_axis(labelFontSize=LABEL_FONT_SIZE, titleFontSize=LABEL_FONT_SIZE)
-        .configure_title(anchor="start", fontSize=14)
-        .configure_view(stroke=None)
-    )
+def _configured(frame: pd.DataFrame, layers: list[dict], title: str, height: int) -> dict:
+    """Layers over ``frame`` at the chart width: legends underneath, phone-sized type."""
+    spec = _chart(frame, layer=layers, width=CHART_WIDTH, height=height, title=title)
+    spec["config"] = {
+        "view": {"continuousWidth": 300, "continuousHeight": 300, "stroke": None},
+        "legend": {"orient": "bottom", "direction": "vertical", "columns": 1,
+                   "labelFontSize": LABEL_FONT_SIZE, "titleFontSize": LABEL_FONT_SIZE,
+                   "labelLimit": CHART_WIDTH},
+        "axis": {"labelFontSize": LABEL_FONT_SIZE, "titleFontSize": LABEL_FONT_SIZE},
+        "title": {"anchor": "start", "fontSize": 14},
+    }  # fmt: skip
+    return spec
 
 
-def _finish(chart: alt.LayerChart, title: str, rows: int) -> alt.LayerChart:
-    return _configure(
-        chart.properties(width=CHART_WIDTH, height=max(rows, 1) * ROW_STEP, title=title)
-    )
+def _rows_chart(frame: pd.DataFrame, layers: list[dict], title: str, rows: int) -> dict:
+    """A chart of one row per bar (``ROW_STEP`` pixels each)."""
+    return _configured(frame, layers, title, max(rows, 1) * ROW_STEP)
 
 
-def _status_scale() -> alt.Scale:
-    return alt.Scale(domain=[STATUSES.label(s) for s in STATUS_ORDER], range=STATUS_COLOURS)
+def _status_scale() -> dict:
+    return {"domain": [STATUSES.label(s) for s in STATUS_ORDER], "range": STATUS_COLOURS}
 
 
 def discrepancy_chart(
@@ -150,17 +215,24 @@ def discrepancy_chart(
             "high": data["high"].astype(float),
         }
     )
-    y = alt.Y("key:N", sort=data["key"].tolist(), title=None, axis=None)
-    base = alt.Chart(data).encode(y=y)
-    bars = base.mark_bar(height=8, yOffset=6).encode(
-        x=alt.X("discrepancy:Q", title="largest ÷ smallest considered figure"),
-        color=alt.Color("status:N", title="status", scale=_status_scale()),
-        tooltip=["key", "discrepancy", "status", "low", "high"],
-    )
-    values = base.mark_text(align="left", dx=4, yOffset=6, fontSize=LABEL_FONT_SIZE).encode(
-        x="discrepancy:Q", text=alt.Text("discrepancy:Q", format=".2f")
-    )
-    labels = _labelled_rows(base, "key")
+    y = _field("key", NOMINAL, sort=data["key"].tolist(), title=None, axis=None)
+    bars = _layer(
+        {"type": "bar", "height": 8, "yOffset": 6},
+        {
+            "x": _field("discrepancy", QUANTITATIVE, title="largest ÷ smallest considered figure"),
+            "color": _field("status", NOMINAL, title="status", scale=_status_scale()),
+            "tooltip": [_field("key", NOMINAL), _field("discrepancy", QUANTITATIVE),
+                        _field("status", NOMINAL), _field("low", QUANTITATIVE),
+                        _field("high", QUANTITATIVE)],
+            "y": y,
+        },
+    )  # fmt: skip
+    values = _layer(
+        {"type": "text", "align": "left", "dx": 4, "yOffset": 6, "fontSize": LABEL_FONT_SIZE},
+        {"x": _field("discrepancy", QUANTITATIVE),
+         "text": _field("discrepancy", QUANTITATIVE, format=".2f"), "y": y},
+    )  # fmt: skip
+    labels = _labelled_rows(y, "key")
     caption = "Where sources disagree most: largest ÷ smallest considered figure, per estimate"
     figures = [f"{r.key}: {r.discrepancy:.2f} ({r.status})" for r in data.itertuples(index=False)]
     # A contest with no ratio (a claimant says none died, another states a floor) has no bar,
@@ -176,8 +248,8 @@ def discrepancy_chart(
         )
     ]
     figures = figures or ["No estimate has claimants that disagree."]
-    chart = _finish(alt.layer(bars, values, labels), "Largest ÷ smallest figure", len(data))
-    return Figure(chart, caption, figures)
+    spec = _rows_chart(data, [bars, values, labels], "Largest ÷ smallest figure", len(data))
+    return Figure(spec, caption, figures)
 
 
 def interval_frame(claims: pd.DataFrame, actors=None) -> pd.DataFrame:
@@ -255,79 +327,66 @@ def intervals_chart(claims: pd.DataFrame, estimates: pd.DataFrame | None = None,
             )
     frame = pd.DataFrame(rows)
     if frame.empty:
-        message = pd.DataFrame({"text": ["No claims to draw."]})
-        return Figure(
-            alt.Chart(message).mark_text(size=14, align="left").encode(text="text:N"),
-            "Claimed intervals",
-            ["No claims."],
-        )
+        return Figure(_message("No claims to draw."), "Claimed intervals", ["No claims."])
     # an open end fades over the last fifth of its line and ends in an arrow head
     frame["fade_start"] = frame["start"] + (frame["end"] - frame["start"]) * 0.8
     frame["solid_end"] = frame["end"].where(~frame["open"], frame["fade_start"])
     order = frame["row"].tolist()
-    y = alt.Y("row:N", title=None, sort=order, axis=None)
-    base = alt.Chart(frame).encode(y=y)
-    x = alt.X("start:Q", title="people", scale=alt.Scale(domainMin=0))
-    status = alt.Color("status:N", title="estimate", scale=_status_scale())
-    band = (
-        base.transform_filter("datum.kind == 'estimate'")
-        .mark_bar(height=12, yOffset=6, opacity=0.45)
-        .encode(x=x, x2="solid_end:Q", color=status)
-    )
-    roles = alt.Scale(domain=[CLAIMANT_ROLES.label(r) for r in ROLE_ORDER], range=ROLE_COLOURS)
-    faded = alt.Scale(domain=[True, False], range=[1.0, 0.4])
-    claims_line = (
-        base.transform_filter("datum.kind == 'claim'")
-        .mark_rule(strokeWidth=5, yOffset=6)
-        .encode(
-            x=x, x2="solid_end:Q",
-            stroke=alt.Stroke("role:N", title="claimant", scale=roles),
-            opacity=alt.Opacity("considered:N", legend=None, scale=faded),
-        )
+    y = _field("row", NOMINAL, title=None, sort=order, axis=None)
+    x = _field("start", QUANTITATIVE, title="people", scale={"domainMin": 0})
+    band = _layer(
+        {"type": "bar", "height": 12, "yOffset": 6, "opacity": 0.45},
+        {"x": x, "x2": _field("solid_end"), "y": y,
+         "color": _field("status", NOMINAL, title="estimate", scale=_status_scale())},
+        {"filter": "datum.kind == 'estimate'"},
+    )  # fmt: skip
+    roles = {"domain": [CLAIMANT_ROLES.label(r) for r in ROLE_ORDER], "range": ROLE_COLOURS}
+    faded = _field("considered", NOMINAL, legend=None, scale={"domain": [True, False],
+                                                             "range": [1.0, 0.4]})  # fmt: skip
+    claims_line = _layer(
+        {"type": "rule", "strokeWidth": 5, "yOffset": 6},
+        {"x": x, "x2": _field("solid_end"), "y": y, "opacity": faded,
+         "stroke": _field("role", NOMINAL, title="claimant", scale=roles)},
+        {"filter": "datum.kind == 'claim'"},
     )  # fmt: skip
     # a claim of one figure ("25") is a line of no length: it is drawn as a dot instead
-    points = (
-        base.transform_filter("datum.kind == 'claim' && !datum.open && datum.start == datum.end")
-        .mark_point(shape="circle", filled=True, size=80, yOffset=6)
-        .encode(
-            x=x,
-            fill=alt.Fill("role:N", scale=roles, legend=None),
-            opacity=alt.Opacity("considered:N", legend=None, scale=faded),
-        )
-    )
+    points = _layer(
+        {"type": "point", "shape": "circle", "filled": True, "size": 80, "yOffset": 6},
+        {"x": x, "y": y, "opacity": faded,
+         "fill": _field("role", NOMINAL, scale=roles, legend=None)},
+        {"filter": "datum.kind == 'claim' && !datum.open && datum.start == datum.end"},
+    )  # fmt: skip
     fades = []
     for step in range(4):  # the faded tail, in four steps of falling opacity
         a, b = 0.8 + step * 0.05, 0.85 + step * 0.05
         fades.append(
-            base.transform_filter("datum.open")
-            .transform_calculate(
-                f0=f"datum.start + (datum.end - datum.start) * {a}",
-                f1=f"datum.start + (datum.end - datum.start) * {b}",
+            _layer(
+                {"type": "rule", "strokeWidth": 5, "yOffset": 6, "opacity": 0.8 - step * 0.2},
+                {"x": _field("f0", QUANTITATIVE), "x2": _field("f1"), "y": y,
+                 "color": {"value": "#777777"}},
+                {"filter": "datum.open"},
+                {"calculate": f"datum.start + (datum.end - datum.start) * {a}", "as": "f0"},
+                {"calculate": f"datum.start + (datum.end - datum.start) * {b}", "as": "f1"},
             )
-            .mark_rule(strokeWidth=5, yOffset=6, opacity=0.8 - step * 0.2)
-            .encode(x="f0:Q", x2="f1:Q", color=alt.value("#777777"))
-        )
-    arrows = (
-        base.transform_filter("datum.open")
-        .mark_point(shape="triangle-right", filled=True, size=70, yOffset=6, color="#555555")
-        .encode(x="end:Q")
+        )  # fmt: skip
+    arrows = _layer(
+        {"type": "point", "shape": "triangle-right", "filled": True, "size": 70, "yOffset": 6,
+         "color": "#555555"},
+        {"x": _field("end", QUANTITATIVE), "y": y},
+        {"filter": "datum.open"},
+    )  # fmt: skip
+    best = _layer(
+        {"type": "tick", "thickness": 3, "size": 18, "yOffset": 6, "color": "#111111"},
+        {"x": _field("best", QUANTITATIVE), "y": y},
+        {"filter": "datum.best != null"},
     )
-    best = (
-        base.transform_filter("datum.best != null")
-        .mark_tick(thickness=3, size=18, yOffset=6, color="#111111")
-        .encode(x="best:Q")
-    )
-    labels = _labelled_rows(base, "row")
+    labels = _labelled_rows(y, "row")
     caption = (
         "The estimate (band, best as a tick) and each claim (a line, or a dot for a single"
         " figure); an arrow means open-ended"
     )
-    chart = _finish(
-        alt.layer(band, claims_line, points, *fades, arrows, best, labels),
-        "Estimate and claims",
-        len(frame),
-    )
-    return Figure(chart, caption, figures)
+    layers = [band, claims_line, points, *fades, arrows, best, labels]
+    return Figure(_rows_chart(frame, layers, "Estimate and claims", len(frame)), caption, figures)
 
 
 def _figure(value: object) -> str:
@@ -344,9 +403,8 @@ def stocks_chart(series: pd.DataFrame) -> Figure:
     """Aggregate figures over time by as-of date: a point per claim, its interval as a rule."""
     if series.empty:
         # an empty chart reads as "zero"; say plainly that there is nothing to draw
-        message = pd.DataFrame({"text": ["No stock figures for this event."]})
-        chart = alt.Chart(message).mark_text(size=14, align="left").encode(text="text:N")
-        return Figure(chart, "Stocks by as-of date", ["No stock figures for this event."])
+        message = "No stock figures for this event."
+        return Figure(_message(message), "Stocks by as-of date", [message])
     data = series.copy()
     data["as_of"] = pd.to_datetime(data["as_of_effective"]).dt.strftime("%Y-%m-%d")
     data["low"] = data["value_low"].astype(float)
@@ -354,24 +412,23 @@ def stocks_chart(series: pd.DataFrame) -> Figure:
     data["point"] = data["value_point"].astype(float)
     data["series"] = _key_label(data)
     data = data[["as_of", "low", "high", "point", "series", "claimant", "value", "claim_id"]]
-    base = alt.Chart(data).encode(
-        x=alt.X("as_of:T", title="as of"),
-        color=alt.Color("series:N", title="figure"),
-        tooltip=["as_of", "claimant", "value", "claim_id"],
-    )
-    rules = base.mark_rule(strokeWidth=3).encode(
-        y=alt.Y("low:Q", title="people", axis=alt.Axis(format=",.0f")), y2="high:Q"
-    )
-    points = base.mark_point(filled=True, size=70).encode(
-        y="point:Q", shape=alt.Shape("claimant:N", title="claimant")
-    )
-    chart = _configure(
-        alt.layer(rules, points).properties(
-            width=CHART_WIDTH, height=260, title="Stocks and running totals by as-of date"
-        ),
-        columns=1,
-    )
+    shared = {
+        "x": _field("as_of", TEMPORAL, title="as of"),
+        "color": _field("series", NOMINAL, title="figure"),
+        "tooltip": [_field(name, NOMINAL) for name in ("as_of", "claimant", "value", "claim_id")],
+    }
+    rules = _layer(
+        {"type": "rule", "strokeWidth": 3},
+        {**shared, "y": _field("low", QUANTITATIVE, title="people", axis={"format": ",.0f"}),
+         "y2": _field("high")},
+    )  # fmt: skip
+    points = _layer(
+        {"type": "point", "filled": True, "size": 70},
+        {**shared, "y": _field("point", QUANTITATIVE),
+         "shape": _field("claimant", NOMINAL, title="claimant")},
+    )  # fmt: skip
+    spec = _configured(data, [rules, points], "Stocks and running totals by as-of date", 260)
     figures = [
         f"{r.as_of}: {r.series}, {r.claimant}: {r.value}" for r in data.itertuples(index=False)
     ]
-    return Figure(chart, "Stocks and running totals by the date each figure refers to", figures)
+    return Figure(spec, "Stocks and running totals by the date each figure refers to", figures)

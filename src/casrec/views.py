@@ -289,17 +289,17 @@ def estimates_table(
     Without scripts it is a plain table in that order. Events in ``linked`` have their own
     page and are linked to it.
     """
-    info = (
-        events.set_index("event_id")
-        if events is not None
-        else pd.DataFrame(index=pd.Index([], name="event_id"))
-    )
+    # rows as dicts, each event looked up once: a Series per row made a 5,000-event overview
+    # cost seconds of pandas indexing (a repeated event_id, refused by the loader, keeps its first)
+    info: dict = {}
+    for event in events.to_dict("records") if events is not None else []:
+        info.setdefault(event["event_id"], event)
     names = actor_names(actors)
     rows = []
     linked = set(linked)
-    for _, r in overview_order(estimates, events).iterrows():
+    for r in overview_order(estimates, events).to_dict("records"):
         event_id = r["event_id"]
-        event = info.loc[event_id] if event_id in info.index else pd.Series(dtype=object)
+        event = info.get(event_id, {})
         title = text(event.get("title")) or text(event_id)
         date = text(event.get("date_start"))
         rows.append(
@@ -779,10 +779,19 @@ def event_header(
     )
 
 
+# The claim columns a key's answer and rationale read (result_block, answer_line, _claim_ref).
+_RATIONALE_COLUMNS = ("claim_id", "event_id", "metric", "population", "side", "group",
+                      "nationality", "subgroup", "claimant", "claimant_role", "value",
+                      "considered", "exclusion_reason", "why_not_best")  # fmt: skip
+
+
 def results_section(estimates: pd.DataFrame, claims: pd.DataFrame, actors: Actors = None) -> Markup:
     """Every key of an event: the answers, how best is chosen (once), each key's rationale."""
     if estimates.empty:
         return Markup("<p>No estimate: no claim for this selection.</p>")
+    # each key filters the claims several times: on the columns read here rather than the
+    # analysis's seventy, which made this section cost more than the rest of an event page
+    claims = claims[[c for c in _RATIONALE_COLUMNS if c in claims.columns]]
     ordered = key_order(estimates)
     names = actor_names(actors)
     anchors = key_anchors(key_label(row, names) for _, row in ordered.iterrows())

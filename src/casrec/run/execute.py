@@ -356,25 +356,37 @@ def failure_reason(error: BaseException) -> str:
     return f"{name}: {text[0] if text else ''}"
 
 
+_EXPORTERS = threading.local()
+
+
+def _page_exporter():
+    """This thread's HTML exporter: its page templates are compiled once, not once a page."""
+    exporter = getattr(_EXPORTERS, "exporter", None)
+    if exporter is None:
+        from nbconvert import HTMLExporter
+        from traitlets.config import Config
+
+        config = Config()
+        config.TagRemovePreprocessor.remove_cell_tags = ("injected-parameters", "parameters")
+        config.TagRemovePreprocessor.enabled = True
+        config.HTMLExporter.exclude_input = True
+        config.HTMLExporter.exclude_input_prompt = True
+        config.HTMLExporter.exclude_output_prompt = True
+        # Pygments' stylesheet (4.5 KB a page) colours code, and reports show none
+        config.CSSHTMLHeaderPreprocessor.enabled = False
+        exporter = _EXPORTERS.exporter = HTMLExporter(
+            config=config,
+            template_name="casrec",
+            extra_template_basedirs=[str(resources.TEMPLATES_DIR)],
+        )
+    return exporter
+
+
 def notebook_to_html(notebook: Path, target: Path, title: str) -> None:
     """Offline HTML without code: no CDN scripts (casrec template), injected params removed."""
     import nbformat
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
 
-    config = Config()
-    config.TagRemovePreprocessor.remove_cell_tags = ("injected-parameters", "parameters")
-    config.TagRemovePreprocessor.enabled = True
-    config.HTMLExporter.exclude_input = True
-    config.HTMLExporter.exclude_input_prompt = True
-    config.HTMLExporter.exclude_output_prompt = True
-    # Pygments' stylesheet (4.5 KB a page) colours code, and reports show none
-    config.CSSHTMLHeaderPreprocessor.enabled = False
-    exporter = HTMLExporter(
-        config=config,
-        template_name="casrec",
-        extra_template_basedirs=[str(resources.TEMPLATES_DIR)],
-    )
+    exporter = _page_exporter()
     nb = nbformat.read(str(notebook), as_version=4)
     nb.metadata["title"] = title
     page_resources = {"metadata": {"name": title}, "inlining": {"css": []}}
