@@ -710,8 +710,11 @@ def _bounds(series: pd.Series, prefix: str) -> dict[str, pd.Series]:
 def _as_of_not_after_publication(ctx: RuleContext) -> pd.Series:
     f = _claim_facts(ctx)
     c = f.claims
+    bad = f.as_of["earliest"] > f.published_latest
+    if not bad.any():
+        return failing(bad, "")
     return failing(
-        f.as_of["earliest"] > f.published_latest,
+        bad,
         "as_of " + quoted(c["as_of"]) + " is after " + c["source_id"].astype("object")
         + " was published (" + quoted(f.published) + ")",
     )  # fmt: skip
@@ -721,10 +724,10 @@ def _as_of_not_after_publication(ctx: RuleContext) -> pd.Series:
       "as_of is after the run date; the date is a typo.", QUALITY)  # fmt: skip
 def _as_of_not_future(ctx: RuleContext) -> pd.Series:
     c, run = ctx.frames["claims"], _run(ctx)
-    return failing(
-        date_bound_columns(c["as_of"])["earliest"] > run,
-        "as_of " + quoted(c["as_of"]) + f" is after the run date {run:%Y-%m-%d}",
-    )
+    bad = date_bound_columns(c["as_of"])["earliest"] > run
+    if not bad.any():
+        return failing(bad, "")
+    return failing(bad, "as_of " + quoted(c["as_of"]) + f" is after the run date {run:%Y-%m-%d}")
 
 
 @rule("claims", "as_of_not_before_event", WARNING, "as_of",
@@ -733,8 +736,11 @@ def _as_of_not_future(ctx: RuleContext) -> pd.Series:
 def _as_of_not_before_event(ctx: RuleContext) -> pd.Series:
     f = _claim_facts(ctx)
     c = f.claims
+    bad = f.as_of["latest"] < f.event_start_earliest
+    if not bad.any():
+        return failing(bad, "")
     return failing(
-        f.as_of["latest"] < f.event_start_earliest,
+        bad,
         "as_of " + quoted(c["as_of"]) + " is before event " + c["event_id"].astype("object")
         + " began (" + quoted(f.event_start) + ")",
     )  # fmt: skip
@@ -746,8 +752,11 @@ def _as_of_not_before_event(ctx: RuleContext) -> pd.Series:
 def _source_not_before_event(ctx: RuleContext) -> pd.Series:
     f = _claim_facts(ctx)
     c = f.claims
+    bad = f.published_latest < f.event_start_earliest
+    if not bad.any():
+        return failing(bad, "")
     return failing(
-        f.published_latest < f.event_start_earliest,
+        bad,
         c["source_id"].astype("object") + " was published " + quoted(f.published)
         + ", before event " + c["event_id"].astype("object") + " began ("
         + quoted(f.event_start) + ")",
@@ -954,6 +963,8 @@ def _supersedes_same_key(ctx: RuleContext) -> pd.Series:
     same = by_id(c, "claim_id")
     previous = c["supersedes"]
     known = previous.isin(set(same.index))
+    if not known.any():  # nothing supersedes a claim of the file
+        return failing(known, "")
     differences = pd.Series("", index=c.index, dtype="object")
     for column in KEY_COLUMNS[1:]:
         mine, theirs = c[column], previous.map(same[column])
@@ -1034,6 +1045,8 @@ def _subgroup_within_whole(ctx: RuleContext) -> pd.Series:
         f.keys.split(";")[1]: f"{f.subject}: {f.detail}"
         for f in _conflicting(ctx, "subgroup_subset").itertuples(index=False)
     }
+    if not reasons:
+        return failing(pd.Series(False, index=c.index), "")
     keys = c[KEY_COLUMNS].astype("object").where(c[KEY_COLUMNS].notna(), "").astype(str)
     claim_keys = keys[KEY_COLUMNS[0]].str.cat(keys[KEY_COLUMNS[1:]], sep="/")  # a Series when empty
     return failing(claim_keys.isin(set(reasons)), claim_keys.map(reasons))
