@@ -803,7 +803,8 @@ def _comparison(form: re.Match[str]) -> str:
 
 # Forms the grammar refuses on purpose, each with what to write instead (the reason shown).
 _UNREAD_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
-    (re.compile(r"(\S+) ?(?:±|\+/-|\+-|\+ / -) ?(\S+)"), _margin),
+    # bounded figures, each from a word's start: a long value is searched in linear time
+    (re.compile(r"(?<!\S)(\S{1,40}?) ?(?:±|\+/-|\+-|\+ / -) ?(\S{1,40})"), _margin),
     (re.compile(r"(?<![\d,])[1-9]\d?(?:,\d{2})+,\d{3}(?![\d,])"), _lakhs),
     (
         re.compile(r"\b(?:lakhs?|crores?)\b"),
