@@ -29,6 +29,33 @@ def test_the_pool_runs_every_task_on_its_threads_and_returns_results():
     assert {r[1] for r in results} <= set(pool.thread_names)
 
 
+def test_each_run_gives_its_first_task_to_the_same_warm_thread():
+    # the runner submits the validating pages first: they land on the kernel that imported
+    # great-expectations in the run before, not on whichever thread is quickest to wake
+    def name():
+        threading.Event().wait(0.02)  # long enough for the other thread to compete
+        return threading.current_thread().name
+
+    firsts, everyone = [], set()
+    with warm_kernels(2):
+        for _ in range(10):
+            pool = KernelPool(2)
+            futures = [pool.submit(name) for _ in range(4)]
+            pool.shutdown()
+            firsts.append(futures[0].result(timeout=10))
+            everyone |= {f.result(timeout=10) for f in futures}
+    assert len(everyone) == 2, "the other thread took no task"
+    assert len(set(firsts)) == 1, firsts
+
+
+def test_a_pool_given_nothing_to_do_ends_every_thread():
+    pool = KernelPool(3)  # only the leading thread serves until a first task is submitted
+    ending = threading.Thread(target=pool.shutdown)
+    ending.start()
+    ending.join(timeout=10)
+    assert not ending.is_alive(), "shutdown waits on a thread that never started serving"
+
+
 def test_a_task_that_raises_hands_its_error_to_the_future():
     pool = KernelPool(1)
     try:

@@ -149,7 +149,9 @@ def failing(where: pd.Series, why: pd.Series | str) -> pd.Series:
     """Sentences where ``where`` is True, missing elsewhere (the form every rule returns).
 
     ``why`` may hold the sentences of the failing rows only (indexed by a subset of
-    ``where``'s index): a rule that rarely fails then writes few sentences.
+    ``where``'s index): a rule that rarely fails then writes few sentences. The common rules
+    return ``failing(where, "")`` before writing any when no row fails: on a clean file,
+    composing the sentences of no rows cost as much as the checks themselves.
     """
     flags = where.to_numpy(dtype=bool, na_value=False)
     texts = np.full(len(flags), np.nan, dtype=object)
@@ -351,6 +353,8 @@ def _unique(table: str, column: str):
         lines = _frame(ctx, table)[LINE]
         known = ids.notna()
         repeated = known & ids.duplicated(keep="first")
+        if not repeated.any():  # the usual case: no sentence to write
+            return failing(repeated, "")
         first = known & ~repeated  # each id's first row
         first_line = ids[repeated].map(pd.Series(lines[first].to_numpy(), index=ids[first]))
         why = (  # the sentences of the repeated rows only
@@ -376,6 +380,8 @@ def _slug(table: str, column: str):
         )
         # ids become file names of report pages
         too_long = slug & (values.str.len() > MAX_ID_LENGTH)
+        if not (not_slug.any() or too_long.any()):
+            return failing(not_slug, "")
         long = values[too_long]  # the sentences of these rows only
         long_why = (
             quoted(long.str.slice(0, 40))
@@ -392,8 +398,10 @@ def _enum(table: str, column: str, choices: tuple[str, ...]):
     def check(ctx: RuleContext) -> pd.Series:
         values = _frame(ctx, table)[column]
         bad = values.notna() & ~values.isin(choices)
+        if not bad.any():
+            return failing(bad, "")
         # the cap of suggestions counts every distinct value, so all are passed
-        hints = suggestions(values, choices)[bad] if bad.any() else ""
+        hints = suggestions(values, choices)[bad]
         why = quoted(values[bad]) + f" is not one of: {', '.join(choices)}" + hints
         return failing(bad, why)
 
@@ -404,7 +412,7 @@ def _date(table: str, column: str):
     def check(ctx: RuleContext) -> pd.Series:
         values = _frame(ctx, table)[column]
         bad = ~date_bound_columns(values)["valid"]
-        return failing(bad, quoted(values[bad]) + NOT_A_DATE)
+        return failing(bad, quoted(values[bad]) + NOT_A_DATE if bad.any() else "")
 
     return check
 
@@ -413,6 +421,8 @@ def _whole_number(table: str, column: str):
     def check(ctx: RuleContext) -> pd.Series:
         values = _frame(ctx, table)[column]
         bad = values.notna() & ~vx.fullmatch(values, _WHOLE_NUMBER)
+        if not bad.any():
+            return failing(bad, "")
         return failing(bad, quoted(values[bad]) + " is not a whole number (at most 15 digits)")
 
     return check
@@ -426,6 +436,8 @@ def _reference(table: str, column: str, target: tuple[str, str]):
             return failing(values.isna() & values.notna(), "")
         known = _frame(ctx, target_table)[target_column].dropna()
         bad = values.notna() & ~values.isin(known)
+        if not bad.any():
+            return failing(bad, "")
         dangling = values[bad]  # the sentences of these rows only
         why = (
             quoted(dangling)
@@ -698,8 +710,11 @@ def _bounds(series: pd.Series, prefix: str) -> dict[str, pd.Series]:
 def _as_of_not_after_publication(ctx: RuleContext) -> pd.Series:
     f = _claim_facts(ctx)
     c = f.claims
+    bad = f.as_of["earliest"] > f.published_latest
+    if not bad.any():
+        return failing(bad, "")
     return failing(
-        f.as_of["earliest"] > f.published_latest,
+        bad,
         "as_of " + quoted(c["as_of"]) + " is after " + c["source_id"].astype("object")
         + " was published (" + quoted(f.published) + ")",
     )  # fmt: skip
@@ -709,10 +724,10 @@ def _as_of_not_after_publication(ctx: RuleContext) -> pd.Series:
       "as_of is after the run date; the date is a typo.", QUALITY)  # fmt: skip
 def _as_of_not_future(ctx: RuleContext) -> pd.Series:
     c, run = ctx.frames["claims"], _run(ctx)
-    return failing(
-        date_bound_columns(c["as_of"])["earliest"] > run,
-        "as_of " + quoted(c["as_of"]) + f" is after the run date {run:%Y-%m-%d}",
-    )
+    bad = date_bound_columns(c["as_of"])["earliest"] > run
+    if not bad.any():
+        return failing(bad, "")
+    return failing(bad, "as_of " + quoted(c["as_of"]) + f" is after the run date {run:%Y-%m-%d}")
 
 
 @rule("claims", "as_of_not_before_event", WARNING, "as_of",
@@ -721,8 +736,11 @@ def _as_of_not_future(ctx: RuleContext) -> pd.Series:
 def _as_of_not_before_event(ctx: RuleContext) -> pd.Series:
     f = _claim_facts(ctx)
     c = f.claims
+    bad = f.as_of["latest"] < f.event_start_earliest
+    if not bad.any():
+        return failing(bad, "")
     return failing(
-        f.as_of["latest"] < f.event_start_earliest,
+        bad,
         "as_of " + quoted(c["as_of"]) + " is before event " + c["event_id"].astype("object")
         + " began (" + quoted(f.event_start) + ")",
     )  # fmt: skip
@@ -734,8 +752,11 @@ def _as_of_not_before_event(ctx: RuleContext) -> pd.Series:
 def _source_not_before_event(ctx: RuleContext) -> pd.Series:
     f = _claim_facts(ctx)
     c = f.claims
+    bad = f.published_latest < f.event_start_earliest
+    if not bad.any():
+        return failing(bad, "")
     return failing(
-        f.published_latest < f.event_start_earliest,
+        bad,
         c["source_id"].astype("object") + " was published " + quoted(f.published)
         + ", before event " + c["event_id"].astype("object") + " began ("
         + quoted(f.event_start) + ")",
@@ -942,6 +963,8 @@ def _supersedes_same_key(ctx: RuleContext) -> pd.Series:
     same = by_id(c, "claim_id")
     previous = c["supersedes"]
     known = previous.isin(set(same.index))
+    if not known.any():  # nothing supersedes a claim of the file
+        return failing(known, "")
     differences = pd.Series("", index=c.index, dtype="object")
     for column in KEY_COLUMNS[1:]:
         mine, theirs = c[column], previous.map(same[column])
@@ -1022,6 +1045,8 @@ def _subgroup_within_whole(ctx: RuleContext) -> pd.Series:
         f.keys.split(";")[1]: f"{f.subject}: {f.detail}"
         for f in _conflicting(ctx, "subgroup_subset").itertuples(index=False)
     }
+    if not reasons:
+        return failing(pd.Series(False, index=c.index), "")
     keys = c[KEY_COLUMNS].astype("object").where(c[KEY_COLUMNS].notna(), "").astype(str)
     claim_keys = keys[KEY_COLUMNS[0]].str.cat(keys[KEY_COLUMNS[1:]], sep="/")  # a Series when empty
     return failing(claim_keys.isin(set(reasons)), claim_keys.map(reasons))

@@ -35,9 +35,14 @@ class _KernelThread:
         self.thread = threading.Thread(target=self._main, name=name, daemon=True)
         self.thread.start()
 
-    def serve(self, tasks: queue.SimpleQueue, done: threading.Event) -> None:
-        """Take pages from ``tasks`` until its end marker, then set ``done``."""
-        self.inbox.put((tasks, done))
+    def serve(
+        self, tasks: queue.SimpleQueue, done: threading.Event, took_first: threading.Event
+    ) -> None:
+        """Take pages from ``tasks`` until its end marker, then set ``done``.
+
+        ``took_first`` is set once this thread has taken its first item from ``tasks``.
+        """
+        self.inbox.put((tasks, done, took_first))
 
     def stop(self) -> None:
         """End the thread (its kernel is shut down) and wait for it."""
@@ -48,8 +53,8 @@ class _KernelThread:
         done = None
         try:
             while (item := self.inbox.get()) is not None:
-                tasks, done = item
-                _work(tasks)
+                tasks, done, took_first = item
+                _work(tasks, took_first)
                 if not _keep(self):
                     return
                 done.set()  # kept: warm, waiting for the next run
@@ -62,9 +67,13 @@ class _KernelThread:
                 done.set()
 
 
-def _work(tasks: queue.SimpleQueue) -> None:
+def _work(tasks: queue.SimpleQueue, took_first: threading.Event) -> None:
     """Run queued ``(future, fn, args, kwargs)`` until the end marker (None)."""
-    while (item := tasks.get()) is not None:
+    while True:
+        item = tasks.get()
+        took_first.set()
+        if item is None:
+            return
         future, fn, args, kwargs = item
         if not future.set_running_or_notify_cancel():
             continue
@@ -90,10 +99,18 @@ def _keep(thread: _KernelThread) -> bool:
     return False
 
 
+def _number(thread: _KernelThread) -> int:
+    return int(thread.name.rsplit("-", 1)[1])
+
+
 def _kernel_threads(count: int) -> list[_KernelThread]:
-    """``count`` threads for a run: idle warm ones first, new ones for the rest."""
+    """``count`` threads for a run: idle warm ones first, lowest number first, new ones after.
+
+    The lowest-numbered idle thread leads (``KernelPool`` gives it the run's first pages).
+    """
     with _IDLE_LOCK:
-        threads = [_IDLE.pop() for _ in range(min(count, len(_IDLE)))]
+        _IDLE.sort(key=_number)
+        threads = [_IDLE.pop(0) for _ in range(min(count, len(_IDLE)))]
         while len(threads) < count:
             # the lowest free number, so a run's threads read casrec-kernel-1, -2, ...
             name = next(f"casrec-kernel-{n}" for n in itertools.count(1)
@@ -132,16 +149,34 @@ def _keep_at_most(threads: int) -> None:
         thread.stop()
 
 
+# How long the first page may wait to be taken by the leading thread before the others start
+# anyway (it is taken at once: the leader is idle); never a deadlock on a stuck thread.
+FIRST_TAKEN_WAIT_SECONDS = 10
+
+
 class KernelPool(Executor):
-    """``workers`` threads, each with its own warm kernel, taking pages in submission order."""
+    """``workers`` threads, each with its own warm kernel, taking pages in submission order.
+
+    The first task submitted always runs on the leading thread (the lowest-numbered one, warm
+    from earlier runs inside ``warm_kernels``): the runner submits the pages that validate
+    first, so the kernel that imported great-expectations in one run validates in the next,
+    instead of a second kernel importing it too (seconds of CPU).
+    """
 
     def __init__(self, workers: int):
         self._tasks: queue.SimpleQueue = queue.SimpleQueue()
         self._threads = _kernel_threads(max(1, workers))
         self._done = [threading.Event() for _ in self._threads]
         self._closed = False
-        for thread, done in zip(self._threads, self._done, strict=True):
-            thread.serve(self._tasks, done)
+        self._first_taken = threading.Event()
+        self._threads[0].serve(self._tasks, self._done[0], self._first_taken)
+        # the others start once the leader has taken the first task
+        self._held = list(zip(self._threads[1:], self._done[1:], strict=True))
+
+    def _start_held(self) -> None:
+        for thread, done in self._held:
+            thread.serve(self._tasks, done, threading.Event())
+        self._held = []
 
     @property
     def thread_names(self) -> list[str]:
@@ -154,6 +189,9 @@ class KernelPool(Executor):
             raise RuntimeError("the kernel pool is shut down")
         future: Future = Future()
         self._tasks.put((future, fn, args, kwargs))
+        if self._held:
+            self._first_taken.wait(FIRST_TAKEN_WAIT_SECONDS)
+            self._start_held()
         return future
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
@@ -167,6 +205,7 @@ class KernelPool(Executor):
                 self._cancel_queued()
             for _ in self._threads:
                 self._tasks.put(None)
+            self._start_held()  # a pool given nothing to do: each thread takes its end marker
         if wait:
             for done in self._done:
                 done.wait()
