@@ -23,7 +23,7 @@ import pandas as pd
 
 from casrec import vectorised as vx
 from casrec import vocabulary
-from casrec.reading import LINE
+from casrec.reading import LINE, shown
 from casrec.schema import (
     MAX_ID_LENGTH,
     PARTY_ROLES,
@@ -133,16 +133,11 @@ def _quote(value: object) -> str:
     """One value quoted as repr quotes it (most cells are plain text, quoted directly)."""
     if isinstance(value, str) and _PLAIN.fullmatch(value):
         return "'" + value + "'"
-    return repr(_short(str(value)))
+    return shown(str(value))
 
 
 # Text repr() shows between plain single quotes: printable, no quote or backslash, short.
 _PLAIN = re.compile(r"[ !\"#-&(-\[\]-~\u00c0-\u024f\u2013\u2014\u2248]{0,80}")
-
-
-def _short(text: str, limit: int = 80) -> str:
-    """A value as shown in a message: a huge cell is cut, with its length."""
-    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
 
 
 def failing(where: pd.Series, why: pd.Series | str) -> pd.Series:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from casrec import resources, vocabulary
 from casrec.quantities import lexicon_mapping
-from casrec.reading import LINE, ReadError, read_text_table
+from casrec.reading import LINE, ReadError, read_text_table, shown
 
 SLUG_PATTERN = r"[a-z0-9][a-z0-9-]*"
 MAX_ID_LENGTH = 100
@@ -248,10 +248,10 @@ def format_problems(problems: pd.DataFrame, limit: int | None = DEFAULT_MAX_PROB
     per_rule = len(problems) if limit is None else max(1, limit // max(groups.ngroups, 1))
     lines: list[str] = []
     for _, group in groups:
-        shown = group.head(per_rule)
-        lines += [str(p) for p in problems_of(shown)]
-        if len(group) > len(shown):
-            lines.append(f"... and {len(group) - len(shown):,} more rows with the same problem")
+        listed = group.head(per_rule)
+        lines += [str(p) for p in problems_of(listed)]
+        if len(group) > len(listed):
+            lines.append(f"... and {len(group) - len(listed):,} more rows with the same problem")
     return lines
 
 
@@ -464,8 +464,8 @@ def _complete(table: Table, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Pro
                     int(frame[LINE].iat[position]),
                     record_id or None,
                     column,
-                    f"{_shown(cells[position])} has spaces around it; read as "
-                    f"{_shown(cells[position].strip())}",
+                    f"{shown(cells[position])} has spaces around it; read as "
+                    f"{shown(cells[position].strip())}",
                     SPACES,
                     "warning",
                 )
@@ -486,11 +486,6 @@ def _complete(table: Table, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Pro
         out[column] = values.astype("str")
     out[LINE] = frame[LINE]
     return pd.DataFrame(out, index=frame.index), padded
-
-
-def _shown(text: str) -> str:
-    """A cell as a message quotes it, a huge one shortened."""
-    return repr(text if len(text) <= 80 else f"{text[:80]}... ({len(text):,} characters)")
 
 
 def _header_problems(table: Table, header: list[str]) -> list[Problem]:
