@@ -140,16 +140,20 @@ def _quote(value: object) -> str:
 _PLAIN = re.compile(r"[ !\"#-&(-\[\]-~\u00c0-\u024f\u2013\u2014\u2248]{0,80}")
 
 
-def failing(where: pd.Series, why: pd.Series | str) -> pd.Series:
+def failing(where: pd.Series, why: pd.Series | str | Callable[[], pd.Series | str]) -> pd.Series:
     """Sentences where ``where`` is True, missing elsewhere (the form every rule returns).
 
     ``why`` may hold the sentences of the failing rows only (indexed by a subset of
-    ``where``'s index): a rule that rarely fails then writes few sentences. The common rules
-    return ``failing(where, "")`` before writing any when no row fails: on a clean file,
-    composing the sentences of no rows cost as much as the checks themselves.
+    ``where``'s index): a rule that rarely fails then writes few sentences. Given as a
+    function, it is called only when some row fails: on a clean file, composing the
+    sentences of no rows cost as much as the checks themselves.
     """
     flags = where.to_numpy(dtype=bool, na_value=False)
     texts = np.full(len(flags), np.nan, dtype=object)
+    if callable(why):
+        if not flags.any():
+            return pd.Series(texts, index=where.index, dtype="object")
+        why = why()
     if isinstance(why, str):
         texts[flags] = why
     else:
@@ -348,17 +352,18 @@ def _unique(table: str, column: str):
         lines = _frame(ctx, table)[LINE]
         known = ids.notna()
         repeated = known & ids.duplicated(keep="first")
-        if not repeated.any():  # the usual case: no sentence to write
-            return failing(repeated, "")
-        first = known & ~repeated  # each id's first row
-        first_line = ids[repeated].map(pd.Series(lines[first].to_numpy(), index=ids[first]))
-        why = (  # the sentences of the repeated rows only
-            "duplicate id "
-            + quoted(ids[repeated])
-            + " (first used on row "
-            + first_line.astype("Int64").astype("str").astype("object")
-            + "); ids must be unique"
-        )
+
+        def why() -> pd.Series:  # the sentences of the repeated rows only
+            first = known & ~repeated  # each id's first row
+            first_line = ids[repeated].map(pd.Series(lines[first].to_numpy(), index=ids[first]))
+            return (
+                "duplicate id "
+                + quoted(ids[repeated])
+                + " (first used on row "
+                + first_line.astype("Int64").astype("str").astype("object")
+                + "); ids must be unique"
+            )
+
         return failing(repeated, why)
 
     return check
@@ -369,22 +374,21 @@ def _slug(table: str, column: str):
         values = _frame(ctx, table)[column]
         slug = vx.fullmatch(values, _SLUG)
         not_slug = values.notna() & ~slug
-        why = (  # the sentences of the failing rows only, as in the rules below
-            quoted(values[not_slug])
-            + " is not a slug (lower-case letters, digits and '-', e.g. kobe-2025)"
-        )
         # ids become file names of report pages
         too_long = slug & (values.str.len() > MAX_ID_LENGTH)
-        if not (not_slug.any() or too_long.any()):
-            return failing(not_slug, "")
-        long = values[too_long]  # the sentences of these rows only
-        long_why = (
-            quoted(long.str.slice(0, 40))
-            + " is "
-            + long.str.len().astype("str").astype("object")
-            + f" characters long; ids have at most {MAX_ID_LENGTH}"
-        )
-        return failing(not_slug, why).fillna(failing(too_long, long_why))
+
+        def long_why() -> pd.Series:  # the sentences of the failing rows only, as below
+            long = values[too_long]
+            return (
+                quoted(long.str.slice(0, 40))
+                + " is "
+                + long.str.len().astype("str").astype("object")
+                + f" characters long; ids have at most {MAX_ID_LENGTH}"
+            )
+
+        why = failing(not_slug, lambda: quoted(values[not_slug]) + " is not a slug "
+                      "(lower-case letters, digits and '-', e.g. kobe-2025)")  # fmt: skip
+        return why.fillna(failing(too_long, long_why))
 
     return check
 
@@ -393,12 +397,9 @@ def _enum(table: str, column: str, choices: tuple[str, ...]):
     def check(ctx: RuleContext) -> pd.Series:
         values = _frame(ctx, table)[column]
         bad = values.notna() & ~values.isin(choices)
-        if not bad.any():
-            return failing(bad, "")
         # the cap of suggestions counts every distinct value, so all are passed
-        hints = suggestions(values, choices)[bad]
-        why = quoted(values[bad]) + f" is not one of: {', '.join(choices)}" + hints
-        return failing(bad, why)
+        return failing(bad, lambda: quoted(values[bad]) + f" is not one of: {', '.join(choices)}"
+                       + suggestions(values, choices)[bad])  # fmt: skip
 
     return check
 
@@ -407,7 +408,7 @@ def _date(table: str, column: str):
     def check(ctx: RuleContext) -> pd.Series:
         values = _frame(ctx, table)[column]
         bad = ~date_bound_columns(values)["valid"]
-        return failing(bad, quoted(values[bad]) + NOT_A_DATE if bad.any() else "")
+        return failing(bad, lambda: quoted(values[bad]) + NOT_A_DATE)
 
     return check
 
@@ -416,9 +417,9 @@ def _whole_number(table: str, column: str):
     def check(ctx: RuleContext) -> pd.Series:
         values = _frame(ctx, table)[column]
         bad = values.notna() & ~vx.fullmatch(values, _WHOLE_NUMBER)
-        if not bad.any():
-            return failing(bad, "")
-        return failing(bad, quoted(values[bad]) + " is not a whole number (at most 15 digits)")
+        return failing(
+            bad, lambda: quoted(values[bad]) + " is not a whole number (at most 15 digits)"
+        )
 
     return check
 
@@ -431,14 +432,15 @@ def _reference(table: str, column: str, target: tuple[str, str]):
             return failing(values.isna() & values.notna(), "")
         known = _frame(ctx, target_table)[target_column].dropna()
         bad = values.notna() & ~values.isin(known)
-        if not bad.any():
-            return failing(bad, "")
-        dangling = values[bad]  # the sentences of these rows only
-        why = (
-            quoted(dangling)
-            + f" does not exist in {TABLES[target_table].file} column {target_column!r}"
-            + suggestions(dangling, sorted(set(known)) if len(dangling) else ())
-        )
+
+        def why() -> pd.Series:
+            dangling = values[bad]  # the sentences of these rows only
+            return (
+                quoted(dangling)
+                + f" does not exist in {TABLES[target_table].file} column {target_column!r}"
+                + suggestions(dangling, sorted(set(known)))
+            )
+
         return failing(bad, why)
 
     return check
@@ -705,12 +707,9 @@ def _bounds(series: pd.Series, prefix: str) -> dict[str, pd.Series]:
 def _as_of_not_after_publication(ctx: RuleContext) -> pd.Series:
     f = _claim_facts(ctx)
     c = f.claims
-    bad = f.as_of["earliest"] > f.published_latest
-    if not bad.any():
-        return failing(bad, "")
     return failing(
-        bad,
-        "as_of " + quoted(c["as_of"]) + " is after " + c["source_id"].astype("object")
+        f.as_of["earliest"] > f.published_latest,
+        lambda: "as_of " + quoted(c["as_of"]) + " is after " + c["source_id"].astype("object")
         + " was published (" + quoted(f.published) + ")",
     )  # fmt: skip
 
@@ -719,10 +718,10 @@ def _as_of_not_after_publication(ctx: RuleContext) -> pd.Series:
       "as_of is after the run date; the date is a typo.", QUALITY)  # fmt: skip
 def _as_of_not_future(ctx: RuleContext) -> pd.Series:
     c, run = ctx.frames["claims"], _run(ctx)
-    bad = date_bound_columns(c["as_of"])["earliest"] > run
-    if not bad.any():
-        return failing(bad, "")
-    return failing(bad, "as_of " + quoted(c["as_of"]) + f" is after the run date {run:%Y-%m-%d}")
+    return failing(
+        date_bound_columns(c["as_of"])["earliest"] > run,
+        lambda: "as_of " + quoted(c["as_of"]) + f" is after the run date {run:%Y-%m-%d}",
+    )
 
 
 @rule("claims", "as_of_not_before_event", WARNING, "as_of",
@@ -731,12 +730,9 @@ def _as_of_not_future(ctx: RuleContext) -> pd.Series:
 def _as_of_not_before_event(ctx: RuleContext) -> pd.Series:
     f = _claim_facts(ctx)
     c = f.claims
-    bad = f.as_of["latest"] < f.event_start_earliest
-    if not bad.any():
-        return failing(bad, "")
     return failing(
-        bad,
-        "as_of " + quoted(c["as_of"]) + " is before event " + c["event_id"].astype("object")
+        f.as_of["latest"] < f.event_start_earliest,
+        lambda: "as_of " + quoted(c["as_of"]) + " is before event " + c["event_id"].astype("object")
         + " began (" + quoted(f.event_start) + ")",
     )  # fmt: skip
 
@@ -747,12 +743,9 @@ def _as_of_not_before_event(ctx: RuleContext) -> pd.Series:
 def _source_not_before_event(ctx: RuleContext) -> pd.Series:
     f = _claim_facts(ctx)
     c = f.claims
-    bad = f.published_latest < f.event_start_earliest
-    if not bad.any():
-        return failing(bad, "")
     return failing(
-        bad,
-        c["source_id"].astype("object") + " was published " + quoted(f.published)
+        f.published_latest < f.event_start_earliest,
+        lambda: c["source_id"].astype("object") + " was published " + quoted(f.published)
         + ", before event " + c["event_id"].astype("object") + " began ("
         + quoted(f.event_start) + ")",
     )  # fmt: skip
