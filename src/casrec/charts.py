@@ -127,11 +127,15 @@ def _values(frame: pd.DataFrame) -> list[dict]:
     return records
 
 
-def _chart(frame: pd.DataFrame, **spec) -> dict:
+# Vega-Lite's default view size, which Altair wrote into every chart's config
+_VIEW = {"continuousWidth": 300, "continuousHeight": 300}
+
+
+def _chart(frame: pd.DataFrame, config: dict | None = None, **spec) -> dict:
     """A top-level specification over ``frame``'s rows."""
     return {
         "$schema": VEGA_LITE_SCHEMA,
-        "config": {"view": {"continuousWidth": 300, "continuousHeight": 300}},
+        "config": config or {"view": _VIEW},
         "data": {"values": _values(frame)},
         **spec,
     }
@@ -174,16 +178,15 @@ def _labelled_rows(y: dict, field: str) -> dict:
 
 def _configured(frame: pd.DataFrame, layers: list[dict], title: str, height: int) -> dict:
     """Layers over ``frame`` at the chart width: legends underneath, phone-sized type."""
-    spec = _chart(frame, layer=layers, width=CHART_WIDTH, height=height, title=title)
-    spec["config"] = {
-        "view": {"continuousWidth": 300, "continuousHeight": 300, "stroke": None},
+    config = {
+        "view": {**_VIEW, "stroke": None},
         "legend": {"orient": "bottom", "direction": "vertical", "columns": 1,
                    "labelFontSize": LABEL_FONT_SIZE, "titleFontSize": LABEL_FONT_SIZE,
                    "labelLimit": CHART_WIDTH},
         "axis": {"labelFontSize": LABEL_FONT_SIZE, "titleFontSize": LABEL_FONT_SIZE},
         "title": {"anchor": "start", "fontSize": 14},
     }  # fmt: skip
-    return spec
+    return _chart(frame, config, layer=layers, width=CHART_WIDTH, height=height, title=title)
 
 
 def _rows_chart(frame: pd.DataFrame, layers: list[dict], title: str, rows: int) -> dict:
