@@ -126,7 +126,7 @@ def warm_kernels(threads: int | None = None):
 
     For a program that runs several reports in one process (a backfill loop, a long-lived
     scheduler worker, the test suite): each run after the first skips starting kernels and
-    importing pandas, Altair and great-expectations in them. A kept kernel keeps the
+    importing pandas and great-expectations in them. A kept kernel keeps the
     environment variables it started with; a page that failed never leaves its kernel behind
     (``execute.render_page`` shuts it down). On leaving, the kept kernels are shut down.
     """
