@@ -107,21 +107,43 @@ def good_report(published, tmp_path):
     return reports
 
 
-# Only the broken event pages execute (the unchanged pages are reused from the good report),
-# so a short per-cell timeout still leaves their healthy cells ample time on a loaded machine.
+# Before the broken pages below: this run validates on the kernel that validated the runs
+# before it (great-expectations imported), and its failure then ends that kernel; a failing
+# event page would end it first and this run would import great-expectations again (seconds).
+def test_a_critical_data_fault_fails_the_run_after_the_quality_page(good_report, tmp_path, capsys):
+    before = snapshot(good_report / DATE)
+    long_evidence = " ".join(["word"] * 40) + " 34"
+    data = write_dataset(tmp_path / "data", [claim("too-long", "34", evidence=long_evidence)])
+    assert run(good_report, "--events", "all", data=data) == EXIT_FAILED
+    err = capsys.readouterr().err
+    assert "data_quality" in err and "critical data-quality failure" in err
+    assert snapshot(good_report / DATE) == before
+    failed_page = Path(err.strip().rsplit("see ", 1)[1])
+    assert "too-long" in failed_page.read_text()
+
+
+# Only the broken event pages execute (the unchanged pages are reused from the good report).
+# The sleeping cell runs right after the parameters, so the cells a short per-cell timeout
+# applies to before it are trivial ones (the namespace reset, the parameters) even on a loaded
+# machine; the kernel's start is not a cell and has its own 60 s limit.
 @pytest.mark.parametrize(
-    ("source", "reason", "cell_timeout"),
+    ("source", "first", "reason", "cell_timeout"),
     [
-        ("raise RuntimeError('deliberate failure')", "RuntimeError: deliberate failure", 120),
-        ("import time; time.sleep(300)", "per-cell timeout", 12),
-        ("import os; os._exit(1)", "kernel died", 120),
+        (
+            "raise RuntimeError('deliberate failure')",
+            False,
+            "RuntimeError: deliberate failure",
+            120,
+        ),
+        ("import time; time.sleep(300)", True, "per-cell timeout", 3),
+        ("import os; os._exit(1)", False, "kernel died", 120),
     ],
 )
 def test_a_failed_run_leaves_the_last_good_report_untouched(
-    good_report, tmp_path, capsys, source, reason, cell_timeout
+    good_report, tmp_path, capsys, source, first, reason, cell_timeout
 ):
     before = snapshot(good_report / DATE)
-    notebooks = broken_notebooks(tmp_path, source)
+    notebooks = broken_notebooks(tmp_path, source, first)
     code = run(good_report, "--events", TWO_EVENTS, "--cell-timeout", str(cell_timeout),
                notebooks=notebooks)  # fmt: skip
     assert code == EXIT_FAILED
@@ -133,18 +155,6 @@ def test_a_failed_run_leaves_the_last_good_report_untouched(
     assert failed_page.stem.startswith("event-")  # a broken page, not a slow healthy one
     index = (good_report / "index.html").read_text()
     assert ">failed<" in index and ">ok<" in index
-
-
-def test_a_critical_data_fault_fails_the_run_after_the_quality_page(good_report, tmp_path, capsys):
-    before = snapshot(good_report / DATE)
-    long_evidence = " ".join(["word"] * 40) + " 34"
-    data = write_dataset(tmp_path / "data", [claim("too-long", "34", evidence=long_evidence)])
-    assert run(good_report, "--events", "all", data=data) == EXIT_FAILED
-    err = capsys.readouterr().err
-    assert "data_quality" in err and "critical data-quality failure" in err
-    assert snapshot(good_report / DATE) == before
-    failed_page = Path(err.strip().rsplit("see ", 1)[1])
-    assert "too-long" in failed_page.read_text()
 
 
 def test_unreadable_data_exits_2_without_a_report(tmp_path, capsys):
