@@ -152,6 +152,70 @@ def test_interactive_mode_inlines_the_chart_and_fetches_nothing(analysis):
     assert not re.search(r"<script[^>]+src=", html), "a script fetched from elsewhere"
 
 
+def interactive(figure) -> str:
+    charts.use_renderer("interactive")
+    try:
+        return figure._repr_mimebundle_()["text/html"]
+    finally:
+        charts.use_renderer("svg")
+
+
+@pytest.fixture
+def script_cache(tmp_path, monkeypatch):
+    """A cache folder of this test's own, and vl-convert's bundler replaced by a counted one."""
+    import vl_convert
+
+    bundled = []
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(vl_convert, "javascript_bundle",
+                        lambda vl_version: bundled.append(vl_version) or "/* vega-embed */")  # fmt: skip
+    charts.vega_embed_script.cache_clear()
+    yield bundled
+    charts.vega_embed_script.cache_clear()
+
+
+def test_the_interactive_script_is_bundled_once_and_kept_for_later_kernels(analysis, script_cache):
+    figure = charts.discrepancy_chart(analysis.estimates, analysis.dataset.events)
+    first = interactive(figure)
+    assert script_cache == [charts.vega_lite_version()] == ["6.4"]
+    kept = charts.script_cache_path()
+    assert kept.read_text(encoding="utf-8") == "/* vega-embed */"
+    assert not [p for p in kept.parent.iterdir() if p != kept], "a partial file was left"
+    charts.vega_embed_script.cache_clear()  # a new kernel: the script is read, not bundled
+    assert interactive(figure).count("/* vega-embed */") == 1
+    assert len(script_cache) == 1
+    assert "vegaEmbed" in first and "vl-convert" + vl_convert_version() in kept.name
+
+
+def vl_convert_version() -> str:
+    import vl_convert
+
+    return vl_convert.__version__
+
+
+def test_an_unwritable_cache_folder_still_draws_the_chart_and_says_why(analysis, script_cache,
+                                                                       tmp_path, monkeypatch):  # fmt: skip
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    figure = charts.discrepancy_chart(analysis.estimates, analysis.dataset.events)
+    with pytest.warns(UserWarning, match="cannot keep the chart script"):
+        html = interactive(figure)
+    assert "/* vega-embed */" in html and "vegaEmbed" in html
+    assert blocked.read_text() == "a file where the cache folder would be"
+
+
+def test_text_in_the_data_cannot_end_the_interactive_chart_script(tmp_path, script_cache):
+    hostile = "</script><script>alert(1)</script><!--"
+    claims = [claim("kobe-hrw", "at least 34"),
+              claim("kobe-army", "25", source_id="army", claimant=hostile,
+                    claimant_role="party_other", claimant_actor="fama")]  # fmt: skip
+    analysis = analyse(write_dataset(tmp_path / "data", claims))
+    html = interactive(charts.intervals_chart(analysis.claims, analysis.estimates))
+    assert html.count("<script") == 2 and html.count("</script>") == 2
+    assert "alert(1)" in html and hostile not in html  # the name is there, as JSON text
+
+
 def test_a_chart_is_drawn_once_per_specification(analysis, tmp_path, monkeypatch):
     # a warm kernel draws the same charts in every run over unchanged data: the SVG is reused,
     # and a chart of other figures is drawn anew

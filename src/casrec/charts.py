@@ -12,8 +12,13 @@ from __future__ import annotations
 import functools
 import json
 import math
+import os
+import uuid
+import warnings
+from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
 from casrec.vocabulary import CLAIMANT_ROLES, STATUSES
 
@@ -23,8 +28,8 @@ ROLE_ORDER = list(CLAIMANT_ROLES.codes)
 ROLE_COLOURS = [CLAIMANT_ROLES.colours[code] for code in ROLE_ORDER]
 # Open-ended claims are drawn this far past the largest stated figure, dashed, ending in "+".
 OPEN_END_FACTOR = 1.25
-# The Vega-Lite version of the specifications: the one Altair (the interactive renderer) and
-# vl-convert (the static one) are installed for.
+# The Vega-Lite version of the specifications: the one vl-convert draws (static SVG) and
+# bundles (the interactive script), and Altair's schema the tests validate them against.
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
 
 
@@ -73,10 +78,63 @@ class Figure:
     def _repr_mimebundle_(self, include=None, exclude=None):
         if _mode["renderer"] == "svg":
             return {"text/html": self._repr_html_()}
-        import altair as alt  # the analyst's chart: vega-embed inlined, nothing fetched
+        return {"text/html": self.interactive_html()}
 
-        with alt.renderers.enable("html", template="inline"):
-            return alt.renderers.get()(self.spec)
+    def interactive_html(self) -> str:
+        """The analyst's chart: vega-embed and the specification inlined, nothing fetched."""
+        from casrec.views import render
+
+        script = Markup(vega_embed_script())  # vl-convert's own bundle, not data
+        div_id = f"casrec-chart-{uuid.uuid4().hex}"
+        return str(render("interactive_chart.html.j2", div_id=div_id, script=script,
+                          spec=self.spec))  # fmt: skip
+
+
+# The interactive renderer's script: vega-embed with Vega and Vega-Lite, bundled by vl-convert
+# for offline use. Bundling costs about 3 s of CPU in each new kernel, so the script is kept in
+# the user's cache folder, one file per vl-convert and Vega-Lite version, for later kernels.
+SCRIPT_CACHE_APP = "casrec"
+
+
+def vega_lite_version() -> str:
+    """The minor Vega-Lite version of the specifications ("6.4"), as vl-convert names it."""
+    return ".".join(VEGA_LITE_SCHEMA.rsplit("/v", 1)[1].split(".")[:2])
+
+
+def script_cache_path() -> Path:
+    """Where the bundled script of this vl-convert and Vega-Lite version is kept."""
+    import platformdirs
+    import vl_convert
+
+    name = f"vega-embed-vl{vega_lite_version()}-vl-convert{vl_convert.__version__}.js"
+    return Path(platformdirs.user_cache_dir(SCRIPT_CACHE_APP)) / name
+
+
+@functools.cache
+def vega_embed_script() -> str:
+    """The bundled script: read from the cache folder, or bundled and kept there."""
+    import vl_convert
+
+    path = script_cache_path()
+    try:
+        return path.read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        pass  # the first kernel of this version: bundle it below
+    except (OSError, UnicodeDecodeError) as error:
+        warnings.warn(f"cannot read the kept chart script {path} ({error}); bundling it again",
+                      stacklevel=2)  # fmt: skip
+    script = vl_convert.javascript_bundle(vl_version=vega_lite_version())
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    try:  # written whole, then renamed: a kernel starting meanwhile reads all of it or nothing
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(script, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as error:
+        if temporary.exists():
+            temporary.unlink()
+        warnings.warn(f"cannot keep the chart script in {path} ({error}); each new kernel "
+                      "bundles it again (about 3 s)", stacklevel=2)  # fmt: skip
+    return script
 
 
 # Charts drawn in this process, by specification. A warm kernel draws the same charts again
