@@ -123,18 +123,15 @@ def test_a_critical_data_fault_fails_the_run_after_the_quality_page(good_report,
 
 
 # Only the broken event pages execute (the unchanged pages are reused from the good report).
-# The sleeping cell runs right after the parameters, so the cells a short per-cell timeout
-# applies to before it are trivial ones (the namespace reset, the parameters) even on a loaded
-# machine; the kernel's start is not a cell and has its own 60 s limit.
+# The raising and the sleeping cells run right after the parameters (``first``), so the cells
+# before them are trivial ones (the namespace reset, the parameters): a short per-cell timeout
+# applies to nothing slow even on a loaded machine (the kernel's start is not a cell and has
+# its own 60 s limit). The dying kernel dies at the end of the page, so a failed page with
+# the outputs of the cells that ran is kept and converted too.
 @pytest.mark.parametrize(
     ("source", "first", "reason", "cell_timeout"),
     [
-        (
-            "raise RuntimeError('deliberate failure')",
-            False,
-            "RuntimeError: deliberate failure",
-            120,
-        ),
+        ("raise RuntimeError('deliberate failure')", True, "RuntimeError: deliberate failure", 120),
         ("import time; time.sleep(300)", True, "per-cell timeout", 3),
         ("import os; os._exit(1)", False, "kernel died", 120),
     ],
@@ -153,6 +150,8 @@ def test_a_failed_run_leaves_the_last_good_report_untouched(
     failed_page = Path(err.rsplit("see ", 1)[1])
     assert failed_page.exists() and failed_page.suffix == ".html"
     assert failed_page.stem.startswith("event-")  # a broken page, not a slow healthy one
+    if not first:  # the page's cells before the broken one, with their outputs (the chart)
+        assert "data:image/svg+xml;base64," in failed_page.read_text()
     index = (good_report / "index.html").read_text()
     assert ">failed<" in index and ">ok<" in index
 
