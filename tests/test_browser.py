@@ -135,6 +135,14 @@ class Watched:
     def open(self, path: Path) -> None:
         self.page.goto(path.as_uri(), wait_until="load")
 
+    def reset(self) -> None:
+        """As a new tab: blank, desktop size, screen media, nothing recorded."""
+        self.page.goto("about:blank")  # the last test's document ends here, with its messages
+        self.page.set_viewport_size({"width": DESKTOP, "height": 900})
+        self.page.emulate_media(media="null")
+        self.errors.clear()
+        self.dialogs.clear()
+
 
 # --- the reports ---------------------------------------------------------------------------
 
@@ -191,12 +199,20 @@ def pages(reports: Path) -> list[Path]:
     return [*sorted(day(reports).glob("*.html")), reports / "index.html"]
 
 
-@pytest.fixture
-def page(browser):
+@pytest.fixture(scope="module")
+def tab(browser):
+    """One tab for the module's page tests: a new tab per test cost a quarter-second of CPU."""
     context, _ = browser
     watched = Watched(context)
     yield watched
     watched.page.close()
+
+
+@pytest.fixture
+def page(tab):
+    """The module's tab, reset for this test as a new tab would be."""
+    tab.reset()
+    return tab
 
 
 # --- reviewer: offline, no errors, charts, links, the Kobe result -----------------------------
