@@ -679,14 +679,14 @@ def _in_file_order(problems: pd.DataFrame) -> pd.DataFrame:
 
 def typed_frame(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
     """Cast to contract dtypes; reported text stays as written, parsed dates sit beside it."""
-    frame = frame[table.column_names].copy()
+    typed: dict[str, pd.Series] = {}
+    dates: dict[str, pd.Series] = {}  # after the contract's columns, in their order
     for column in table.columns:
-        if column.kind == "int":
-            frame[column.name] = frame[column.name].astype("int64")
-        else:
-            frame[column.name] = frame[column.name].astype("str")
+        values = frame[column.name].astype("int64" if column.kind == "int" else "str")
+        typed[column.name] = values
         if column.kind == "date":
-            bounds = date_bound_columns(frame[column.name])
-            frame[f"{column.name}_earliest"] = bounds["earliest"]
-            frame[f"{column.name}_latest"] = bounds["latest"]
-    return frame.reset_index(drop=True)
+            bounds = date_bound_columns(values)
+            dates[f"{column.name}_earliest"] = bounds["earliest"]
+            dates[f"{column.name}_latest"] = bounds["latest"]
+    # built at once: setting columns one by one into a copy cost more than the casts
+    return pd.DataFrame({**typed, **dates}, index=frame.index).reset_index(drop=True)
