@@ -27,12 +27,23 @@ def run(reports, *extra, data=DATA_DIR, date=DATE, notebooks=NOTEBOOKS):
                  "--data-dir", str(data), "--notebooks-dir", str(notebooks), *extra])  # fmt: skip
 
 
-def broken_notebooks(tmp_path: Path, source: str) -> Path:
-    """A copy of notebooks/ whose event notebook ends with ``source``."""
+def broken_notebooks(tmp_path: Path, source: str, first: bool = False) -> Path:
+    """A copy of notebooks/ whose event notebook ends with ``source``.
+
+    ``first``: ``source`` runs right after the parameters instead, so the only cells before it
+    are trivial ones (the namespace reset and the parameters), not the page's imports and work.
+    """
     target = tmp_path / "notebooks"
     shutil.copytree(NOTEBOOKS, target)
     nb = nbformat.read(target / "event.ipynb", as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(source))
+    cell = nbformat.v4.new_code_cell(source)
+    if first:
+        parameters = next(
+            i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])
+        )
+        nb.cells.insert(parameters + 1, cell)
+    else:
+        nb.cells.append(cell)
     nbformat.write(nb, target / "event.ipynb")
     return target
 

@@ -21,7 +21,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -102,23 +101,17 @@ class Network:
 
 
 @contextlib.contextmanager
-def chromium(pw, network: Network, viewport_width: int = DESKTOP):
-    """A fresh persistent Chromium context (empty profile) whose requests go through ``network``."""
-    with tempfile.TemporaryDirectory(prefix="casrec-chromium-") as profile:
-        context = pw.chromium.launch_persistent_context(
-            profile,
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[*CHROMIUM_ARGS, OFFLINE],
-            viewport={"width": viewport_width, "height": 900},
-        )
-        try:
-            context.set_default_timeout(TIMEOUT_MS)
-            context.set_default_navigation_timeout(TIMEOUT_MS)
-            context.route("**/*", network.route)
-            yield context
-        finally:
-            context.close()
+def chromium(browser, network: Network, viewport_width: int = DESKTOP, **options):
+    """A fresh context of the module's Chromium (an empty profile, nothing shared with other
+    contexts) whose requests go through ``network``; ``options`` as Playwright's new_context."""
+    context = browser.new_context(viewport={"width": viewport_width, "height": 900}, **options)
+    try:
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        context.route("**/*", network.route)
+        yield context
+    finally:
+        context.close()
 
 
 class Watched:
@@ -142,6 +135,14 @@ class Watched:
     def open(self, path: Path) -> None:
         self.page.goto(path.as_uri(), wait_until="load")
 
+    def reset(self) -> None:
+        """As a new tab: blank, desktop size, screen media, nothing recorded."""
+        self.page.goto("about:blank")  # the last test's document ends here, with its messages
+        self.page.set_viewport_size({"width": DESKTOP, "height": 900})
+        self.page.emulate_media(media="null")
+        self.errors.clear()
+        self.dialogs.clear()
+
 
 # --- the reports ---------------------------------------------------------------------------
 
@@ -164,9 +165,21 @@ def pw():
 
 
 @pytest.fixture(scope="module")
-def browser(pw):
+def chromium_process(pw):
+    """One Chromium for the module: each test below works in a fresh context of it."""
+    browser = pw.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=[*CHROMIUM_ARGS, OFFLINE]
+    )
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_process):
     network = Network()
-    with chromium(pw, network) as context:
+    with chromium(chromium_process, network) as context:
         yield context, network
 
 
@@ -186,12 +199,20 @@ def pages(reports: Path) -> list[Path]:
     return [*sorted(day(reports).glob("*.html")), reports / "index.html"]
 
 
-@pytest.fixture
-def page(browser):
+@pytest.fixture(scope="module")
+def tab(browser):
+    """One tab for the module's page tests: a new tab per test cost a quarter-second of CPU."""
     context, _ = browser
     watched = Watched(context)
     yield watched
     watched.page.close()
+
+
+@pytest.fixture
+def page(tab):
+    """The module's tab, reset for this test as a new tab would be."""
+    tab.reset()
+    return tab
 
 
 # --- reviewer: offline, no errors, charts, links, the Kobe result -----------------------------
@@ -238,7 +259,10 @@ def test_overview_links_to_every_event_page_and_each_page_links_back(report, pag
     linked_pages = sorted(h for h in hrefs if h.endswith(".html") and h != "index.html")
     assert {p.name for p in day(report).glob("*.html")} - {"index.html"} == set(linked_pages)
     for href in linked_pages:
-        page.open(overview)
+        # each page is followed from the overview: the back link of the one before has just
+        # brought it back (checked below), so it is opened anew only where that is not so
+        if not page.page.url.endswith(f"/{DATE}/index.html"):
+            page.open(overview)
         page.page.locator(f'a[href="{href}"]').first.click()
         page.page.wait_for_url(re.compile(re.escape(href) + "$"))
         assert page.page.locator("h1").first.is_visible()
@@ -485,28 +509,20 @@ def test_overview_filters_searches_and_sorts_with_scripts(report, page):
     assert page.errors == []
 
 
-def test_overview_without_scripts_is_a_plain_table_contested_first(report, pw):
+def test_overview_without_scripts_is_a_plain_table_contested_first(report, chromium_process):
     network = Network()
-    with tempfile.TemporaryDirectory(prefix="casrec-chromium-") as profile:
-        context = pw.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), headless=True, args=[*CHROMIUM_ARGS, OFFLINE],
-            viewport={"width": DESKTOP, "height": 900}, java_script_enabled=False,
-        )  # fmt: skip
-        try:
-            context.route("**/*", network.route)
-            p = context.new_page()
-            p.goto((day(report) / "index.html").as_uri(), wait_until="load")
-            assert p.locator("form.filters").count() == 0
-            assert p.locator("noscript p, p.note", has_text="Scripts are off").count() >= 1
-            rows = p.locator("#estimates tbody tr")
-            statuses = [r.get_attribute("data-s") for r in rows.all()]
-            assert len(statuses) > 100 and all(r.is_visible() for r in rows.all()[:5])
-            ranks = [list(STATUS_CODES).index(s) for s in statuses]
-            assert ranks == sorted(ranks) and statuses[0] == "contested"
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            p.screenshot(path=str(SCREENSHOTS / "overview-no-scripts.png"))
-        finally:
-            context.close()
+    with chromium(chromium_process, network, java_script_enabled=False) as context:
+        p = context.new_page()
+        p.goto((day(report) / "index.html").as_uri(), wait_until="load")
+        assert p.locator("form.filters").count() == 0
+        assert p.locator("noscript p, p.note", has_text="Scripts are off").count() >= 1
+        rows = p.locator("#estimates tbody tr")
+        statuses = rows.evaluate_all("rows => rows.map(r => r.getAttribute('data-s'))")
+        assert len(statuses) > 100 and all(rows.nth(i).is_visible() for i in range(5))
+        ranks = [list(STATUS_CODES).index(s) for s in statuses]
+        assert ranks == sorted(ranks) and statuses[0] == "contested"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        p.screenshot(path=str(SCREENSHOTS / "overview-no-scripts.png"))
     assert network.blocked == []
 
 
@@ -713,7 +729,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(condition, timeout: float, what: str, interval: float = 0.5):
+def wait_for(condition, timeout: float, what: str, interval: float = 0.1):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = condition()
@@ -727,6 +743,11 @@ def wait_for(condition, timeout: float, what: str, interval: float = 0.5):
 def jupyterlab(root: Path, home: Path):
     """JupyterLab from .venv on a free 127.0.0.1 port: no token, offline, own config dirs."""
     port = free_port()
+    # no build check: it runs node to compare the installed extensions with the build (about
+    # a second of CPU as the page loads), and nothing here installs an extension
+    labconfig = home / "config" / "labconfig"
+    labconfig.mkdir(parents=True, exist_ok=True)
+    (labconfig / "page_config.json").write_text(json.dumps({"buildCheck": False}))
     # user settings of a fresh profile: render every cell (no windowing, so the page holds
     # all outputs) and do not ask about fetching news
     for plugin, name, values in (
@@ -754,6 +775,7 @@ def jupyterlab(root: Path, home: Path):
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--LabApp.expose_app_in_browser=True",
+        "--LanguageServerManager.autodetect=False",  # no language servers here: none to look for
     ]  # fmt: skip
     server = subprocess.Popen(
         command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -800,7 +822,7 @@ MODEL = """() => {
 }"""
 
 
-def test_event_notebook_runs_in_jupyterlab(tmp_path, pw):
+def test_event_notebook_runs_in_jupyterlab(tmp_path, chromium_process):
     project = tmp_path / "project"
     shutil.copytree(PROJECT_ROOT / "notebooks", project / "notebooks")
     shutil.copytree(DATA_DIR, project / "data")
@@ -808,7 +830,7 @@ def test_event_notebook_runs_in_jupyterlab(tmp_path, pw):
     home = tmp_path / "jupyter"
     with jupyterlab(project / "notebooks", home) as url:
         network = Network(allowed=(url + "/",))
-        with chromium(pw, network) as context:
+        with chromium(chromium_process, network) as context:
             lab = Watched(context)
             p = lab.page
             p.goto(f"{url}/lab/tree/event.ipynb", wait_until="load")

@@ -1,7 +1,6 @@
 """Executing pages: warm kernel == cold kernel, real parameter sets, renumbering, reasons."""
 
 import nbformat
-import papermill
 import pytest
 from conftest import DATA_DIR
 from runs import NOTEBOOKS
@@ -61,16 +60,28 @@ def test_failure_reasons_are_one_line():
     assert failure_reason(ValueError("first\nsecond")) == "ValueError: first"
 
 
+@pytest.fixture(scope="module")
+def kernel():
+    """One warm kernel for this file's pages, as a report run's pages share one."""
+    warm = WarmKernel(NOTEBOOKS)
+    yield warm
+    warm.shutdown()
+
+
+def executed(kernel, tmp_path, notebook, parameters):
+    """``notebook`` run by papermill (casrec's engine) on the warm kernel; the output path."""
+    out = tmp_path / "out.ipynb"
+    execute_page(Page(notebook, "out", parameters, notebook), NOTEBOOKS, out, kernel, 300)
+    return out
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("policy", ["reliability", "conservative"])
 @pytest.mark.parametrize(("event_id", "best"), [("kobe-2025-02-07", {"reliability": 34, "conservative": 25}),
                                                 ("bamako-2024-09-17", {"reliability": 78, "conservative": 78})])  # fmt: skip
-def test_event_notebook_with_real_parameter_sets(tmp_path, policy, event_id, best):
-    out = tmp_path / "out.ipynb"
-    papermill.execute_notebook(str(NOTEBOOKS / "event.ipynb"), str(out), kernel_name="casrec",
-                               cwd=str(NOTEBOOKS), progress_bar=False,
-                               parameters={"event_id": event_id, "policy": policy,
-                                           "chart_renderer": "svg"})  # fmt: skip
+def test_event_notebook_with_real_parameter_sets(kernel, tmp_path, policy, event_id, best):
+    out = executed(kernel, tmp_path, "event",
+                   {"event_id": event_id, "policy": policy, "chart_renderer": "svg"})  # fmt: skip
     assert f"Best <strong>{best[policy]}</strong>" in page_html(out)
     nb = nbformat.read(out, as_version=4)
     assert any(
@@ -81,17 +92,14 @@ def test_event_notebook_with_real_parameter_sets(tmp_path, policy, event_id, bes
 
 
 @pytest.mark.slow
-def test_a_warm_kernel_gives_the_same_outputs_as_a_cold_one(tmp_path):
+def test_a_warm_kernel_gives_the_same_outputs_as_a_cold_one(kernel, tmp_path):
+    # the warm kernel has run other pages (this file's, and another event's just before)
     common = {"data_dir": str(DATA_DIR), "chart_renderer": "svg"}
     kobe = Page("event", "kobe", {**common, "event_id": "kobe-2025-02-07"}, "Kobe")
     other = Page("event", "konna", {**common, "event_id": "konna-2013-01"}, "Konna")
     execute_page(kobe, NOTEBOOKS, tmp_path / "cold.ipynb", None, 300)
-    kernel = WarmKernel(NOTEBOOKS)
-    try:
-        execute_page(other, NOTEBOOKS, tmp_path / "first.ipynb", kernel, 300)
-        execute_page(kobe, NOTEBOOKS, tmp_path / "warm.ipynb", kernel, 300)
-    finally:
-        kernel.shutdown()
+    execute_page(other, NOTEBOOKS, tmp_path / "first.ipynb", kernel, 300)
+    execute_page(kobe, NOTEBOOKS, tmp_path / "warm.ipynb", kernel, 300)
 
     def outputs(name):
         nb = nbformat.read(tmp_path / name, as_version=4)
@@ -101,11 +109,9 @@ def test_a_warm_kernel_gives_the_same_outputs_as_a_cold_one(tmp_path):
 
 
 @pytest.mark.slow
-def test_displacement_page_says_when_an_event_has_no_stock_figures(tmp_path):
-    out = tmp_path / "out.ipynb"
-    papermill.execute_notebook(str(NOTEBOOKS / "displacement.ipynb"), str(out), kernel_name="casrec",
-                               cwd=str(NOTEBOOKS), progress_bar=False,
-                               parameters={"event_id": "kobe-2025-02-07", "chart_renderer": "svg"})  # fmt: skip
+def test_displacement_page_says_when_an_event_has_no_stock_figures(kernel, tmp_path):
+    out = executed(kernel, tmp_path, "displacement",
+                   {"event_id": "kobe-2025-02-07", "chart_renderer": "svg"})  # fmt: skip
     assert "no displacement, refugee or IDP figures" in page_html(out)
 
 

@@ -107,34 +107,9 @@ def good_report(published, tmp_path):
     return reports
 
 
-# Only the broken event pages execute (the unchanged pages are reused from the good report),
-# so a short per-cell timeout still leaves their healthy cells ample time on a loaded machine.
-@pytest.mark.parametrize(
-    ("source", "reason", "cell_timeout"),
-    [
-        ("raise RuntimeError('deliberate failure')", "RuntimeError: deliberate failure", 120),
-        ("import time; time.sleep(300)", "per-cell timeout", 12),
-        ("import os; os._exit(1)", "kernel died", 120),
-    ],
-)
-def test_a_failed_run_leaves_the_last_good_report_untouched(
-    good_report, tmp_path, capsys, source, reason, cell_timeout
-):
-    before = snapshot(good_report / DATE)
-    notebooks = broken_notebooks(tmp_path, source)
-    code = run(good_report, "--events", TWO_EVENTS, "--cell-timeout", str(cell_timeout),
-               notebooks=notebooks)  # fmt: skip
-    assert code == EXIT_FAILED
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and reason in err
-    assert snapshot(good_report / DATE) == before
-    failed_page = Path(err.rsplit("see ", 1)[1])
-    assert failed_page.exists() and failed_page.suffix == ".html"
-    assert failed_page.stem.startswith("event-")  # a broken page, not a slow healthy one
-    index = (good_report / "index.html").read_text()
-    assert ">failed<" in index and ">ok<" in index
-
-
+# Before the broken pages below: this run validates on the kernel that validated the runs
+# before it (great-expectations imported), and its failure then ends that kernel; a failing
+# event page would end it first and this run would import great-expectations again (seconds).
 def test_a_critical_data_fault_fails_the_run_after_the_quality_page(good_report, tmp_path, capsys):
     before = snapshot(good_report / DATE)
     long_evidence = " ".join(["word"] * 40) + " 34"
@@ -145,6 +120,40 @@ def test_a_critical_data_fault_fails_the_run_after_the_quality_page(good_report,
     assert snapshot(good_report / DATE) == before
     failed_page = Path(err.strip().rsplit("see ", 1)[1])
     assert "too-long" in failed_page.read_text()
+
+
+# Only the broken event pages execute (the unchanged pages are reused from the good report).
+# The raising and the sleeping cells run right after the parameters (``first``), so the cells
+# before them are trivial ones (the namespace reset, the parameters): a short per-cell timeout
+# applies to nothing slow even on a loaded machine (the kernel's start is not a cell and has
+# its own 60 s limit). The dying kernel dies at the end of the page, so a failed page with
+# the outputs of the cells that ran is kept and converted too.
+@pytest.mark.parametrize(
+    ("source", "first", "reason", "cell_timeout"),
+    [
+        ("raise RuntimeError('deliberate failure')", True, "RuntimeError: deliberate failure", 120),
+        ("import time; time.sleep(300)", True, "per-cell timeout", 3),
+        ("import os; os._exit(1)", False, "kernel died", 120),
+    ],
+)
+def test_a_failed_run_leaves_the_last_good_report_untouched(
+    good_report, tmp_path, capsys, source, first, reason, cell_timeout
+):
+    before = snapshot(good_report / DATE)
+    notebooks = broken_notebooks(tmp_path, source, first)
+    code = run(good_report, "--events", TWO_EVENTS, "--cell-timeout", str(cell_timeout),
+               notebooks=notebooks)  # fmt: skip
+    assert code == EXIT_FAILED
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and reason in err
+    assert snapshot(good_report / DATE) == before
+    failed_page = Path(err.rsplit("see ", 1)[1])
+    assert failed_page.exists() and failed_page.suffix == ".html"
+    assert failed_page.stem.startswith("event-")  # a broken page, not a slow healthy one
+    if not first:  # the page's cells before the broken one, with their outputs (the chart)
+        assert "data:image/svg+xml;base64," in failed_page.read_text()
+    index = (good_report / "index.html").read_text()
+    assert ">failed<" in index and ">ok<" in index
 
 
 def test_unreadable_data_exits_2_without_a_report(tmp_path, capsys):

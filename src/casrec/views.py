@@ -292,36 +292,55 @@ def estimates_table(
     # rows as dicts, each event looked up once: a Series per row made a 5,000-event overview
     # cost seconds of pandas indexing (a repeated event_id, refused by the loader, keeps its first)
     info: dict = {}
-    for event in events.to_dict("records") if events is not None else []:
-        info.setdefault(event["event_id"], event)
+    if events is not None:
+        shown = [c for c in _EVENT_COLUMNS if c in events.columns]
+        for event in events[shown].to_dict("records"):
+            info.setdefault(event["event_id"], event)
     names = actor_names(actors)
-    rows = []
     linked = set(linked)
-    for r in overview_order(estimates, events).to_dict("records"):
+    # a large overview repeats a few statuses, keys and places thousands of times: each is
+    # worded once (key_label, status_badge and place_text depend on nothing else)
+    badges: dict = {}
+    labels_of: dict = {}
+    places: dict = {}
+    rows = []
+    ordered = overview_order(estimates, events)
+    wanted = [c for c in (*_ROW_COLUMNS, *_KEY_PARTS) if c in ordered.columns]
+    for r in ordered[list(dict.fromkeys(wanted))].to_dict("records"):
         event_id = r["event_id"]
         event = info.get(event_id, {})
         title = text(event.get("title")) or text(event_id)
         date = text(event.get("date_start"))
+        status = r["status"]
+        badge = badges.get(status)
+        if badge is None:
+            badge = badges[status] = status_badge(status)
+        key = (str(r["population"]), str(r["metric"]),
+               *(str(r[c]) if _present(r, c) else None for c in _KEY_PARTS[2:]))  # fmt: skip
+        label = labels_of.get(key)
+        if label is None:
+            label = labels_of[key] = key_label(r, names)
+        place = places.get(event_id)
+        if place is None:
+            place = places[event_id] = place_text(event)
         rows.append(
             {
-                "attrs": {
-                    "data-s": text(r["status"]),
-                    "data-r": STATUS_ORDER.get(r["status"], 9),
-                    "data-c": text(event.get("country")),
-                    "data-a": text(event.get("admin1")),
-                    "data-y": date[:4],
-                    "data-m": text(r["metric"]),
-                },
+                "s": text(status),
+                "r": STATUS_ORDER.get(status, 9),
+                "c": text(event.get("country")),
+                "a": text(event.get("admin1")),
+                "y": date[:4],
+                "m": text(r["metric"]),
                 "href": event_page_name(event_id) if event_id in linked else "",
                 "cells": [
                     title,
                     date,
-                    place_text(event),
-                    key_label(r, names),
+                    place,
+                    label,
                     number(r["low"]),
                     number(r["best"]),
                     high_text(r),
-                    status_badge(r["status"]),
+                    badge,
                     number(r["n_claimants"]),
                 ],
             }
@@ -340,6 +359,10 @@ def estimates_table(
 
 
 STATUS_ORDER = {code: rank for rank, code in enumerate(STATUSES.codes)}
+# what an overview row shows besides its key, and the parts of a key its label is worded from
+_ROW_COLUMNS = ("event_id", "status", "low", "best", "high", "high_open", "n_claimants")
+_KEY_PARTS = ("population", "metric", "side", "nationality", "subgroup")
+_EVENT_COLUMNS = ("event_id", "title", "date_start", "location", "admin1", "country")
 
 
 def overview_order(estimates: pd.DataFrame, events: pd.DataFrame | None) -> pd.DataFrame:
