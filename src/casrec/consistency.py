@@ -116,19 +116,29 @@ def _gap_days(a: pd.Series, b: pd.Series) -> float:
     return float(gap)
 
 
-def _with_periods(claims: pd.DataFrame) -> pd.DataFrame:
-    """Claims still standing (not superseded) with the first day of their as-of period.
+def _with_periods(claims: pd.DataFrame, where: pd.Series | None = None) -> pd.DataFrame:
+    """Claims still standing (not superseded, and ``where`` holds) with their as-of period.
 
     The period is ``claims.as_of_period``, the one reconciliation uses: a source dated 2020
     without an as_of refers to all of 2020, so it meets a figure as of 2020-03 here exactly
-    as it does in the estimate.
+    as it does in the estimate. Its first day is added as ``as_of_first``; its last day is
+    the claims' ``as_of_effective``. The wide claims frame is filtered once.
     """
-    superseded = claims["claim_id"].isin(set(claims["supersedes"].dropna()))
-    live = claims[~superseded].copy()
-    first, last = as_of_period(live)
-    live["as_of_first"] = first
-    live["as_of_effective"] = last
-    return live
+    keep = _standing(claims)
+    if where is not None:
+        keep &= where
+    return _periods(claims)[keep]
+
+
+def _standing(claims: pd.DataFrame) -> pd.Series:
+    """Whether each claim is still standing: no other claim supersedes it."""
+    return ~claims["claim_id"].isin(set(claims["supersedes"].dropna()))
+
+
+def _periods(claims: pd.DataFrame) -> pd.DataFrame:
+    """Every claim, superseded ones too, with the first and last day of its as-of period."""
+    first, last = as_of_period(claims)
+    return claims.assign(as_of_first=first, as_of_effective=last)
 
 
 def _finding(
@@ -324,13 +334,11 @@ def component_checks(
     partition and summed as intervals. One claimant's part relayed by several documents
     counts once; the parts of a superseded whole are checked against its revision.
     """
-    live = _with_periods(claims)
-    known = set(claims["claim_id"])
-    parts = live[live["part_of"].notna() & live["part_of"].isin(known)]
-    findings: list[dict] = []
     # every claim, superseded ones too: a revised whole is looked up through them
-    first, last = as_of_period(claims)
-    everyone = claims.assign(as_of_first=first, as_of_effective=last)
+    everyone = _periods(claims)
+    is_part = claims["part_of"].notna() & claims["part_of"].isin(set(claims["claim_id"]))
+    parts = everyone[_standing(claims) & is_part]
+    findings: list[dict] = []
     for whole_id, group in parts.groupby("part_of", sort=True):
         original = everyone[everyone["claim_id"] == whole_id].iloc[0]
         reference_row, why_not = _replacement(str(whole_id), everyone)
@@ -445,8 +453,7 @@ def displacement_hierarchy(
     claims: pd.DataFrame, window_days: int = DEFAULT_AS_OF_WINDOW_DAYS
 ) -> pd.DataFrame:
     """For aggregates: refugees + IDPs (nearest in as-of) against each displaced total."""
-    live = _with_periods(claims)
-    live = live[(live["event_kind"] == "aggregate") & live["part_of"].isna()]
+    live = _with_periods(claims, (claims["event_kind"] == "aggregate") & claims["part_of"].isna())
     findings: list[dict] = []
     for _, total in live[live["metric"] == "displaced"].sort_values("claim_id").iterrows():
         same = live[
@@ -506,8 +513,7 @@ def stock_comparisons(
     Pairs further apart than the window are not findings: they are points of a time series
     (see ``stock_series``), because a stock that changes over time is not a contradiction.
     """
-    live = _with_periods(claims)
-    live = live[(live["event_kind"] == "aggregate") & live["part_of"].isna()]
+    live = _with_periods(claims, (claims["event_kind"] == "aggregate") & claims["part_of"].isna())
     findings: list[dict] = []
     for _, group in live.groupby(KEY_COLUMNS, dropna=False, sort=True):
         rows = [r for _, r in group.sort_values(["as_of_effective", "claim_id"]).iterrows()]

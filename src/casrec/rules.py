@@ -234,6 +234,14 @@ def _frame(ctx: RuleContext, table: str) -> pd.DataFrame:
     return ctx.frames[table]
 
 
+def _dates(ctx: RuleContext, table: str, column: str) -> pd.DataFrame:
+    """``date_bound_columns`` of one column, read once per context (several rules read each)."""
+    key = ("dates", table, column)
+    if key not in ctx.derived:
+        ctx.derived[key] = date_bound_columns(ctx.frames[table][column])
+    return ctx.derived[key]  # type: ignore[return-value]
+
+
 def by_id(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
     """Rows indexed by id; with duplicate ids the first wins (the duplicate is its own rule)."""
     known = frame[frame[id_column].notna()]
@@ -407,7 +415,7 @@ def _enum(table: str, column: str, choices: tuple[str, ...]):
 def _date(table: str, column: str):
     def check(ctx: RuleContext) -> pd.Series:
         values = _frame(ctx, table)[column]
-        bad = ~date_bound_columns(values)["valid"]
+        bad = ~_dates(ctx, table, column)["valid"]
         return failing(bad, lambda: quoted(values[bad]) + NOT_A_DATE)
 
     return check
@@ -499,10 +507,13 @@ _register_contract_rules()
 def _country(ctx: RuleContext) -> pd.Series:
     values = ctx.frames["events"]["country"]
     bad = values.notna() & ~vx.fullmatch(values, _ISO3)
-    why = (
-        quoted(values[bad]) + " is not an ISO 3166-1 alpha-3 code (three capital letters, e.g. MLI)"
+    return failing(
+        bad,
+        lambda: (
+            quoted(values[bad])
+            + " is not an ISO 3166-1 alpha-3 code (three capital letters, e.g. MLI)"
+        ),
     )
-    return failing(bad, why)
 
 
 @rule("events", "dates_ordered", CRITICAL, "date_end",
@@ -510,11 +521,13 @@ def _country(ctx: RuleContext) -> pd.Series:
       needs=("date_start", "date_end"))  # fmt: skip
 def _dates_ordered(ctx: RuleContext) -> pd.Series:
     e = ctx.frames["events"]
-    start, end = date_bound_columns(e["date_start"]), date_bound_columns(e["date_end"])
+    start, end = _dates(ctx, "events", "date_start"), _dates(ctx, "events", "date_end")
     # dates carry their precision: only an end wholly before the start is out of order
     return failing(
         start["earliest"] > end["latest"],
-        "date_end " + quoted(e["date_end"]) + " is before date_start " + quoted(e["date_start"]),
+        lambda: (
+            "date_end " + quoted(e["date_end"]) + " is before date_start " + quoted(e["date_start"])
+        ),
     )
 
 
@@ -526,9 +539,11 @@ def _party_names_actor(ctx: RuleContext) -> pd.Series:
     unnamed = c["claimant_role"].isin(PARTY_ROLES) & c["claimant_actor"].isna()
     return failing(
         unnamed,
-        "required when claimant_role is "
-        + quoted(c.loc[unnamed, "claimant_role"])
-        + " (the actor_id of the party making the claim)",
+        lambda: (
+            "required when claimant_role is "
+            + quoted(c.loc[unnamed, "claimant_role"])
+            + " (the actor_id of the party making the claim)"
+        ),
     )
 
 
@@ -585,10 +600,12 @@ def _high_not_below_low(ctx: RuleContext) -> pd.Series:
                  for c in ("low", "high"))  # fmt: skip
     return failing(
         low > high,
-        "high "
-        + lexicon["high"].astype("object")
-        + " is below low "
-        + lexicon["low"].astype("object"),
+        lambda: (
+            "high "
+            + lexicon["high"].astype("object")
+            + " is below low "
+            + lexicon["low"].astype("object")
+        ),
     )
 
 
@@ -608,10 +625,10 @@ def _run(ctx: RuleContext) -> pd.Timestamp:
       "A source published after the run date is a typo in the date.", QUALITY)  # fmt: skip
 def _published_not_future(ctx: RuleContext) -> pd.Series:
     s, run = ctx.frames["sources"], _run(ctx)
-    earliest = date_bound_columns(s["published"])["earliest"]
+    earliest = _dates(ctx, "sources", "published")["earliest"]
     return failing(
         earliest > run,
-        "published " + quoted(s["published"]) + f" is after the run date {run:%Y-%m-%d}",
+        lambda: "published " + quoted(s["published"]) + f" is after the run date {run:%Y-%m-%d}",
     )
 
 
@@ -620,7 +637,7 @@ def _published_not_future(ctx: RuleContext) -> pd.Series:
 def _url(ctx: RuleContext) -> pd.Series:
     url = ctx.frames["sources"]["url"]
     bad = url.notna() & ~vx.fullmatch(url, _WEB_ADDRESS)
-    return failing(bad, quoted(url) + " is not a web address (http:// or https://)")
+    return failing(bad, lambda: quoted(url) + " is not a web address (http:// or https://)")
 
 
 def _unused(table: str, id_column: str, verb: str):
@@ -643,11 +660,13 @@ rule("sources", "source_cited", WARNING, "source_id",
 def _actor_name_unique(ctx: RuleContext) -> pd.Series:
     a = ctx.frames["actors"]
     names = a["name"]
-    first = a["actor_id"].groupby(names, sort=False).transform("first")
     repeated = names.notna() & names.duplicated(keep="first")
-    return failing(
-        repeated, "name " + quoted(names) + " is also actor " + quoted(first.reindex(a.index))
-    )
+
+    def why() -> pd.Series:
+        first = a["actor_id"].groupby(names, sort=False).transform("first")
+        return "name " + quoted(names) + " is also actor " + quoted(first.reindex(a.index))
+
+    return failing(repeated, why)
 
 
 @rule("events", "dates_not_future", CRITICAL, "date_start, date_end",
@@ -655,14 +674,16 @@ def _actor_name_unique(ctx: RuleContext) -> pd.Series:
       needs=("date_start", "date_end"))  # fmt: skip
 def _dates_not_future(ctx: RuleContext) -> pd.Series:
     e, run = ctx.frames["events"], _run(ctx)
-    start, end = date_bound_columns(e["date_start"]), date_bound_columns(e["date_end"])
+    start, end = _dates(ctx, "events", "date_start"), _dates(ctx, "events", "date_end")
     return failing(
         (start["earliest"] > run) | (end["earliest"] > run),
-        "date_start "
-        + quoted(e["date_start"])
-        + ", date_end "
-        + quoted(e["date_end"])
-        + f": after the run date {run:%Y-%m-%d}",
+        lambda: (
+            "date_start "
+            + quoted(e["date_start"])
+            + ", date_end "
+            + quoted(e["date_end"])
+            + f": after the run date {run:%Y-%m-%d}"
+        ),
     )
 
 
@@ -677,12 +698,12 @@ class _ClaimFacts:
     def __init__(self, ctx: RuleContext):
         c = ctx.frames["claims"]
         sources, events = ctx.frames["sources"], ctx.frames["events"]
-        src = by_id(sources.assign(**_bounds(sources["published"], "pub_")), "source_id")
-        ev = by_id(events.assign(**_bounds(events["date_start"], "start_")), "event_id")
+        src = by_id(sources.assign(**_bounds(ctx, "sources", "published", "pub_")), "source_id")
+        ev = by_id(events.assign(**_bounds(ctx, "events", "date_start", "start_")), "event_id")
         self.claims = c
         self.src = src
         self.same = by_id(c, "claim_id")
-        self.as_of = date_bound_columns(c["as_of"])
+        self.as_of = _dates(ctx, "claims", "as_of")
         self.published = lookup(c["source_id"], src["published"])
         self.published_latest = lookup(c["source_id"], src["pub_latest"])
         self.event_start = lookup(c["event_id"], ev["date_start"])
@@ -696,8 +717,8 @@ def _claim_facts(ctx: RuleContext) -> _ClaimFacts:
     return ctx.derived["claim_facts"]
 
 
-def _bounds(series: pd.Series, prefix: str) -> dict[str, pd.Series]:
-    frame = date_bound_columns(series)
+def _bounds(ctx: RuleContext, table: str, column: str, prefix: str) -> dict[str, pd.Series]:
+    frame = _dates(ctx, table, column)
     return {prefix + column: frame[column] for column in frame.columns}
 
 
@@ -719,7 +740,7 @@ def _as_of_not_after_publication(ctx: RuleContext) -> pd.Series:
 def _as_of_not_future(ctx: RuleContext) -> pd.Series:
     c, run = ctx.frames["claims"], _run(ctx)
     return failing(
-        date_bound_columns(c["as_of"])["earliest"] > run,
+        _dates(ctx, "claims", "as_of")["earliest"] > run,
         lambda: "as_of " + quoted(c["as_of"]) + f" is after the run date {run:%Y-%m-%d}",
     )
 
@@ -758,7 +779,7 @@ def _evidence_length(ctx: RuleContext) -> pd.Series:
     words = ctx.frames["claims"]["evidence"].fillna("").astype("object").str.split().str.len()
     return failing(
         words > MAX_EVIDENCE_WORDS,
-        words.astype("str").astype("object") + f" words (at most {MAX_EVIDENCE_WORDS})",
+        lambda: words.astype("str").astype("object") + f" words (at most {MAX_EVIDENCE_WORDS})",
     )
 
 
@@ -800,7 +821,7 @@ def _evidence_has_figure(ctx: RuleContext) -> pd.Series:
     found = [figure_in_evidence(v, e) for v, e in zip(c["value"], c["evidence"], strict=True)]
     return failing(
         ~pd.Series(found, index=c.index, dtype=bool),
-        "value " + quoted(c["value"]) + " is not found in the evidence",
+        lambda: "value " + quoted(c["value"]) + " is not found in the evidence",
     )
 
 
@@ -816,8 +837,8 @@ def _value_range_scale_unclear(ctx: RuleContext) -> pd.Series:
     flagged = vx.map_texts(values, thousands_unclear, False).astype(bool)
     return failing(
         flagged,
-        quoted(values) + " is read as written; write both figures in full if the first is in "
-        "thousands too",
+        lambda: quoted(values) + " is read as written; write both figures in full if the first "
+        "is in thousands too",
     )  # fmt: skip
 
 
@@ -855,7 +876,7 @@ def _same_event(column: str):
         elsewhere = exists & target_event.notna() & c["event_id"].notna()
         elsewhere &= target_event != c["event_id"]
         rule_text = ""
-        if column == "part_of":
+        if column == "part_of" and elsewhere.any():
             # a breakdown may point to a claim of an event its own event lies within
             chains, _ = event_ancestors(ctx.frames["events"])
             within = [
@@ -865,7 +886,7 @@ def _same_event(column: str):
             rule_text = " or of an event it lies within (parent_event)"
         return failing(
             elsewhere,
-            column + " " + quoted(target) + " is a claim about " + quoted(target_event)
+            lambda: column + " " + quoted(target) + " is a claim about " + quoted(target_event)
             + ", not " + quoted(c["event_id"]) + rule_text,
         )  # fmt: skip
 
@@ -918,8 +939,8 @@ def _supersedes_same_claimant(ctx: RuleContext) -> pd.Series:
     )
     return failing(
         other_voice,
-        "claimant " + quoted(c["claimant"]) + " revises a figure of " + quoted(prev_claimant)
-        + " (" + previous.astype("object") + ")",
+        lambda: "claimant " + quoted(c["claimant"]) + " revises a figure of "
+        + quoted(prev_claimant) + " (" + previous.astype("object") + ")",
     )  # fmt: skip
 
 
@@ -934,7 +955,7 @@ def _supersedes_not_earlier(ctx: RuleContext) -> pd.Series:
     prev_earliest = lookup(prev_source, f.src["pub_earliest"])
     return failing(
         previous.isin(set(f.same.index)) & (f.published_latest < prev_earliest),
-        c["source_id"].astype("object") + " published " + quoted(f.published) + ", before "
+        lambda: c["source_id"].astype("object") + " published " + quoted(f.published) + ", before "
         + previous.astype("object") + " in " + prev_source.astype("object") + " ("
         + quoted(prev_source.map(f.src["published"])) + ")",
     )  # fmt: skip
@@ -953,15 +974,21 @@ def _supersedes_same_key(ctx: RuleContext) -> pd.Series:
     known = previous.isin(set(same.index))
     if not known.any():  # nothing supersedes a claim of the file
         return failing(known, "")
-    differences = pd.Series("", index=c.index, dtype="object")
+    compared = []  # per key column: this claim's value, the revised claim's, whether they differ
     for column in KEY_COLUMNS[1:]:
         mine, theirs = c[column], previous.map(same[column])
         differs = known & ~((mine == theirs).fillna(False) | (mine.isna() & theirs.isna()))
-        text = column + " " + quoted(mine) + " vs " + quoted(theirs) + "; "
-        differences = differences + text.where(differs, "")
-    return failing(
-        differences != "", differences.str.rstrip("; ") + " in " + previous.astype("object")
-    )
+        compared.append((column, mine, theirs, differs))
+    changed = np.logical_or.reduce([differs.to_numpy(dtype=bool) for *_, differs in compared])
+
+    def why() -> pd.Series:
+        differences = pd.Series("", index=c.index, dtype="object")
+        for column, mine, theirs, differs in compared:
+            text = column + " " + quoted(mine) + " vs " + quoted(theirs) + "; "
+            differences = differences + text.where(differs, "")
+        return differences.str.rstrip("; ") + " in " + previous.astype("object")
+
+    return failing(pd.Series(changed, index=c.index), why)
 
 
 def _breakdown(verdict: str):
@@ -1004,7 +1031,12 @@ def _part_of_superseded(ctx: RuleContext) -> pd.Series:
     in_force = ~c["claim_id"].isin(set(revisions["supersedes"]))
     return failing(
         c["part_of"].notna() & whole_revised_by.notna() & in_force,
-        "part_of " + quoted(c["part_of"]) + " was revised by " + whole_revised_by.astype("object"),
+        lambda: (
+            "part_of "
+            + quoted(c["part_of"])
+            + " was revised by "
+            + whole_revised_by.astype("object")
+        ),
     )
 
 
@@ -1061,7 +1093,7 @@ def _term_format(ctx: RuleContext) -> pd.Series:
     terms = _frame(ctx, "subgroups")["term"]
     bad = terms.notna() & ~vx.fullmatch(terms, _TERM)
     return failing(
-        bad, quoted(terms) + " is not a vocabulary term (lower-case letters, digits, '_')"
+        bad, lambda: quoted(terms) + " is not a vocabulary term (lower-case letters, digits, '_')"
     )
 
 
@@ -1113,10 +1145,7 @@ class RuleResults:
 
     def ok(self) -> pd.DataFrame:
         """The ``ok_<rule>`` boolean columns the suites validate."""
-        return pd.DataFrame(
-            {f"ok_{name}": self.why[name].isna() for name in self.why.columns},
-            index=self.why.index,
-        )
+        return self.why.isna().add_prefix("ok_")
 
 
 def evaluate(

@@ -518,11 +518,10 @@ def rule_problems(table: Table, frame: pd.DataFrame, results) -> pd.DataFrame:
     severities = {r.name: (r.severity, r.column) for r in RULES if r.table == table.name}
     parts = []
     ids = frame[table.id_column] if table.id_column else pd.Series(pd.NA, index=frame.index)
-    for name in results.why.columns:
+    broken = results.why.columns[results.why.notna().to_numpy().any(axis=0)]
+    for name in broken:  # one look over every rule's column, then only the rules that fail
         why = results.why[name]
         bad = why.notna()
-        if not bad.any():
-            continue
         severity, column = severities[name]
         parts.append(
             pd.DataFrame(
