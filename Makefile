@@ -20,14 +20,21 @@ $(STAMP): requirements.lock requirements-overrides.txt pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name casrec --display-name "Python (casrec)" >/dev/null
 	touch $(STAMP)
 
+# casrec's own bytecode, written before the runs: a shell with PYTHONDONTWRITEBYTECODE set (as
+# this machine's) would otherwise compile the package anew in every kernel and subprocess.
+BYTECODE := $(BIN)/python -m compileall -q src
+
 report: $(STAMP)  ## render today's reports (the main job)
+	$(BYTECODE)
 	$(BIN)/casrec run
 
 test: $(STAMP)  ## lint and run the whole test suite
 	$(BIN)/ruff check src tests benchmarks
+	$(BYTECODE)
 	$(BIN)/python -m pytest -n auto --dist loadfile tests notebooks --nbval-lax --nbval-kernel-name casrec
 
 test-fast: $(STAMP)  ## the unit tests only (no notebooks, no browser)
+	$(BYTECODE)
 	$(BIN)/python -m pytest -n auto --dist loadfile -m "not slow"
 
 lint: $(STAMP)  ## ruff over the code

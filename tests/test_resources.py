@@ -170,7 +170,9 @@ def installed(wheel, tmp_path_factory):
         if folder.name != "kernels":
             (shared / folder.name).symlink_to(folder, target_is_directory=True)
     subprocess.run(
-        [uv, "pip", "install", "--quiet", "--offline", "--no-deps", "--python", python, str(wheel)],
+        # compiled on install, as pip does by default (uv does not)
+        [uv, "pip", "install", "--quiet", "--offline", "--no-deps", "--compile-bytecode",
+         "--python", python, str(wheel)],
         check=True,
     )  # fmt: skip
     return venv

@@ -336,6 +336,49 @@ def test_overview_table_rows_carry_filters_and_the_script_is_inlined(analysis):
     assert "<noscript>" in html
 
 
+def test_overview_rows_sharing_key_parts_each_read_their_own_label_status_and_place():
+    # the table words each distinct key, status and place once and reuses the words: rows
+    # that share some key parts, an event or a status must still read exactly their own
+    key = {
+        "metric": "killed",
+        "population": "security_forces",
+        "side": "",
+        "nationality": "",
+        "subgroup": "",
+        "low": 1,
+        "best": 2,
+        "high": 3,
+        "high_open": False,
+        "n_claimants": 2,
+    }
+    rows = [
+        {**key, "event_id": "gao", "status": "contested", "side": "fama"},
+        {**key, "event_id": "gao", "status": "single_source", "side": "jnim"},
+        {**key, "event_id": "kidal", "status": "contested", "side": "fama", "nationality": "Malian"},
+        {**key, "event_id": "kidal", "status": "party_only", "population": "civilians"},
+        {**key, "event_id": "kidal", "status": "corroborated", "population": "civilians",
+         "subgroup": "women"},
+    ]  # fmt: skip
+    events = pd.DataFrame(
+        [{"event_id": "gao", "title": "Gao", "date_start": "2024-05-01", "location": "Gao",
+          "admin1": "Gao", "country": "MLI"},
+         {"event_id": "kidal", "title": "Kidal", "date_start": "2024-06-01", "location": "Anefis",
+          "admin1": "Kidal", "country": "MLI"}]
+    )  # fmt: skip
+    actors = {"fama": "Malian Armed Forces (FAMa)", "jnim": "JNIM"}
+    html = str(views.estimates_table(pd.DataFrame(rows), events, actors=actors))
+    shown = re.findall(r'<tr data-s="([a-z_]+)"[^>]*><td>(\w+)</td><td>[^<]*</td><td>([^<]*)</td>'
+                       r"<td>([^<]*)</td>.*?<td>(<span class=\"status[^<]*</span>)</td>", html)  # fmt: skip
+    expected = {
+        (r["status"], r["event_id"].title(),
+         str(Markup.escape(views.place_text(events.set_index("event_id").loc[r["event_id"]]))),
+         str(Markup.escape(views.key_label(r, actors))), str(views.status_badge(r["status"])))
+        for r in rows
+    }  # fmt: skip
+    assert len(shown) == len(rows) and set(shown) == expected
+    assert len({label for _, _, _, label, _ in expected}) == len(rows)  # five different keys
+
+
 def test_chart_figure_has_the_figures_as_its_text_alternative():
     html = views.chart_figure("<svg></svg>", "Estimate and claims. A: 34.", "Estimate", ["A: 34"])
     page = parse(html)
