@@ -55,6 +55,63 @@ def test_a_page_carries_no_stylesheet_for_code_it_does_not_show(tmp_path):
     assert len(page.encode()) < 16_000  # casrec's own stylesheet, not JupyterLab's 260 KB
 
 
+def as_parsed(html: str) -> str:
+    """The page as nbconvert's HTMLExporter writes a parsed tree back out (its own spelling)."""
+    from bs4 import BeautifulSoup
+
+    return str(BeautifulSoup(html, features="html.parser"))
+
+
+def stock_exporter():
+    """nbconvert's HTMLExporter with casrec's template and settings, re-parse included."""
+    from nbconvert import HTMLExporter
+
+    ours = execute._page_exporter()
+    return HTMLExporter(config=ours.config, template_name="casrec",
+                        extra_template_basedirs=ours.extra_template_basedirs)  # fmt: skip
+
+
+def both_ways(nb):
+    resources = {"metadata": {"name": "A page"}, "inlining": {"css": []}}
+    ours, _ = execute._page_exporter().from_notebook_node(nb, resources=dict(resources))
+    stock, _ = stock_exporter().from_notebook_node(nb, resources=dict(resources))
+    return ours, stock
+
+
+@pytest.mark.slow
+def test_every_page_of_a_report_is_the_tree_nbconvert_would_write(published):
+    import gzip
+
+    from runs import DATE
+
+    executed = sorted((published / DATE / "notebooks").glob("*.ipynb.gz"))
+    assert len(executed) >= 5
+    for path in executed:
+        nb = nbformat.reads(gzip.decompress(path.read_bytes()).decode("utf-8"), as_version=4)
+        nb.metadata["title"] = "A page"
+        ours, stock = both_ways(nb)
+        assert as_parsed(ours) == stock, path.name
+        assert ours.count('tabindex="0"') == stock.count('tabindex="0"') > 0, path.name
+
+
+def test_cells_stay_focusable_and_an_image_without_alt_text_says_so():
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_markdown_cell("A *note*"))
+    cell = nbformat.v4.new_code_cell("show()")
+    pixel = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"image/png": pixel}),
+        nbformat.v4.new_output("display_data", data={"text/html": '<img src="x.svg" alt="a chart">'
+                               '<img title="a > b" src=\'y.svg\'/><IMG SRC="z.svg" ALT="z">'}),
+        nbformat.v4.new_output("execute_result", data={"text/plain": "1"}, execution_count=1),
+    ]  # fmt: skip
+    nb.cells.append(cell)
+    ours, stock = both_ways(nb)
+    assert as_parsed(ours) == stock
+    assert ours.count(f'alt="{execute.NO_ALT_TEXT}"') == 2 and 'alt="a chart"' in ours
+    assert ours.count('tabindex="0"') == 4  # the note's input, and each of the three outputs
+
+
 def test_failure_reasons_are_one_line():
     assert failure_reason(TimeoutError("x")).startswith("a cell ran longer")
     assert failure_reason(ValueError("first\nsecond")) == "ValueError: first"
