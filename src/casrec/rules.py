@@ -1158,13 +1158,13 @@ def evaluate(
     """
     frame = ctx.frames[table]
     present = ctx.present[table]
-    why: dict[str, pd.Series] = {}
+    why: dict[str, np.ndarray] = {}
     skipped: list[str] = []
     for item in RULES:
         if item.table != table or item.stage not in stages:
             continue
         if known is not None and item.name in known.why.columns:
-            why[item.name] = known.why[item.name]
+            why[item.name] = _in_order(known.why[item.name], frame.index)
             continue
         if known is not None and item.name in known.skipped:
             skipped.append(item.name)
@@ -1172,6 +1172,18 @@ def evaluate(
         if item.name == f"{item.column}_required" and item.column not in present:
             skipped.append(item.name)  # the column is missing: not evaluated, never a pass
             continue
-        # object per column: pandas refuses dtype="object" over empty columns of other dtypes
-        why[item.name] = item.check(ctx).reindex(frame.index).astype("object")
-    return RuleResults(table, pd.DataFrame(why, index=frame.index), skipped)
+        why[item.name] = _in_order(item.check(ctx), frame.index)
+    if not why:
+        return RuleResults(table, pd.DataFrame(index=frame.index), skipped)
+    # one block of sentences: a frame assembled from a Series per rule cost more than the rules
+    texts = np.column_stack(list(why.values()))
+    return RuleResults(
+        table, pd.DataFrame(texts, index=frame.index, columns=list(why), dtype="object"), skipped
+    )
+
+
+def _in_order(sentences: pd.Series, index: pd.Index) -> np.ndarray:
+    """A rule's sentences as an object array in the order of its table's ``index``."""
+    if not sentences.index.equals(index):
+        sentences = sentences.reindex(index)
+    return sentences.to_numpy(dtype=object)
