@@ -362,20 +362,26 @@ _EXPORTERS = threading.local()
 # What nbconvert's HTMLExporter adds to a page after its template: keyboard focus on each cell's
 # input and output area, and a stated absence of description on an image without alt text
 # (casrec's charts always carry one; a project's own notebook may show other images).
-_FOCUSABLE = re.compile(
-    r'(<div\b[^>]*?\bclass="(?:[^"]*\s)?(?:jp-Cell-inputWrapper|jp-OutputArea-output)(?:\s[^"]*)?"'
-    r"[^>]*?)(\s*/?)>"
-)
-# one attribute of a tag: a name, then perhaps a value, quoted (a ">" inside is text) or bare
-_ATTRIBUTE = r"""\s+([^\s"'=<>/]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?"""
-_IMAGE = re.compile(rf"<img\b(?P<attributes>(?:{_ATTRIBUTE})*)(?P<end>\s*/?)>", re.IGNORECASE)
+FOCUSABLE_CLASSES = {"jp-Cell-inputWrapper", "jp-OutputArea-output"}
 NO_ALT_TEXT = "No description has been provided for this image"
+# one attribute of a tag: a name, then perhaps a value, quoted (a ">" inside is text) or bare
+_ATTRIBUTE = r"""\s+([^\s"'=<>/]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?"""
+_TAG = r"<(?P<name>{names})\b(?P<attributes>(?:{attribute})*)(?P<end>\s*/?)>"
+_DIV_OR_IMAGE = re.compile(_TAG.format(names="div|img", attribute=_ATTRIBUTE), re.IGNORECASE)
 
 
-def _with_alt_text(image: re.Match) -> str:
-    attributes, end = image["attributes"], image["end"]
-    names = {name.lower() for name in re.findall(_ATTRIBUTE, attributes)}
-    return image.group(0) if "alt" in names else f'<img{attributes} alt="{NO_ALT_TEXT}"{end}>'
+def _with_additions(tag: re.Match) -> str:
+    """One div or img tag, with the attribute HTMLExporter would add to it at its end."""
+    attributes = {
+        name.lower(): value.strip("\"'")
+        for name, value in re.findall(_ATTRIBUTE, tag["attributes"])
+    }
+    if tag["name"].lower() == "img":
+        added = "" if "alt" in attributes else f' alt="{NO_ALT_TEXT}"'
+    else:
+        focusable = FOCUSABLE_CLASSES & set(attributes.get("class", "").split())
+        added = ' tabindex="0"' if focusable and "tabindex" not in attributes else ""
+    return f"<{tag['name']}{tag['attributes']}{added}{tag['end']}>" if added else tag.group(0)
 
 
 def _accessible(html: str) -> str:
@@ -387,8 +393,7 @@ def _accessible(html: str) -> str:
     template wrote; the page differs from HTMLExporter's only in how that markup is spelled (a
     test compares the two as parsed trees).
     """
-    html = _FOCUSABLE.sub(r'\1 tabindex="0"\2>', html)
-    return _IMAGE.sub(_with_alt_text, html)
+    return _DIV_OR_IMAGE.sub(_with_additions, html)
 
 
 def _page_exporter():
