@@ -787,6 +787,53 @@ def test_great_expectations_is_imported_only_when_validating():
     assert out.stdout.strip() == "False"
 
 
+def test_validating_leaves_scipy_stats_unloaded_until_something_reads_it():
+    """GX imports scipy.stats for expectations casrec never runs; it loads on first use only."""
+    code = (
+        "import sys\n"
+        "from casrec.pipeline import check_quality\n"
+        "results = check_quality('data', run_date='2025-11-01')\n"
+        "assert len(results) and 'great_expectations' in sys.modules\n"
+        "loaded = [m for m in sys.modules if m.startswith('scipy.stats.')]\n"
+        "from scipy import stats\n"
+        "print(loaded, stats.entropy([0.5, 0.5]).round(4), type(sys.modules['scipy.stats']).__name__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=PROJECT_ROOT)  # fmt: skip
+    assert out.stdout.split() == ["[]", "0.6931", "module"]
+
+
+def test_a_deferred_module_runs_once_on_first_read_and_only_then(tmp_path, monkeypatch):
+    from casrec.quality import defer_import
+
+    package = tmp_path / "deferred_pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("RUNS = []\n")
+    (package / "child.py").write_text(
+        "import deferred_pkg\ndeferred_pkg.RUNS.append(1)\nVALUE = 7\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("deferred_pkg", "deferred_pkg.child"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    defer_import("deferred_pkg.child")
+    import deferred_pkg
+    from deferred_pkg import child
+
+    assert deferred_pkg.RUNS == [] and deferred_pkg.child is child
+    assert child.VALUE == 7 and child.VALUE == 7
+    assert deferred_pkg.RUNS == [1]
+
+
+def test_a_module_already_imported_or_missing_is_not_deferred():
+    from casrec.quality import defer_import
+
+    before = sys.modules["json"]
+    defer_import("json")
+    assert sys.modules["json"] is before
+    defer_import("casrec.no_such_module")
+    assert "casrec.no_such_module" not in sys.modules
+
+
 def test_no_progress_bars_on_stderr(tmp_path, capfd):
     validate(write(tmp_path, base_tables()), run_date=RUN_DATE)
     assert "it/s" not in capfd.readouterr().err
