@@ -9,7 +9,7 @@ import pytest
 from runs import DATE, run
 
 from casrec.cli import EXIT_OK
-from casrec.run import execute
+from casrec.run import execute, executors
 from casrec.run.errors import RunError
 from casrec.run.executors import KernelPool, make_executor, warm_kernels
 from casrec.run.plan import Page
@@ -19,9 +19,26 @@ def html_pages(day):
     return {p.name: p.read_bytes() for p in day.glob("*.html")}
 
 
-# First in this file: its run finds this process's warm kernels as the session's earlier runs
-# left them (great-expectations imported, the shipped data validated); the kernel tests below
-# end them (a kernel in another folder, warm_kernels(0)), which would make it start afresh.
+@pytest.fixture
+def own_kernels():
+    """The session's warm kernels set aside while a test starts, keeps and ends its own.
+
+    Its kernels run in another folder and its ``warm_kernels`` blocks end idle kernels, so
+    it would otherwise end the session's (great-expectations imported, the shipped data
+    validated) and leave the next report run of this process to start cold.
+    """
+    with executors._IDLE_LOCK:
+        session, keep = list(executors._IDLE), executors._KEEP
+        executors._IDLE.clear()
+    try:
+        yield
+    finally:
+        executors._keep_at_most(0)  # whatever the test left warm
+        with executors._IDLE_LOCK:
+            executors._IDLE.extend(session)
+        executors._keep_at_most(keep)
+
+
 @pytest.mark.slow
 def test_one_kernel_and_two_give_identical_pages(published, tmp_path):
     reports = tmp_path / "reports"
@@ -65,7 +82,7 @@ def test_each_run_gives_its_first_task_to_the_same_warm_thread():
     assert len(set(firsts)) == 1, firsts
 
 
-def test_a_pool_given_nothing_to_do_ends_every_thread():
+def test_a_pool_given_nothing_to_do_ends_every_thread(own_kernels):
     pool = KernelPool(3)  # only the leading thread serves until a first task is submitted
     ending = threading.Thread(target=pool.shutdown)
     ending.start()
@@ -104,7 +121,7 @@ def running(pid: int) -> bool:
 
 
 @pytest.mark.slow
-def test_warm_kernels_serve_the_next_run_and_end_with_the_block(tmp_path):
+def test_warm_kernels_serve_the_next_run_and_end_with_the_block(tmp_path, own_kernels):
     with warm_kernels(0), warm_kernels(2):  # the outer block: none kept around this test
         first = kernel_pids(tmp_path, 2)
         assert kernel_pids(tmp_path, 2) == first  # no kernel started for the second run
@@ -113,7 +130,7 @@ def test_warm_kernels_serve_the_next_run_and_end_with_the_block(tmp_path):
 
 
 @pytest.mark.slow
-def test_without_warm_kernels_a_runs_kernels_end_with_it(tmp_path):
+def test_without_warm_kernels_a_runs_kernels_end_with_it(tmp_path, own_kernels):
     with warm_kernels(0):
         first = kernel_pids(tmp_path)
         assert not running(first[0])
@@ -121,7 +138,7 @@ def test_without_warm_kernels_a_runs_kernels_end_with_it(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_failed_page_never_leaves_its_kernel_to_the_next_run(tmp_path):
+def test_a_failed_page_never_leaves_its_kernel_to_the_next_run(tmp_path, own_kernels):
     (tmp_path / "broken.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook(
         cells=[nbformat.v4.new_code_cell("import os; os.chdir('/'); 1 / 0")])))  # fmt: skip
     page = Page(notebook="broken", output_name="broken", title="Broken", parameters={})
@@ -133,6 +150,38 @@ def test_a_failed_page_never_leaves_its_kernel_to_the_next_run(tmp_path):
         pool.shutdown()
         assert not running(before[0])
         assert kernel_pids(tmp_path) != before  # a fresh kernel, not the one left in "/"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("keep_idle", [True, False])
+def test_a_failed_run_kills_the_kernels_at_work_and_keeps_the_idle_ones_warm(
+    tmp_path, own_kernels, keep_idle
+):
+    """What a failed run does (``keep_idle``); a stopped run kills every kernel it used."""
+    working, release = threading.Event(), threading.Event()
+
+    def idle_after_its_page():
+        return execute.thread_kernel(tmp_path).km.provisioner.pid
+
+    def still_at_work():
+        pid = execute.thread_kernel(tmp_path).km.provisioner.pid
+        working.set()
+        release.wait(timeout=60)
+        return pid
+
+    with warm_kernels(2):
+        pool = KernelPool(2)
+        done = pool.submit(idle_after_its_page)
+        busy = pool.submit(still_at_work)
+        idle_pid = done.result(timeout=120)
+        assert working.wait(timeout=120)
+        pool.abort(keep_idle=keep_idle)
+        release.set()
+        busy_pid = busy.result(timeout=10)
+        pool.shutdown()
+        assert not running(busy_pid)
+        assert running(idle_pid) is keep_idle
+        assert (idle_pid in kernel_pids(tmp_path, 2)) is keep_idle
 
 
 def test_dask_without_a_scheduler_is_bad_input():

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import signal
+import subprocess
 import tempfile
 import threading
 import time
@@ -26,6 +27,7 @@ from casrec.run.plan import Page
 KERNEL_NAME = "casrec"
 KERNEL_START_ATTEMPTS = 4
 HEARTBEAT_SECONDS = 30.0
+KILL_WAIT_SECONDS = 10.0  # a killed kernel is reaped within this (a process stuck in I/O: longer)
 
 
 class WarmKernel:
@@ -76,6 +78,12 @@ class WarmKernel:
         if pid:
             with contextlib.suppress(ProcessLookupError):  # already gone: as asked
                 os.kill(pid, signal.SIGKILL)
+            # SIGKILL lands a moment later: until the process is reaped, ``alive`` would still
+            # say yes, and the owner's next page would go to a kernel about to vanish
+            process = getattr(self.km.provisioner, "process", None)
+            if process is not None:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=KILL_WAIT_SECONDS)
         if self.km.connection_file:
             with contextlib.suppress(FileNotFoundError):  # already removed by a shutdown
                 os.remove(self.km.connection_file)

@@ -69,24 +69,37 @@ class _KernelThread:
 
 def _work(tasks: queue.SimpleQueue, took_first: threading.Event) -> None:
     """Run queued ``(future, fn, args, kwargs)`` until the end marker (None)."""
+    name = threading.current_thread().name
     while True:
         item = tasks.get()
         took_first.set()
         if item is None:
             return
         future, fn, args, kwargs = item
-        if not future.set_running_or_notify_cancel():
-            continue
+        with _IDLE_LOCK:
+            _WORKING.add(name)
         try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as error:  # handed to whoever waits on the future
-            future.set_exception(error)
+            _run(future, fn, args, kwargs)
+        finally:
+            with _IDLE_LOCK:
+                _WORKING.discard(name)
+
+
+def _run(future: Future, fn, args, kwargs) -> None:
+    """Run one task into its future, unless it was cancelled while queued."""
+    if not future.set_running_or_notify_cancel():
+        return
+    try:
+        future.set_result(fn(*args, **kwargs))
+    except BaseException as error:  # handed to whoever waits on the future
+        future.set_exception(error)
 
 
 # Kernel threads kept warm between runs in this process (see ``warm_kernels``).
 _IDLE: list[_KernelThread] = []
 _IDLE_LOCK = threading.Lock()
 _NAMES: set[str] = set()  # names of the kernel threads alive in this process
+_WORKING: set[str] = set()  # names of the kernel threads running a task right now
 _KEEP = 0  # how many threads stay warm after a run; 0: a run's kernels end with it
 
 
@@ -210,10 +223,19 @@ class KernelPool(Executor):
             for done in self._done:
                 done.wait()
 
-    def abort(self) -> None:
-        """Cancel queued pages and kill running kernels, so running pages end within a second."""
+    def abort(self, keep_idle: bool = False) -> None:
+        """Cancel queued pages and kill running kernels, so running pages end within a second.
+
+        ``keep_idle``: a thread not running a page keeps its kernel (it finished its pages
+        cleanly), warm for the next run; a failed page's kernel is already gone
+        (``execute.render_page``). Without it (a stop signal), every kernel of the run goes.
+        """
         self._cancel_queued()
-        kill_all_kernels(set(self.thread_names))
+        owners = set(self.thread_names)
+        if keep_idle:
+            with _IDLE_LOCK:
+                owners &= _WORKING  # a task taken in the instant of the abort may run to its end
+        kill_all_kernels(owners)
 
     def _cancel_queued(self) -> None:
         while True:
@@ -255,8 +277,11 @@ class DaskExecutor(Executor):
         self._executor.shutdown(wait=wait)
         self.client.close()
 
-    def abort(self) -> None:
-        """Cancel every page not yet finished (a running one completes on its worker, unused)."""
+    def abort(self, keep_idle: bool = False) -> None:
+        """Cancel every page not yet finished (a running one completes on its worker, unused).
+
+        The workers' kernels are the workers' own: ``keep_idle`` changes nothing here.
+        """
         for future in self._futures:
             future.cancel()  # cancels the Dask task behind it
 

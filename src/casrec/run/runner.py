@@ -432,7 +432,7 @@ def _render_pages(config, pages, staging, record, analysis, result, say):
             if failure is not None:
                 break
         if failure is not None:
-            executor.abort()
+            executor.abort(keep_idle=True)  # kernels that ended their pages stay warm
     except BaseException:
         executor.abort()  # a stop signal: running pages end now, their kernels with them
         raise
