@@ -1,3 +1,5 @@
+import re
+
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -797,3 +799,193 @@ def test_a_refused_form_in_claims_csv_names_file_row_and_column(tmp_path):
     (problem,) = [str(p) for p in caught.value.problems]
     assert problem.startswith("claims.csv, row 3 (b), column 'value': cannot read value '40 ± 5'")
     assert "written as 40 (35–45)" in problem
+
+
+# --- what a mistyped figure is told ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        # digit groups that are not thousands, with the figures the typist may have meant
+        ("1 2345", "'1 2345' is not grouped in thousands (three digits after each space); did you mean 12345 or 1 234?"),
+        ("12 345 6789", "did you mean 123456789 or 12 345 678?"),
+        ("1,234,56", "'1,234,56' is not grouped in thousands (three digits after each comma); did you mean 123456?"),
+        ("about 40,000,00", "did you mean 4000000?"),
+        ("1'2345", "three digits after each apostrophe"),
+        ("40 5", "did you mean 405?; two figures are no value: a range is written 5–40"),
+        ("1,234 567", "'1,234 567' separates its digit groups with ',' and ' ': write 1,234,567"),
+        ("1,,000", "separates its digit groups with ',,': write 1,000"),
+        ("1, 000", "separates its digit groups with ', ': write 1,000"),
+        ("1 234–1 2345", "'1 2345' is not grouped in thousands"),
+        # stray marks around or in a readable figure
+        ("40!", "unexpected character '!' after '40': value holds the figure alone, written '40'"),
+        ("40 !", "unexpected character '!' after '40'"),
+        ("!40", "unexpected character '!' before '40'"),
+        ("34+!", "unexpected character '!' after '34+'"),
+        ("at least 34!!", "unexpected characters '!', '!' after '34'"),
+        ("#~40@", "unexpected character '#' before and '@' after '~40'"),
+        ("(40", "unexpected character '(' before '40'"),
+        ("30 (25–40))", "unexpected character ')' after '30 (25–40)'"),
+        ("1,200*", "after '1,200': value holds the figure alone, written '1,200' (a footnote mark?"),
+        ("40†", "(a footnote mark?"),
+        ("40²", "(a footnote mark?"),
+        ("40-", "unexpected character '-' after '40'"),
+        ("40-", "(a range without its second figure?)"),
+        ("50–6§0", "unexpected character '§' in '50–6§0': value holds the figure alone, written '50–60'"),
+        ("1.5!", "unexpected character '!' in '1.5!'; without it: a decimal point in a count is ambiguous"),
+        # ordinals: a rank, not a count
+        ("1st", "'1st' is an ordinal, a rank: an ordinal is not a number of people. Write the count in digits (1)"),
+        ("22nd", "(22)"), ("3rd", "(3)"), ("40th", "(40)"), ("1,000th", "(1,000)"),
+        ("1er", "ordinal"), ("2e", "ordinal"), ("3ème", "ordinal"), ("2º", "ordinal"),
+        ("at least 5th", "'5th' is an ordinal"),
+        ("twenty-first", "'twenty-first' is an ordinal, a rank: an ordinal is not a number of people. Write the count in digits (21)"),
+        ("thirtieth", "(30)"), ("one hundredth", "(100)"),
+        # a figure made plural
+        ("100s", "'100s' is a figure made plural: write the vague term 'hundreds'"),
+        ("1,000s", "add 'thousands' to data/vague_quantities.csv"),
+        ("1990s", "'1990s' is a decade, not a number of people"),
+        ("40's", "a count takes no 's' (write 40)"),
+        # letters for digits, and letters run into a figure
+        ("4O", "'4o' has the letter 'o' among its digits: did you mean 40?"),
+        ("l00", "'l00' has the letter 'l' among its digits: did you mean 100?"),
+        ("1,OOO", "did you mean 1,000?"),
+        ("about40", "'about40' needs a space: did you mean 'about 40'?"),
+        ("over100", "did you mean 'over 100'?"),
+        ("40people", "letters 'people' are run into the figure 40: value holds the figure alone"),
+        ("12kk", "letters 'kk' are run into the figure 12"),
+        # two figures around a mark that is no range separator
+        ("40/50", "'/' between two figures is not read: a range is written 40–50"),
+        ("40 & 50", "'&' between two figures is not read: a range is written 40–50"),
+        ("between 40 & 50", "a range is written 40–50"),
+        ("50––60", "'––' between two figures"),
+        ("40..50", "'..' between two figures"),
+        ("60, 50", "',' between two figures is not read: a range is written 50–60 (or '50 to 60'), lower figure first"),
+        # a digit missing before the first separator
+        (".5 million", "'.5' starts with '.': a digit is missing before it (0.5? a figure cut short?)"),
+        (",200", "',200' starts with ',': a digit is missing before it (a figure cut short?)"),
+        # a word of the grammar misspelt
+        ("fourty", "'fourty' is not a word the grammar reads: did you mean 'forty'?"),
+        ("abbout 40", "did you mean 'about 40'?"),
+        ("atleast 34", "'atleast' is not a word the grammar reads: did you mean 'at least 34'?"),
+        ("morethan 77", "did you mean 'more than 77'?"),
+        ("twenty-onne", "'onne' is not a word the grammar reads: did you mean 'twenty-one'?"),
+        ("a dozan", "did you mean 'a dozen'?"),
+        ("dozends", "did you mean 'dozens'?"),
+        ("tens of thousnads", "did you mean 'tens of thousands'?"),
+        ("aproximately fourty", "'aproximately' and 'fourty' are not words the grammar reads: did you mean 'approximately forty'?"),
+        ("between 60 adn 50", "'adn' is not a word the grammar reads (a misspelt 'and'?); even so, the range is reversed: write the lower figure first, as 50–60"),
+    ],
+)  # fmt: skip
+def test_a_mistyped_figure_is_told_what_is_wrong_and_how_to_write_it(text, reason):
+    """'1 2345', '40!' and '1st' got only the generic 'cannot read value'."""
+    with pytest.raises(QuantityError) as caught:
+        parse_quantity(text, LEXICON, claim_id="attack-x")
+    assert reason in caught.value.reason, caught.value.reason
+    assert str(caught.value).startswith(f"claim 'attack-x': cannot read value {text!r} (")
+    assert "expected forms like '34', 'at least 34'" in str(caught.value)
+
+
+def _suggestions(reason: str) -> list[str]:
+    """The values a message suggests: "did you mean X", "written 'X'", "write X"."""
+    found = re.findall(r"did you mean '(.+?)'\?|written '(.+?)'", reason)
+    found += [m for m in re.findall(r"did you mean ([\d, ]+?)(?: or |\?)", reason)]
+    found += re.findall(r" or ([\d ,]+)\?", reason)
+    found += re.findall(r"(?:write|written) ([\d,]+(?:–[\d,]+)?)\b", reason)
+    return [s for group in found for s in ((group,) if isinstance(group, str) else group) if s]
+
+
+STRAY_MARKS = st.sampled_from([*'!@#$*&^_|\\`"{}§°†‡¶', "²", "³", "¹", "!!", "*)", "?!"])
+
+
+@given(st.integers(min_value=0, max_value=10_000_000), STRAY_MARKS, st.booleans())
+def test_a_stray_mark_after_any_figure_is_named_with_the_figure(number, mark, grouped):
+    figure = f"{number:,}" if grouped else str(number)
+    with pytest.raises(QuantityError) as caught:
+        parse_quantity(figure + mark, LEXICON)
+    reason = caught.value.reason
+    if "?" in mark:
+        assert "a question mark is not read" in reason
+    else:
+        assert f"after {figure!r}: value holds the figure alone, written {figure!r}" in reason, (
+            reason
+        )
+
+
+@given(st.integers(min_value=1_000, max_value=999_999_999), st.integers(min_value=1, max_value=2),
+       st.sampled_from([",", " "]))  # fmt: skip
+def test_a_separator_out_of_place_is_named_with_the_digits_joined(number, shift, separator):
+    digits = str(number)
+    grouped = f"{number:,}".replace(",", separator)
+    # move the last separator `shift` digits to the right: '1,234' -> '1,23,4' -> '12,34'
+    cut = grouped.rindex(separator)
+    moved = (
+        grouped[:cut] + grouped[cut + 1 : cut + 1 + shift] + separator + grouped[cut + 1 + shift :]
+    )
+    with pytest.raises(QuantityError) as caught:
+        parse_quantity(moved)
+    reason = caught.value.reason
+    assert "not grouped in thousands" in reason or "separates its digit groups" in reason, reason
+    assert (
+        f"did you mean {digits}" in reason
+        or f"did you mean {int(digits.lstrip('0') or 0)}" in reason
+    )
+
+
+@given(
+    st.integers(min_value=0, max_value=99_999), st.sampled_from(["st", "nd", "rd", "th", "e", "er"])
+)
+def test_any_digit_ordinal_is_named_an_ordinal_with_its_count(number, suffix):
+    with pytest.raises(QuantityError) as caught:
+        parse_quantity(f"{number}{suffix}")
+    assert (
+        f"is an ordinal, a rank: an ordinal is not a number of people. Write the count in digits ({number:,})"
+        in caught.value.reason
+    )
+
+
+VALID = ["34", "at least 34", "more than 77", "up to 50", "about 40", "50–60", "~144,000",
+         "30 (25–40)", "twenty-one", "1.5 million", "dozens", "1,200", "12 345", "over 100", "34+",
+         "between 50 and 60", "a dozen", "12k", "nearly 300", "tens of thousands"]  # fmt: skip
+
+
+@given(
+    st.sampled_from(VALID),
+    st.sampled_from(["insert", "replace", "delete", "swap", "double"]),
+    st.integers(min_value=0, max_value=40),
+    st.sampled_from(list("!#*&/_|.,;:'\"~-–+()[]§0123456789 abcdefghijklmnopqrstuvwxyz")),
+)
+def test_every_suggested_correction_reads(text, edit, at, character):
+    """A mistyped value's message may suggest what to write: every suggestion is one that reads."""
+    at = at % (len(text) + 1)
+    typed = {
+        "insert": text[:at] + character + text[at:],
+        "replace": text[:at] + character + text[at + 1 :],
+        "delete": text[:at] + text[at + 1 :],
+        "swap": text[:at] + text[at + 1 : at + 2] + text[at : at + 1] + text[at + 2 :],
+        "double": text[:at] + text[at : at + 1] + text[at:],
+    }[edit]
+    try:
+        parse_quantity(typed, LEXICON)
+    except QuantityError as error:
+        for suggestion in _suggestions(error.reason):
+            assert parse_quantity(suggestion.strip(), LEXICON), (typed, error.reason, suggestion)
+
+
+def test_a_mistyped_figure_in_claims_csv_names_file_row_column_and_the_fix(tmp_path):
+    """The loader's exit-2 message (rule value_parses) gives each value's own reason."""
+    from conftest import claim, write_dataset
+
+    from casrec.schema import DataError, load_dataset
+
+    write_dataset(tmp_path, [claim("a", "34"), claim("b", "1 2345"), claim("c", "40!"),
+                             claim("d", "1st")])  # fmt: skip
+    with pytest.raises(DataError) as caught:
+        load_dataset(tmp_path)
+    problems = [str(p) for p in caught.value.problems]
+    assert problems[0].startswith(
+        "claims.csv, row 3 (b), column 'value': cannot read value '1 2345'"
+    )
+    assert "did you mean 12345 or 1 234?" in problems[0]
+    assert "row 4 (c)" in problems[1] and "unexpected character '!' after '40'" in problems[1]
+    assert "row 5 (d)" in problems[2] and "an ordinal is not a number of people" in problems[2]

@@ -11,6 +11,7 @@ dead") are read too and reported beside the interval. The rules are parameters
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import unicodedata
@@ -57,6 +58,9 @@ ORDINAL_WORDS = {
     "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
     "nineteenth": 19, "twentieth": 20,
 }  # fmt: skip
+# Words the grammar reads around and between the figures ("between 50 and 60", "30, range").
+GRAMMAR_GLUE_WORDS = ("dozen", "between", "and", "or", "to", "of", "the", "mark", "best",
+                      "estimate", "range", "low", "high")  # fmt: skip
 SCALE_WORDS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000}
 # "half a million", "a quarter of a million", "half a dozen"
 FRACTION_WORDS = {"half": 0.5, "quarter": 0.25, "three quarters": 0.75, "three quarter": 0.75}
@@ -242,6 +246,28 @@ class QuantityRules:
             suffix: _wording_pattern(readings, suffix) if readings else None
             for suffix, readings in ((True, self.suffix_readings), (False, self.prefix_readings))
         }
+
+    @cached_property
+    def grammar_words(self) -> dict[str, str]:
+        """Every word the grammar reads, and its wordings written as one word ('atleast').
+
+        What a misspelt word is compared with, for the message of a value that does not read.
+        """
+        wordings = (wording for wording, _ in (*self.prefix_readings, *self.suffix_readings))
+        words = [*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS, *NUMBER_WORDS, *ZERO_WORDS,
+                 *ORDINAL_WORDS, *SCALE_WORDS, *FRACTION_WORDS, *GRAMMAR_GLUE_WORDS,
+                 *re.findall(r"[a-z]{2,}", _MARKER_WORDS.pattern), *wordings]  # fmt: skip
+        spelled: dict[str, str] = {}
+        for phrase in words:
+            for word in phrase.split():
+                spelled.setdefault(word, word)
+            spelled.setdefault(phrase.replace(" ", ""), phrase)  # 'atleast', 'morethan', 'upto'
+        return {word: phrase for word, phrase in spelled.items() if re.search(r"[a-z]", word)}
+
+    @cached_property
+    def close_words(self) -> dict[tuple[str, frozenset[str]], str | None]:
+        """Misspelt words already looked up (``_close_word``), each with the word it is close to."""
+        return {}
 
 
 DEFAULT_RULES = QuantityRules()
@@ -623,13 +649,33 @@ def parse_quantity(
     claim_id: str | None = None,
 ) -> Quantity:
     """Read one value text into a ``Quantity``; unreadable text raises QuantityError."""
+    return _parse(text, lexicon or {}, rules, claim_id, explain=True)
+
+
+def _parse(
+    text: str,
+    lexicon: Mapping[str, tuple[int, int]],
+    rules: QuantityRules,
+    claim_id: str | None,
+    explain: bool,
+) -> Quantity:
+    """``parse_quantity``; ``explain`` False leaves the reason out (a correction being tried)."""
     if not isinstance(text, str) or not text.strip():
         raise QuantityError(str(text), claim_id, "empty value")
     clean, provisional, certainty = _markers(_normalise(text))
-    low, high, qualifier, vague, point = _read(text, clean, lexicon or {}, rules, claim_id)
+    low, high, qualifier, vague, point = _read(text, clean, lexicon, rules, claim_id, explain)
     if max(low, high or 0) > MAX_COUNT:
         raise QuantityError(text, claim_id, f"larger than {MAX_COUNT:,} people")
     return Quantity(text, low, high, qualifier, vague, point, provisional, certainty)
+
+
+def _reads(text: str, lexicon: Mapping[str, tuple[int, int]], rules: QuantityRules) -> bool:
+    """Whether ``text`` reads: how a message checks the correction it suggests."""
+    try:
+        _parse(text, lexicon, rules, None, explain=False)
+    except QuantityError:
+        return False
+    return True
 
 
 Reading = tuple[int, int | None, str, bool, int]  # low, high, qualifier, vague, point
@@ -641,6 +687,7 @@ def _read(
     lexicon: Mapping[str, tuple[int, int]],
     rules: QuantityRules,
     claim_id: str | None,
+    explain: bool = True,
 ) -> Reading:
     """The interval, qualifier, vague flag and point value of the figure in ``clean``."""
     estimate = _estimate(text, clean, claim_id)
@@ -653,7 +700,8 @@ def _read(
         wording, reading, rest = stripped
         base = _base(rest, lexicon)
         if base is None:
-            reason = _why_unreadable(rest, f"nothing readable after {wording!r}", lexicon)
+            otherwise = f"nothing readable after {wording!r}"
+            reason = _why_unreadable(rest, otherwise, lexicon, rules) if explain else ""
             raise QuantityError(text, claim_id, reason)
         if base[3] != "exact" and reading in NUMBER_ONLY_READINGS:
             raise QuantityError(
@@ -662,7 +710,8 @@ def _read(
         return _qualify(text, reading, *base, rules=rules, claim_id=claim_id)
     base = _base(clean, lexicon)
     if base is None:
-        raise QuantityError(text, claim_id, _why_unreadable(clean, lexicon=lexicon))
+        reason = _why_unreadable(clean, lexicon=lexicon, rules=rules) if explain else ""
+        raise QuantityError(text, claim_id, reason)
     low, high, vague, kind = base
     point = low if vague else round((low + high) / 2 + 1e-9) if kind == "range" else low
     return low, high, kind, vague, point
@@ -706,9 +755,17 @@ def _estimate(text: str, clean: str, claim_id: str | None) -> Reading | None:
 
 
 def _why_unreadable(
-    text: str, otherwise: str = "", lexicon: Mapping[str, tuple[int, int]] | None = None
+    text: str,
+    otherwise: str = "",
+    lexicon: Mapping[str, tuple[int, int]] | None = None,
+    rules: QuantityRules = DEFAULT_RULES,
 ) -> str:
-    """The most likely reason a text did not read, for the error message."""
+    """The most likely reason a text did not read, for the error message.
+
+    The one source of every reason: the loader's located messages (exit 2), the data-quality
+    rule ``value_parses`` and extraction's review notes all show what this returns.
+    """
+    lexicon = lexicon or {}
     refused_scale = _REFUSED_SCALE.search(text)
     if refused_scale:
         return (
@@ -727,6 +784,10 @@ def _why_unreadable(
         form = pattern.search(text)
         if form:
             return reason(form)
+    for sign, mistake in _MISTAKES:
+        reason = mistake(text, lexicon, rules) if sign.search(text) else None
+        if reason:
+            return reason
     for match in _DIGITS.finditer(text):
         number, scaled = _digits_value(match)
         if scaled and number.denominator != 1 and not text[match.end() :][:1].isalnum():
@@ -746,6 +807,9 @@ def _why_unreadable(
     if ends is not None:
         high, low = ends
         return f"the range is reversed: write the lower figure first, as {low:,}–{high:,}"
+    misspelt = _misspelt(text, lexicon, rules)
+    if misspelt:
+        return misspelt
     words = _words_after_figure(text)
     if words:
         return (
@@ -754,7 +818,7 @@ def _why_unreadable(
             "only the figure"
         )
     if not re.search(r"\d", text) and not any(
-        _number(word) is not None or any(word in term.split() for term in lexicon or {})
+        _number(word) is not None or any(word in term.split() for term in lexicon)
         for word in text.replace("-", " ").split()
     ):
         no_figure = (
@@ -837,13 +901,6 @@ _UNREAD_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...
         lambda form: "the figure is inside brackets or quotes: value holds the figure alone",
     ),
     (
-        re.compile(r"(?<![\d,])\d{1,3},(?:\d{1,2}|\d{4,})(?![\d,])"),
-        lambda form: (
-            f"{form.group(0)!r} is not grouped in thousands (three digits after each "
-            "comma): a decimal comma, or a typing error"
-        ),
-    ),
-    (
         re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)e\+?(\d{1,2})\b"),
         lambda form: (
             f"{form.group(0)!r} is written in scientific notation: write the figure in digits "
@@ -861,6 +918,359 @@ _UNREAD_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...
 # A text without any of these signs or words is none of the forms above: junk skips them.
 _UNREAD_FORM_SIGNS = re.compile(r"[±%<>=≥≤(\[\"'“‘«?,+\-–—]|lakh|crore|cent|\de")
 _THOUSANDS_DOT = re.compile(r"(?<![\d.])[1-9]\d{0,2}(?:\.\d{3})+(?![\d.])")
+
+
+# digits in groups: '1 2345', '1,234,56', '1,234 567', '1,,000' (lakhs are refused before)
+_DIGIT_GROUPS = re.compile(r"(?<![\d.])\d{1,30}(?:[,'’ ]{1,3}\d{1,30})+(?![\d.])")
+
+
+def _misgrouped_digits(text: str, lexicon: Mapping, rules: QuantityRules) -> str | None:
+    """The first figure in ``text`` whose digit groups are not thousands, and why."""
+    for form in _DIGIT_GROUPS.finditer(text):
+        reason = _misgrouped(form)
+        if reason:
+            return reason
+    return None
+
+
+def _misgrouped(form: re.Match[str]) -> str | None:
+    """Why digits in groups that are not thousands ('1 2345', '1,234,56') are refused.
+
+    With the readings the typist most likely meant: the digits joined (a stray separator) and,
+    when the last group has a digit too many, the figure without it.
+    """
+    run = form.group(0)
+    groups, separators = re.split(r"[,'’ ]+", run), re.findall(r"[,'’ ]+", run)
+    joined = "".join(groups)
+    first_group = re.fullmatch(r"[1-9]\d{0,2}", groups[0]) is not None
+    if first_group and all(len(group) == 3 for group in groups[1:]):
+        if len(set(separators)) == 1 and separators[0] in (",", " "):
+            return None  # grouped in thousands: whatever is wrong with the value, not this
+        marks = " and ".join(map(repr, dict.fromkeys(separators)))
+        return (
+            f"{run!r} separates its digit groups with {marks}: write {int(joined):,} (one "
+            "comma, or one space, between groups of three)"
+        )
+    if any("," in mark and " " in mark for mark in separators):
+        return None  # '40, 50': two figures, not one grouped ('_unread_separator')
+    names = {",": "comma", " ": "space", "'": "apostrophe", "’": "apostrophe"}
+    name = names.get(separators[0], "separator") if len(set(separators)) == 1 else "separator"
+    cause = ""
+    if separators == [","]:
+        cause = ": a decimal comma, or a typing error"
+    meant = [joined] if int(joined) <= MAX_COUNT else []
+    if first_group and all(len(group) == 3 for group in groups[1:-1]) and len(groups[-1]) > 3:
+        meant.append(run[: len(run) - len(groups[-1]) + 3])  # '1 2345' may be 1 234 and a 5
+    two = ""
+    low, high = sorted(int(group) for group in groups) if len(groups) == 2 else (0, 0)
+    if separators == [" "] and len(groups[1]) < 3 and low < high:
+        two = f"; two figures are no value: a range is written {low:,}–{high:,}"
+    return (
+        f"{run!r} is not grouped in thousands (three digits after each {name}){cause}"
+        + (f"; did you mean {' or '.join(meant)}?" if meant else "")
+        + two
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# Mistakes made typing a figure, each with its own message (see ``_why_unreadable``). Each
+# takes the normalised text, the lexicon and the rules, and returns a reason or None; a
+# correction it suggests is one the grammar reads.
+# ------------------------------------------------------------------------------------------
+
+# '.5 million', ',200': a separator with no digit before it
+_SEPARATOR_FIRST = re.compile(r"(?<![\w.,])[.,]\d[\d,.]*")
+# '1st', '22nd', '3rd', '40th', and French '1er', '2e', '3ème', Spanish/Italian '1º', '2ª'
+_DIGIT_ORDINAL = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(st|nd|rd|th|ère|ème|eme|er|re|e|º|ª)(?!\w)"
+)
+# ordinal words the grammar does not read ('twenty-first', 'thirtieth', 'hundredth'), by the
+# cardinal they stand for; those it reads are in ORDINAL_WORDS
+_ORDINAL_CARDINALS = {"first": "one", "second": "two", "third": "three", "fifth": "five",
+                      "eighth": "eight", "ninth": "nine", "twelfth": "twelve"}  # fmt: skip
+_ORDINAL_WORD = re.compile(r"(?:\w+[ -])*?(?:first|second|third|\w+th)")
+# '100s', '1,000s', "1990's": a figure made plural
+_PLURAL_FIGURE = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)['’]?s(?!\w)")
+_PLURAL_WORDS = {10: "tens", 100: "hundreds", 1_000: "thousands", 1_000_000: "millions"}
+# letters that look like digits, typed among them: '4O', 'l00', '1,OOO'
+_LOOKALIKE_DIGITS = str.maketrans("oli", "011")
+_LOOKALIKE = re.compile(r"(?<![\w.,])(?=[\d,.]*[oli])(?=[oli,.]*\d)[\doli][\doli,.]*(?!\w)")
+# letters and digits run together: 'about40', 'over100', '40x', 'x40' (not '12k', '1.5m')
+_GLUED = re.compile(r"(?<![\w.,])([a-z]+)(\d[\d,.]*)(?!\w)|(?<![\w.,])(\d[\d,.]*)([a-z]+)(?!\w)")
+# marks between two figures that are no range separator: '40/50', '40 & 50', '50––60', '40, 50'
+_ODD_SEPARATOR = re.compile(r"(?<=\w)( ?)([^\w\s]{1,3}|&)( ?)(?=\w)")
+_READ_SEPARATORS = frozenset({"-", "–", "—", ".", ",", "'", "’"})
+# the symbols the grammar reads somewhere in a value; any other mark is a stray one
+_GRAMMAR_MARKS = frozenset(",.-–—+~≈()[]:;")
+_FOOTNOTE_MARKS = frozenset("*†‡§")
+_NOT_PLAIN = re.compile(r"[^a-z0-9 ]")
+MAX_STRAY_MARKS = 4  # marks tried off each end of a value
+
+
+def _separator_first(text: str, lexicon: Mapping, rules: QuantityRules) -> str | None:
+    """'.5 million', ',200': a digit is missing before the first separator."""
+    form = _SEPARATOR_FIRST.search(text)
+    if form is None:
+        return None
+    written = form.group(0)
+    decimal = f"0{written}? " if written[0] == "." else ""
+    return (
+        f"{written!r} starts with {written[0]!r}: a digit is missing before it "
+        f"({decimal}a figure cut short?)"
+    )
+
+
+def _ordinal(text: str, lexicon: Mapping, rules: QuantityRules) -> str | None:
+    """'1st', '6th', 'twenty-first': a rank, not a number of people."""
+    form = _DIGIT_ORDINAL.search(text)
+    if form is not None:
+        written, count = form.group(0), int(form.group(1).replace(",", ""))
+    else:
+        form = _ORDINAL_WORD.fullmatch(text)
+        *head, last = re.split(r"([ -])", text) if form else [""]
+        cardinal = _ORDINAL_CARDINALS.get(last) or (
+            last[:-4] + "y" if last.endswith("ieth") else last[:-2] if last.endswith("th") else ""
+        )
+        number = _number("".join(head) + cardinal) if form and cardinal else None
+        if number is None:
+            return None
+        written, count = text, number
+    return (
+        f"{written!r} is an ordinal, a rank: an ordinal is not a number of people. Write the "
+        f"count in digits ({count:,}), with 'so far' if it is a running total "
+        f"('the {written} to die' is '{count:,} so far')"
+    )
+
+
+def _plural_figure(text: str, lexicon: Mapping, rules: QuantityRules) -> str | None:
+    """'100s', '1,000s', '1990s': a figure takes no plural."""
+    form = _PLURAL_FIGURE.search(text)
+    if form is None:
+        return None
+    number = int(form.group(1).replace(",", ""))
+    word = _PLURAL_WORDS.get(number)
+    if word is not None:
+        term = (
+            f"the vague term {word!r} (data/vague_quantities.csv)"
+            if word in lexicon
+            else f"a figure, or add {word!r} to data/vague_quantities.csv with its low and high"
+        )
+        return f"{form.group(0)!r} is a figure made plural: write {term}"
+    if 1000 <= number <= 2100 and number % 10 == 0:
+        return f"{form.group(0)!r} is a decade, not a number of people"
+    return f"{form.group(0)!r} is a figure made plural: a count takes no 's' (write {number:,})"
+
+
+def _lookalike(text: str, lexicon: Mapping, rules: QuantityRules) -> str | None:
+    """'4O', 'l00': the letter O, l or I typed for the digit 0 or 1."""
+    for form in _LOOKALIKE.finditer(text):
+        digits = form.group(0).translate(_LOOKALIKE_DIGITS)
+        if _number(digits) is not None:
+            letters = ", ".join(repr(c) for c in dict.fromkeys(form.group(0)) if c in "oli")
+            return (
+                f"{form.group(0)!r} has the letter {letters} among its digits: did you mean "
+                f"{digits}?"
+            )
+    return None
+
+
+def _glued(text: str, lexicon: Mapping, rules: QuantityRules) -> str | None:
+    """'about40', '40people', 'x40': a word and a figure written together."""
+    for form in _GLUED.finditer(text):
+        letters, digits = (form.group(1), form.group(2)) if form.group(1) else form.group(4, 3)
+        if letters in SCALE_ABBREVIATIONS or letters in REFUSED_SCALE_ABBREVIATIONS:
+            continue  # '12k', '1.5m' are read; '2bn' is refused above
+        apart = f"{letters} {digits}" if form.group(1) else f"{digits} {letters}"
+        spaced = text[: form.start()] + apart + text[form.end() :]
+        if _reads(spaced, lexicon, rules):
+            return f"{form.group(0)!r} needs a space: did you mean {spaced!r}?"
+        return (
+            f"letters {letters!r} are run into the figure {digits}: value holds the figure "
+            "alone (who is counted and what happened to them have their own columns)"
+        )
+    return None
+
+
+def _unread_separator(text: str, lexicon: Mapping, rules: QuantityRules) -> str | None:
+    """'40/50', '40 & 50', '50––60', '40, 50': two figures around a mark that is no range."""
+    for form in _ODD_SEPARATOR.finditer(text):
+        spaced, mark = form.group(1) or form.group(3), form.group(2)
+        if mark in _READ_SEPARATORS and not (mark == "," and spaced):
+            continue
+        before = text[: form.start()]
+        before = before[len("between ") :] if before.startswith("between ") else before
+        low, high = _number(before), _number(text[form.end() :])
+        if low is None or high is None:
+            continue
+        low, high = sorted((low, high))
+        return (
+            f"{mark!r} between two figures is not read: a range is written {low:,}–{high:,} "
+            f"(or '{low:,} to {high:,}'), lower figure first"
+        )
+    return None
+
+
+def _is_mark(character: str) -> bool:
+    """Punctuation or a symbol (a superscript digit too): no part of a word or a figure."""
+    category = unicodedata.category(character)
+    return category[0] in "PS" or category == "No"
+
+
+def _stray_marks(text: str, lexicon: Mapping, rules: QuantityRules) -> str | None:
+    """'40!', '#40', '1,200*', '30 (25–40))', '50–6§0': a mark around or in a readable figure."""
+    lead = len(text) - len(text.lstrip("".join(c for c in text if _is_mark(c) or c == " ")))
+    trail = len(text) - len(text.rstrip("".join(c for c in text if _is_mark(c) or c == " ")))
+    core, foreign = _without_stray_marks(text)
+    # the fewest marks removed first: '34+!' is '34+' and a '!', '#~40@' is '~40' in '#', '@'
+    lead, trail = min(lead, MAX_STRAY_MARKS), min(trail, MAX_STRAY_MARKS)
+    cuts = sorted(
+        ((before, after) for before in range(lead + 1) for after in range(trail + 1)),
+        key=sum,
+    )
+    for before, after in cuts[1:]:
+        trimmed = text[before : len(text) - after].strip()
+        if trimmed and before + after < len(text) and _reads(trimmed, lexicon, rules):
+            return _stray_reason(text[:before].strip(), text[len(text) - after :].strip(), trimmed)
+    if not foreign:
+        return None
+    if core and _reads(core, lexicon, rules):
+        return _stray_reason("", "", core, inside=foreign, text=text)
+    if not re.search(r"\d", core):
+        return None  # 'n/a' is no figure with a mark in it
+    reason = _why_unreadable(core, lexicon=lexicon, rules=rules)
+    named = _characters(foreign)
+    return f"{named} in {text!r}" + (f"; without it: {reason}" if reason else "")
+
+
+def _without_stray_marks(text: str) -> tuple[str, str]:
+    """``text`` without the marks the grammar never reads or any inside a word, and those marks.
+
+    A mark inside a word ('twe;nty', 'a doze–n') is stray whatever it is; a hyphen is not.
+    """
+    kept, removed = [], []
+    for at, character in enumerate(text):
+        inside_word = text[at - 1 : at].isalpha() and text[at + 1 : at + 2].isalpha()
+        if (
+            _is_mark(character)
+            and character != "-"
+            and (character not in _GRAMMAR_MARKS or inside_word)
+        ):
+            removed.append(character)
+        else:
+            kept.append(character)
+    return _SPACES.sub(" ", "".join(kept)).strip(), "".join(dict.fromkeys(removed))
+
+
+def _characters(marks: str) -> str:
+    """'unexpected character '!'' or 'unexpected characters '#', '!''."""
+    plural = "s" if len(marks) > 1 else ""
+    return f"unexpected character{plural} {', '.join(map(repr, marks))}"
+
+
+def _stray_reason(before: str, after: str, core: str, inside: str = "", text: str = "") -> str:
+    """The message for marks that leave a readable figure once removed."""
+    if inside:
+        where = f"{_characters(inside)} in {text!r}"
+    elif before and after:
+        where = f"{_characters(before)} before and {after!r} after {core!r}"
+    else:
+        where = f"{_characters(before or after)} {'before' if before else 'after'} {core!r}"
+    marks = set(before + after + inside)
+    hint = ""
+    if marks <= _FOOTNOTE_MARKS or all(unicodedata.category(c) == "No" for c in marks):
+        hint = " (a footnote mark? the figure goes in value, the note in notes)"
+    elif after and set(after) <= set("-–—"):
+        hint = " (a range without its second figure?)"
+    return f"{where}: value holds the figure alone, written {core!r}{hint}"
+
+
+# Each mistake, after the sign without which it cannot be the one (most junk is spared it).
+_MISTAKES: tuple[
+    tuple[re.Pattern[str], Callable[[str, Mapping, QuantityRules], str | None]], ...
+] = (
+    (re.compile(r"\d[,'’ ]"), _misgrouped_digits),
+    (re.compile(r"[.,]\d"), _separator_first),
+    (re.compile(r"\d[^\W\d_]|(?:first|second|third|th)$"), _ordinal),  # a letter after a digit
+    (re.compile(r"\d['’]?s"), _plural_figure),
+    (re.compile(r"[\d,.][oli]|[oli][\d,.]"), _lookalike),
+    (re.compile(r"[a-z]\d|\d[a-z]"), _glued),
+    (_NOT_PLAIN, _unread_separator),
+    (_NOT_PLAIN, _stray_marks),
+)
+
+
+def _close_words(word: str, rules: QuantityRules, terms: frozenset[str]) -> tuple[str, ...]:
+    """The grammar's words (or a lexicon term's) that ``word`` may be a misspelling of.
+
+    Two letters swapped first ('adn' is 'and', though difflib finds 'an' closer), then the
+    closest by difflib. Looked up once per word and lexicon: a file of junk repeats its words.
+    """
+    found = rules.close_words
+    if (word, terms) in found:
+        return found[word, terms]
+    spelled = {t.replace(" ", ""): t for t in terms} | {w: w for t in terms for w in t.split()}
+    spelled.update(rules.grammar_words)
+    if word in spelled:
+        close = (spelled[word],) if spelled[word] != word else ()
+    else:
+        swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+        near = (
+            difflib.get_close_matches(word, list(spelled), n=3, cutoff=SPELLING_CUTOFF)
+            if len(word) >= 3  # 'up' and 'pu' are only two letters swapped
+            else []
+        )
+        close = tuple(dict.fromkeys(spelled[w] for w in [*sorted(swapped & spelled.keys()), *near]))
+    if len(found) > MAX_REMEMBERED_WORDS:
+        found.clear()
+    found[word, terms] = close
+    return close
+
+
+# How close a misspelt word must be to one the grammar reads (difflib's ratio) to be named.
+SPELLING_CUTOFF = 0.75
+MAX_SPELLING_WORDS = 12  # a longer value is no figure mistyped
+MAX_REMEMBERED_WORDS = 100_000
+_WORD_SPLIT = re.compile(r"([ -])")
+
+
+def _misspelt(text: str, lexicon: Mapping, rules: QuantityRules) -> str | None:
+    """'fourty', 'abbout 40', 'atleast 34', 'twenty-onne': a word of the grammar misspelt."""
+    tokens = _WORD_SPLIT.split(text)
+    if len(tokens) > 2 * MAX_SPELLING_WORDS:
+        return None
+    terms = frozenset(lexicon)
+    # two letters are a misspelling only beside a figure ('pu to 50'): alone, 'na' is no 'an'
+    shortest = 2 if re.search(r"\d", text) else 3
+    options = {
+        at: close
+        for at, token in enumerate(tokens)
+        if len(token) >= shortest
+        and token.isalpha()
+        and (close := _close_words(token, rules, terms))
+    }
+    if not options:
+        return None
+    # each misspelt word takes the first of its readings that makes the value read
+    fixed = tokens.copy()
+    for at, close in options.items():
+        fixed[at] = close[0]
+    for at, close in options.items():
+        for word in close:
+            if _reads("".join([*fixed[:at], word, *fixed[at + 1 :]]), lexicon, rules):
+                fixed[at] = word
+                break
+    corrected = "".join(fixed)
+    wrong, right = [tokens[at] for at in options], [fixed[at] for at in options]
+    reads = _reads(corrected, lexicon, rules)
+    still = "" if reads else _why_unreadable(corrected, "", lexicon, rules)
+    if not reads and not still:
+        return None
+    named = " and ".join(map(repr, wrong))
+    words = "is not a word" if len(wrong) == 1 else "are not words"
+    if reads:
+        return f"{named} {words} the grammar reads: did you mean {corrected!r}?"
+    meant = ", ".join(f"{c!r}" for c in right)
+    return f"{named} {words} the grammar reads (a misspelt {meant}?); even so, {still}"
 
 
 def _plain_word(word: str) -> bool:
