@@ -776,9 +776,14 @@ def test_every_typeset_dash_between_figures_is_a_range(dash):
     ],
 )  # fmt: skip
 def test_forms_the_grammar_does_not_read_say_what_to_write(text, reason):
+    assert reason in _refused(text).reason
+
+
+def _refused(text: str) -> QuantityError:
+    """The error ``text`` is refused with, as claim 'attack-x'."""
     with pytest.raises(QuantityError) as caught:
         parse_quantity(text, LEXICON, claim_id="attack-x")
-    assert reason in caught.value.reason, caught.value.reason
+    return caught.value
 
 
 @pytest.mark.parametrize("text", ["dozens of dozens", "five twenty", "scores and scores"])
@@ -879,11 +884,10 @@ def test_a_refused_form_in_claims_csv_names_file_row_and_column(tmp_path):
 )  # fmt: skip
 def test_a_mistyped_figure_is_told_what_is_wrong_and_how_to_write_it(text, reason):
     """'1 2345', '40!' and '1st' got only the generic 'cannot read value'."""
-    with pytest.raises(QuantityError) as caught:
-        parse_quantity(text, LEXICON, claim_id="attack-x")
-    assert reason in caught.value.reason, caught.value.reason
-    assert str(caught.value).startswith(f"claim 'attack-x': cannot read value {text!r} (")
-    assert "expected forms like '34', 'at least 34'" in str(caught.value)
+    error = _refused(text)
+    assert reason in error.reason, error.reason
+    assert str(error).startswith(f"claim 'attack-x': cannot read value {text!r} (")
+    assert "expected forms like '34', 'at least 34'" in str(error)
 
 
 def _suggestions(reason: str) -> list[str]:
