@@ -530,3 +530,75 @@ def test_excels_separator_line_and_a_second_bom_before_the_header_read(tmp_path,
     path.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbfsep=,\r\n" + text.replace("\n", "\r\n").encode())
     err = _refusal(tmp_path, capsys, "acled", path)
     assert "row 4 (event_id_cnty MLI30002), column 'fatalities'" in err  # the header is line 2
+
+
+def _acled_file(path: Path, *rows: dict) -> Path:
+    """A made-up ACLED export: each row's given cells, the other published columns filled in."""
+    base = {
+        "event_id_cnty": "XYZ1", "event_date": "2025-03-01", "event_type": "Battles",
+        "sub_event_type": "Armed clash", "actor1": "", "inter1": "", "actor2": "", "inter2": "",
+        "country": "Mali", "admin1": "Mopti", "location": "Sofara", "source": "A Paper",
+        "notes": "A clash.", "fatalities": "3",
+    }  # fmt: skip
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, ACLED_COLUMNS, restval="")
+        writer.writeheader()
+        writer.writerows({**base, **row} for row in rows)
+    return path
+
+
+@pytest.mark.parametrize("code", ["9", "Bandits", "", "  "])
+def test_an_acled_actor_with_an_unknown_code_is_drafted_with_its_kind_left_to_decide(
+    tmp_path, code
+):
+    """An actor whose inter code ACLED does not define was silently left out of actors.csv."""
+    path = _acled_file(
+        tmp_path / "acled.csv",
+        {"event_id_cnty": "XYZ1", "actor1": "Sofara Hunters", "inter1": "Political militia",
+         "actor2": "Unknown Gunmen (Mali)", "inter2": code},
+    )  # fmt: skip
+    actors = import_acled(path).actors.set_index("actor_id")
+    assert set(actors.index) == {"sofara-hunters", "unknown-gunmen-mali"}
+    assert actors.loc["sofara-hunters", "kind"] == "militia"
+    gunmen = actors.loc["unknown-gunmen-mali"]
+    # kind is the analyst's to set: the loader refuses an empty kind, never a guessed one
+    assert gunmen["kind"] == ""
+    assert f"{path}, row 2 (event_id_cnty XYZ1), column 'inter2'" in gunmen["review"]
+    assert f"{code.strip()!r}" in gunmen["review"] and "set kind" in gunmen["review"]
+
+
+def test_an_unknown_code_does_not_hide_a_kind_a_later_row_gives(tmp_path):
+    path = _acled_file(
+        tmp_path / "acled.csv",
+        {"event_id_cnty": "XYZ1", "actor1": "Sofara Hunters", "inter1": "99"},
+        {"event_id_cnty": "XYZ2", "actor1": "Sofara Hunters", "inter1": "3"},
+    )
+    (actor,) = import_acled(path).actors.to_dict("records")
+    assert actor["kind"] == "militia"
+    assert "row 2 (event_id_cnty XYZ1), column 'inter1'" in actor["review"]
+    assert "kind 'militia' from " in actor["review"]
+    assert "row 3 (event_id_cnty XYZ2), column 'inter1'" in actor["review"]
+
+
+def test_an_acled_actor_named_in_actors_csv_is_linked_whatever_its_code(project, tmp_path):
+    path = _acled_file(
+        tmp_path / "acled.csv",
+        {"actor1": "Malian Armed Forces (FAMa) / Malian government", "inter1": ""},
+    )
+    assert import_acled(path, project).actors.empty
+
+
+@pytest.mark.parametrize("code", ["7", "Civilians"])
+def test_acled_civilians_are_a_population_not_an_actor(tmp_path, code):
+    path = _acled_file(tmp_path / "acled.csv", {"actor2": "Farmers (Mali)", "inter2": code})
+    assert import_acled(path).actors.empty
+
+
+@pytest.mark.parametrize("code", ["5", "Rioters", "6", "Protesters"])
+def test_acled_rioters_and_protesters_are_drafted_as_other_actors(tmp_path, code):
+    """ACLED documents them as actors of no kind the contract names: `other`, not left out."""
+    path = _acled_file(tmp_path / "acled.csv", {"actor1": "Protesters (Mali)", "inter1": code})
+    actors = import_acled(path).actors
+    assert list(zip(actors["actor_id"], actors["kind"], strict=True)) == [
+        ("protesters-mali", "other")
+    ]

@@ -37,6 +37,7 @@ from casrec.reading import (
     shown,
 )
 from casrec.schema import TABLES
+from casrec.vocabulary import ACTOR_KINDS
 
 # The published layouts (UCDP GED 22.1 onwards, including the quarterly candidate files, and
 # ACLED's export since 2023). Extra columns are allowed; missing ones are named.
@@ -82,8 +83,11 @@ ACLED_ACTOR_KINDS = {
     "2": "armed_group", "rebel group": "armed_group", "rebel groups": "armed_group",
     "3": "militia", "political militia": "militia", "political militias": "militia",
     "4": "militia", "identity militia": "militia", "identity militias": "militia",
+    "5": "other", "rioters": "other", "6": "other", "protesters": "other",
     "8": "foreign_force", "external/other forces": "foreign_force",
 }  # fmt: skip
+# ACLED's civilians code: civilians are the population a claim counts, never an actor.
+ACLED_CIVILIAN_CODES = frozenset({"7", "civilians"})
 # Country names as UCDP writes them that differ from the ISO/CLDR English name.
 COUNTRY_NAME_ALIASES = {
     "dr congo (zaire)": "COD", "dr congo": "COD", "congo": "COG", "ivory coast": "CIV",
@@ -419,23 +423,37 @@ class _Actors:
         )
         self.drafts: dict[str, dict[str, str]] = {}
 
-    def actor_for(self, name: str, kind: str | None) -> str | None:
-        """The actor_id for a dataset's actor name (None for civilians and unnamed sides)."""
+    def actor_for(
+        self, name: str, kind: str | None, no_kind: str = "", where: str = ""
+    ) -> str | None:
+        """The actor_id for a dataset's actor name (None for civilians and unnamed sides).
+
+        ``kind`` None: the dataset does not say which kind the actor is. It is drafted all the
+        same, its kind left empty for the analyst to set (the loader refuses an empty kind, so
+        it is never guessed) and ``no_kind`` (why, and where) in its review; a later row that
+        does give the kind (at ``where``) fills it in.
+        """
         name = name.strip()
-        if not name or kind is None or name.lower().startswith("civilians"):
+        if not name or name.lower().startswith("civilians"):
             return None
         if name.lower() in self.names:
             return self.names[name.lower()]
         known = self.index.actor_in(name)
-        if known is not None and self.index.kind.get(known) == kind:
+        if known is not None and kind is not None and self.index.kind.get(known) == kind:
             return known
         actor_id = slug(re.sub(r"\(\d{4}-?\d*\)", "", name))
-        if actor_id not in self.drafts:
+        draft = self.drafts.get(actor_id)
+        if draft is None:
             review = "new actor: check it is not already in actors.csv under another name"
             if known is not None:
                 review = f"new actor, or the existing {known!r}? (names overlap)"
-            self.drafts[actor_id] = {"actor_id": actor_id, "name": name, "kind": kind,
-                                     "review": review}  # fmt: skip
+            draft = self.drafts[actor_id] = {"actor_id": actor_id, "name": name,
+                                             "kind": kind or "", "review": review}  # fmt: skip
+            if kind is None:
+                draft["review"] += f"; {no_kind}"
+        elif not draft["kind"] and kind is not None:
+            draft["kind"] = kind
+            draft["review"] += f"; kind {kind!r} from {where}"
         return actor_id
 
     def frame(self) -> pd.DataFrame:
@@ -684,8 +702,7 @@ def import_acled(
         })  # fmt: skip
         for column in ("actor1", "actor2"):
             inter = "inter1" if column == "actor1" else "inter2"
-            code = row[inter].strip().lower() if inter in frame.columns else ""
-            actors.actor_for(row[column], ACLED_ACTOR_KINDS.get(code))
+            _draft_acled_actor(frame, position, record, column, inter, actors)
         claims.append({
             "claim_id": f"{event_id}-acled-killed", "event_id": event_id, "source_id": source_id,
             "claimant": "ACLED", "claimant_role": "independent", "metric": "killed",
@@ -706,6 +723,29 @@ def import_acled(
         published,
         last_date,
     )
+
+
+def _draft_acled_actor(
+    frame: pd.DataFrame, position: int, record: str, column: str, inter: str, actors: _Actors
+) -> None:
+    """Match or draft the actor in ``column``, of the kind its ``inter`` code says.
+
+    A code ACLED does not document (a new one, a typing error) or an empty one still drafts
+    the actor: its kind is left to the analyst, with the row, column and code in its review.
+    """
+    name = frame[column].iloc[position]
+    kinds = f"set kind to one of {', '.join(ACTOR_KINDS.codes)}"
+    if inter not in frame.columns:
+        code, where = "", f"{frame.attrs['path']}, column {inter!r}"
+        no_kind = f"{frame.attrs['path']}: the file has no column {inter!r}: {kinds}"
+    else:
+        code = frame[inter].iloc[position].strip()
+        where = _located(frame, position, record, inter)
+        why = "is empty" if not code else "is not one of ACLED's documented actor codes"
+        no_kind = f"{where}: the ACLED actor code {code!r} {why}: {kinds}"
+    if code.lower() in ACLED_CIVILIAN_CODES:
+        return
+    actors.actor_for(name, ACLED_ACTOR_KINDS.get(code.lower()), no_kind, where)
 
 
 IMPORTERS = {"ucdp-ged": import_ucdp_ged, "acled": import_acled}
