@@ -1087,3 +1087,60 @@ def test_a_un_claimant_is_linked_to_its_actor_and_independent():
         ("saf", "party_other"),
     ]
     assert "a UN actor, drafted independent" in found["review"].iloc[0]
+
+
+# -- quoted words are read like the words around them ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('The ministry said 40 people were "killed" in the strike.', ("40", "killed", "all")),
+        ("The ministry said 40 people were “killed” in the strike.", ("40", "killed", "all")),
+        ("The ministry said 40 people were 'killed' in the strike.", ("40", "killed", "all")),
+        ('Police said 8 people were "critically injured".', ("8", "injured", "all")),
+        ('The army said 12 "terrorists" were killed.', ("12", "killed", "militants")),
+        ("The council said «300 families» were «displaced».", ("300", "displaced", "all")),
+    ],
+)
+def test_a_metric_word_in_quotation_marks_is_read(text, expected):
+    found = drafts(text)
+    assert_well_formed(text, found)
+    assert figures(text) == [expected]
+    assert found["claimant"].iloc[0] != "Amnesty International"  # the speaker is kept
+
+
+def test_a_quoted_figure_keeps_its_speaker_qualifier_and_certainty():
+    found = drafts(
+        'A nurse at the clinic described the toll as "12 dead and 30 wounded". The ministry '
+        'said 40 people were "feared dead". It said "at least 25" were "confirmed injured".'
+    )
+    assert list(zip(found["value"], found["metric"], found["claimant"], strict=True)) == [
+        ("12", "killed", "nurse at the clinic"),
+        ("30", "injured", "nurse at the clinic"),
+        ("40", "killed", "ministry"),
+        ("at least 25", "injured", "ministry"),
+    ]
+    assert list(found["certainty"]) == ["", "", "feared", "confirmed"]
+    found = drafts('The ministry said 40 civilians were killed and 50 "injured".')
+    assert list(found["group"]) == ["civilians", "injured"]  # no quote mark in the group
+
+
+def test_an_apostrophe_is_no_quotation_mark():
+    found = drafts("The soldiers' families said 4 soldiers were 'killed' and 'executed'.")
+    assert list(zip(found["value"], found["metric"], found["claimant"], strict=True)) == [
+        ("4", "killed", "soldiers' families"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("'We lost 14 men,' the commander said.", "commander"),
+        ("‘Nine died,’ said a nurse.", "nurse"),
+        ('The ministry said 40 were killed. It said "at least 25 were injured".', "ministry"),
+    ],
+)
+def test_single_quotation_marks_and_a_pronoun_speaker(text, speaker):
+    found = drafts(text)
+    assert set(found["claimant"]) == {speaker}  # 'a nurse' speaks, and is not counted

@@ -347,7 +347,7 @@ ATTRIBUTION_VERBS = frozenset(
         "announcing claimed claims claiming claim reported reports reporting added adds "
         "declared declares confirmed confirms estimated estimates mentioned informed "
         "suggested suggest suggests wrote writes counted recorded documented revised "
-        "mention insisted acknowledged admitted noted put"
+        "mention insisted acknowledged admitted noted put described describes"
     )
 )
 # Perception verbs make the subject a witness claimant: "Reuters saw the remains of one body".
@@ -464,7 +464,10 @@ DETERMINERS = frozenset(
         "the its their his her our my your this these those some another additional further total"
     )
 )
-QUOTE_CHARS = '"“”„«»'
+# Quotation marks. A single mark ('killed', ‘killed’) is one only where it opens and closes on
+# one line; an unpaired one is an apostrophe ("the soldiers' families").
+QUOTE_CHARS = '"“”„«»‹›'
+SINGLE_QUOTE_CHARS = "'‘’"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -984,7 +987,10 @@ class Token:
     text: str
     start: int
     end: int
-    kind: str  # word | number | abbr | age | code | punct | newline
+    kind: str  # word | number | abbr | age | code | punct | quote | newline
+    # a quotation mark stood just before it: sentences read quoted words without their marks,
+    # and this keeps where a quote opened or closed ('"Nine died," said a nurse')
+    after_quote: bool = False
 
     @property
     def low(self) -> str:
@@ -993,14 +999,47 @@ class Token:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Words, numbers and punctuation with offsets; citation markers ([12]) left out."""
+    """Words, numbers and punctuation with offsets; citation markers ([12]) left out.
+
+    Quotation marks are tokens of kind ``quote`` (a single mark only when paired on its line).
+    """
     tokens = []
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         if kind == "cite":
             continue
+        if kind == "punct" and match.group() in QUOTE_CHARS:
+            kind = "quote"
         tokens.append(Token(match.group(), match.start(), match.end(), kind))
+    _pair_single_quotes(text, tokens)
     return tokens
+
+
+def _pair_single_quotes(text: str, tokens: list[Token]) -> None:
+    """Mark single quotation marks that open and close on one line as quotes.
+
+    An opening mark has no letter or digit before it and a word right after it; a closing one
+    a word or a stop (",'" ".'") right before it and no letter or digit after it. An apostrophe of a
+    plural possessive ("the soldiers' families") closes no quote that opened, and stays.
+    """
+    opening: int | None = None
+    for k, token in enumerate(tokens):
+        if token.kind == "newline":
+            opening = None
+            continue
+        if token.kind != "punct" or token.text not in SINGLE_QUOTE_CHARS:
+            continue
+        before = text[token.start - 1] if token.start else " "
+        after = text[token.end] if token.end < len(text) else " "
+        if token.text != "’" and not before.isalnum() and after.isalnum():
+            opening = k
+        elif (
+            opening is not None
+            and (before.isalnum() or before in ".,;:!?…)")
+            and not after.isalnum()
+        ):
+            tokens[opening].kind = token.kind = "quote"
+            opening = None
 
 
 @dataclass
@@ -1033,7 +1072,7 @@ def split_sentences(text: str, tokens: list[Token]) -> list[Sentence]:
         if token.text in ".!?":
             previous = tokens[index - 1] if index else None
             following = tokens[index + 1] if index + 1 < len(tokens) else None
-            while following is not None and following.text in QUOTE_CHARS + "')":
+            while following is not None and (following.kind == "quote" or following.text in "')"):
                 current.append(following)
                 tokens[index + 1] = Token("", following.end, following.end, "punct")
                 following = tokens[index + 2] if index + 2 < len(tokens) else None
@@ -1057,14 +1096,32 @@ def split_sentences(text: str, tokens: list[Token]) -> list[Sentence]:
                 or (
                     following.text[:1].isupper()
                     or following.kind in ("number", "abbr")
-                    or following.text in QUOTE_CHARS
+                    or following.kind == "quote"
                 )
             ):
                 close()
     close()
     for sentence in sentences:
-        sentence.tokens = [t for t in sentence.tokens if t.text]
+        sentence.tokens = without_quote_marks(t for t in sentence.tokens if t.text)
     return [s for s in sentences if s.tokens]
+
+
+def without_quote_marks(tokens: Iterable[Token]) -> list[Token]:
+    """The tokens with their quotation marks left out, each after one marked ``after_quote``.
+
+    Quoted words are read like the words around them: 'were "killed"' binds its figure as 'were
+    killed' does; who speaks a quote is read from the text (``find_quotes``).
+    """
+    kept: list[Token] = []
+    quote = False
+    for token in tokens:
+        if token.kind == "quote":
+            quote = True
+            continue
+        token.after_quote = quote
+        quote = False
+        kept.append(token)
+    return kept
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1337,9 +1394,6 @@ def _noun_phrase_end(tokens: list[Token], start: int, limit: int = 8) -> int:
         token = tokens[index]
         low = token.low
         if token.kind == "punct":
-            if token.text in QUOTE_CHARS:
-                index += 1
-                continue
             if token.text in ("(",) and index + 2 < len(tokens) and tokens[index + 2].text == ")":
                 end = index + 2  # "(FLA)"
                 index += 3
@@ -1519,9 +1573,7 @@ def _metric_before(tokens: list[Token], first: int) -> tuple[str, int, int, bool
     """An active verb or a nominal just before the figure: (metric, start, end, own_loss)."""
     index = first - 1
     while index >= 0 and (
-        tokens[index].low in DETERMINERS
-        or tokens[index].low in ("only", "another", "an")
-        or tokens[index].text in QUOTE_CHARS
+        tokens[index].low in DETERMINERS or tokens[index].low in ("only", "another", "an")
     ):
         index -= 1
     if index < 0:
@@ -1847,7 +1899,7 @@ def _subject_before(tokens: list[Token], verb: int) -> tuple[int, int] | None:
         and tokens[start - 1].text not in _CLAIMANT_STOP
         and tokens[start - 1].low not in _CLAIMANT_STOP
         and tokens[start - 1].low not in METRIC_VERBS
-        and tokens[start - 1].text not in QUOTE_CHARS
+        and not tokens[start].after_quote
     ):
         start -= 1
     if end < 0 or start > end:
@@ -1973,7 +2025,7 @@ def find_attributions(sentence: Sentence) -> list[Attribution]:
         if (
             low == "by"
             and index >= 1
-            and tokens[index - 1].low in ("reported", "stated", "claimed", "announced")
+            and tokens[index - 1].low in ("reported", "stated", "claimed", "announced", "described")
         ):
             stop = index + 1
             while (
@@ -2011,24 +2063,24 @@ def find_attributions(sentence: Sentence) -> list[Attribution]:
             ):
                 continue
             if (
-                low in ("reported", "confirmed", "said")
+                low in ("reported", "confirmed", "said", "described")
                 and index >= 1
                 and tokens[index - 1].low
                 in ("was", "were", "been", "is", "are", "be", "reportedly")
             ):
                 continue  # "it was reported": no claimant named
-            if low == "reported" and index + 1 < len(tokens) and tokens[index + 1].low == "by":
+            if low in ("reported", "described") and _words(tokens, index + 1, index + 2) == ["by"]:
                 continue
             # "said X" after a quote or a figure: ", said Ilaria Allegrozzi, ..."
             following = tokens[index + 1] if index + 1 < len(tokens) else None
             if (
                 index >= 1
-                and tokens[index - 1].text in (",", *tuple(QUOTE_CHARS))
+                and (tokens[index - 1].text == "," or token.after_quote)
                 and following is not None
                 and (
                     following.text[:1].isupper()
                     or (  # '"Nine died," said a nurse': a speaker after a quote
-                        tokens[index - 1].text in QUOTE_CHARS
+                        token.after_quote
                         and (
                             following.low in ("a", "an", "the", "one") or _is_number_word(following)
                         )
@@ -2909,6 +2961,9 @@ class Extractor:
     ) -> Claimant:
         for start, end, speaker in self.quotes:
             if start <= m.start and m.end <= end:
+                if speaker.lower() in _PRONOUNS and previous is not None:
+                    # 'It said "..."' speaks for the claimant named before
+                    return Claimant(previous.name, previous.actor, "context")
                 return Claimant(speaker, self._claimant_actor(speaker, recent_actors), "quote")
         # clause boundaries: a ';' separates what an attribution governs
         tokens = m.tokens
@@ -3195,7 +3250,7 @@ class _TableReader:
         text = self.cell_text(cell)
         if not text or _NO_FIGURE_CELL.fullmatch(text.strip()) or _DATE_CELL.search(text):
             return None
-        tokens = self.tokens_in(cell.start, cell.end)
+        tokens = without_quote_marks(self.tokens_in(cell.start, cell.end))
         if not tokens or any(t.low in MONTHS for t in tokens):
             return None  # no figure, or a date ("12 March")
         line = bisect.bisect_right(self.x.line_starts, cell.start) - 1
@@ -3558,7 +3613,7 @@ def _is_copula(tokens: list[Token], index: int) -> bool:
 
 
 def _sentence_initial(tokens: list[Token], index: int) -> bool:
-    return index == 0 or tokens[index - 1].text in QUOTE_CHARS + "(•-–—:"
+    return index == 0 or tokens[index].after_quote or tokens[index - 1].text in "(•-–—:"
 
 
 # ---------------------------------------------------------------------------------------------
