@@ -866,6 +866,12 @@ def test_a_refused_form_in_claims_csv_names_file_row_and_column(tmp_path):
         ("50––60", "'––' between two figures"),
         ("40..50", "'..' between two figures"),
         ("60, 50", "',' between two figures is not read: a range is written 50–60 (or '50 to 60'), lower figure first"),
+        # a bracket opened and never closed, or closed and never opened
+        ("30 (25–40", "a bracket '(' is opened and never closed: did you mean '30 (25–40)'?"),
+        ("30 25–40)", "a bracket ')' is closed and never opened: did you mean '30 (25–40)'?"),
+        # marks beside or inside words
+        ("up to~ 50", "unexpected character '~' in 'up to~ 50': value holds the figure alone, written 'up to 50'"),
+        ("abou, 40", "without it: 'abou' is not a word the grammar reads: did you mean 'about 40'?"),
         # a digit missing before the first separator
         (".5 million", "'.5' starts with '.': a digit is missing before it (0.5? a figure cut short?)"),
         (",200", "',200' starts with ',': a digit is missing before it (a figure cut short?)"),
@@ -875,6 +881,9 @@ def test_a_refused_form_in_claims_csv_names_file_row_and_column(tmp_path):
         ("atleast 34", "'atleast' is not a word the grammar reads: did you mean 'at least 34'?"),
         ("morethan 77", "did you mean 'more than 77'?"),
         ("twenty-onne", "'onne' is not a word the grammar reads: did you mean 'twenty-one'?"),
+        ("tw]nty-one", "'tw]nty' is not a word the grammar reads: did you mean 'twenty-one'?"),
+        ("nea2ly 300", "did you mean 'nearly 300'?"),
+        ("pu to 50", "'pu' is not a word the grammar reads: did you mean 'up to 50'?"),
         ("a dozan", "did you mean 'a dozen'?"),
         ("dozends", "did you mean 'dozens'?"),
         ("tens of thousnads", "did you mean 'tens of thousands'?"),
@@ -993,3 +1002,10 @@ def test_a_mistyped_figure_in_claims_csv_names_file_row_column_and_the_fix(tmp_p
     assert "did you mean 12345 or 1 234?" in problems[0]
     assert "row 4 (c)" in problems[1] and "unexpected character '!' after '40'" in problems[1]
     assert "row 5 (d)" in problems[2] and "an ordinal is not a number of people" in problems[2]
+
+
+@pytest.mark.parametrize("text", ["na", "N/A", "nb", "ok"])
+def test_a_short_word_alone_is_not_corrected_into_a_figure(text):
+    """Two letters are a misspelling only beside a figure ('pu to 50'): 'na' is no 'an' (one)."""
+    reason = _refused(text).reason
+    assert "did you mean" not in reason and "no figure" in reason, reason

@@ -1110,6 +1110,25 @@ def _unread_separator(text: str, lexicon: Mapping, rules: QuantityRules) -> str 
     return None
 
 
+def _unbalanced(text: str, lexicon: Mapping, rules: QuantityRules) -> str | None:
+    """'30 (25–40', '30 25–40)': a bracket opened and never closed, or closed and never opened."""
+    for opening, closing in ("()", "[]"):
+        opened, closed = text.count(opening), text.count(closing)
+        if opened > closed:
+            candidates = [text + closing * (opened - closed)]
+            told = f"a bracket {opening!r} is opened and never closed"
+        elif closed > opened:
+            candidates = [text[: at + 1] + opening + text[at + 1 :]
+                          for at, c in enumerate(text) if c == " "]  # fmt: skip
+            told = f"a bracket {closing!r} is closed and never opened"
+        else:
+            continue
+        for candidate in candidates:
+            if _reads(candidate, lexicon, rules):
+                return f"{told}: did you mean {candidate!r}?"
+    return None
+
+
 def _is_mark(character: str) -> bool:
     """Punctuation or a symbol (a superscript digit too): no part of a word or a figure."""
     category = unicodedata.category(character)
@@ -1143,18 +1162,16 @@ def _stray_marks(text: str, lexicon: Mapping, rules: QuantityRules) -> str | Non
 
 
 def _without_stray_marks(text: str) -> tuple[str, str]:
-    """``text`` without the marks the grammar never reads or any inside a word, and those marks.
+    """``text`` without the marks the grammar never reads or any touching a word, and those marks.
 
-    A mark inside a word ('twe;nty', 'a doze–n') is stray whatever it is; a hyphen is not.
+    A mark in or beside a word ('twe;nty', 'abou, 40', 'up to~ 50') is stray whatever it is,
+    but for a hyphen joining words ('twenty-one') and an abbreviation's full stop ('c.').
     """
     kept, removed = [], []
     for at, character in enumerate(text):
-        inside_word = text[at - 1 : at].isalpha() and text[at + 1 : at + 2].isalpha()
-        if (
-            _is_mark(character)
-            and character != "-"
-            and (character not in _GRAMMAR_MARKS or inside_word)
-        ):
+        left, right = text[at - 1 : at].isalpha(), text[at + 1 : at + 2].isalpha()
+        joins = (character == "-" and left and right) or (character == "." and left)
+        if _is_mark(character) and not joins and (character not in _GRAMMAR_MARKS or left or right):
             removed.append(character)
         else:
             kept.append(character)
@@ -1188,6 +1205,7 @@ def _stray_reason(before: str, after: str, core: str, inside: str = "", text: st
 _MISTAKES: tuple[
     tuple[re.Pattern[str], Callable[[str, Mapping, QuantityRules], str | None]], ...
 ] = (
+    (re.compile(r"[()\[\]]"), _unbalanced),
     (re.compile(r"\d[,'’ ]"), _misgrouped_digits),
     (re.compile(r"[.,]\d"), _separator_first),
     (re.compile(r"\d[^\W\d_]|(?:first|second|third|th)$"), _ordinal),  # a letter after a digit
@@ -1233,6 +1251,16 @@ MAX_REMEMBERED_WORDS = 100_000
 _WORD_SPLIT = re.compile(r"([ -])")
 
 
+def _word_like(token: str) -> bool:
+    """A word, or one with a character typed wrong inside it ('tw]nty', 'nea2ly')."""
+    if token.isalpha():
+        return True
+    letters = sum(c.isalpha() for c in token)
+    return (
+        token[:1].isalpha() and token[-1:].isalpha() and letters >= 3 and len(token) == letters + 1
+    )
+
+
 def _misspelt(text: str, lexicon: Mapping, rules: QuantityRules) -> str | None:
     """'fourty', 'abbout 40', 'atleast 34', 'twenty-onne': a word of the grammar misspelt."""
     tokens = _WORD_SPLIT.split(text)
@@ -1245,7 +1273,7 @@ def _misspelt(text: str, lexicon: Mapping, rules: QuantityRules) -> str | None:
         at: close
         for at, token in enumerate(tokens)
         if len(token) >= shortest
-        and token.isalpha()
+        and _word_like(token)
         and (close := _close_words(token, rules, terms))
     }
     if not options:
