@@ -1,5 +1,7 @@
 """The fast reconciliation equals the plain reference, on many keys at once."""
 
+import functools
+
 import pandas as pd
 from conftest import DATA_DIR, DEFAULT_ACTORS, DEFAULT_EVENTS, DEFAULT_SOURCES, claim
 from hypothesis import HealthCheck, given, settings
@@ -31,21 +33,33 @@ EVENTS = [
 def in_memory(claims, sources=SOURCES, events=EVENTS, actors=DEFAULT_ACTORS) -> Dataset:
     """A dataset typed as the loader types it, built without touching the disk.
 
-    As the loader does, an empty cell is a missing value (never the text '').
+    As the loader does, an empty cell is a missing value (never the text ''). The tables
+    around the claims are typed once per distinct content: property tests vary the claims.
     """
-
-    def frame(name, rows):
-        columns = TABLES[name].column_names
-        cells = [{c: None if r.get(c) == "" else r.get(c) for c in columns} for r in rows]
-        return typed_frame(TABLES[name], pd.DataFrame(cells, columns=columns))
-
     return Dataset(
-        sources=frame("sources", sources),
-        actors=frame("actors", actors),
-        events=frame("events", events),
-        claims=frame("claims", claims),
-        lexicon=typed_frame(TABLES["lexicon"], LEXICON),
+        sources=_typed_once("sources", _frozen(sources)),
+        actors=_typed_once("actors", _frozen(actors)),
+        events=_typed_once("events", _frozen(events)),
+        claims=_typed("claims", claims),
+        lexicon=_typed_once("lexicon", None),
     )
+
+
+def _typed(name, rows):
+    columns = TABLES[name].column_names
+    cells = [{c: None if r.get(c) == "" else r.get(c) for c in columns} for r in rows]
+    return typed_frame(TABLES[name], pd.DataFrame(cells, columns=columns))
+
+
+def _frozen(rows):
+    return tuple(tuple(sorted(r.items())) for r in rows)
+
+
+@functools.cache
+def _typed_once(name, frozen_rows):
+    if frozen_rows is None:
+        return typed_frame(TABLES[name], LEXICON)
+    return _typed(name, [dict(r) for r in frozen_rows])
 
 
 # claimant -> (own source, role in every key it speaks in)

@@ -102,14 +102,16 @@ def test_cells_stay_focusable_and_an_image_without_alt_text_says_so():
     cell.outputs = [
         nbformat.v4.new_output("display_data", data={"image/png": pixel}),
         nbformat.v4.new_output("display_data", data={"text/html": '<img src="x.svg" alt="a chart">'
-                               '<img title="a > b" src=\'y.svg\'/><IMG SRC="z.svg" ALT="z">'}),
+                               '<img title="a > b" src=\'y.svg\'/><IMG SRC="z.svg" ALT="z">'
+                               '<div class="jp-OutputArea-output" TabIndex="-1">own</div>'}),
         nbformat.v4.new_output("execute_result", data={"text/plain": "1"}, execution_count=1),
     ]  # fmt: skip
     nb.cells.append(cell)
     ours, stock = both_ways(nb)
     assert as_parsed(ours) == stock
     assert ours.count(f'alt="{execute.NO_ALT_TEXT}"') == 2 and 'alt="a chart"' in ours
-    assert ours.count('tabindex="0"') == 4  # the note's input, and each of the three outputs
+    # the note's input, each of the three outputs, and the output's own div (its -1 reset)
+    assert ours.count('tabindex="0"') == 5 and 'TabIndex="-1"' not in ours
 
 
 def test_failure_reasons_are_one_line():

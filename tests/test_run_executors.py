@@ -195,7 +195,9 @@ def test_the_dask_executor_renders_a_report_on_a_local_cluster(published, tmp_pa
     from distributed import LocalCluster
 
     reports = tmp_path / "reports"
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+    # one worker process with two threads: two kernels, pages sent over the wire as to any
+    # cluster, without paying a second worker's start (dask and casrec imported again)
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=True,
                       dashboard_address=None) as cluster:  # fmt: skip
         code = run(reports, "--events", "kobe-2025-02-07", "--executor", "dask",
                    "--scheduler", cluster.scheduler_address)  # fmt: skip

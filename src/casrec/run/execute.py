@@ -386,9 +386,19 @@ def _with_additions(tag: re.Match) -> str:
     }
     if tag["name"].lower() == "img":
         added = "" if "alt" in attributes else f' alt="{NO_ALT_TEXT}"'
+    elif not FOCUSABLE_CLASSES & set(attributes.get("class", "").split()):
+        added = ""
+    elif "tabindex" in attributes:  # HTMLExporter sets it to 0 whatever it was
+        if attributes["tabindex"] == "0":
+            return tag.group(0)
+        focused = re.sub(
+            _ATTRIBUTE,
+            lambda a: ' tabindex="0"' if a[1].lower() == "tabindex" else a.group(0),
+            tag["attributes"],
+        )
+        return f"<{tag['name']}{focused}{tag['end']}>"
     else:
-        focusable = FOCUSABLE_CLASSES & set(attributes.get("class", "").split())
-        added = ' tabindex="0"' if focusable and "tabindex" not in attributes else ""
+        added = ' tabindex="0"'
     return f"<{tag['name']}{tag['attributes']}{added}{tag['end']}>" if added else tag.group(0)
 
 
