@@ -21,7 +21,7 @@ from casrec.extract import (
     read_document,
     read_layout,
 )
-from casrec.quantities import parse_quantity
+from casrec.quantities import QuantityError, parse_quantity
 from casrec.schema import TABLES
 
 ACTORS = pd.DataFrame(
@@ -60,7 +60,10 @@ def assert_well_formed(text: str, found: pd.DataFrame) -> None:
         assert len(row.evidence.split()) <= MAX_EVIDENCE_WORDS
         assert text[row.span_start : row.span_end] == row.value
         assert row.value in row.evidence
-        parse_quantity(row.value, LEXICON)  # readable by casrec's grammar
+        try:
+            parse_quantity(row.value, LEXICON)  # readable by casrec's grammar ...
+        except QuantityError as error:  # ... or the review says why not ('>1,000')
+            assert error.reason and error.reason in row.review
 
 
 # -- section 2: what it finds -------------------------------------------------------------
@@ -1024,6 +1027,7 @@ def test_a_section_row_and_years_heading_the_columns():
         "table section 'Flood plain', row 'People killed', column '2030'",
         "table section 'Flood plain', row 'People killed', column '2031'",
     ]
+    assert list(found["as_of"]) == ["2030", "2031"]  # each column's year is its figure's date
     assert not any("a figure for '2030'" in review for review in found["review"])
 
 
@@ -1144,3 +1148,128 @@ def test_an_apostrophe_is_no_quotation_mark():
 def test_single_quotation_marks_and_a_pronoun_speaker(text, speaker):
     found = drafts(text)
     assert set(found["claimant"]) == {speaker}  # 'a nurse' speaks, and is not counted
+
+
+# -- tables: bounds, changes and periods ----------------------------------------------------
+
+
+def test_a_table_cell_with_a_bound_is_a_candidate_with_its_value_as_written():
+    _, found = table_drafts(
+        "<table><tr><th>Camp</th><th>Killed</th><th>Displaced</th></tr>"
+        "<tr><td>Sel Ford</td><td>&gt;1,000</td><td>over 1,000</td></tr>"
+        "<tr><td>Oru</td><td>1,000+</td><td>≥ 2,500</td></tr></table>"
+    )
+    assert list(zip(found["value"], found["metric"], strict=True)) == [
+        (">1,000", "killed"),
+        ("over 1,000", "displaced"),
+        ("1,000+", "killed"),
+        ("≥ 2,500", "displaced"),
+    ]
+    for value, review in zip(found["value"], found["review"], strict=True):
+        try:
+            quantity = parse_quantity(value, LEXICON)
+        except QuantityError as error:  # the grammar says why, and the analyst is told
+            assert error.reason in review
+        else:
+            assert quantity.high is None and quantity.low >= 1000  # a lower bound
+            assert "not readable" not in review
+
+
+def test_a_comparison_sign_in_prose_stays_with_its_figure():
+    found = drafts("Shelling displaced >1,000 people and wounded <50 in Sel.")
+    assert list(zip(found["value"], found["metric"], strict=True)) == [
+        (">1,000", "displaced"),
+        ("<50", "injured"),
+    ]
+    # a quoted line of an e-mail or Markdown, and markup, are no signs
+    assert list(drafts("> 5 people were killed in Sel.")["value"]) == ["5"]
+    assert list(drafts("<b>5 civilians were killed.")["value"]) == ["5"]
+
+
+@pytest.mark.parametrize(
+    "change_header",
+    ["Change", "+/-", "New since last report", "Δ", "Difference", "Change since 1 May"],
+)
+def test_a_change_column_is_no_figure_but_is_named_on_its_row(change_header):
+    _, found = table_drafts(
+        f"<table><tr><th>County</th><th>Killed</th><th>{change_header}</th></tr>"
+        "<tr><td>Sel</td><td>120</td><td>+15</td></tr>"
+        "<tr><td>Oru</td><td>2,000</td><td>&gt;1,000</td></tr>"
+        "<tr><td>Total</td><td>2,120</td><td>1,015</td></tr></table>"
+    )
+    assert list(found["value"]) == ["120", "2,000", "2,120"]  # the changes are no claims
+    notes = dict(zip(found["value"], found["notes"], strict=True))
+    review = dict(zip(found["value"], found["review"], strict=True))
+    for stock, change in (("120", "+15"), ("2,000", ">1,000"), ("2,120", "1,015")):
+        assert f"column {change_header!r} gives {change!r}" in notes[stock]
+        assert f"column {change_header!r} gives {change!r}, a change" in review[stock]
+    by_id = dict(zip(found["value"], found["claim_id"], strict=True))
+    assert list(found["part_of"]) == [by_id["2,120"], by_id["2,120"], ""]
+
+
+def test_signed_cells_are_changes_and_a_change_alone_in_its_row_is_flagged():
+    _, found = table_drafts(
+        "<table><tr><th rowspan='2'>County</th><th colspan='2'>Displaced</th></tr>"
+        "<tr><th>Individuals</th><th>Weekly</th></tr>"
+        "<tr><td>Sel</td><td>4,000</td><td>−300</td></tr>"
+        "<tr><td>Oru</td><td>n/a</td><td>+250</td></tr></table>"
+    )
+    assert list(found["value"]) == ["4,000", "+250"]
+    assert "column 'Displaced / Weekly' gives '−300', a change" in found["review"].iloc[0]
+    change = found.iloc[1]
+    assert change["metric"] == "displaced"
+    assert change["notes"] == "table row 'Oru', column 'Displaced / Weekly': a change"
+    assert change["review"].startswith("not a claim as it stands: a change")
+    assert change["part_of"] == ""
+
+
+@pytest.mark.parametrize(
+    ("headers", "periods"),
+    [
+        (["2023", "2024", "2025"], ["2023", "2024", "2025"]),
+        (["Killed 2024", "Killed (2025)"], ["2024", "2025"]),
+        (["March 2025", "as of 30 Apr. 2025"], ["2025-03", "2025-04-30"]),
+        (["2025-03", "2025-04-30"], ["2025-03", "2025-04-30"]),
+    ],
+)
+def test_a_column_headed_by_a_period_gives_each_figure_its_as_of(headers, periods):
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    cells = "".join(f"<td>{10 + k}</td>" for k in range(len(headers)))
+    _, found = table_drafts(
+        f"<table><tr><th>Figure</th>{head}</tr><tr><td>People killed</td>{cells}</tr></table>"
+    )
+    assert list(found["value"]) == [str(10 + k) for k in range(len(headers))]
+    assert list(found["metric"]) == ["killed"] * len(headers)
+    assert list(found["as_of"]) == periods
+    assert all("as_of read from the column header" in review for review in found["review"])
+
+
+def test_a_period_heading_rows_or_the_caption_gives_the_as_of_and_ranges_give_none():
+    _, found = table_drafts(
+        "<table><caption>Displaced people as of 31 May 2025</caption>"
+        "<tr><th>Year</th><th>Killed</th><th>Displaced</th></tr>"
+        "<tr><td>2024</td><td>40</td><td>900</td></tr>"
+        "<tr><td>2013–2022</td><td>300</td><td>5,000</td></tr></table>"
+        "<table><tr><th>Zone</th><th>Killed since 2012</th></tr>"
+        "<tr><td>Sel</td><td>70</td></tr></table>"
+    )
+    assert list(zip(found["value"], found["as_of"], strict=True)) == [
+        ("40", "2024"),  # the row's year
+        ("900", "2024"),
+        ("300", "2025-05-31"),  # a range of years is no as_of: the caption's date is
+        ("5,000", "2025-05-31"),
+        ("70", ""),  # 'since 2012' is when the count starts, not its date
+    ]
+    assert "as_of read from the row label" in found["review"].iloc[0]
+    assert "as_of read from the table's caption" in found["review"].iloc[2]
+
+
+def test_a_change_row_is_named_on_the_figure_above_it_in_its_column():
+    _, found = table_drafts(
+        "<table><tr><th>Figure</th><th>Killed</th><th>Injured</th></tr>"
+        "<tr><td>Cumulative</td><td>120</td><td>300</td></tr>"
+        "<tr><td>Change since last week</td><td>+3</td><td>40</td></tr></table>"
+    )
+    assert list(found["value"]) == ["120", "300"]
+    assert "row 'Change since last week' gives '+3', a change" in found["review"].iloc[0]
+    assert "row 'Change since last week' gives '40', a change" in found["review"].iloc[1]

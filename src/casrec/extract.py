@@ -40,7 +40,7 @@ from casrec.quantities import (
     QuantityError,
     parse_quantity,
 )
-from casrec.schema import TABLES
+from casrec.schema import TABLES, date_bounds
 from casrec.vocabulary import DISPLACEMENT_METRICS
 
 MAX_EVIDENCE_WORDS = 30
@@ -1152,6 +1152,7 @@ class Mention:
     whole: Mention | None = None  # the figure this one breaks down
     part_hint: str = ""
     label_population: str | None = None
+    as_of: str | None = None  # the period a table's header or label gives the figure
     subject_population: str | None = None
     value: str = ""
     review: list[str] = field(default_factory=list)
@@ -1328,11 +1329,41 @@ def _value_extent(tokens: list[Token], core: int, last: int) -> tuple[int, int]:
     first = core
     if first >= 1 and tokens[first - 1].text in ("~", "≈"):
         return first - 1, last
+    sign = _comparison_sign_before(tokens, core)
+    if sign is not None:
+        return sign, last  # ">1,000", "≥ 2,500", "<50": the bound is part of the figure
     for phrase in _QUALIFIER_PHRASES:
         begin = first - len(phrase)
         if begin >= 0 and _match_words(tokens, begin, phrase):
             return begin, last
     return first, last
+
+
+# Comparison signs written before a figure (">1,000", "≥ 2,500", ">= 40", "<50"): kept in the
+# value as written, for the grammar to read (or to say how to reword).
+COMPARISON_SIGNS = frozenset(">≥⩾<≤⩽")
+
+
+def _comparison_sign_before(tokens: list[Token], core: int) -> int | None:
+    """First token of a comparison sign right before a number (at most one space between)."""
+    if tokens[core].kind != "number" or core < 1:
+        return None
+    sign = core - 1
+    if tokens[sign].text == "=" and sign >= 1 and tokens[sign - 1].text in "<>":
+        if tokens[sign - 1].end != tokens[sign].start:
+            return None
+        sign -= 1
+    if tokens[sign].text not in COMPARISON_SIGNS or tokens[core].start - tokens[core - 1].end > 1:
+        return None
+    if (
+        sign >= 1
+        and tokens[sign - 1].end == tokens[sign].start
+        and tokens[sign - 1].text not in "(["
+    ):
+        return None  # glued to what comes before: markup ("<b>5"), an arrow ("->5")
+    if sign == 0 and tokens[sign].text == ">" and tokens[core].start > tokens[sign].end:
+        return None  # "> 5 people were killed": a quoted line of an e-mail or Markdown
+    return sign
 
 
 def _is_date_or_year(tokens: list[Token], core: int, last: int) -> bool:
@@ -3175,10 +3206,81 @@ _NO_FIGURE_CELL = re.compile(
 _FOOTNOTE_MARK = re.compile(
     r"\s*(?:[*†‡§¶#]+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\[[^\]\s]{1,4}\]|\((?:[a-z]|\d{1,2}|[ivx]{1,4})\))\s*"
 )
-# A year heading a column: "State | 2023 | 2024" is a header row.
-_YEAR_CELL = re.compile(r"(?:1[89]|20)\d\d")
+# A header or row label naming a change, not a stock or total: "Change", "+/-", "Δ",
+# "Difference", "New since last report", "Increase", "Week-on-week". Its cells are no claims.
+_CHANGE_HEADER = re.compile(
+    r"\bchanges?\b|\bdiff(?:erence)?s?\b|\bdeltas?\b|Δ|\+\s*/\s*[-−–]|±|\bvariations?\b"
+    r"|\b(?:increases?|decreases?|net\s+(?:gain|loss))\b"
+    r"|\bsince\s+(?:the\s+)?(?:last|previous|prior|preceding)\b"
+    r"|\b(?:day|week|month|year)[-\s]on[-\s](?:day|week|month|year)\b",
+    re.IGNORECASE,
+)
+# A sign before a cell's figure makes it a change: "+15", "−300", "▲ 40".
+_CHANGE_SIGN = re.compile(r"\s*([+\-−▲▼△▽↑↓])\s?(?=\d)")
 # Dates written in a cell: "12/03/2025", "2025-03-12", "12.03.2025".
 _DATE_CELL = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}")
+
+
+# Periods a header, row label, section row or caption gives its figures, as ISO dates at the
+# precision written: "2024", "March 2024", "31 Mar. 2024", "March 31, 2024", "2024-03-31".
+_MONTH_NUMBERS = {
+    month: number
+    for number, names in enumerate(
+        wordlist("jan feb mar apr may jun jul aug sep oct nov dec"), start=1
+    )
+    for month in (names, *[m for m in MONTHS if m.startswith(names)])
+}
+_MONTH = r"(?P<month{n}>" + "|".join(sorted(_MONTH_NUMBERS, key=len, reverse=True)) + r")\.?"
+_YEAR = r"(?P<year{n}>(?:1[89]|20)\d\d)"
+_DAY = r"(?P<day{n}>[0-3]?\d)(?:st|nd|rd|th)?"
+_PERIOD = re.compile(
+    "|".join(
+        form.format(n=n)
+        for n, form in enumerate(
+            [
+                rf"\b{_DAY}\s+{_MONTH},?\s+{_YEAR}\b",  # 31 March 2024
+                rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b",  # March 31, 2024
+                rf"\b{_MONTH},?\s+{_YEAR}\b",  # March 2024
+                r"\b(?P<year{n}>(?:1[89]|20)\d\d)-(?P<monthnumber{n}>[01]\d)"
+                r"(?:-(?P<daynumber{n}>[0-3]\d))?(?![\d-])",  # 2024-03, 2024-03-31
+                rf"\b{_YEAR}\b(?![-–—/]\d|\s*(?:[-–—]|to)\s*\d)",  # 2024, but no range
+            ]
+        )
+    ),
+    re.IGNORECASE,
+)
+# Words before a date that make it where a count starts or a range's end, not its date.
+_PERIOD_START = re.compile(
+    r"(?:\b(?:since|from|between|after|before|until|till|to|through|and)|[-–—/])\s*$",
+    re.IGNORECASE,
+)
+
+
+def period_of(text: str) -> str | None:
+    """The one period a table's header or label names, as an ISO date at its precision.
+
+    None when it names none, several, a range ("2013–2022") or a start ("since 2012"): the
+    figure's as_of is then not read from it.
+    """
+    periods = set()
+    for match in _PERIOD.finditer(text):
+        if _PERIOD_START.search(text[: match.start()]):
+            return None
+        parts = {name[:-1]: value for name, value in match.groupdict().items() if value}
+        year = parts["year"]
+        month = parts.get("monthnumber") or parts.get("month")
+        if month is not None and not month.isdigit():
+            month = str(_MONTH_NUMBERS[month.lower().rstrip(".")])
+        day = parts.get("daynumber") or parts.get("day")
+        iso = "-".join([year, *([f"{int(month):02d}"] if month else [])])
+        if day is not None:
+            iso += f"-{int(day):02d}"
+        try:
+            date_bounds(iso)  # "2024-02-30" is no date
+        except ValueError:
+            return None
+        periods.add(iso)
+    return periods.pop() if len(periods) == 1 else None
 
 
 def _unmarked(label: str) -> str:
@@ -3211,6 +3313,21 @@ class _CellFigure:
     mention: Mention
     footnote: str = ""
     aside: str = ""
+    signed: bool = False  # "+15", "−300": a change, whatever its column says
+
+
+@dataclass
+class _ChangeCell:
+    """A table cell holding a change, not a stock or total: named on the figure it changes."""
+
+    r: int
+    c: int
+    figure: _CellFigure
+    metric: str | None
+    metric_from: str
+    name: str  # "column 'Change'", "row 'Change since last week'"
+    along: str  # where its stock is: "row" (a change column) or "column" (a change row)
+    section: str = ""  # the section row above it, if any
 
 
 class _TableReader:
@@ -3260,6 +3377,9 @@ class _TableReader:
             for m in find_mentions(sentence, self.x.lexicon_phrases)
             if m.kind in ("number", "words", "vague")
         ]
+        signed = bool(_CHANGE_SIGN.match(text)) and len(mentions) >= 1 and mentions[0].first == 1
+        if signed:
+            mentions[0].first = 0  # the sign is part of the change as written
         if not mentions or mentions[0].first != 0:
             return None
         m = mentions[0]
@@ -3280,7 +3400,7 @@ class _TableReader:
             quantity = None
         if quantity is not None and quantity.high == 0:
             return None  # "0": nothing was reported for this row
-        return _CellFigure(m, footnote, aside)
+        return _CellFigure(m, footnote, aside, signed)
 
     def _header_rows(self) -> int:
         """How many leading rows are headers: <th> rows or <thead>, else a first row of labels."""
@@ -3293,10 +3413,10 @@ class _TableReader:
         if count == 0 and len(self.table.rows) > 1:
             first = self.table.rows[0]
             if not any(
-                self.figure(cell) and not _YEAR_CELL.fullmatch(self.cell_text(cell).strip())
+                self.figure(cell) and period_of(self.cell_text(cell)) is None
                 for cell in first.cells
             ):
-                count = 1  # a table without <th>: its first row names the columns (or years)
+                count = 1  # a table without <th>: its first row names the columns (or periods)
         return count
 
     @functools.cache  # noqa: B019 -- a reader lives for one table
@@ -3366,6 +3486,7 @@ class _TableReader:
             caption_words = [t.low for t in self.tokens_in(start, end)]
         source = self.source_column()
         found: dict[tuple[int, int], Candidate] = {}
+        changes: list[_ChangeCell] = []
         total_rows: list[int] = []
         total_columns: set[int] = set()
         section = ""
@@ -3404,22 +3525,148 @@ class _TableReader:
                             break
                 if metric is None and caption_words and not headers:
                     metric, metric_from = _metric_of_header(caption_words), "caption"
+                change = self._change_of(figure, headers, labels)
+                if change is not None:
+                    changes.append(_ChangeCell(r, c, figure, metric, metric_from, *change, section))
+                    continue  # a change is no stock or total: named on the figure it changes
                 if metric is None:
                     continue
                 if headers and _is_total_label(self.cell_text(headers[-1])):
                     total_columns.add(c)
                 source_cell = self.grid[r].get(source)[1] if source is not None else None
                 found[(r, c)] = self._candidate(
-                    figure, metric, metric_from, headers, labels, caption_words, r, source_cell
-                )
-                if section:
-                    found[(r, c)].mention.notes[-1] = (
-                        found[(r, c)]
-                        .mention.notes[-1]
-                        .replace("table ", f"table section {section!r}, ", 1)
-                    )
+                    figure, metric, metric_from, headers, labels, caption_words, r, source_cell,
+                    section,
+                )  # fmt: skip
         self._link_wholes(found, total_rows, total_columns)
+        for change in self._name_changes(changes, found):
+            candidate = self._change_alone(change, caption_words)
+            if candidate is not None:
+                found[(change.r, change.c)] = candidate
         return list(found.values())
+
+    def _change_of(
+        self, figure: _CellFigure, headers: list[TableCell], labels: list[TableCell]
+    ) -> tuple[str, str] | None:
+        """How a change cell is named and where its stock sits, or None for a stock or total.
+
+        A change is a cell under a header naming one ("Change", "+/-", "Δ", "New since last
+        report"): its stock is in its row; beside a row label naming one ("Change since last
+        week"): its stock is above it, in its column; or a figure written with a sign ("+15").
+        """
+        header_text = " / ".join(self.cell_text(h) for h in headers)
+        column = f"column {header_text!r}" if header_text else "a column without a header"
+        if any(_CHANGE_HEADER.search(self.cell_text(h)) for h in headers):
+            return column, "row"
+        change_labels = [cell for cell in labels if _CHANGE_HEADER.search(self.cell_text(cell))]
+        if change_labels:
+            return f"row {', '.join(self.cell_text(cell) for cell in change_labels)!r}", "column"
+        if figure.signed:
+            return column, "row"
+        return None
+
+    def _name_changes(
+        self, changes: list[_ChangeCell], found: dict[tuple[int, int], Candidate]
+    ) -> list[_ChangeCell]:
+        """Name each change on the figure it changes; return those with none to carry them.
+
+        The figure is in the change's row for a change column, above it in its column for a
+        change row: the same metric first, then the nearest.
+        """
+        alone = []
+        for change in changes:
+            r, c = change.r, change.c
+            if change.along == "row":
+                near = [
+                    (abs(col - c) + (0.5 if col > c else 0), candidate)
+                    for (row, col), candidate in found.items()
+                    if row == r
+                ]
+            else:
+                near = [
+                    (r - row, candidate)
+                    for (row, col), candidate in found.items()
+                    if col == c and row < r
+                ]
+            if not near:
+                alone.append(change)
+                continue
+            _, carrier = min(
+                near,
+                key=lambda item: (
+                    change.metric is not None and item[1].mention.metric != change.metric,
+                    item[0],
+                ),
+            )
+            m = carrier.mention
+            value = self.text[change.figure.mention.start : change.figure.mention.end]
+            m.notes.append(f"{change.name} gives {value!r}")
+            m.review.append(
+                f"{change.name} gives {value!r}, a change since an earlier figure, not a stock "
+                "or total: not drafted (compare it with the earlier report)"
+            )
+        return alone
+
+    def _change_alone(self, change: _ChangeCell, caption_words: list[str]) -> Candidate | None:
+        """A change with no figure to carry it: drafted, flagged as no claim as it stands.
+
+        Its metric is its own, else that of the nearest figures' column before it; it is
+        never a total nor a breakdown of one.
+        """
+        r, c = change.r, change.c
+        metric, metric_from = change.metric, change.metric_from
+        if metric is None:
+            metric = next(
+                (self.column_metric(k) for k in range(c - 1, -1, -1) if self.column_metric(k)),
+                None,
+            )
+            metric_from = "column"
+        if metric is None:
+            return None  # like any figure whose table says nothing of people harmed
+        headers, labels = self.header_cells(c), self.label_cells(r, c)
+        candidate = self._candidate(
+            change.figure, metric, metric_from, headers, labels, caption_words, r, None,
+            change.section,
+        )  # fmt: skip
+        m = candidate.mention
+        m.notes[-1] += ": a change"
+        m.review.insert(
+            0,
+            f"not a claim as it stands: a change since an earlier figure ({change.name}), not a "
+            "stock or total; delete the row, or claim it only as its own period's count",
+        )
+        return candidate
+
+    def _set_period(
+        self, m: Mention, headers: list[TableCell], labels: list[TableCell], section: str
+    ) -> None:
+        """The figure's as_of from the period its column, row, section or caption names.
+
+        The cell's own headers and labels come first (the most precise of them, when they
+        agree); the caption's date applies to cells that name none.
+        """
+        named = [
+            *(("column header", self.cell_text(h)) for h in headers),
+            *(("row label", self.cell_text(cell)) for cell in labels),
+            *((("table section", section),) if section else ()),
+        ]
+        periods = [(origin, text, period_of(text)) for origin, text in named]
+        periods = [(origin, text, period) for origin, text, period in periods if period]
+        if not periods and self.table.caption is not None:
+            caption = self.text[slice(*self.table.caption)]
+            if period_of(caption):
+                periods = [("table's caption", caption, period_of(caption))]
+        if not periods:
+            return
+        origin, text, finest = max(periods, key=lambda item: len(item[2]))
+        if any(not finest.startswith(period) for _, _, period in periods):
+            listed = ", ".join(f"{text!r}" for _, text, _ in periods)
+            m.review.append(
+                f"the table names several periods for this figure ({listed}): set as_of"
+            )
+            return
+        m.as_of = finest
+        m.review.append(f"as_of read from the {origin} {text!r}")
 
     def _candidate(
         self,
@@ -3431,6 +3678,7 @@ class _TableReader:
         caption_words: list[str],
         r: int,
         source_cell: TableCell | None,
+        section: str = "",
     ) -> Candidate:
         m = figure.mention
         m.metric = metric
@@ -3446,7 +3694,8 @@ class _TableReader:
         place_labels = [
             cell for cell in (headers if metric_from == "row" else labels)
             if cell not in people_labels
-            and not _YEAR_CELL.fullmatch(self.cell_text(cell).strip())
+            and period_of(self.cell_text(cell)) is None
+            and not _CHANGE_HEADER.search(self.cell_text(cell))
             and not _is_total_label(self.cell_text(cell))
             and _metric_of_header(self.word_list(cell)) is None
         ]  # fmt: skip
@@ -3487,7 +3736,10 @@ class _TableReader:
             described.append(f"row {label_text!r}")
         if header_text:
             described.append(f"column {header_text!r}")
+        if section:
+            described.insert(0, f"section {section!r}")
         m.notes.append("table " + ", ".join(described) if described else "table cell")
+        self._set_period(m, headers, labels, section)
         where = {"column": "column header", "row": "row label", "caption": "table's caption"}
         m.review.append(f"from a table: metric read from the {where[metric_from]}")
         if any(w in HOUSEHOLD_NOUNS for w in [*words, *caption_words]):
@@ -3709,6 +3961,7 @@ def extract_claims(
             nationality=m.nationality or "",
             subgroup=m.subgroup or "",
             value=m.value,
+            as_of=m.as_of or "",
             part_of=part_of,
             certainty=candidate.certainty,
             evidence=candidate.evidence,
