@@ -1130,6 +1130,18 @@ def test_a_quoted_figure_keeps_its_speaker_qualifier_and_certainty():
     assert list(found["group"]) == ["civilians", "injured"]  # no quote mark in the group
 
 
+@pytest.mark.parametrize(
+    ("text", "claimant"),
+    [
+        ('The clinic described the toll as "12 dead".', "clinic"),
+        ("The attack, described by officials as the worst, killed 12 people.", "officials"),
+        ("The attack described in the report killed 12 people.", "Amnesty International"),
+    ],
+)
+def test_who_describes_a_toll_as_a_figure_claims_it(text, claimant):
+    assert list(drafts(text)["claimant"]) == [claimant]
+
+
 def test_an_apostrophe_is_no_quotation_mark():
     found = drafts("The soldiers' families said 4 soldiers were 'killed' and 'executed'.")
     assert list(zip(found["value"], found["metric"], found["claimant"], strict=True)) == [
