@@ -1130,6 +1130,18 @@ def test_a_quoted_figure_keeps_its_speaker_qualifier_and_certainty():
     assert list(found["group"]) == ["civilians", "injured"]  # no quote mark in the group
 
 
+@pytest.mark.parametrize(
+    ("text", "claimant"),
+    [
+        ('The clinic described the toll as "12 dead".', "clinic"),
+        ("The attack, described by officials as the worst, killed 12 people.", "officials"),
+        ("The attack described in the report killed 12 people.", "Amnesty International"),
+    ],
+)
+def test_who_describes_a_toll_as_a_figure_claims_it(text, claimant):
+    assert list(drafts(text)["claimant"]) == [claimant]
+
+
 def test_an_apostrophe_is_no_quotation_mark():
     found = drafts("The soldiers' families said 4 soldiers were 'killed' and 'executed'.")
     assert list(zip(found["value"], found["metric"], found["claimant"], strict=True)) == [
@@ -1273,3 +1285,28 @@ def test_a_change_row_is_named_on_the_figure_above_it_in_its_column():
     assert list(found["value"]) == ["120", "300"]
     assert "row 'Change since last week' gives '+3', a change" in found["review"].iloc[0]
     assert "row 'Change since last week' gives '40', a change" in found["review"].iloc[1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    qualifier=st.sampled_from(QUALIFIERS),
+    number=st.integers(min_value=2, max_value=250_000),
+    noun=st.sampled_from(NOUNS),
+    verb=st.sampled_from(VERBS),
+    marks=st.sampled_from(['""', "“”", "«»", "''", "‘’"]),
+    quoted=st.sets(st.sampled_from(["figure", "noun", "verb", "claimant"]), min_size=1),
+)
+def test_quoting_words_never_changes_what_is_drafted(qualifier, number, noun, verb, marks, quoted):
+    def sentence(quote: set[str]) -> str:
+        def part(name: str, words: str) -> str:
+            return f"{marks[0]}{words}{marks[1]}" if name in quote else words
+
+        return (
+            f"The {part('claimant', 'relief committee')} said {part('figure', f'{qualifier}{number:,}')}"
+            f" {part('noun', noun)} {part('verb', verb)} near the river."
+        )
+
+    plain, marked = drafts(sentence(set())), drafts(sentence(quoted))
+    assert_well_formed(sentence(quoted), marked)
+    columns = ["value", "metric", "population", "subgroup", "claimant", "certainty", "group"]
+    assert marked[columns].to_dict("records") == plain[columns].to_dict("records")

@@ -2061,7 +2061,7 @@ def find_attributions(sentence: Sentence) -> list[Attribution]:
             stop = index + 1
             while (
                 stop < len(tokens)
-                and tokens[stop].low not in ("to", "that", ",", ".")
+                and tokens[stop].low not in ("to", "that", "as", ",", ".")
                 and (tokens[stop].text not in (",", ".", ";"))
             ):
                 stop += 1
@@ -2087,6 +2087,10 @@ def find_attributions(sentence: Sentence) -> list[Attribution]:
         ):
             continue  # "state television", "the report on", "their claims"
         if (low in ATTRIBUTION_VERBS or low in PERCEPTION_VERBS) and token.text == low:
+            if low in ("described", "describes") and "as" not in _words(
+                tokens, index + 1, index + 8
+            ):
+                continue  # "the attack described in the report": no one speaks
             if (
                 low == "claimed"
                 and index + 1 < len(tokens)
