@@ -347,13 +347,25 @@ _LEADING_ZERO_GROUPED = re.compile(r"(?<![\d.,])(?<!\d )0\d{0,2}(?:[, ]\d{3})+(?
 
 
 def _normalise(text: str) -> str:
-    """Lower-case, single spaces, digit groups joined by commas, no trailing punctuation."""
+    """Lower-case, single spaces, digit groups joined by commas, no trailing punctuation.
+
+    A comparison sign starting a word before a figure reads as its words ('>1,000' as 'more
+    than 1,000'): tables print the signs, and the value keeps the source's form.
+    """
     if not text.isascii():
         text = _OTHER_DIGIT.sub(lambda digit: str(unicodedata.digit(digit.group())), text)
         text = text.translate(_TYPESET)
     text = _GROUPING_SPACE.sub(",", text)
     text = _SPACES.sub(" ", text.strip().lower())
+    text = _SIGN_BEFORE_FIGURE.sub(lambda sign: SIGN_WORDING[sign[1]] + " ", text)
     return text.rstrip(".;:,")
+
+
+# The wording each comparison sign before a figure stands for ('=' alone is refused: '=40'
+# is no statement of a bound, and may be a spreadsheet formula).
+SIGN_WORDING = {">": "more than", "<": "fewer than", ">=": "at least", "≥": "at least",
+                "⩾": "at least", "<=": "at most", "≤": "at most", "⩽": "at most"}  # fmt: skip
+_SIGN_BEFORE_FIGURE = re.compile(r"(?:^|(?<= ))(>=|<=|[><≥≤⩾⩽]) ?(?=\d)")
 
 
 def parse_number(text: str) -> int | None:
@@ -853,16 +865,10 @@ def _lakhs(form: re.Match[str]) -> str:
     )
 
 
-# The wording each comparison sign stands for: the grammar reads the words, not the signs.
-_COMPARISONS = {">": "more than", "<": "fewer than", "≥": "at least", ">=": "at least",
-                "≤": "at most", "<=": "at most", "=": ""}  # fmt: skip
-
-
 def _comparison(form: re.Match[str]) -> str:
-    """Why '>40' is refused, with the wording the grammar reads."""
+    """Why '=40' is refused (the signs of a bound read as their words), and what to write."""
     sign, figure = form.groups()
-    written = f"{_COMPARISONS[sign]} {figure}".strip()
-    return f"the sign {sign!r} is not read: write {written!r}"
+    return f"the sign {sign!r} is not read: write {figure!r}"
 
 
 # Forms the grammar refuses on purpose, each with what to write instead (the reason shown).
@@ -884,7 +890,7 @@ _UNREAD_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...
             "(record the count the share stands for, or leave the claim out)"
         ),
     ),
-    (re.compile(r"^(>=|<=|[><≥≤=]) ?(\d.*)$"), _comparison),
+    (re.compile(r"^(=) ?(\d.*)$"), _comparison),
     (
         re.compile(r"^\+ ?(\d\S*)$"),
         lambda form: (
