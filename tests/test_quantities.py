@@ -890,7 +890,7 @@ def test_a_refused_form_in_claims_csv_names_file_row_and_column(tmp_path):
         ("1990s", "'1990s' is a decade, not a number of people"),
         ("40's", "a count takes no 's' (write 40)"),
         # letters for digits, and letters run into a figure
-        ("4O", "'4o' has the letter 'o' among its digits: did you mean 40?"),
+        ("4O", "'4O' has the letter 'O' among its digits: did you mean 40?"),
         ("l00", "'l00' has the letter 'l' among its digits: did you mean 100?"),
         ("1,OOO", "did you mean 1,000?"),
         ("about40", "'about40' needs a space: did you mean 'about 40'?"),
@@ -935,6 +935,16 @@ def test_a_mistyped_figure_is_told_what_is_wrong_and_how_to_write_it(text, reaso
     assert reason in error.reason, error.reason
     assert str(error).startswith(f"claim 'attack-x': cannot read value {text!r} (")
     assert "expected forms like '34', 'at least 34'" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [("4O", "'4O' has the letter 'O'"), ("About40", "'About40' needs a space"),
+     ("Fourty", "'Fourty' is not a word"), ("1ST", "'1ST' is an ordinal")],
+)  # fmt: skip
+def test_a_reason_quotes_the_value_as_it_was_typed(text, quoted):
+    """The grammar reads lower-cased text; the analyst must find what they typed."""
+    assert quoted in _refused(text).reason
 
 
 def _suggestions(reason: str) -> list[str]:

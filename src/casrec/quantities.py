@@ -313,7 +313,8 @@ class QuantityError(ValueError):
     def __init__(self, text: str, claim_id: str | None = None, reason: str = ""):
         self.text = text
         self.claim_id = claim_id
-        self.reason = reason
+        self.reason = _as_written(reason, text) if isinstance(text, str) else reason
+        reason = self.reason
         where = f"claim {claim_id!r}: " if claim_id else ""
         detail = f" ({reason})" if reason else ""
         super().__init__(
@@ -321,6 +322,22 @@ class QuantityError(ValueError):
             "'more than 77', 'up to 50', 'about 40', 'just under 100', '50–60', '~144,000', "
             "'30 (25–40)', 'twenty-one', '1.5 million' or a term from data/vague_quantities.csv"
         )
+
+
+_QUOTED = re.compile(r"'([^']+)'")
+
+
+def _as_written(reason: str, text: str) -> str:
+    """A reason quoting the lower-cased value ('4o') quotes it as the analyst typed it ('4O')."""
+    folded = text.lower()
+    if len(folded) != len(text):  # a letter whose lower case is longer: positions would drift
+        return reason
+
+    def original(quote: re.Match[str]) -> str:
+        at = folded.find(quote[1])
+        return f"'{text[at : at + len(quote[1])]}'" if at >= 0 else quote[0]
+
+    return _QUOTED.sub(original, reason)
 
 
 # "144 000" with a (narrow) no-break or thin space is how French typography groups thousands,
