@@ -33,6 +33,7 @@ from casrec.quantities import (
     PREFIX_READINGS,
     SCALE_ABBREVIATIONS,
     SCALE_WORDS,
+    SIGN_WORDING,
     SUFFIX_READINGS,
     TEEN_WORDS,
     TENS_WORDS,
@@ -1341,7 +1342,7 @@ def _value_extent(tokens: list[Token], core: int, last: int) -> tuple[int, int]:
 
 # Comparison signs written before a figure (">1,000", "≥ 2,500", ">= 40", "<50"): kept in the
 # value as written, for the grammar to read (or to say how to reword).
-COMPARISON_SIGNS = frozenset(">≥⩾<≤⩽")
+COMPARISON_SIGNS = frozenset(sign for sign in SIGN_WORDING if len(sign) == 1)
 
 
 def _comparison_sign_before(tokens: list[Token], core: int) -> int | None:

@@ -313,8 +313,9 @@ class QuantityError(ValueError):
     def __init__(self, text: str, claim_id: str | None = None, reason: str = ""):
         self.text = text
         self.claim_id = claim_id
-        self.reason = _as_written(reason, text) if isinstance(text, str) else reason
-        reason = self.reason
+        if isinstance(text, str):
+            reason = _as_written(reason, text)
+        self.reason = reason
         where = f"claim {claim_id!r}: " if claim_id else ""
         detail = f" ({reason})" if reason else ""
         super().__init__(
@@ -382,7 +383,11 @@ def _normalise(text: str) -> str:
 # is no statement of a bound, and may be a spreadsheet formula).
 SIGN_WORDING = {">": "more than", "<": "fewer than", ">=": "at least", "≥": "at least",
                 "⩾": "at least", "<=": "at most", "≤": "at most", "⩽": "at most"}  # fmt: skip
-_SIGN_BEFORE_FIGURE = re.compile(r"(?:^|(?<= ))(>=|<=|[><≥≤⩾⩽]) ?(?=\d)")
+_SIGN_BEFORE_FIGURE = re.compile(
+    r"(?:^|(?<= ))("
+    + "|".join(map(re.escape, sorted(SIGN_WORDING, key=len, reverse=True)))
+    + r") ?(?=\d)"
+)
 
 
 def parse_number(text: str) -> int | None:

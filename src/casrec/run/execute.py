@@ -386,20 +386,13 @@ def _with_additions(tag: re.Match) -> str:
     }
     if tag["name"].lower() == "img":
         added = "" if "alt" in attributes else f' alt="{NO_ALT_TEXT}"'
-    elif not FOCUSABLE_CLASSES & set(attributes.get("class", "").split()):
-        added = ""
-    elif "tabindex" in attributes:  # HTMLExporter sets it to 0 whatever it was
-        if attributes["tabindex"] == "0":
-            return tag.group(0)
-        focused = re.sub(
-            _ATTRIBUTE,
-            lambda a: ' tabindex="0"' if a[1].lower() == "tabindex" else a.group(0),
-            tag["attributes"],
-        )
-        return f"<{tag['name']}{focused}{tag['end']}>"
-    else:
-        added = ' tabindex="0"'
-    return f"<{tag['name']}{tag['attributes']}{added}{tag['end']}>" if added else tag.group(0)
+        return f"<{tag['name']}{tag['attributes']}{added}{tag['end']}>" if added else tag.group(0)
+    if not FOCUSABLE_CLASSES & set(attributes.get("class", "").split()):
+        return tag.group(0)
+    # HTMLExporter sets tabindex to 0 whatever it was: any written one goes, 0 is added at the end
+    kept = re.sub(_ATTRIBUTE, lambda a: "" if a[1].lower() == "tabindex" else a.group(0),
+                  tag["attributes"])  # fmt: skip
+    return f'<{tag["name"]}{kept} tabindex="0"{tag["end"]}>'
 
 
 def _accessible(html: str) -> str:
