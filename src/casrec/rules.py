@@ -23,6 +23,7 @@ import pandas as pd
 
 from casrec import vectorised as vx
 from casrec import vocabulary
+from casrec.quantities import SCALE_WORDS, TEEN_WORDS, TENS_WORDS, UNIT_WORDS, parse_number
 from casrec.reading import LINE, shown
 from casrec.schema import (
     MAX_ID_LENGTH,
@@ -798,17 +799,59 @@ _QUALIFIER_WORDS = {
 }  # fmt: skip
 
 
+# Words a figure written out may start with ("forty-seven", "one hundred and five", "half a
+# million"); "a" and "an" start one only before a scale word ("a hundred", "a dozen").
+_FIGURE_WORDS = {*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS, *SCALE_WORDS, "zero", "dozen", "half",
+                 "quarter"}  # fmt: skip
+_FIGURE_TOKEN = re.compile(r"\d+(?:[.,\u00a0\u202f]\d+)*|[a-z]+(?:-[a-z]+)*")
+_LONGEST_FIGURE = 16  # tokens: "nine hundred and ninety-nine thousand nine hundred and ..." is 10
+
+
+def _starts_figure(tokens: list[str], index: int) -> bool:
+    """Whether a figure may start at this token; a lone article is none ("a French soldier")."""
+    token = tokens[index]
+    word = token.split("-")[0]
+    if word in ("a", "an"):
+        return index + 1 < len(tokens) and tokens[index + 1] in (*SCALE_WORDS, "dozen")
+    return token[0].isdigit() or word in _FIGURE_WORDS
+
+
+def figures_written(text: str) -> frozenset[int]:
+    """Every number a text writes, in digits or in words ('10', 'ten', '1.5 million', '1 200').
+
+    A source and the value column may write one figure differently ("fewer than ten" against
+    "fewer than 10"); each figure is the longest run of tokens the grammar reads as a number.
+    """
+    tokens = _FIGURE_TOKEN.findall(_figure_words(text))
+    figures, start = set(), 0
+    while start < len(tokens):
+        ends = range(min(len(tokens), start + _LONGEST_FIGURE), start, -1)
+        readings = (parse_number(" ".join(tokens[start:end])) for end in ends)
+        found = _starts_figure(tokens, start) and next(
+            ((end, n) for end, n in zip(ends, readings, strict=True) if n is not None), None
+        )
+        if found:
+            figures.add(found[1])
+        start = found[0] if found else start + 1
+    return frozenset(figures)
+
+
 def figure_in_evidence(value, evidence) -> bool:
-    """Whether the evidence contains the figure: its text, else its numbers, else its words."""
+    """Whether the evidence contains the figure: as text, digits or a number however written.
+
+    '10' is in "fewer than ten"; a vague value ('dozens') is looked for by its words.
+    """
     if pd.isna(value) or pd.isna(evidence):
         return True
     v, e = _figure_words(str(value)), _figure_words(str(evidence))
     if v in e:
         return True
-    numbers = [n.replace(",", "") for n in re.findall(r"\d[\d,]*", v)]
-    if numbers:
-        found = {n.replace(",", "") for n in re.findall(r"\d[\d,]*", e)}
-        return all(n in found for n in numbers)
+    digits = [n.replace(",", "") for n in re.findall(r"\d[\d,]*", v)]
+    if digits and set(digits) <= {n.replace(",", "") for n in re.findall(r"\d[\d,]*", e)}:
+        return True  # the same digits, however the scale is written ('1.5 million', '1.5m')
+    figures = figures_written(v)
+    if figures:
+        return figures <= figures_written(e)
     words = [w for w in re.findall(r"[a-z]+", v) if w not in _QUALIFIER_WORDS]
     return bool(words) and all(re.search(rf"\b{re.escape(w)}", e) for w in words)
 
