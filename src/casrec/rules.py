@@ -14,6 +14,7 @@ Adding a rule: write a function ``(RuleContext) -> pd.Series`` of sentences and 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from casrec.schema import (
     TERM_PATTERN,
     cycle_text,
     date_bound_columns,
+    date_bounds,
     event_ancestors,
 )
 from casrec.vocabulary import normalise_claimants
@@ -406,18 +408,131 @@ def _enum(table: str, column: str, choices: tuple[str, ...]):
     def check(ctx: RuleContext) -> pd.Series:
         values = _frame(ctx, table)[column]
         bad = values.notna() & ~values.isin(choices)
-        # the cap of suggestions counts every distinct value, so all are passed
-        return failing(bad, lambda: quoted(values[bad]) + f" is not one of: {', '.join(choices)}"
-                       + suggestions(values, choices)[bad])  # fmt: skip
+
+        def why() -> pd.Series:
+            # the cap of suggestions counts every distinct value, so all are passed
+            spelt = suggestions(values, choices)[bad]
+            meant = vx.map_texts(values[bad], lambda v: _meant_code(column, choices, v), "")
+            return (
+                quoted(values[bad])
+                + f" is not one of: {', '.join(choices)}"
+                + spelt.where(spelt != "", meant)
+            )
+
+        return failing(bad, why)
 
     return check
+
+
+# What a claimant role written without its kind of loss may mean.
+_PARTY_ROLE_HINT = (
+    "; a party's claim is party_own (its own losses), party_other (others, such as "
+    "civilians) or party_enemy (losses it says it inflicted on its enemy)"
+)
+
+
+@functools.cache
+def _meanings(column: str, choices: tuple[str, ...]) -> dict[str, str]:
+    """Words for a code that are not the code ('news agency' -> wire, 'deaths' -> killed).
+
+    A vocabulary's reviewer labels name its codes; for metrics and populations, so do the
+    words extraction reads in documents ("wounded", "soldiers"), the one list of them.
+    """
+    words = {}
+    for vocab in vocabulary.ALL:
+        if set(vocab.codes) == set(choices):
+            for term in vocab:
+                words[re.sub(r"\s*\(.*\)$", "", term.label.lower())] = term.code
+    if column in ("metric", "population"):
+        from casrec import extract
+
+        lists = (
+            (extract.METRIC_NOUNS, extract.METRIC_VERBS)
+            if column == "metric"
+            else (extract.POPULATION_NOUNS, extract.POPULATION_ADJECTIVES)
+        )
+        for mapping in lists:
+            for word, code in mapping.items():
+                if code in choices:
+                    words.setdefault(word, code)
+    return words
+
+
+def _meant_code(column: str, choices: tuple[str, ...], value: str) -> str:
+    """'; did you mean 'wire'?' for a value that names a code by other words, else ''."""
+    text = re.sub(r"\s+", " ", str(value).strip().lower())
+    code = re.sub(r"[\s-]+", "_", text)  # "security forces", "party-other"
+    if code in choices:
+        return f"; did you mean {code!r}?"
+    meant = _meanings(column, choices).get(text)
+    if meant is not None:
+        return f"; did you mean {meant!r}?"
+    if column == "claimant_role" and text.startswith("party"):
+        return _PARTY_ROLE_HINT
+    return ""
+
+
+_NUMERIC_DATE = re.compile(r"(\d{1,4})\s*([/.-])\s*(\d{1,4})(?:\s*\2\s*(\d{1,4}))?")
+_DATE_WORDS = re.compile(r"[a-z]+\.?|\d+(?:st|nd|rd|th)?|[\s,]+", re.IGNORECASE)
+
+
+def _valid_iso(year: str, month: str, day: str | None = None) -> str | None:
+    iso = f"{year}-{int(month):02d}" + (f"-{int(day):02d}" if day is not None else "")
+    try:
+        date_bounds(iso)
+    except ValueError:
+        return None
+    return iso
+
+
+def date_suggestion(value: object) -> str:
+    """What to write for a date in another form ('11 April 2026', '2026/4/11'), else ''.
+
+    A numeric date with the year last is read day first and month first; when both are
+    dates the message asks which, as only the source can say.
+    """
+    text = str(value).strip()
+    numeric = _NUMERIC_DATE.fullmatch(text)
+    if numeric:
+        first, _, second, third = numeric.groups()
+        if third is None:  # a month: 2026/4 or 4/2026
+            year, month = (first, second) if len(first) == 4 else (second, first)
+            readings = [_valid_iso(year, month)] if len(year) == 4 else []
+        elif len(second) > 2:
+            readings = []
+        elif len(first) == 4:
+            readings = [_valid_iso(first, second, third)]
+        elif len(third) == 4:
+            readings = [_valid_iso(third, second, first), _valid_iso(third, first, second)]
+        else:
+            readings = []
+        found = list(dict.fromkeys(r for r in readings if r))
+        if len(found) == 2:
+            return f"; is it {found[0]!r} (day first) or {found[1]!r} (month first)?"
+        return f"; did you mean {found[0]!r}?" if found else ""
+    from casrec.extract import MONTHS, period_of
+
+    words = re.findall(r"[a-z]+", text.lower())
+    # only a day, a month's name and a year: "spring 2026" is no date to write as 2026
+    if (
+        not words
+        or _DATE_WORDS.sub("", text)
+        or any(w not in MONTHS and w not in ("st", "nd", "rd", "th") for w in words)
+    ):
+        return ""
+    iso = period_of(text)
+    return f"; did you mean {iso!r}?" if iso else ""
 
 
 def _date(table: str, column: str):
     def check(ctx: RuleContext) -> pd.Series:
         values = _frame(ctx, table)[column]
         bad = ~_dates(ctx, table, column)["valid"]
-        return failing(bad, lambda: quoted(values[bad]) + NOT_A_DATE)
+        return failing(
+            bad,
+            lambda: quoted(values[bad]) + NOT_A_DATE
+            + vx.map_texts(values[bad], date_suggestion, ""),
+        )  # fmt: skip
 
     return check
 
@@ -513,8 +628,18 @@ def _country(ctx: RuleContext) -> pd.Series:
         lambda: (
             quoted(values[bad])
             + " is not an ISO 3166-1 alpha-3 code (three capital letters, e.g. MLI)"
+            + vx.map_texts(values[bad], country_suggestion, "")
         ),
     )
+
+
+def country_suggestion(value: object) -> str:
+    """The code of a country written by name ('Sudan': did you mean 'SDN'?) or in lower case."""
+    from casrec.importers import country_code
+
+    text = str(value).strip()
+    code = text.upper() if _ISO3.fullmatch(text.upper()) else country_code(text)
+    return f"; did you mean {code!r}?" if code and code != text else ""
 
 
 @rule("events", "dates_ordered", CRITICAL, "date_end",
