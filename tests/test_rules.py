@@ -153,6 +153,8 @@ def test_the_suites_are_loaded_never_written():
         ("4,200", "4\u00a0200 civilians killed since April"),
         ("12", "a dozen villagers were abducted"),
         ("100", "a hundred people were injured"),
+        ("none", "no civilians were harmed in the operation"),  # zero, said as a negation
+        ("0", "nobody was hurt"),
     ],
 )
 def test_evidence_may_write_the_figure_in_words_or_digits(value, evidence):
@@ -167,6 +169,7 @@ def test_evidence_may_write_the_figure_in_words_or_digits(value, evidence):
         ("34", "thirty were killed and four injured"),  # two figures, not one
         ("30 (25–40)", "thirty killed, the lowest estimate twenty-five"),  # 40 is missing
         ("dozens", "scores of people were killed"),
+        ("none", "three civilians were harmed"),
     ],
 )
 def test_evidence_without_the_figure_is_still_flagged(value, evidence):

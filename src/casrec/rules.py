@@ -24,7 +24,14 @@ import pandas as pd
 
 from casrec import vectorised as vx
 from casrec import vocabulary
-from casrec.quantities import SCALE_WORDS, TEEN_WORDS, TENS_WORDS, UNIT_WORDS, parse_number
+from casrec.quantities import (
+    SCALE_WORDS,
+    TEEN_WORDS,
+    TENS_WORDS,
+    UNIT_WORDS,
+    ZERO_WORDS,
+    parse_number,
+)
 from casrec.reading import LINE, shown
 from casrec.schema import (
     MAX_ID_LENGTH,
@@ -929,6 +936,8 @@ _QUALIFIER_WORDS = {
 _FIGURE_WORDS = {*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS, *SCALE_WORDS, "zero", "dozen", "half",
                  "quarter"}  # fmt: skip
 _FIGURE_TOKEN = re.compile(r"\d+(?:[.,\u00a0\u202f]\d+)*|[a-z]+(?:-[a-z]+)*")
+# How an excerpt says that nobody was affected.
+_ZERO_WORDING = re.compile(r"\b(?:no|none|nobody|not a single|not one|zero|nil|0)\b")
 _LONGEST_FIGURE = 16  # tokens: "nine hundred and ninety-nine thousand nine hundred and ..." is 10
 
 
@@ -971,6 +980,8 @@ def figure_in_evidence(value, evidence) -> bool:
     v, e = _figure_words(str(value)), _figure_words(str(evidence))
     if v in e:
         return True
+    if v in ZERO_WORDS or figures_written(v) == {0}:  # "no civilians were harmed" states zero
+        return bool(_ZERO_WORDING.search(e))
     digits = [n.replace(",", "") for n in re.findall(r"\d[\d,]*", v)]
     if digits and set(digits) <= {n.replace(",", "") for n in re.findall(r"\d[\d,]*", e)}:
         return True  # the same digits, however the scale is written ('1.5 million', '1.5m')
