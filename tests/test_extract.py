@@ -1444,6 +1444,34 @@ def test_the_title_line_above_a_text_table_is_its_caption():
     assert set(drafts(prose)["as_of"]) == {""}  # a sentence of prose is no caption
 
 
+MONTH_NAMES = (
+    "January February March April May June July August September October November December"
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    day=st.integers(min_value=1, max_value=28),
+    month=st.integers(min_value=1, max_value=12),
+    year=st.integers(min_value=1990, max_value=2035),
+    qualifier=st.sampled_from(QUALIFIERS),
+    number=st.integers(min_value=2, max_value=250_000),
+    noun=st.sampled_from(NOUNS),
+    verb=st.sampled_from(VERBS),
+    lead=st.sampled_from(["As of {d}", "By {d}", "As at {d}", "On {d}", "In {m}", "{d}"]),
+)
+def test_an_as_of_lead_dates_the_figure_and_an_event_s_date_never_does(
+    day, month, year, qualifier, number, noun, verb, lead
+):
+    name = MONTH_NAMES.split()[month - 1]
+    phrase = lead.format(d=f"{day} {name} {year}", m=f"{name} {year}")
+    text = f"{phrase}, {qualifier}{number:,} {noun} {verb} in Dara, the council said."
+    (row,) = drafts(text).itertuples()
+    dated = lead.startswith(("As", "By"))
+    assert row.as_of == (f"{year}-{month:02d}-{day:02d}" if dated else "")
+    assert (f"as_of read from the sentence's {phrase!r}" in row.review) == dated
+
+
 # -- adversarial passages ---------------------------------------------------------------
 # Made-up passages in the styles of reports from other conflicts (invented places, groups and
 # numbers), with the drafts expected: (value, metric, population, subgroup, claimant, as_of,
