@@ -278,24 +278,23 @@ def test_a_column_named_twice_in_the_header_is_refused_not_a_traceback(tmp_path,
     assert "row 1 (header): column 'best' appears twice" in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize(("separator", "name"), [(";", "semicolons"), ("\t", "tabs")])
-def test_a_file_not_separated_by_commas_is_named_as_such(tmp_path, capsys, separator, name):
+def test_a_one_column_header_holding_semicolons_is_named_as_such(tmp_path, capsys):
+    """A header that no separator splits into the layout's columns: say what it holds."""
     path = tmp_path / "acled.csv"
-    rows = list(csv.reader(ACLED_FILE.open(encoding="utf-8")))
-    path.write_text("\n".join(separator.join(r) for r in rows[:1]) + "\n", encoding="utf-8")
-    assert main(["import", "acled", str(path), "--out", str(tmp_path / "o")]) == 2
-    err = capsys.readouterr().err
-    assert f"separated by {name}, not commas" in err and "missing column" not in err
+    path.write_text("id;date;deaths\n1;2025-02-07;3\n", encoding="utf-8")
+    err = _refusal(tmp_path, capsys, "acled", path)
+    assert "the header is one column, 'id;date;deaths', separated by semicolons" in err
 
 
-def test_a_windows_1252_file_names_the_line_of_its_first_bad_byte(tmp_path, capsys):
+def test_a_file_mixing_utf8_and_windows_1252_names_its_first_bad_byte(tmp_path, capsys):
+    """Read as either encoding, one of its halves would come out garbled: refused."""
     path = tmp_path / "acled.csv"
     text = ACLED_FILE.read_text(encoding="utf-8").splitlines()
-    text[2] = text[2].replace("Kobe", "Kob\u00e9") if "Kobe" in text[2] else text[2] + "\u00e9"
-    path.write_bytes(("\n".join(text) + "\n").encode("cp1252"))
-    assert main(["import", "acled", str(path), "--out", str(tmp_path / "o")]) == 2
-    err = capsys.readouterr().err
-    assert "is not UTF-8: line 3 has byte 0xE9" in err and "Windows-1252" in err
+    head = ("\n".join(text[:2]) + "\n").replace("Kobe", "Kob\u00e9").encode("utf-8")
+    tail = ("\n".join(text[2:]) + "\n").replace("Bamako", "S\u00e9gou").encode("cp1252")
+    path.write_bytes(head + tail)
+    err = _refusal(tmp_path, capsys, "acled", path)
+    assert "is neither UTF-8 nor Windows-1252: line 3 has byte 0xE9" in err
 
 
 def test_a_ged_row_with_low_above_high_names_the_three_columns(tmp_path, capsys):
@@ -369,9 +368,9 @@ def test_drafted_rows_keep_the_editor_line_of_each_record(tmp_path):
         return [rows[0], rows[1], [], *rows[2:]]
 
     copied = _rewrite(ACLED_FILE, tmp_path / "acled.csv", edit)
-    frame = read_layout(copied, ACLED_REQUIRED, "ACLED export")
-    assert frame.attrs["lines"] == [2, 6, 7]  # lines 2-4 one record, line 5 blank
-    assert frame["notes"].iloc[0] == "a\nb\nc"
+    table = read_layout(copied, ACLED_REQUIRED, "ACLED export")
+    assert table.lines == [2, 6, 7]  # lines 2-4 one record, line 5 blank
+    assert table.cells["notes"][0] == "a\nb\nc"
 
 
 def _refusal(tmp_path, capsys, dataset: str, path: Path) -> str:
@@ -486,14 +485,6 @@ def test_a_file_with_a_header_and_no_rows_is_refused(tmp_path, capsys):
     path = _rewrite(ACLED_FILE, tmp_path / "acled.csv", lambda rows: rows[:1])
     err = _refusal(tmp_path, capsys, "acled", path)
     assert "a header but no rows; expected at least one ACLED export row" in err
-
-
-def test_a_header_in_capitals_says_the_names_are_lower_case(tmp_path, capsys):
-    path = _rewrite(
-        ACLED_FILE, tmp_path / "acled.csv", lambda r: [[c.upper() for c in r[0]], *r[1:]]
-    )
-    err = _refusal(tmp_path, capsys, "acled", path)
-    assert "the published names are lower case, and this file writes 'EVENT_ID_CNTY'" in err
 
 
 def test_a_quote_never_closed_and_a_file_cut_short_are_named(tmp_path, capsys):
