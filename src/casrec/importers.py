@@ -297,12 +297,10 @@ def _utf16(data: bytes, codec: str, name: str) -> tuple[str, str]:
 
 
 def _first_line(text: str) -> str:
-    """The header line: the first line with anything on it, after Excel's 'sep=' line."""
-    for line in io.StringIO(text):
-        if line.strip() and not re.fullmatch(r"sep=.\r?\n?", line):
-            return line.rstrip("\r\n")
-        if re.fullmatch(r"sep=.\r?\n?", line):
-            continue
+    """The header line: the first line with anything on it (any line end: LF, CRLF, CR)."""
+    for line in io.StringIO(text[:1_000_000], newline=None):
+        if line.strip():
+            return line.rstrip("\n")
     return ""
 
 
@@ -319,7 +317,10 @@ def _separator(text: str, known: set[str]) -> str:
     line = _first_line(text)
     best, best_score = ",", 0
     for separator in SEPARATORS:
-        cells = next(csv.reader([line], delimiter=separator), [])
+        try:
+            cells = next(csv.reader([line], delimiter=separator), [])
+        except csv.Error:  # a header the csv module cannot read: refused when it is parsed
+            continue
         score = sum(column_key(cell) in known for cell in cells)
         if score > best_score:
             best, best_score = separator, score
@@ -891,7 +892,8 @@ def _frame(rows: list[dict], table: str, extra: Iterable[str] = ("review",)) -> 
     if table == "events" and "parent_event" not in columns:
         columns.insert(columns.index("location") + 1, "parent_event")
     columns += [c for c in extra if c not in columns]
-    return pd.DataFrame([{c: row.get(c, "") for c in columns} for row in rows], columns=columns)
+    # built column by column: a second dict per row would double the memory of a large file
+    return pd.DataFrame({c: [row.get(c, "") for row in rows] for c in columns}, columns=columns)
 
 
 def _flag_duplicates(events: list[dict], existing: pd.DataFrame | None) -> None:
