@@ -16,6 +16,7 @@ from casrec.extract import (
     MAX_EVIDENCE_WORDS,
     draft_columns,
     extract_claims,
+    find_quotes,
     highlight_html,
     html_layout,
     read_document,
@@ -1160,6 +1161,189 @@ def test_an_apostrophe_is_no_quotation_mark():
 def test_single_quotation_marks_and_a_pronoun_speaker(text, speaker):
     found = drafts(text)
     assert set(found["claimant"]) == {speaker}  # 'a nurse' speaks, and is not counted
+
+
+# Every quotation style pairs with its speaker as straight double marks do: curly, single
+# (paired on their line), angle (French « », German » «, single ‹ ›) and low-high („ “, ‚ ‘).
+QUOTE_STYLES = [
+    ('"', '"'), ("“", "”"), ("'", "'"), ("‘", "’"), ("«", "»"), ("« ", " »"), ("»", "«"),
+    ("‹", "›"), ("„", "“"), ("„", "”"), ("‚", "‘"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("opening", "closing"), QUOTE_STYLES)
+def test_every_quote_style_pairs_with_its_speaker(opening, closing):
+    texts = {
+        "comma inside, speaker after": f"{opening}Gunmen killed 14 people,{closing} said the "
+        "village chief.",
+        "comma outside, speaker after": f"{opening}Gunmen killed 14 people{closing}, the village "
+        "chief told reporters.",
+        "speaker before": f"The village chief said: {opening}Gunmen killed 14 people.{closing}",
+        "short quote": f"{opening}Nine died{closing}, said a nurse.",
+        "interrupted": f"{opening}We lost 14 men,{closing} the commander said, {opening}and 6 "
+        f"are missing.{closing}",
+    }
+    for form, text in texts.items():
+        found = drafts(text)
+        speaker = "nurse" if form == "short quote" else "commander" if form == "interrupted" else (
+            "village chief"
+        )  # fmt: skip
+        assert set(found["claimant"]) == {speaker}, (form, text)
+        assert list(found["value"]) == {"short quote": ["Nine"], "interrupted": ["14", "6"]}.get(
+            form, ["14"]
+        ), (form, text)  # the speaker is not counted: 'said a nurse'
+        assert_well_formed(text, found)
+
+
+def test_quoted_passages_of_every_style_and_apostrophes():
+    text = (
+        "«We lost 14 men», said Colonel Arat, and ‚twelve were taken‘, a farmer said. The soldiers' "
+        "families called the raiders 'bandits'."
+    )
+    assert [(text[start:end], speaker) for start, end, speaker in find_quotes(text)] == [
+        ("«We lost 14 men»", "Colonel Arat"),
+        ("‚twelve were taken‘", "farmer"),
+    ]  # 'bandits' is a short quote without a figure: no speaker; soldiers' is an apostrophe
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    style=st.sampled_from(QUOTE_STYLES),
+    comma_inside=st.booleans(),
+    form=st.sampled_from(["after", "said after", "before"]),
+    speaker=st.sampled_from(["the commander", "a nurse", "Dr Lema Oruko", "the district officer"]),
+    number=st.integers(min_value=2, max_value=5_000),
+    noun=st.sampled_from(NOUNS),
+    verb=st.sampled_from(VERBS),
+)
+def test_the_quote_style_never_changes_the_drafted_claimant(
+    style, comma_inside, form, speaker, number, noun, verb
+):
+    def sentence(opening: str, closing: str) -> str:
+        words = f"{number:,} {noun} {verb} in Dara"
+        if form == "before":
+            return f"{speaker[0].upper()}{speaker[1:]} said: {opening}{words}.{closing}"
+        quoted = f"{opening}{words},{closing}" if comma_inside else f"{opening}{words}{closing},"
+        return f"{quoted} said {speaker}." if form == "said after" else f"{quoted} {speaker} said."
+
+    columns = ["value", "metric", "population", "claimant", "claimant_role"]
+    plain, styled = drafts(sentence('"', '"')), drafts(sentence(*style))
+    assert_well_formed(sentence(*style), styled)
+    assert styled[columns].to_dict("records") == plain[columns].to_dict("records")
+    assert list(styled["claimant"]) == [re.sub(r"^(?:the|a) ", "", speaker)]
+
+
+# -- periods in prose -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "as_of", "phrase"),
+    [
+        (
+            "As of 30 April 2025, at least 45 civilians had been killed and 60 injured, the "
+            "mission said.",
+            "2025-04-30",
+            "As of 30 April 2025",
+        ),
+        (
+            "The toll stood at 120 as at 2025-04-30, officials said.",
+            "2025-04-30",
+            "as at 2025-04-30",
+        ),
+        ("By the end of March 2025, the toll stood at 120.", "2025-03", "By the end of March 2025"),
+        (
+            "As of April 30, 2025, 3,200 people were displaced.",
+            "2025-04-30",
+            "As of April 30, 2025",
+        ),
+        (
+            "At the end of 2023, some 1.2 million people remained displaced.",
+            "2023",
+            "At the end of 2023",
+        ),
+        ("By mid-2024, 90,000 refugees had crossed the border.", "2024", "By mid-2024"),
+        ("In 2023, 1,200 people were displaced.", "2023", "In 2023"),
+        ("During March 2024, 40 civilians were killed in Dara.", "2024-03", "During March 2024"),
+        ("Throughout 2022, 14 aid workers were abducted.", "2022", "Throughout 2022"),
+    ],
+)
+def test_a_sentence_s_as_of_date_or_period_is_its_figures_as_of(text, as_of, phrase):
+    found = drafts(text)
+    assert set(found["as_of"]) == {as_of}
+    assert all(f"as_of read from the sentence's {phrase!r}" in r for r in found["review"])
+
+
+@pytest.mark.parametrize(
+    ("text", "as_of", "phrase"),
+    [
+        (
+            "Between 1 January and 31 March 2024, OHCHR recorded 310 civilian deaths.",
+            "2024-03-31",
+            "Between 1 January and 31 March 2024",
+        ),
+        (  # the end takes the start's year, the next one's when it is an earlier month
+            "The monitors counted 75 civilians killed from November 2023 until February.",
+            "2024-02",
+            "from November 2023 until February",
+        ),
+        ("During 1–14 May 2024, 3,000 people fled Dara.", "2024-05-14", "During 1–14 May 2024"),
+        ("Between 2013 and 2022, 4,000 civilians were killed.", "2022", "Between 2013 and 2022"),
+    ],
+)
+def test_a_period_counted_over_gives_its_end_as_as_of(text, as_of, phrase):
+    (row,) = drafts(text).itertuples()
+    assert row.as_of == as_of
+    assert f"{phrase!r}, the end of the period the figure counts" in row.review
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On 7 February, gunmen killed 34 villagers in Dara.",  # the event's date
+        "In July 2024, militants killed 12 soldiers near Dara.",  # a month: the event's date
+        "During the night of 11 January 2013, 9 soldiers were killed.",
+        "The last raid was in 2015, when gunmen killed 20 people.",  # not opening its clause
+        "Militants 26-27 April attacked two villages, killing at least 40 herders.",
+        "So far this year, 40 people have been killed.",  # no date: the publication's
+        "Since 1 January 2024, 310 civilians have been killed.",  # a start: the publication's
+        "To date, 600,000 people have been displaced.",
+        "Fighters of the March 23 Movement killed 8 farmers.",
+        "Over 2000 people were killed and 300 displaced by 2000 fighters.",  # figures, no years
+        "Between 3 and 7 civilians were killed.",
+    ],
+)
+def test_an_event_s_date_a_start_or_no_date_gives_no_as_of(text):
+    found = drafts(text)
+    assert len(found) and set(found["as_of"]) == {""}
+    assert not any("as_of" in r for r in found["review"])
+
+
+def test_a_period_without_its_year_asks_for_the_as_of():
+    (row,) = drafts("By the end of March, the toll stood at 120.").itertuples()
+    assert row.as_of == ""
+    assert "the sentence's 'By the end of March' names no year: set as_of" in row.review
+    (row,) = drafts("In raids during October–November, over 100 soldiers were killed.").itertuples()
+    assert "'during October–November' names no year" in row.review
+
+
+def test_a_prose_period_dates_its_clause_and_not_an_earlier_figure():
+    found = drafts(
+        "On 7 February, gunmen killed 34 villagers; by 30 April 2025 the toll had risen to 51, "
+        "up from 41 in March."
+    )
+    assert list(zip(found["value"], found["as_of"], strict=True)) == [
+        ("34", ""),  # another clause: the event's date
+        ("51", "2025-04-30"),
+        ("41", ""),  # an earlier figure ('up from') is of another time
+    ]
+
+
+def test_two_periods_for_one_figure_ask_which():
+    found = drafts(
+        "Between January and March 2024, 300 people were displaced, and 500 as of 30 June 2024."
+    )
+    assert set(found["as_of"]) == {""}
+    assert all("names several periods for this figure" in r for r in found["review"])
 
 
 # -- tables: bounds, changes and periods ----------------------------------------------------

@@ -877,13 +877,22 @@ def test_a_refused_form_in_claims_csv_names_file_row_and_column(tmp_path):
         ("40-", "(a range without its second figure?)"),
         ("50–6§0", "unexpected character '§' in '50–6§0': value holds the figure alone, written '50–60'"),
         ("1.5!", "unexpected character '!' in '1.5!'; without it: a decimal point in a count is ambiguous"),
-        # ordinals: a rank, not a count
-        ("1st", "'1st' is an ordinal, a rank: an ordinal is not a number of people. Write the count in digits (1)"),
-        ("22nd", "(22)"), ("3rd", "(3)"), ("40th", "(40)"), ("1,000th", "(1,000)"),
-        ("1er", "ordinal"), ("2e", "ordinal"), ("3ème", "ordinal"), ("2º", "ordinal"),
-        ("at least 5th", "'5th' is an ordinal"),
-        ("twenty-first", "'twenty-first' is an ordinal, a rank: an ordinal is not a number of people. Write the count in digits (21)"),
-        ("thirtieth", "(30)"), ("one hundredth", "(100)"),
+        # an ordinal with an ending its number does not take (those with the right one read)
+        ("1th", "'1th' is an ordinal that has the wrong ending: did you mean '1st'?"),
+        ("2st", "did you mean '2nd'?"), ("11st", "did you mean '11th'?"),
+        ("12nd", "did you mean '12th'?"), ("13rd", "did you mean '13th'?"),
+        ("21th", "did you mean '21st'?"), ("1,001th", "did you mean '1,001st'?"),
+        ("at least 5st", "'5st' is an ordinal that has the wrong ending: did you mean '5th'?"),
+        ("2er", "did you mean '2ème'?"), ("1ème", "did you mean '1er'?"), ("2ère", "did you mean '2ème'?"),
+        ("07th", "'07th' is an ordinal that has a leading zero: did you mean '7th'?"),
+        ("0th", "'0th' is no ordinal: ranks count from the first (1st)"),
+        ("1th killed", "1 is written '1st'"),
+        ("3e", "'3e' is not read: a lone 'e' after a figure may be a French ordinal, but also a key slipped"),
+        ("3e", "write '3ème' for the ordinal (read as 3 so far), or the figure alone"),
+        ("1e", "write '1er' for the ordinal"),
+        ("a sixth", "'a sixth' is a fraction, not a number of people"),
+        ("a hundredth", "is a fraction"), ("an eighth", "is a fraction"),
+        ("nineth", "did you mean 'ninth'?"), ("fourtieth", "did you mean 'fortieth'?"),
         # a figure made plural
         ("100s", "'100s' is a figure made plural: write the vague term 'hundreds'"),
         ("1,000s", "add 'thousands' to data/vague_quantities.csv"),
@@ -940,7 +949,7 @@ def test_a_mistyped_figure_is_told_what_is_wrong_and_how_to_write_it(text, reaso
 @pytest.mark.parametrize(
     ("text", "quoted"),
     [("4O", "'4O' has the letter 'O'"), ("About40", "'About40' needs a space"),
-     ("Fourty", "'Fourty' is not a word"), ("1ST", "'1ST' is an ordinal")],
+     ("Fourty", "'Fourty' is not a word"), ("1TH", "'1TH' is an ordinal")],
 )  # fmt: skip
 def test_a_reason_quotes_the_value_as_it_was_typed(text, quoted):
     """The grammar reads lower-cased text; the analyst must find what they typed."""
@@ -993,15 +1002,110 @@ def test_a_separator_out_of_place_is_named_with_the_digits_joined(number, shift,
     )
 
 
-@given(
-    st.integers(min_value=0, max_value=99_999), st.sampled_from(["st", "nd", "rd", "th", "e", "er"])
+def _reading(text: str) -> tuple:
+    """Everything a parse says but the text itself."""
+    q = parse_quantity(text, LEXICON)
+    return q.low, q.high, q.qualifier, q.vague, q.point, q.provisional, q.certainty
+
+
+def english_ending(number: int) -> str:
+    """'st', 'nd', 'rd' or 'th', written independently of the grammar under test."""
+    if 11 <= number % 100 <= 13:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+
+
+IRREGULAR = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
+             "nine": "ninth", "twelve": "twelfth"}  # fmt: skip
+
+
+def spell_ordinal(number: int, hyphen: str = "-") -> str:
+    """'twenty-first', 'one hundred and sixth': ``spell`` with its last word made ordinal."""
+    words = spell(number, hyphen)
+    cut = max(words.rfind(" "), words.rfind("-"))
+    head, last = words[: cut + 1], words[cut + 1 :]
+    ordinal = IRREGULAR.get(last) or (last[:-1] + "ieth" if last.endswith("y") else last + "th")
+    return head + ordinal
+
+
+@pytest.mark.parametrize(
+    ("text", "cardinal"),
+    [("sixth", "6"), ("6th", "6"), ("1st", "1"), ("2nd", "2"), ("3rd", "3"), ("4th", "4"),
+     ("11th", "11"), ("12th", "12"), ("13th", "13"), ("21st", "21"), ("22nd", "22"), ("23rd", "23"),
+     ("101st", "101"), ("111th", "111"), ("1,000th", "1,000"), ("6TH", "6"), ("6th.", "6"),
+     # superscript endings
+     ("6ᵗʰ", "6"), ("1ˢᵗ", "1"), ("2ⁿᵈ", "2"), ("3ʳᵈ", "3"), ("1ᵉʳ", "1"),
+     # French: 1er / 1re / 1ère (premier, première), 2ème beyond; Spanish 1er, 3er (primer,
+     # tercer); Spanish, Portuguese and Italian 2º, 2ª, 2.º
+     ("1er", "1"), ("1re", "1"), ("1ère", "1"), ("1ere", "1"), ("3ème", "3"), ("3eme", "3"),
+     ("21ème", "21"), ("3er", "3"), ("2º", "2"), ("2ª", "2"), ("2.º", "2"), ("21º", "21"),
+     # words: every ordinal made from a cardinal the grammar reads
+     ("twenty-first", "21"), ("twenty first", "21"), ("thirtieth", "30"), ("ninetieth", "90"),
+     ("forty-second", "42"), ("hundredth", "100"), ("one hundredth", "100"),
+     ("one hundred and first", "101"), ("a hundred and first", "101"),
+     ("one hundred twenty-third", "123"), ("thousandth", "1000"), ("two thousandth", "2000"),
+     ("a thousand and fifth", "1005"), ("millionth", "1000000")],
+)  # fmt: skip
+def test_every_ordinal_form_reads_as_the_running_total_sixth_does(text, cardinal):
+    """'sixth' read as six so far while '6th' and 'twenty-first' were refused: one rule now."""
+    assert _reading(text) == _reading(cardinal)
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["at least {}", "more than {}", "over {}", "up to {}", "about {}", "nearly {}", "just over {}",
+     "{}+", "{} or more", "{} or so", "{} so far", "the toll rose to {}", "{} feared dead"],
+)  # fmt: skip
+@pytest.mark.parametrize(("ordinal", "cardinal"), [("sixth", "6"), ("6th", "6"), ("21st", "21"),
+                                                   ("twenty-first", "21"), ("3ème", "3")])  # fmt: skip
+def test_an_ordinal_takes_every_wording_a_figure_takes(template, ordinal, cardinal):
+    assert _reading(template.format(ordinal)) == _reading(template.format(cardinal))
+
+
+@pytest.mark.parametrize(
+    ("text", "cardinal"),
+    [
+        ("6th to 10th", "6 to 10"),
+        ("sixth to tenth", "6 to 10"),
+        ("5th–7th", "5–7"),
+        ("30 (25th–40th)", "30 (25–40)"),
+    ],
 )
-def test_any_digit_ordinal_is_named_an_ordinal_with_its_count(number, suffix):
+def test_ordinals_bound_a_range_as_figures_do(text, cardinal):
+    assert _reading(text) == _reading(cardinal)
+
+
+def test_the_ordinal_words_extraction_knows_read_as_before():
+    from casrec.quantities import ORDINAL_WORDS
+
+    for word, number in ORDINAL_WORDS.items():
+        assert _reading(word) == _reading(str(number))
+
+
+@given(st.integers(min_value=1, max_value=10_000), st.booleans(),
+       st.sampled_from(["{}", "at least {}", "about {}", "{}+", "up to {}", "{} so far"]))  # fmt: skip
+def test_any_ordinal_reads_as_its_cardinal(number, grouped, template):
+    """n in 1..10,000: the digit ordinal, and the ordinal word, give exactly the cardinal's parse."""
+    figure = f"{number:,}" if grouped else str(number)
+    cardinal = _reading(template.format(figure))
+    assert _reading(template.format(figure + english_ending(number))) == cardinal
+    assert _reading(template.format(f"{figure}º")) == cardinal
+    assert _reading(template.format(f"{figure}ème" if number > 1 else "1er")) == cardinal
+    assert parse_number(spell(number)) == number  # the cardinal-word parser reads it ...
+    assert _reading(template.format(spell_ordinal(number))) == cardinal  # ... and its ordinal
+    assert _reading(template.format(spell_ordinal(number, hyphen=" "))) == cardinal
+
+
+@given(st.integers(min_value=1, max_value=10_000), st.sampled_from(["st", "nd", "rd", "th"]))
+def test_an_ordinal_with_the_wrong_ending_is_refused_with_the_right_one(number, ending):
+    right = english_ending(number)
+    if ending == right:
+        return
     with pytest.raises(QuantityError) as caught:
-        parse_quantity(f"{number}{suffix}")
-    assert (
-        f"is an ordinal, a rank: an ordinal is not a number of people. Write the count in digits ({number:,})"
-        in caught.value.reason
+        parse_quantity(f"{number}{ending}")
+    assert caught.value.reason == (
+        f"'{number}{ending}' is an ordinal that has the wrong ending: did you mean "
+        f"'{number}{right}'?"
     )
 
 
@@ -1040,7 +1144,7 @@ def test_a_mistyped_figure_in_claims_csv_names_file_row_column_and_the_fix(tmp_p
     from casrec.schema import DataError, load_dataset
 
     write_dataset(tmp_path, [claim("a", "34"), claim("b", "1 2345"), claim("c", "40!"),
-                             claim("d", "1st")])  # fmt: skip
+                             claim("d", "1th")])  # fmt: skip
     with pytest.raises(DataError) as caught:
         load_dataset(tmp_path)
     problems = [str(p) for p in caught.value.problems]
@@ -1049,7 +1153,7 @@ def test_a_mistyped_figure_in_claims_csv_names_file_row_column_and_the_fix(tmp_p
     )
     assert "did you mean 12345 or 1 234?" in problems[0]
     assert "row 4 (c)" in problems[1] and "unexpected character '!' after '40'" in problems[1]
-    assert "row 5 (d)" in problems[2] and "an ordinal is not a number of people" in problems[2]
+    assert "row 5 (d)" in problems[2] and "did you mean '1st'?" in problems[2]
 
 
 @pytest.mark.parametrize("text", ["na", "N/A", "nb", "ok"])

@@ -136,3 +136,140 @@ def test_quality_rules_do_not_run_in_the_loader():
 def test_the_suites_are_loaded_never_written():
     source = (PROJECT_ROOT / "src" / "casrec" / "quality.py").read_text(encoding="utf-8")
     assert "write_text" not in source and "add_or_update" not in source
+
+
+# A figure the source writes in words and the analyst in digits (or the other way) is the same
+# figure: the evidence check must not warn about it, and must still warn about another figure.
+@pytest.mark.parametrize(
+    ("value", "evidence"),
+    [
+        ("fewer than 10", "fewer than ten civilians may have been hit"),
+        ("47", "the ministry said forty-seven people died"),
+        ("twelve", "12 soldiers were killed"),
+        ("105", "one hundred and five bodies were recovered"),
+        ("1,500,000", "some 1.5 million people fled"),
+        ("500,000", "half a million people were displaced"),
+        ("between 30 and 45", "thirty to forty-five residents were killed"),
+        ("4,200", "4\u00a0200 civilians killed since April"),
+        ("12", "a dozen villagers were abducted"),
+        ("100", "a hundred people were injured"),
+        ("none", "no civilians were harmed in the operation"),  # zero, said as a negation
+        ("0", "nobody was hurt"),
+    ],
+)
+def test_evidence_may_write_the_figure_in_words_or_digits(value, evidence):
+    assert rules.figure_in_evidence(value, evidence)
+
+
+@pytest.mark.parametrize(
+    ("value", "evidence"),
+    [
+        ("11", "ten civilians were killed"),
+        ("1", "a French soldier was killed"),  # an article is not the figure
+        ("34", "thirty were killed and four injured"),  # two figures, not one
+        ("30 (25–40)", "thirty killed, the lowest estimate twenty-five"),  # 40 is missing
+        ("dozens", "scores of people were killed"),
+        ("none", "three civilians were harmed"),
+    ],
+)
+def test_evidence_without_the_figure_is_still_flagged(value, evidence):
+    assert not rules.figure_in_evidence(value, evidence)
+
+
+_UNITS = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+          "eighteen", "nineteen"]  # fmt: skip
+_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def _in_words(n: int) -> str:
+    """English words for 1..999,999, as a source would write them ('three hundred and five')."""
+    if n >= 1000:
+        head, rest = f"{_in_words(n // 1000)} thousand", n % 1000
+        if not rest:
+            return head
+        return f"{head} {'and ' if rest < 100 else ''}{_in_words(rest)}"
+    if n >= 100:
+        rest = n % 100
+        return f"{_UNITS[n // 100]} hundred" + (f" and {_in_words(rest)}" if rest else "")
+    if n >= 20:
+        return _TENS[n // 10] + (f"-{_UNITS[n % 10]}" if n % 10 else "")
+    return _TEENS[n - 10] if n >= 10 else _UNITS[n]
+
+
+@given(st.integers(1, 999_999), st.sampled_from(["killed", "were displaced", "people died"]))
+def test_a_figure_in_words_is_the_figure_in_digits(n, after):
+    """Any count written out in words is found as its digits, and no neighbouring count is."""
+    evidence = f"officials said {_in_words(n)} {after} on Tuesday"
+    assert rules.figures_written(evidence) == {n}
+    assert rules.figure_in_evidence(f"{n:,}", evidence)
+    assert not rules.figure_in_evidence(f"{n + 1:,}", evidence)
+
+
+def _event(**values) -> dict:
+    return {"event_id": "e", "title": "t", "kind": "incident", "date_start": "2026-03-01",
+            "country": "SDN", **values}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("date", "hint"),
+    [
+        ("11 April 2026", "; did you mean '2026-04-11'?"),
+        ("April 11th, 2026", "; did you mean '2026-04-11'?"),
+        ("Apr. 2026", "; did you mean '2026-04'?"),
+        ("2026/4/11", "; did you mean '2026-04-11'?"),
+        ("13/04/2026", "; did you mean '2026-04-13'?"),  # 13 can only be the day
+        ("03/03/2026", "; did you mean '2026-03-03'?"),  # both readings are one date
+        ("03/04/2026", "; is it '2026-04-03' (day first) or '2026-03-04' (month first)?"),
+        ("04/2026", "; did you mean '2026-04'?"),
+        ("spring 2026", ""),  # a season is no date casrec can write for the analyst
+        ("31/02/2026", ""),  # no such day, either way round
+        ("2026-13-01", ""),
+    ],
+)
+def test_a_date_in_another_form_is_told_its_iso_form(date, hint):
+    ctx = _context(events=[_event(date_start=date)])
+    why = evaluate("events", ctx, (rules.CONTRACT,)).why.loc[0, "date_start_is_date"]
+    assert why == f"{date!r}{rules.NOT_A_DATE}{hint}"
+
+
+@pytest.mark.parametrize(
+    ("country", "hint"),
+    [("Sudan", "; did you mean 'SDN'?"), ("sdn", "; did you mean 'SDN'?"),
+     ("Ivory Coast", "; did you mean 'CIV'?"), ("Atlantis", "")],
+)  # fmt: skip
+def test_a_country_written_by_name_is_told_its_code(country, hint):
+    ctx = _context(events=[_event(country=country)])
+    why = evaluate("events", ctx, (rules.CONTRACT,)).why.loc[0, "country_iso3"]
+    assert why.endswith("(three capital letters, e.g. MLI)" + hint)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "hint"),
+    [
+        ("metric", "deaths", "; did you mean 'killed'?"),  # a word documents use for it
+        ("metric", "wounded", "; did you mean 'injured'?"),
+        ("metric", "kidnapped", "; did you mean 'abducted'?"),
+        ("metric", "sexual violence", "; did you mean 'sexual_violence'?"),
+        ("population", "soldiers", "; did you mean 'security_forces'?"),
+        ("population", "security forces", "; did you mean 'security_forces'?"),
+        ("claimant_role", "Party Other", "; did you mean 'party_other'?"),
+        ("claimant_role", "party", "; a party's claim is party_own (its own losses)"),
+        ("metric", "weather", ""),
+    ],
+)
+def test_a_code_written_in_other_words_is_told_the_code(column, value, hint):
+    ctx = _context(claims=[{"claim_id": "a", column: value}])
+    why = evaluate("claims", ctx, (rules.CONTRACT,)).why.loc[0, f"{column}_valid"]
+    assert why.startswith(f"{value!r} is not one of: ")
+    if hint:
+        assert hint in why
+    else:  # nothing it could mean: the message ends with the codes
+        assert why.endswith(", sexual_violence")
+
+
+def test_a_source_type_named_by_its_label_is_told_its_code():
+    """What a reviewer reads on a page ('news agency') is the code's label: its code is named."""
+    ctx = _context(sources=[{"source_id": "s", "source_type": "news agency"}])
+    why = evaluate("sources", ctx, (rules.CONTRACT,)).why.loc[0, "source_type_valid"]
+    assert why.endswith("; did you mean 'wire'?")

@@ -1,8 +1,10 @@
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from conftest import DEFAULT_EVENTS, DEFAULT_SOURCES, claim, write_dataset, write_table
 
-from casrec.schema import TABLES, DataError, date_bounds, load_dataset
+from casrec.schema import DRAFT_COLUMNS, TABLES, DataError, date_bounds, load_dataset
 
 
 def problems_of(directory) -> list[str]:
@@ -309,3 +311,40 @@ def test_an_event_that_ends_before_it_starts_is_refused_at_load(tmp_path):
         "events.csv, row 2 (kobe), column 'date_end': date_end '2025-01' is before date_start "
         "'2025-02-07'"
     ]
+
+
+@pytest.mark.parametrize(
+    ("column", "hint"),
+    [
+        ("claimant role", "; did you mean 'claimant_role'?"),
+        ("Evidence", "; did you mean 'evidence'?"),
+        ("asof", "; did you mean 'as_of'?"),
+        ("review", "; 'review' is a column of casrec's drafts (what to check before the row is "
+                   "data): check each row, then delete the column"),
+        ("colour", ""),
+    ],
+)  # fmt: skip
+def test_an_unknown_column_says_what_it_may_be(tmp_path, column, hint):
+    write_dataset(tmp_path, [claim("a", "34")])
+    write_table(tmp_path, "claims", [claim("a", "34")],
+                columns=[*TABLES["claims"].column_names, column])  # fmt: skip
+    assert problems_of(tmp_path) == [
+        f"claims.csv, row 1, column {column!r}: unknown column; expected only: "
+        + ", ".join(TABLES["claims"].column_names)
+        + hint
+    ]
+
+
+def test_every_column_the_drafts_add_is_named_as_a_drafts_column():
+    """Extraction's and the importers' extra columns are the ones the loader explains."""
+    from casrec.extract import draft_columns
+    from casrec.importers import import_acled, import_ucdp_ged
+
+    fixtures = Path(__file__).parent / "fixtures"
+    added = set(draft_columns()) - set(TABLES["claims"].column_names)
+    for importer, name in ((import_ucdp_ged, "ucdp_ged_sample.csv"),
+                           (import_acled, "acled_sample.csv")):  # fmt: skip
+        drafts = importer(fixtures / name, None)
+        for table in ("sources", "actors", "events", "claims"):
+            added |= set(getattr(drafts, table).columns) - set(TABLES[table].column_names)
+    assert added and added <= set(DRAFT_COLUMNS)

@@ -468,7 +468,22 @@ DETERMINERS = frozenset(
 # Quotation marks. A single mark ('killed', ‘killed’) is one only where it opens and closes on
 # one line; an unpaired one is an apostrophe ("the soldiers' families").
 QUOTE_CHARS = '"“”„«»‹›'
-SINGLE_QUOTE_CHARS = "'‘’"
+SINGLE_QUOTE_CHARS = "'‘’‚"
+# The pairs ``find_quotes`` ties to a speaker, opening mark -> closing marks: straight, curly
+# (“…”), low-high („…“, „…”), angle (« … », » … «, ‹ … ›, › … ‹), and single marks paired on
+# their line ('…', ‘…’, ‚…‘).
+QUOTE_PAIRS = {
+    '"': '"”',
+    "“": '"”',
+    "„": "“”",
+    "«": "»",
+    "»": "«",
+    "‹": "›",
+    "›": "‹",
+    "'": "'",
+    "‘": "’",
+    "‚": "‘’",
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1153,7 +1168,8 @@ class Mention:
     whole: Mention | None = None  # the figure this one breaks down
     part_hint: str = ""
     label_population: str | None = None
-    as_of: str | None = None  # the period a table's header or label gives the figure
+    as_of: str | None = None  # the period a table's header or label, or its sentence, gives
+    earlier: bool = False  # an earlier figure of the count ("up from 41"): no period of its own
     subject_population: str | None = None
     value: str = ""
     review: list[str] = field(default_factory=list)
@@ -2109,6 +2125,10 @@ def find_attributions(sentence: Sentence) -> list[Attribution]:
                 continue
             # "said X" after a quote or a figure: ", said Ilaria Allegrozzi, ..."
             following = tokens[index + 1] if index + 1 < len(tokens) else None
+            # the quote closed just before, its comma inside ('…," said') or after ('…», said')
+            after_quote = token.after_quote or (
+                index >= 1 and tokens[index - 1].text == "," and tokens[index - 1].after_quote
+            )
             if (
                 index >= 1
                 and (tokens[index - 1].text == "," or token.after_quote)
@@ -2116,7 +2136,7 @@ def find_attributions(sentence: Sentence) -> list[Attribution]:
                 and (
                     following.text[:1].isupper()
                     or (  # '"Nine died," said a nurse': a speaker after a quote
-                        token.after_quote
+                        after_quote
                         and (
                             following.low in ("a", "an", "the", "one") or _is_number_word(following)
                         )
@@ -2201,25 +2221,62 @@ def _quote_holds_figure(passage: str) -> bool:
     )
 
 
+def _quoted_passages(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every quoted passage, marks included, paired as ``QUOTE_PAIRS`` says.
+
+    Double marks pair with the next closing mark of their kind (straight and curly marks mix:
+    '"…”'); a single mark only where ``_pair_single_quotes`` pairs it on its line, so an
+    apostrophe opens nothing.
+    """
+    openers: dict[str, str] = {}  # closing marks -> the double marks they close
+    for mark, closing in QUOTE_PAIRS.items():
+        if mark not in SINGLE_QUOTE_CHARS:
+            openers[closing] = openers.get(closing, "") + mark
+    doubles = "|".join(
+        f"[{re.escape(marks)}][^{re.escape(closing)}]+?[{re.escape(closing)}]"
+        for closing, marks in openers.items()
+    )
+    passages = [(match.start(), match.end()) for match in re.finditer(doubles, text)]
+    opening: Token | None = None
+    for token in tokenize(text):
+        if token.kind != "quote" or token.text not in SINGLE_QUOTE_CHARS:
+            continue
+        if opening is None:
+            opening = token
+        elif token.text in QUOTE_PAIRS[opening.text]:
+            passages.append((opening.start, token.end))
+            opening = None
+        else:
+            opening = token
+    return sorted(passages)
+
+
+# Marks that end a speaker's name in ``find_quotes``: any double one (a single one may be an
+# apostrophe, "the group's spokesman").
+_SPEAKER_STOP = re.escape("".join(m for m in QUOTE_PAIRS if m not in SINGLE_QUOTE_CHARS) + "”“")
+
+
 def find_quotes(text: str) -> list[tuple[int, int, str]]:
     """Quoted passages followed or preceded by their speaker: (start, end, speaker).
 
-    Quotes pair in text order; one shorter than ``QUOTE_MIN_CHARS`` counts only when it holds a
-    figure.
+    Every pair of ``QUOTE_PAIRS`` counts the same ('"…," said X', '«…», said X', "X said:
+    '…'"); one shorter than ``QUOTE_MIN_CHARS`` counts only when it holds a figure.
     """
     verbs = "|".join(QUOTE_SPEECH_VERBS)
     quotes: list[tuple[int, int, str]] = []
-    for match in re.finditer(r"[\"“]([^\"”]+?)[\"”]", text):
-        passage = match.group(1)
+    previous_end = 0  # a speaker before a quote is sought after the quote before it
+    for start, end in _quoted_passages(text):
+        passage = text[start + 1 : end - 1]
+        before = text[max(0, previous_end, start - 160) : start]
+        previous_end = max(previous_end, end)
         if len(passage) < QUOTE_MIN_CHARS and not _quote_holds_figure(passage):
             continue
-        after = text[match.end() : match.end() + 160]
-        before = text[max(0, match.start() - 160) : match.start()]
+        after = text[end : end + 160]
         speaker = None
         said_after = re.match(
             r"\s*,?\s*(?:said|says|added|told \w+)\s+([^,.;]+)", after
         ) or re.match(
-            r"\s*,?\s*((?:[Tt]he |[Aa]n? |[Oo]ne )?[A-Za-z][^,.;\"“]{1,60}?)\s+"
+            rf"\s*,?\s*((?:[Tt]he |[Aa]n? |[Oo]ne )?[A-Za-z][^,.;{_SPEAKER_STOP}]{{1,60}}?)\s+"
             rf"(?:{verbs})\b",
             after,
         )
@@ -2227,14 +2284,14 @@ def find_quotes(text: str) -> list[tuple[int, int, str]]:
             speaker = said_after.group(1)
         else:
             said_before = re.search(
-                r"([A-Z][^.;:\"“”]{1,80}?)\s+(?:said|says|stated|announced"
+                rf"([A-Z][^.;:{_SPEAKER_STOP}]{{1,80}}?)\s+(?:said|says|stated|announced"
                 r"|declared|told \w+)(?: that)?\s*[:,]?\s*$",
                 before,
             )
             if said_before:
                 speaker = said_before.group(1)
         if speaker:
-            quotes.append((match.start(), match.end(), _clean_claimant(speaker)))
+            quotes.append((start, end, _clean_claimant(speaker)))
     return quotes
 
 
@@ -2334,10 +2391,19 @@ class Extractor:
             attributions = find_attributions(sentence)
             # the people who speak are not counted: ", said two residents", "a nurse said"
             speaking = {k for a in attributions for k in range(a.start, a.end + 1)}
-            mentions = [
-                m
-                for m in find_mentions(sentence, self.lexicon_phrases)
-                if not in_table_cell(m.start) and m.first not in speaking
+            found = find_mentions(sentence, self.lexicon_phrases)
+            mentions = [m for m in found if not in_table_cell(m.start) and m.first not in speaking]
+            # a year that is also a figure ("killed by 2000 rebels") dates nothing
+            periods = [
+                p
+                for p in prose_periods(self.text, sentence.start, sentence.end)
+                if len(p.iso or "") != 4
+                or not any(
+                    p.start < m.end
+                    and m.start < p.end
+                    and not _is_date_or_year(m.tokens, m.core, m.last)
+                    for m in found
+                )
             ]
             kept: list[Mention] = []
             for mention in mentions:
@@ -2351,6 +2417,7 @@ class Extractor:
             for mention in kept:
                 if not self._describe(mention, kept, candidates):
                     continue
+                self._prose_period(mention, periods)
                 claimant = self._claimant(mention, attributions, previous_claimant, recent_actors)
                 role = self._role(mention, claimant)
                 candidate = Candidate(
@@ -2387,6 +2454,38 @@ class Extractor:
         self._link_displacement_totals(candidates)
         self._assign_ids(candidates)
         return candidates
+
+    def _prose_period(self, m: Mention, periods: list[ProsePeriod]) -> None:
+        """The figure's as_of from the period its clause names (``prose_periods``).
+
+        A clause ends at ';'. "Since ..." gives none; a date without its year asks for one;
+        two periods that differ ask which.
+        """
+        if m.as_of or m.earlier:
+            return
+        clause = self.text.count(";", m.sentence.start, m.start)
+        named = [
+            p
+            for p in periods
+            if p.kind != "since" and self.text.count(";", m.sentence.start, p.start) == clause
+        ]
+        if not named:
+            return
+        if len({p.iso for p in named}) > 1:
+            listed = ", ".join(f"{p.phrase!r}" for p in named)
+            m.review.append(
+                f"the sentence names several periods for this figure ({listed}): set as_of"
+            )
+            return
+        period = named[0]
+        if period.iso is None:
+            m.review.append(f"the sentence's {period.phrase!r} names no year: set as_of")
+            return
+        m.as_of = period.iso
+        m.review.append(
+            f"as_of read from the sentence's {period.phrase!r}"
+            + (", the end of the period the figure counts" if period.kind == "range" else "")
+        )
 
     def _link_displacement_totals(self, candidates: list[Candidate]) -> None:
         """A 'Total: N' displaced line after refugee and IDP lines is their whole (infoboxes)."""
@@ -2486,6 +2585,7 @@ class Extractor:
         ):
             prior = earlier[-1]
             m.metric, m.anchor, m.np_end = prior.metric, prior.anchor, min(np_end, m.last)
+            m.earlier = True
             m.review.append(
                 "an earlier figure of the same count ('up from'): paste it with the source that "
                 "gave it, and set supersedes on the newer claim"
@@ -3286,6 +3386,129 @@ def period_of(text: str) -> str | None:
             return None
         periods.add(iso)
     return periods.pop() if len(periods) == 1 else None
+
+
+# Periods in prose. A sentence's figures take the date that bounds their count: "As of 30 April
+# 2025, at least 45 ...", "By the end of March 2025, the toll stood at 120", "Between 1 January
+# and 31 March 2024, OHCHR recorded 310 ..." (the end of the period, as the count runs over it),
+# "In 2023, 1,200 people were displaced", "during March 2024". A date without such a lead is
+# an event's date ("On 7 February, gunmen killed 34"; "In July 2024, militants killed dozens"):
+# it stays in the event, not in as_of. "Since 1 January", "so far this year" and "to date" give
+# none: such a count runs to the day of publication, which is what an empty as_of means.
+_FULL_MONTHS = [m.capitalize() for m in sorted(MONTHS, key=len, reverse=True) if len(m) > 4]
+_FULL_MONTHS += ["June", "July", "May"]
+_PROSE_MONTH = (  # capitalised ("may" is no month); an abbreviation may have its stop
+    "(?:" + "|".join(_FULL_MONTHS) + ")\\b|(?:"
+    + "|".join(m.capitalize() for m in sorted(MONTHS, key=len, reverse=True)
+               if m.capitalize() not in _FULL_MONTHS)
+    + ")\\b\\.?"
+)  # fmt: skip
+_PROSE_YEAR = r"(?:19|20)\d\d"
+
+
+def _prose_date(n: str) -> str:
+    """A date at any precision, its parts in groups named with ``n`` (day, month, year)."""
+    month, year = rf"(?P<month{n}>{_PROSE_MONTH})", rf"(?P<year{n}>{_PROSE_YEAR})\b"
+    day = rf"(?P<day{n}>[0-3]?\d)(?:st|nd|rd|th)?\b"
+    part = r"(?:(?:the\s+)?(?i:end|close|middle)\s+of\s+|(?i:mid)-?\s*)?"
+    return (
+        rf"(?:{day}\s+(?:of\s+)?{month}(?:,?\s+{year})?"  # 30 April (2025)
+        rf"|{month.replace('month', 'monthb')}\s+{day.replace('day', 'dayb')}"
+        rf"(?:,?\s+{year.replace('year', 'yearb')})?"  # April 30(, 2025)
+        rf"|{part}{month.replace('month', 'monthc')}(?:,?\s+{year.replace('year', 'yearc')})?"
+        rf"|{part}{year.replace('year', 'yeard')}(?![-–—/]\d)"  # (the end of) 2023
+        rf"|(?P<yeare{n}>{_PROSE_YEAR})-(?P<monthe{n}>[01]\d)(?:-(?P<daye{n}>[0-3]\d))?\b)"
+    )
+
+
+# How a sentence dates its count. "asof": the date it is counted to ("as of", "as at", "by",
+# "at the end of", "through"); "range": a period, whose end is the as_of ("between ... and ...",
+# "from ... to/until ...", "during 1–31 March 2024"); "during": a period the count covers ("during",
+# "throughout", "over", a year opening its clause: "In 2023,"); "since": a start, giving none.
+_PROSE_PERIOD = re.compile(
+    r"(?P<range>(?i:\b(?:between|from)\s+)" + _prose_date("s") + r"\s*(?:(?i:and|to|until|till"
+    r"|through)\b|[-–—])\s*" + _prose_date("e") + r")"
+    r"|(?P<compact>(?i:\b(?:during|throughout|over|in|for|from|between|covering)\s+)"
+    r"(?:[0-3]?\d|" + _PROSE_MONTH + r")\s*[-–—]\s*" + _prose_date("c") + r")"
+    r"|(?P<since>(?i:\bsince\s+)" + _prose_date("x") + r")"
+    r"|(?P<asof>(?i:\b(?:as\s+(?:of|at|on)|by|through|at(?=\s+the\s+(?:end|close)\b))\s+)"
+    + _prose_date("a")
+    + r")"
+    r"|(?P<during>(?i:\b(?:during|throughout|over|in\s+the\s+course\s+of|in)\s+)"
+    r"(?:the\s+(?:year|month)\s+(?:of\s+)?)?" + _prose_date("d") + r")"
+)
+# Words that may open a clause before its period: "And in 2023, ...".
+_CLAUSE_OPENING = re.compile(r"[\s\"“”'‘’«»„(]*(?:(?i:and|but|yet|so|also)\s+)?$")
+# An as_of lead that says so whatever follows: without a year, the analyst is asked for one.
+_EXPLICIT_AS_OF = re.compile(r"(?i)\s*(?:as\s+(?:of|at|on)|(?:by|at)\s+the\s+(?:end|close))\b")
+
+
+@dataclass
+class ProsePeriod:
+    """A period a sentence's clause gives its figures: the phrase, its kind and its ISO date."""
+
+    start: int  # character offsets of the phrase in the text
+    end: int
+    phrase: str
+    kind: str  # asof | range | during | since
+    iso: str | None  # None: no year written ("By the end of March") or no as_of (since)
+
+
+def _date_parts(match: re.Match, n: str) -> tuple[str | None, str | None, str | None]:
+    """The year, month number and day a ``_prose_date(n)`` matched (None where not written)."""
+    parts = {key[:-1]: value for key, value in match.groupdict().items() if value and key[-1] == n}
+    year = next((v for k, v in parts.items() if k.startswith("year")), None)
+    month = next((v for k, v in parts.items() if k.startswith("month")), None)
+    day = next((v for k, v in parts.items() if k.startswith("day")), None)
+    if month is not None and not month.isdigit():
+        month = str(_MONTH_NUMBERS[month.lower().rstrip(".")])
+    return year, month, day
+
+
+def _iso_date(year: str | None, month: str | None, day: str | None) -> str | None:
+    """An ISO date at the precision written; None without a year or for no real day."""
+    if year is None:
+        return None
+    iso = "-".join([year, *([f"{int(month):02d}"] if month else [])])
+    if day is not None and month is not None:
+        iso += f"-{int(day):02d}"
+    try:
+        date_bounds(iso)  # "2024-02-30" is no date
+    except ValueError:
+        return None
+    return iso
+
+
+def prose_periods(text: str, start: int, end: int) -> list[ProsePeriod]:
+    """The periods the sentence at ``text[start:end]`` gives its counts (``_PROSE_PERIOD``)."""
+    found = []
+    sentence = text[start:end]
+    for match in _PROSE_PERIOD.finditer(sentence):
+        outer = next(g for g in ("range", "compact", "since", "asof", "during") if match.group(g))
+        kind = "range" if outer == "compact" else outer
+        n = {"range": "e", "compact": "c", "since": "x", "asof": "a", "during": "d"}[outer]
+        year, month, day = _date_parts(match, n)
+        if outer == "range" and year is None:
+            # a range's end takes its start's year: "from January 2019 until November"
+            year, start_month, _ = _date_parts(match, "s")
+            if year is not None and month and start_month and int(month) < int(start_month):
+                year = str(int(year) + 1)  # "from November 2019 until February"
+        iso = None if kind == "since" else _iso_date(year, month, day)
+        if kind == "during":
+            if day is not None:
+                continue  # "during the night of 11 January": the event's date
+            clause = sentence[: match.start()].rsplit(";", 1)[-1]
+            if match.group(outer).split()[0].lower() == "in" and (
+                month is not None or not _CLAUSE_OPENING.fullmatch(clause)
+            ):
+                continue  # "In July 2024, ...", "... was in 2015, when": an event's date
+        if kind == "asof" and iso is None and not _EXPLICIT_AS_OF.match(match.group(outer)):
+            continue  # "attacked by March 23 Movement fighters": no date
+        phrase = match.group(outer).strip()
+        found.append(
+            ProsePeriod(start + match.start(outer), start + match.end(outer), phrase, kind, iso)
+        )
+    return found
 
 
 def _unmarked(label: str) -> str:

@@ -51,7 +51,9 @@ NUMBER_WORDS = {
 # A claimant saying nobody was killed states a figure: zero. Kept apart from NUMBER_WORDS,
 # which text extraction scans for figures ("none of the passengers" is no count).
 ZERO_WORDS = {"none": 0, "no one": 0, "nobody": 0}
-# Ordinals are running totals: "the sixth French soldier to die" means six so far.
+# Ordinals are running totals: "the sixth French soldier to die" means six so far. These are
+# the words extraction scans for; the grammar reads every ordinal ('6th', 'twenty-first', see
+# ``_ordinal_number``).
 ORDINAL_WORDS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
@@ -255,7 +257,7 @@ class QuantityRules:
         """
         wordings = (wording for wording, _ in (*self.prefix_readings, *self.suffix_readings))
         words = [*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS, *NUMBER_WORDS, *ZERO_WORDS,
-                 *ORDINAL_WORDS, *SCALE_WORDS, *FRACTION_WORDS, *GRAMMAR_GLUE_WORDS,
+                 *ORDINAL_CARDINALS, *SCALE_WORDS, *FRACTION_WORDS, *GRAMMAR_GLUE_WORDS,
                  *re.findall(r"[a-z]{2,}", _MARKER_WORDS.pattern), *wordings]  # fmt: skip
         spelled: dict[str, str] = {}
         for phrase in words:
@@ -373,6 +375,8 @@ def _normalise(text: str) -> str:
     if not text.isascii():
         text = _OTHER_DIGIT.sub(lambda digit: str(unicodedata.digit(digit.group())), text)
         text = text.translate(_TYPESET)
+        # '6ᵗʰ', '1ᵉʳ': an ordinal's ending in superscript letters reads as written on the line
+        text = _SUPERSCRIPT_ENDING.sub(lambda end: end[0].translate(_SUPERSCRIPT_LETTERS), text)
     text = _GROUPING_SPACE.sub(",", text)
     text = _SPACES.sub(" ", text.strip().lower())
     text = _SIGN_BEFORE_FIGURE.sub(lambda sign: SIGN_WORDING[sign[1]] + " ", text)
@@ -414,8 +418,9 @@ def _number(text: str) -> int | None:
         return NUMBER_WORDS[text]
     if text in ZERO_WORDS:
         return ZERO_WORDS[text]
-    if text in ORDINAL_WORDS:
-        return ORDINAL_WORDS[text]
+    ordinal = _ordinal_number(text)
+    if ordinal is not None:
+        return ordinal
     dozens = _DIGIT_DOZENS.fullmatch(text)
     if dozens:
         return int(dozens.group(1)) * 12  # "2 dozen", as "two dozen"
@@ -514,6 +519,82 @@ def _below_hundred(tokens: list[str], position: int) -> tuple[int, int] | None:
     if word in UNIT_WORDS:
         return UNIT_WORDS[word], position + 1
     return None
+
+
+# Ordinals read as the running total they state, whatever their form: "the 6th French soldier
+# to die", "the sixth" and "the twenty-first" are six and twenty-one so far. Every ordinal word
+# is made from a cardinal the grammar reads: 'six' -> 'sixth', 'twenty' -> 'twentieth'.
+_IRREGULAR_ORDINALS = {"one": "first", "two": "second", "three": "third", "five": "fifth",
+                       "eight": "eighth", "nine": "ninth", "twelve": "twelfth"}  # fmt: skip
+
+
+def _ordinal_of(cardinal: str) -> str:
+    """The ordinal word of a cardinal word: 'six' -> 'sixth', 'forty' -> 'fortieth'."""
+    if cardinal in _IRREGULAR_ORDINALS:
+        return _IRREGULAR_ORDINALS[cardinal]
+    return cardinal[:-1] + "ieth" if cardinal.endswith("y") else cardinal + "th"
+
+
+# 'sixth' -> 'six', 'twentieth' -> 'twenty', 'hundredth' -> 'hundred' (ORDINAL_WORDS among them)
+ORDINAL_CARDINALS = {
+    _ordinal_of(word): word for word in (*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS, *SCALE_WORDS)
+}
+# The endings a digit ordinal may take, each with the numbers it is right for: English '1st',
+# '2nd', '3rd', '4th' (but '11th', '12th', '13th', '21st'); French '1er' / '1re' / '1ère'
+# (premier, première) and '2ème' for the others; Spanish '1er', '3er' (primer, tercer); Spanish,
+# Portuguese and Italian '2º', '2ª', '2.º' for any. A lone 'e' ('3e') is not read: see
+# ``_ordinal``.
+_ORDINAL_DIGITS = re.compile(
+    r"([1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,2}(?: \d{3})+|[1-9]\d*)"
+    r"(st|nd|rd|th|er|re|ère|ere|ème|eme|\.?º|\.?ª)"
+)
+_ENGLISH_ORDINAL_ENDINGS = ("st", "nd", "rd", "th")
+_FIRST_ONLY_ENDINGS = ("re", "ère", "ere")  # French première
+_ORDINAL_LAST_LETTERS = frozenset("tdhreºª")  # how every ordinal ends: most text is spared
+_SUPERSCRIPT_LETTERS = str.maketrans("ˢᵗⁿᵈʳʰᵉᵐ", "stndrhem")
+_SUPERSCRIPT_ENDING = re.compile(r"(?<=\d)[ˢᵗⁿᵈʳʰᵉᵐ]+(?![^\W\d_])")
+
+
+def _ordinal_ending(number: int, written: str) -> str:
+    """The ending the digit ordinal of ``number`` takes in the language of ``written``.
+
+    English for 'st', 'nd', 'rd' and 'th' (21 -> 'st', 12 -> 'th'); French for the others
+    ('er' for 1, 'ème' beyond); 'º' and 'ª' fit every number.
+    """
+    if written in _ENGLISH_ORDINAL_ENDINGS:
+        if number % 100 in (11, 12, 13):
+            return "th"
+        return {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    if written.lstrip(".") in ("º", "ª"):
+        return written
+    if written == "er" and number == 3:
+        return written  # Spanish tercer
+    if number == 1:
+        return written if written in (*_FIRST_ONLY_ENDINGS, "er") else "er"
+    return written if written in ("ème", "eme") else "ème"
+
+
+def _ordinal_number(text: str) -> int | None:
+    """The running total an ordinal states ('6th', '21st', 'twenty-first', '3ème'), or None.
+
+    A digit ordinal reads only with the ending its number takes ('1th' and '11st' do not
+    read); an ordinal in words is a cardinal the grammar reads with its last word made ordinal
+    ('one hundred and first' is 101; 'hundredth' alone is one hundredth). 'A sixth' or 'a
+    hundredth' is a fraction, not read.
+    """
+    if not text or text[-1] not in _ORDINAL_LAST_LETTERS:
+        return None
+    digits = _ORDINAL_DIGITS.fullmatch(text)
+    if digits:
+        number = int(digits.group(1).replace(",", "").replace(" ", ""))
+        return number if _ordinal_ending(number, digits.group(2)) == digits.group(2) else None
+    at = max(text.rfind(" "), text.rfind("-"))
+    head, cardinal = text[: max(at, 0)], ORDINAL_CARDINALS.get(text[at + 1 :])
+    if cardinal is None or head in ("a", "an"):
+        return None  # 'a sixth', 'a hundredth': a fraction
+    if not head:
+        return SCALE_WORDS.get(cardinal) or _number_in_words(cardinal)
+    return _number_in_words(f"{head} {cardinal}")
 
 
 def rounding_unit(number: int) -> int:
@@ -1008,15 +1089,12 @@ def _misgrouped(form: re.Match[str]) -> str | None:
 
 # '.5 million', ',200': a separator with no digit before it
 _SEPARATOR_FIRST = re.compile(r"(?<![\w.,])[.,]\d[\d,.]*")
-# '1st', '22nd', '3rd', '40th', and French '1er', '2e', '3ème', Spanish/Italian '1º', '2ª'
+# '1th', '2st', '07th', '3e': a figure with an ordinal's ending (those that read are the others)
 _DIGIT_ORDINAL = re.compile(
-    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(st|nd|rd|th|ère|ème|eme|er|re|e|º|ª)(?!\w)"
+    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(st|nd|rd|th|ère|ere|ème|eme|er|re|e|\.?º|\.?ª)(?!\w)"
 )
-# ordinal words the grammar does not read ('twenty-first', 'thirtieth', 'hundredth'), by the
-# cardinal they stand for; those it reads are in ORDINAL_WORDS
-_ORDINAL_CARDINALS = {"first": "one", "second": "two", "third": "three", "fifth": "five",
-                      "eighth": "eight", "ninth": "nine", "twelfth": "twelve"}  # fmt: skip
-_ORDINAL_WORD = re.compile(r"(?:\w+[ -])*?(?:first|second|third|\w+th)")
+# 'a sixth', 'an eighth', 'a hundredth': a fraction
+_FRACTION_ORDINAL = re.compile(r"an? ([a-z]+)")
 # '100s', '1,000s', "1990's": a figure made plural
 _PLURAL_FIGURE = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)['’]?s(?!\w)")
 _PLURAL_WORDS = {10: "tens", 100: "hundreds", 1_000: "thousands", 1_000_000: "millions"}
@@ -1049,25 +1127,37 @@ def _separator_first(text: str, lexicon: Mapping, rules: QuantityRules) -> str |
 
 
 def _ordinal(text: str, lexicon: Mapping, rules: QuantityRules) -> str | None:
-    """'1st', '6th', 'twenty-first': a rank, not a number of people."""
-    form = _DIGIT_ORDINAL.search(text)
-    if form is not None:
-        written, count = form.group(0), int(form.group(1).replace(",", ""))
-    else:
-        form = _ORDINAL_WORD.fullmatch(text)
-        *head, last = re.split(r"([ -])", text) if form else [""]
-        cardinal = _ORDINAL_CARDINALS.get(last) or (
-            last[:-4] + "y" if last.endswith("ieth") else last[:-2] if last.endswith("th") else ""
+    """'1th', '11st', '2er': an ordinal with the wrong ending; '3e'; 'a sixth', a fraction.
+
+    Ordinals with the ending their number takes read (``_ordinal_number``): these do not.
+    """
+    for form in _DIGIT_ORDINAL.finditer(text):
+        written, digits, ending = form.group(0), form.group(1), form.group(2)
+        number = int(digits.replace(",", ""))
+        if _ordinal_number(written) is not None:
+            continue  # it reads: whatever is wrong with the value, not this
+        if number == 0:
+            return f"{written!r} is no ordinal: ranks count from the first (1st)"
+        right = (f"{number:,}" if "," in digits else str(number)) + _ordinal_ending(number, ending)
+        if ending == "e":
+            return (
+                f"{written!r} is not read: a lone 'e' after a figure may be a French ordinal, but "
+                "also a key slipped (e lies under 3 and 4) or scientific notation cut short; "
+                f"write {right!r} for the ordinal (read as {number:,} so far), or the figure alone"
+            )
+        wrong = "has a leading zero" if right.endswith(ending) else "has the wrong ending"
+        corrected = text[: form.start()] + right + text[form.end() :]
+        if _reads(corrected, lexicon, rules):
+            return f"{written!r} is an ordinal that {wrong}: did you mean {corrected!r}?"
+        return f"{written!r} is an ordinal that {wrong}: {number:,} is written {right!r}"
+    fraction = _FRACTION_ORDINAL.fullmatch(text)
+    # 'a third' is a share; 'a first' and 'a second' are no fraction, and no figure either
+    if fraction and fraction.group(1) in ORDINAL_CARDINALS.keys() - {"first", "second"}:
+        return (
+            f"{text!r} is a fraction, not a number of people (an ordinal alone, "
+            f"{fraction.group(1)!r}, reads as a running total)"
         )
-        number = _number("".join(head) + cardinal) if form and cardinal else None
-        if number is None:
-            return None
-        written, count = text, number
-    return (
-        f"{written!r} is an ordinal, a rank: an ordinal is not a number of people. Write the "
-        f"count in digits ({count:,}), with 'so far' if it is a running total "
-        f"('the {written} to die' is '{count:,} so far')"
-    )
+    return None
 
 
 def _plural_figure(text: str, lexicon: Mapping, rules: QuantityRules) -> str | None:
@@ -1108,6 +1198,8 @@ def _glued(text: str, lexicon: Mapping, rules: QuantityRules) -> str | None:
         letters, digits = (form.group(1), form.group(2)) if form.group(1) else form.group(4, 3)
         if letters in SCALE_ABBREVIATIONS or letters in REFUSED_SCALE_ABBREVIATIONS:
             continue  # '12k', '1.5m' are read; '2bn' is refused above
+        if _ordinal_number(form.group(0)) is not None:
+            continue  # '6th' reads
         apart = f"{letters} {digits}" if form.group(1) else f"{digits} {letters}"
         spaced = text[: form.start()] + apart + text[form.end() :]
         if _reads(spaced, lexicon, rules):

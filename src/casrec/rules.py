@@ -14,6 +14,7 @@ Adding a rule: write a function ``(RuleContext) -> pd.Series`` of sentences and 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +24,14 @@ import pandas as pd
 
 from casrec import vectorised as vx
 from casrec import vocabulary
+from casrec.quantities import (
+    SCALE_WORDS,
+    TEEN_WORDS,
+    TENS_WORDS,
+    UNIT_WORDS,
+    ZERO_WORDS,
+    parse_number,
+)
 from casrec.reading import LINE, shown
 from casrec.schema import (
     MAX_ID_LENGTH,
@@ -32,6 +41,7 @@ from casrec.schema import (
     TERM_PATTERN,
     cycle_text,
     date_bound_columns,
+    date_bounds,
     event_ancestors,
 )
 from casrec.vocabulary import normalise_claimants
@@ -405,18 +415,131 @@ def _enum(table: str, column: str, choices: tuple[str, ...]):
     def check(ctx: RuleContext) -> pd.Series:
         values = _frame(ctx, table)[column]
         bad = values.notna() & ~values.isin(choices)
-        # the cap of suggestions counts every distinct value, so all are passed
-        return failing(bad, lambda: quoted(values[bad]) + f" is not one of: {', '.join(choices)}"
-                       + suggestions(values, choices)[bad])  # fmt: skip
+
+        def why() -> pd.Series:
+            # the cap of suggestions counts every distinct value, so all are passed
+            spelt = suggestions(values, choices)[bad]
+            meant = vx.map_texts(values[bad], lambda v: _meant_code(column, choices, v), "")
+            return (
+                quoted(values[bad])
+                + f" is not one of: {', '.join(choices)}"
+                + spelt.where(spelt != "", meant)
+            )
+
+        return failing(bad, why)
 
     return check
+
+
+# What a claimant role written without its kind of loss may mean.
+_PARTY_ROLE_HINT = (
+    "; a party's claim is party_own (its own losses), party_other (others, such as "
+    "civilians) or party_enemy (losses it says it inflicted on its enemy)"
+)
+
+
+@functools.cache
+def _meanings(column: str, choices: tuple[str, ...]) -> dict[str, str]:
+    """Words for a code that are not the code ('news agency' -> wire, 'deaths' -> killed).
+
+    A vocabulary's reviewer labels name its codes; for metrics and populations, so do the
+    words extraction reads in documents ("wounded", "soldiers"), the one list of them.
+    """
+    words = {}
+    for vocab in vocabulary.ALL:
+        if set(vocab.codes) == set(choices):
+            for term in vocab:
+                words[re.sub(r"\s*\(.*\)$", "", term.label.lower())] = term.code
+    if column in ("metric", "population"):
+        from casrec import extract
+
+        lists = (
+            (extract.METRIC_NOUNS, extract.METRIC_VERBS)
+            if column == "metric"
+            else (extract.POPULATION_NOUNS, extract.POPULATION_ADJECTIVES)
+        )
+        for mapping in lists:
+            for word, code in mapping.items():
+                if code in choices:
+                    words.setdefault(word, code)
+    return words
+
+
+def _meant_code(column: str, choices: tuple[str, ...], value: str) -> str:
+    """'; did you mean 'wire'?' for a value that names a code by other words, else ''."""
+    text = re.sub(r"\s+", " ", str(value).strip().lower())
+    code = re.sub(r"[\s-]+", "_", text)  # "security forces", "party-other"
+    if code in choices:
+        return f"; did you mean {code!r}?"
+    meant = _meanings(column, choices).get(text)
+    if meant is not None:
+        return f"; did you mean {meant!r}?"
+    if column == "claimant_role" and text.startswith("party"):
+        return _PARTY_ROLE_HINT
+    return ""
+
+
+_NUMERIC_DATE = re.compile(r"(\d{1,4})\s*([/.-])\s*(\d{1,4})(?:\s*\2\s*(\d{1,4}))?")
+_DATE_WORDS = re.compile(r"[a-z]+\.?|\d+(?:st|nd|rd|th)?|[\s,]+", re.IGNORECASE)
+
+
+def _valid_iso(year: str, month: str, day: str | None = None) -> str | None:
+    iso = f"{year}-{int(month):02d}" + (f"-{int(day):02d}" if day is not None else "")
+    try:
+        date_bounds(iso)
+    except ValueError:
+        return None
+    return iso
+
+
+def date_suggestion(value: object) -> str:
+    """What to write for a date in another form ('11 April 2026', '2026/4/11'), else ''.
+
+    A numeric date with the year last is read day first and month first; when both are
+    dates the message asks which, as only the source can say.
+    """
+    text = str(value).strip()
+    numeric = _NUMERIC_DATE.fullmatch(text)
+    if numeric:
+        first, _, second, third = numeric.groups()
+        if third is None:  # a month: 2026/4 or 4/2026
+            year, month = (first, second) if len(first) == 4 else (second, first)
+            readings = [_valid_iso(year, month)] if len(year) == 4 else []
+        elif len(second) > 2:
+            readings = []
+        elif len(first) == 4:
+            readings = [_valid_iso(first, second, third)]
+        elif len(third) == 4:
+            readings = [_valid_iso(third, second, first), _valid_iso(third, first, second)]
+        else:
+            readings = []
+        found = list(dict.fromkeys(r for r in readings if r))
+        if len(found) == 2:
+            return f"; is it {found[0]!r} (day first) or {found[1]!r} (month first)?"
+        return f"; did you mean {found[0]!r}?" if found else ""
+    from casrec.extract import MONTHS, period_of
+
+    words = re.findall(r"[a-z]+", text.lower())
+    # only a day, a month's name and a year: "spring 2026" is no date to write as 2026
+    if (
+        not words
+        or _DATE_WORDS.sub("", text)
+        or any(w not in MONTHS and w not in ("st", "nd", "rd", "th") for w in words)
+    ):
+        return ""
+    iso = period_of(text)
+    return f"; did you mean {iso!r}?" if iso else ""
 
 
 def _date(table: str, column: str):
     def check(ctx: RuleContext) -> pd.Series:
         values = _frame(ctx, table)[column]
         bad = ~_dates(ctx, table, column)["valid"]
-        return failing(bad, lambda: quoted(values[bad]) + NOT_A_DATE)
+        return failing(
+            bad,
+            lambda: quoted(values[bad]) + NOT_A_DATE
+            + vx.map_texts(values[bad], date_suggestion, ""),
+        )  # fmt: skip
 
     return check
 
@@ -512,8 +635,18 @@ def _country(ctx: RuleContext) -> pd.Series:
         lambda: (
             quoted(values[bad])
             + " is not an ISO 3166-1 alpha-3 code (three capital letters, e.g. MLI)"
+            + vx.map_texts(values[bad], country_suggestion, "")
         ),
     )
+
+
+def country_suggestion(value: object) -> str:
+    """The code of a country written by name ('Sudan': did you mean 'SDN'?) or in lower case."""
+    from casrec.importers import country_code
+
+    text = str(value).strip()
+    code = text.upper() if _ISO3.fullmatch(text.upper()) else country_code(text)
+    return f"; did you mean {code!r}?" if code and code != text else ""
 
 
 @rule("events", "dates_ordered", CRITICAL, "date_end",
@@ -798,17 +931,63 @@ _QUALIFIER_WORDS = {
 }  # fmt: skip
 
 
+# Words a figure written out may start with ("forty-seven", "one hundred and five", "half a
+# million"); "a" and "an" start one only before a scale word ("a hundred", "a dozen").
+_FIGURE_WORDS = {*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS, *SCALE_WORDS, "zero", "dozen", "half",
+                 "quarter"}  # fmt: skip
+_FIGURE_TOKEN = re.compile(r"\d+(?:[.,\u00a0\u202f]\d+)*|[a-z]+(?:-[a-z]+)*")
+# How an excerpt says that nobody was affected.
+_ZERO_WORDING = re.compile(r"\b(?:no|none|nobody|not a single|not one|zero|nil|0)\b")
+_LONGEST_FIGURE = 16  # tokens: "nine hundred and ninety-nine thousand nine hundred and ..." is 10
+
+
+def _starts_figure(tokens: list[str], index: int) -> bool:
+    """Whether a figure may start at this token; a lone article is none ("a French soldier")."""
+    token = tokens[index]
+    word = token.split("-")[0]
+    if word in ("a", "an"):
+        return index + 1 < len(tokens) and tokens[index + 1] in (*SCALE_WORDS, "dozen")
+    return token[0].isdigit() or word in _FIGURE_WORDS
+
+
+def figures_written(text: str) -> frozenset[int]:
+    """Every number a text writes, in digits or in words ('10', 'ten', '1.5 million', '1 200').
+
+    A source and the value column may write one figure differently ("fewer than ten" against
+    "fewer than 10"); each figure is the longest run of tokens the grammar reads as a number.
+    """
+    tokens = _FIGURE_TOKEN.findall(_figure_words(text))
+    figures, start = set(), 0
+    while start < len(tokens):
+        ends = range(min(len(tokens), start + _LONGEST_FIGURE), start, -1)
+        readings = (parse_number(" ".join(tokens[start:end])) for end in ends)
+        found = _starts_figure(tokens, start) and next(
+            ((end, n) for end, n in zip(ends, readings, strict=True) if n is not None), None
+        )
+        if found:
+            figures.add(found[1])
+        start = found[0] if found else start + 1
+    return frozenset(figures)
+
+
 def figure_in_evidence(value, evidence) -> bool:
-    """Whether the evidence contains the figure: its text, else its numbers, else its words."""
+    """Whether the evidence contains the figure: as text, digits or a number however written.
+
+    '10' is in "fewer than ten"; a vague value ('dozens') is looked for by its words.
+    """
     if pd.isna(value) or pd.isna(evidence):
         return True
     v, e = _figure_words(str(value)), _figure_words(str(evidence))
     if v in e:
         return True
-    numbers = [n.replace(",", "") for n in re.findall(r"\d[\d,]*", v)]
-    if numbers:
-        found = {n.replace(",", "") for n in re.findall(r"\d[\d,]*", e)}
-        return all(n in found for n in numbers)
+    if v in ZERO_WORDS or figures_written(v) == {0}:  # "no civilians were harmed" states zero
+        return bool(_ZERO_WORDING.search(e))
+    digits = [n.replace(",", "") for n in re.findall(r"\d[\d,]*", v)]
+    if digits and set(digits) <= {n.replace(",", "") for n in re.findall(r"\d[\d,]*", e)}:
+        return True  # the same digits, however the scale is written ('1.5 million', '1.5m')
+    figures = figures_written(v)
+    if figures:
+        return figures <= figures_written(e)
     words = [w for w in re.findall(r"[a-z]+", v) if w not in _QUALIFIER_WORDS]
     return bool(words) and all(re.search(rf"\b{re.escape(w)}", e) for w in words)
 

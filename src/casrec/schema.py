@@ -7,6 +7,7 @@ at the first. casrec only ever reads ``data/``; nothing here writes to it.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from collections.abc import Iterable
@@ -488,18 +489,35 @@ def _complete(table: Table, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Pro
     return pd.DataFrame(out, index=frame.index), padded
 
 
+# Columns casrec's drafts carry for the analyst (``casrec extract``, ``casrec import``), never
+# data: each is deleted once its rows are checked.
+DRAFT_COLUMNS = {
+    "review": "what to check before the row is data",
+    "span_start": "where the figure starts in the document",
+    "span_end": "where the figure ends in the document",
+    "possible_duplicate_of": "events.csv rows the imported event may repeat",
+}
+
+
+def _unknown_column(column: str, expected: list[str]) -> str:
+    """Why a column is refused, and what it may have been meant to be."""
+    message = f"unknown column; expected only: {', '.join(expected)}"
+    if column in DRAFT_COLUMNS:
+        return (
+            f"{message}; {column!r} is a column of casrec's drafts ({DRAFT_COLUMNS[column]}): "
+            "check each row, then delete the column"
+        )
+    close = difflib.get_close_matches(
+        re.sub(r"[\s-]+", "_", column.strip().lower()), expected, n=1, cutoff=0.75
+    )
+    return f"{message}; did you mean {close[0]!r}?" if close else message
+
+
 def _header_problems(table: Table, header: list[str]) -> list[Problem]:
     """Unknown columns, and required columns that are missing."""
     expected = table.column_names
     problems = [
-        Problem(
-            table.file,
-            1,
-            None,
-            column,
-            f"unknown column; expected only: {', '.join(expected)}",
-            COLUMNS_RULE,
-        )
+        Problem(table.file, 1, None, column, _unknown_column(column, expected), COLUMNS_RULE)
         for column in header
         if column not in expected
     ]
