@@ -1,5 +1,6 @@
 import csv
 
+import pytest
 from conftest import DATA_DIR, claim, write_dataset
 
 from casrec.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, main
@@ -110,3 +111,24 @@ def test_an_output_file_that_cannot_be_written_exits_2_naming_it(tmp_path, capsy
         err = capsys.readouterr().err
         assert f"cannot write {command[-1]}" in err, err
         assert "Traceback" not in err
+
+
+def test_reconcile_and_validate_take_the_as_of_window_a_run_takes(tmp_path, capsys):
+    """`casrec reconcile --as-of-window-days N` is the table a run with that window shows."""
+    from casrec.pipeline import analyse
+    from casrec.tables import write_reconciled_csv
+
+    default, wide, library = tmp_path / "90.csv", tmp_path / "3650.csv", tmp_path / "lib.csv"
+    command = ["reconcile", "--skip-quality", "--data-dir", str(DATA_DIR), "--out"]
+    assert main([*command, str(default)]) == EXIT_OK
+    assert main([*command, str(wide), "--as-of-window-days", "3650"]) == EXIT_OK
+    write_reconciled_csv(analyse(DATA_DIR, as_of_window_days=3650).reconciliation.output(), library)
+    assert wide.read_bytes() == library.read_bytes()
+    # a ten-year window lets older stocks of an aggregate into its estimate
+    assert wide.read_bytes() != default.read_bytes()
+    assert main(["validate", "--data-dir", str(DATA_DIR), "--as-of-window-days", "3650",
+                 "--policy", "range", "--run-date", "2025-11-01"]) == EXIT_OK  # fmt: skip
+    with pytest.raises(SystemExit) as refused:
+        main(["reconcile", "--data-dir", str(DATA_DIR), "--as-of-window-days", "-1"])
+    assert refused.value.code == EXIT_BAD_INPUT
+    assert "'-1' is not a whole number of days" in capsys.readouterr().err

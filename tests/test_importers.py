@@ -1,16 +1,24 @@
 """Importers: UCDP GED and ACLED files in their published layouts -> drafts in the contract."""
 
 import csv
+import gzip
+import io
 import shutil
+import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from casrec.cli import main
 from casrec.importers import (
     ACLED_COLUMNS,
     GED_COLUMNS,
+    ImportFileError,
+    Table,
+    _count,
     country_code,
     import_acled,
     import_ucdp_ged,
@@ -278,24 +286,23 @@ def test_a_column_named_twice_in_the_header_is_refused_not_a_traceback(tmp_path,
     assert "row 1 (header): column 'best' appears twice" in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize(("separator", "name"), [(";", "semicolons"), ("\t", "tabs")])
-def test_a_file_not_separated_by_commas_is_named_as_such(tmp_path, capsys, separator, name):
+def test_a_one_column_header_holding_semicolons_is_named_as_such(tmp_path, capsys):
+    """A header that no separator splits into the layout's columns: say what it holds."""
     path = tmp_path / "acled.csv"
-    rows = list(csv.reader(ACLED_FILE.open(encoding="utf-8")))
-    path.write_text("\n".join(separator.join(r) for r in rows[:1]) + "\n", encoding="utf-8")
-    assert main(["import", "acled", str(path), "--out", str(tmp_path / "o")]) == 2
-    err = capsys.readouterr().err
-    assert f"separated by {name}, not commas" in err and "missing column" not in err
+    path.write_text("id;date;deaths\n1;2025-02-07;3\n", encoding="utf-8")
+    err = _refusal(tmp_path, capsys, "acled", path)
+    assert "the header is one column, 'id;date;deaths', separated by semicolons" in err
 
 
-def test_a_windows_1252_file_names_the_line_of_its_first_bad_byte(tmp_path, capsys):
+def test_a_file_mixing_utf8_and_windows_1252_names_its_first_bad_byte(tmp_path, capsys):
+    """Read as either encoding, one of its halves would come out garbled: refused."""
     path = tmp_path / "acled.csv"
     text = ACLED_FILE.read_text(encoding="utf-8").splitlines()
-    text[2] = text[2].replace("Kobe", "Kob\u00e9") if "Kobe" in text[2] else text[2] + "\u00e9"
-    path.write_bytes(("\n".join(text) + "\n").encode("cp1252"))
-    assert main(["import", "acled", str(path), "--out", str(tmp_path / "o")]) == 2
-    err = capsys.readouterr().err
-    assert "is not UTF-8: line 3 has byte 0xE9" in err and "Windows-1252" in err
+    head = ("\n".join(text[:2]) + "\n").replace("Kobe", "Kob\u00e9").encode("utf-8")
+    tail = ("\n".join(text[2:]) + "\n").replace("Bamako", "S\u00e9gou").encode("cp1252")
+    path.write_bytes(head + tail)
+    err = _refusal(tmp_path, capsys, "acled", path)
+    assert "is neither UTF-8 nor Windows-1252: line 3 has byte 0xE9" in err
 
 
 def test_a_ged_row_with_low_above_high_names_the_three_columns(tmp_path, capsys):
@@ -369,9 +376,9 @@ def test_drafted_rows_keep_the_editor_line_of_each_record(tmp_path):
         return [rows[0], rows[1], [], *rows[2:]]
 
     copied = _rewrite(ACLED_FILE, tmp_path / "acled.csv", edit)
-    frame = read_layout(copied, ACLED_REQUIRED, "ACLED export")
-    assert frame.attrs["lines"] == [2, 6, 7]  # lines 2-4 one record, line 5 blank
-    assert frame["notes"].iloc[0] == "a\nb\nc"
+    table = read_layout(copied, ACLED_REQUIRED, "ACLED export")
+    assert table.lines == [2, 6, 7]  # lines 2-4 one record, line 5 blank
+    assert table.cells["notes"][0] == "a\nb\nc"
 
 
 def _refusal(tmp_path, capsys, dataset: str, path: Path) -> str:
@@ -488,14 +495,6 @@ def test_a_file_with_a_header_and_no_rows_is_refused(tmp_path, capsys):
     assert "a header but no rows; expected at least one ACLED export row" in err
 
 
-def test_a_header_in_capitals_says_the_names_are_lower_case(tmp_path, capsys):
-    path = _rewrite(
-        ACLED_FILE, tmp_path / "acled.csv", lambda r: [[c.upper() for c in r[0]], *r[1:]]
-    )
-    err = _refusal(tmp_path, capsys, "acled", path)
-    assert "the published names are lower case, and this file writes 'EVENT_ID_CNTY'" in err
-
-
 def test_a_quote_never_closed_and_a_file_cut_short_are_named(tmp_path, capsys):
     text = ACLED_FILE.read_text(encoding="utf-8")
     path = tmp_path / "acled.csv"
@@ -602,3 +601,298 @@ def test_acled_rioters_and_protesters_are_drafted_as_other_actors(tmp_path, code
     assert list(zip(actors["actor_id"], actors["kind"], strict=True)) == [
         ("protesters-mali", "other")
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Files as real downloads and spreadsheets save them
+# ---------------------------------------------------------------------------------------------
+
+ACCENTS = FIXTURES / "acled_accents.csv"
+
+
+def _drafts_equal(left, right) -> None:
+    for name in ("sources", "actors", "events", "claims"):
+        pd.testing.assert_frame_equal(getattr(left, name), getattr(right, name))
+
+
+def _saved(rows: list[list[str]], path: Path, separator=",", encoding="utf-8", newline="\n",
+           trailer="") -> Path:  # fmt: skip
+    """Rows written as a spreadsheet might save them: separator, encoding, line ends."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=separator, lineterminator=newline).writerows(rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes((buffer.getvalue() + trailer).encode(encoding))
+    return path
+
+
+def _rows(fixture: Path) -> list[list[str]]:
+    return [row for row in csv.reader(fixture.open(encoding="utf-8", newline="")) if row]
+
+
+_HEADER_STYLES = {
+    "as published": lambda name: name,
+    "upper": str.upper,
+    "title, spaces for underscores": lambda name: name.replace("_", " ").title(),
+    "spaces around": lambda name: f"  {name} ",
+}
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    fixture=st.sampled_from([ACCENTS, GED, ACLED_FILE]),
+    separator=st.sampled_from([",", ";", "\t"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]),
+    newline=st.sampled_from(["\n", "\r\n", "\r"]),
+    header=st.sampled_from(sorted(_HEADER_STYLES)),
+    trailer=st.sampled_from(["", "\n", "\r\n\r\n"]),
+    extra=st.booleans(),
+)
+def test_any_saving_of_a_valid_file_gives_exactly_the_same_drafts(
+    tmp_path_factory, fixture, separator, encoding, newline, header, trailer, extra
+):
+    """Encoding, separator, line ends, header casing and unknown columns change nothing."""
+    importer = import_ucdp_ged if fixture is GED else import_acled
+    expected = importer(fixture)
+    rows = _rows(fixture)
+    rows = [[_HEADER_STYLES[header](name) for name in rows[0]], *rows[1:]]
+    if extra:  # a column the layout does not publish, first and last
+        rows = [["Analyst note", *rows[0], "my_flag"], *(["x", *r, "1"] for r in rows[1:])]
+    folder = tmp_path_factory.mktemp("saved")
+    path = _saved(rows, folder / fixture.name, separator, encoding, newline, trailer)
+    _drafts_equal(importer(path), expected)
+
+
+@pytest.mark.parametrize(("encoding", "note"), [
+    ("utf-16", "read as UTF-16"), ("utf-16-le", "UTF-16 without its mark"),
+    ("cp1252", "read as Windows-1252"), ("latin-1", "read as Windows-1252"),
+])  # fmt: skip
+def test_other_encodings_read_and_are_named_in_the_summary(tmp_path, capsys, encoding, note):
+    path = _saved(_rows(ACCENTS), tmp_path / "acled.csv", "\t", encoding, "\r\n")
+    drafts = import_acled(path)
+    assert list(drafts.events["admin1"]) == ["Ségou", "Tombouctou", "Ménaka"]
+    assert main(["import", "acled", str(path), "--out", str(tmp_path / "o")]) == 0
+    err = capsys.readouterr().err
+    assert note in err and "separated by tabs" in err
+    if encoding in ("cp1252", "latin-1"):
+        assert "check that accented names read right (line 2: 'Ségou')" in err
+
+
+def test_excels_separator_line_names_the_separator(tmp_path):
+    path = _saved(_rows(ACLED_FILE), tmp_path / "acled.csv", ";")
+    path.write_bytes(b"sep=;\r\n" + path.read_bytes())
+    assert list(import_acled(path).claims["value"]) == ["32", "12", "100"]
+
+
+def test_columns_under_their_older_published_names_read(tmp_path):
+    """GED before 5.0 (best_est...), ACLED before 2017 (upper case, ALLY_ACTOR_1, GWNO)."""
+    older = {"best": "best_est", "low": "low_est", "high": "high_est"}
+    rows = _rows(GED)
+    rows[0] = [older.get(name, name) for name in rows[0]]
+    drafts = import_ucdp_ged(_saved(rows, tmp_path / "ged" / GED.name))
+    expected = import_ucdp_ged(GED)
+    pd.testing.assert_frame_equal(drafts.claims, expected.claims)
+    assert "Columns read under their older names: best_est as best" in drafts.sources["notes"][0]
+
+    old_acled = ["GWNO", "EVENT_ID_CNTY", "EVENT_ID_NO_CNTY", "EVENT_DATE", "YEAR",
+                 "TIME_PRECISION", "EVENT_TYPE", "ACTOR1", "ALLY_ACTOR_1", "INTER1", "ACTOR2",
+                 "ALLY_ACTOR_2", "INTER2", "INTERACTION", "COUNTRY", "ADMIN1", "ADMIN2", "ADMIN3",
+                 "LOCATION", "LATITUDE", "LONGITUDE", "GEO_PRECISION", "SOURCE", "NOTES",
+                 "FATALITIES"]  # fmt: skip
+    row = dict.fromkeys(old_acled, "")
+    row.update(GWNO="432", EVENT_ID_CNTY="MLI1234", EVENT_DATE="18/04/2001", YEAR="2001",
+               EVENT_TYPE="Violence against civilians", ACTOR1="Unidentified Armed Group (Mali)",
+               INTER1="3", ACTOR2="Civilians (Mali)", INTER2="7", COUNTRY="Mali", ADMIN1="Gao",
+               LOCATION="Gao", SOURCE="A Paper", NOTES="An attack.", FATALITIES="2")  # fmt: skip
+    path = _saved([old_acled, list(row.values())], tmp_path / "acled_2001.csv")
+    drafts = import_acled(path)
+    event = drafts.events.iloc[0]
+    assert (event["date_start"], event["country"]) == ("2001-04-18", "MLI")
+    assert event["title"] == "Violence against civilians at Gao (2001-04-18)"
+    assert "ALLY_ACTOR_1 as assoc_actor_1" in drafts.sources["notes"][0]
+    assert "absent from this file: year" not in drafts.sources["notes"][0]
+    assert "sub_event_type" in drafts.sources["notes"][0]
+    assert "event_date read day first, as row 2 writes '18/04/2001'" in drafts.summary()
+
+
+def test_a_column_named_twice_in_two_spellings_is_refused_naming_both(tmp_path, capsys):
+    rows = _rows(GED)
+    rows[0][rows[0].index("gwnob")] = "BEST"
+    path = _saved(rows, tmp_path / "ged.csv")
+    err = _refusal(tmp_path, capsys, "ucdp-ged", path)
+    assert "column 'best' appears twice ('best' and 'BEST', cells 45 and 49)" in err
+
+
+def test_a_missing_column_names_the_near_miss(tmp_path, capsys):
+    rows = _rows(ACLED_FILE)
+    rows[0][rows[0].index("fatalities")] = "fatality"
+    err = _refusal(tmp_path, capsys, "acled", _saved(rows, tmp_path / "acled.csv"))
+    assert "missing column(s): fatalities (the file writes 'fatality' for 'fatalities'?)" in err
+
+
+@pytest.mark.parametrize(("written", "read"), [
+    ("2025-02-07", "2025-02-07"), ("07 February 2025", "2025-02-07"),
+    ("7-Feb-2025", "2025-02-07"), ("February 7, 2025", "2025-02-07"), ("7 Sept 2025", "2025-09-07"),
+    ("2025/02/07", "2025-02-07"), ("5/5/2025", "2025-05-05"), ("05.05.2025 00:00", "2025-05-05"),
+])  # fmt: skip
+def test_dates_in_the_forms_exports_and_spreadsheets_write_read(tmp_path, written, read):
+    path = _with_cell(ACLED_FILE, tmp_path / "acled.csv", 1, "event_date", written)
+    assert import_acled(path).events["date_start"].iloc[0] == read
+
+
+def test_a_day_month_date_is_refused_unless_the_file_settles_the_order(tmp_path, capsys):
+    path = _with_cell(ACLED_FILE, tmp_path / "acled.csv", 1, "event_date", "7/2/2025")
+    err = _refusal(tmp_path, capsys, "acled", path)
+    assert "row 2 (event_id_cnty MLI30001), column 'event_date': expected a date" in err
+    assert "'7/2/2025' (it could be 7 February 2025 or 2 July 2025, and no date in the" in err
+
+    def day_first(rows):
+        rows[1][1], rows[2][1] = "7/2/2025", "25/12/2024"
+        return rows
+
+    drafts = import_acled(_rewrite(ACLED_FILE, tmp_path / "settled.csv", day_first))
+    assert list(drafts.events["date_start"][:2]) == ["2025-02-07", "2024-12-25"]
+    assert "event_date read day first, as row 3 writes '25/12/2024'" in drafts.summary()
+
+    def month_first(rows):
+        rows[1][1], rows[2][1] = "7/2/2025", "12/25/2024"
+        return rows
+
+    drafts = import_acled(_rewrite(ACLED_FILE, tmp_path / "us.csv", month_first))
+    assert list(drafts.events["date_start"][:2]) == ["2025-07-02", "2024-12-25"]
+
+    def mixed(rows):
+        rows[1][1], rows[2][1] = "25/12/2024", "12/26/2024"
+        return rows
+
+    err = _refusal(tmp_path, capsys, "acled", _rewrite(ACLED_FILE, tmp_path / "m.csv", mixed))
+    assert "row 3 (event_id_cnty MLI30002), column 'event_date': '12/26/2024' puts the " in err
+    assert "month first, but row 2 writes '25/12/2024' with the day first" in err
+
+
+@pytest.mark.parametrize(("written", "why"), [
+    ("7/2/25", "the year '25' could be 1925 or 2025"), ("31/02/2025", "no such day"),
+    ("2025-13-01", "no such day"), ("Febtober 7, 2025", "expected a date such as 2025-02-07"),
+])  # fmt: skip
+def test_dates_that_cannot_be_read_for_certain_are_refused(tmp_path, capsys, written, why):
+    path = _with_cell(GED, tmp_path / "ged.csv", 1, "date_start", written)
+    err = _refusal(tmp_path, capsys, "ucdp-ged", path)
+    assert "row 2 (id 900001), column 'date_start': expected a date" in err and why in err
+
+
+@pytest.mark.parametrize(("written", "count"), [
+    ("0", 0), ("12", 12), ("12.0", 12), ("1,200", 1200), ("1 200", 1200), ("\u00a012 ", 12),
+])  # fmt: skip
+def test_counts_as_exports_write_them_read(tmp_path, written, count):
+    path = _with_cell(ACLED_FILE, tmp_path / "acled.csv", 1, "fatalities", written)
+    assert import_acled(path).claims["value"].iloc[0] == str(count)
+
+
+@pytest.mark.parametrize(("written", "why"), [
+    ("", "the cell is empty (the datasets write 0 when no deaths are reported)"),
+    ("-3", "a count of people cannot be negative"), ("\u22123", "cannot be negative"),
+    ("2.5", "not a whole number"),
+    ("1.000", "a thousands separator or decimals? write the count with digits only, 1000 or 1"),
+    ("about 12", "expected a whole number of people, got 'about 12'"),
+])  # fmt: skip
+def test_counts_that_are_not_a_whole_number_of_people_are_refused(tmp_path, capsys, written, why):
+    path = _with_cell(ACLED_FILE, tmp_path / "acled.csv", 1, "fatalities", written)
+    err = _refusal(tmp_path, capsys, "acled", path)
+    assert "row 2 (event_id_cnty MLI30001), column 'fatalities': expected a whole number" in err
+    assert why in err
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10**9), st.sampled_from(["{}", "{:,}", "{}.0", "{:_}"]))
+def test_any_whole_number_reads_as_itself(count, form):
+    table = Table("f.csv", ["n"], {"n": [form.format(count).replace("_", " ")]}, [2])
+    assert _count(table, 0, "n", "id 1") == count
+
+
+def test_ged_best_above_high_is_refused_naming_the_row(tmp_path, capsys):
+    path = _with_cell(GED, tmp_path / "ged.csv", 2, "high", "15")
+    err = _refusal(tmp_path, capsys, "ucdp-ged", path)
+    assert "row 3 (id 900002), columns 'low', 'best', 'high': expected low <= best <= high" in err
+    assert "got 14, 16, 15" in err
+
+
+def test_an_excel_workbook_is_refused_with_save_as_csv(tmp_path, capsys):
+    path = tmp_path / "acled.xlsx"
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr("[Content_Types].xml", "<Types/>")
+        book.writestr("xl/workbook.xml", "<workbook/>")
+    err = _refusal(tmp_path, capsys, "acled", path)
+    assert "is an Excel workbook (.xlsx), not a CSV file" in err and "CSV UTF-8" in err
+    old = tmp_path / "acled.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    assert "Excel 97-2003 workbook (.xls)" in _refusal(tmp_path, capsys, "acled", old)
+
+
+def test_a_download_zipped_or_gzipped_reads_and_two_files_in_one_zip_are_refused(tmp_path, capsys):
+    archive = tmp_path / "ged251-csv.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.write(GED, "GEDEvent_v25_1.csv")
+        zipped.writestr("__MACOSX/._GEDEvent_v25_1.csv", "x")
+    drafts = import_ucdp_ged(archive)
+    pd.testing.assert_frame_equal(
+        drafts.claims.drop(columns="source_id"),
+        import_ucdp_ged(GED).claims.drop(columns="source_id"),
+    )
+    assert "read GEDEvent_v25_1.csv from ged251-csv.zip" in drafts.summary()
+    gzipped = tmp_path / "acled.csv.gz"
+    gzipped.write_bytes(gzip.compress(ACLED_FILE.read_bytes()))
+    assert list(import_acled(gzipped).claims["value"]) == ["32", "12", "100"]
+    with zipfile.ZipFile(archive, "a") as zipped:
+        zipped.write(ACLED_FILE, "acled.csv")
+    err = _refusal(tmp_path, capsys, "ucdp-ged", archive)
+    assert "a zip archive holding 2 CSV files (GEDEvent_v25_1.csv, acled.csv)" in err
+
+
+def test_a_bad_cell_in_a_semicolon_file_names_its_editor_line(tmp_path, capsys):
+    rows = _rows(ACCENTS)
+    rows[3][rows[0].index("fatalities")] = "four"
+    path = _saved(rows, tmp_path / "acled.csv", ";", "cp1252", "\r\n")
+    err = _refusal(tmp_path, capsys, "acled", path)
+    # the first row's note spans lines 2 and 3
+    assert "row 5 (event_id_cnty MLI40003), column 'fatalities'" in err and "'four'" in err
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    fixture=st.sampled_from([GED, ACLED_FILE]),
+    row=st.integers(0, 3),
+    column=st.integers(0, 48),
+    value=st.text(st.characters(blacklist_categories=["Cs"]), max_size=12)
+    | st.sampled_from(["", "-1", "1e3", "NaN", "2025-02-30", "31/12/2025", '"', "\r", "\n"]),
+)
+def test_any_cell_changed_to_anything_imports_or_is_refused_never_a_traceback(
+    tmp_path_factory, fixture, row, column, value
+):
+    rows = _rows(fixture)
+    rows[row][column % len(rows[0])] = value
+    path = _saved(rows, tmp_path_factory.mktemp("cell") / fixture.name)
+    importer = import_ucdp_ged if fixture is GED else import_acled
+    try:
+        importer(path)
+    except ImportFileError as error:
+        assert str(path) in str(error)
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.binary(max_size=300), cut=st.integers(0, 4000))
+def test_any_bytes_or_a_cut_file_are_imported_or_refused_never_a_traceback(
+    tmp_path_factory, data, cut
+):
+    folder = tmp_path_factory.mktemp("bytes")
+    for content in (data, ACLED_FILE.read_bytes()[:cut] + data):
+        path = folder / "acled.csv"
+        path.write_bytes(content)
+        try:
+            import_acled(path)
+        except ImportFileError as error:
+            assert str(path) in str(error)

@@ -56,9 +56,24 @@ def _print_notes(data_dir: Path, args: argparse.Namespace) -> None:
         print("casrec: note:\n" + "\n".join("  - " + line for line in lines), file=sys.stderr)
 
 
-def _add_reconcile(commands: argparse._SubParsersAction) -> None:
+def _add_analysis_options(parser: argparse.ArgumentParser) -> None:
+    """How the claims are reconciled: the same two options for reconcile, validate and run."""
+    from casrec.pipeline import DEFAULT_AS_OF_WINDOW_DAYS
     from casrec.reconcile import DEFAULT_POLICY, POLICIES
 
+    parser.add_argument(
+        "--policy", choices=POLICIES, default=DEFAULT_POLICY, help="how best is chosen"
+    )
+    parser.add_argument(
+        "--as-of-window-days",
+        type=_days,
+        default=DEFAULT_AS_OF_WINDOW_DAYS,
+        help="an aggregate's figures more than this many days older than its latest one form "
+        f"its time series, outside the estimate (default {DEFAULT_AS_OF_WINDOW_DAYS})",
+    )
+
+
+def _add_reconcile(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "reconcile",
         help="reconcile the claims into one low / best / high row per key",
@@ -67,9 +82,7 @@ def _add_reconcile(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="folder of the CSVs"
     )
-    parser.add_argument(
-        "--policy", choices=POLICIES, default=DEFAULT_POLICY, help="how best is chosen"
-    )
+    _add_analysis_options(parser)
     parser.add_argument("--out", type=Path, help="write reconciled CSV here instead of printing")
     parser.add_argument(
         "--skip-quality",
@@ -81,17 +94,18 @@ def _add_reconcile(commands: argparse._SubParsersAction) -> None:
 
 
 def _run_reconcile(args: argparse.Namespace) -> int:
-    from casrec.pipeline import load_and_reconcile
+    from casrec.pipeline import analyse
     from casrec.tables import readable_estimates, write_reconciled_csv
 
-    result = load_and_reconcile(args.data_dir, policy=args.policy)
+    analysis = analyse(args.data_dir, args.policy, args.as_of_window_days)
+    result = analysis.reconciliation
     _print_notes(args.data_dir, args)
     if not args.skip_quality:
         from casrec import quality
 
         # Data that loads can still break rules that change the numbers (a revision by
         # another claimant, a cycle of supersedes): never print figures built on them.
-        results = quality.validate(args.data_dir, policy=args.policy)
+        results = quality.validate(analysis)
         failed = results[(results["severity"] == "critical") & ~results["passed"]]
         if not failed.empty:
             rules = ", ".join(
@@ -132,6 +146,7 @@ def _add_validate(commands: argparse._SubParsersAction) -> None:
         default=None,
         help="YYYY-MM-DD that no date may lie after (default: today)",
     )
+    _add_analysis_options(parser)
     _add_problem_options(parser)
     parser.set_defaults(handler=_run_validate)
 
@@ -141,7 +156,7 @@ def _run_validate(args: argparse.Namespace) -> int:
     from casrec.quality import all_problems, format_results, has_critical_failure, validate
     from casrec.schema import write_problems
 
-    analysis = inspect(args.data_dir)
+    analysis = inspect(args.data_dir, args.policy, args.as_of_window_days)
     results = validate(analysis, run_date=args.run_date, max_listed=args.max_problems)
     print(f"casrec validate: {args.data_dir}")
     print(format_results(results))
@@ -163,7 +178,6 @@ def _days(text: str) -> int:
 
 
 def _add_run(commands: argparse._SubParsersAction) -> None:
-    from casrec.reconcile import DEFAULT_POLICY, POLICIES
     from casrec.run import DEFAULT_CELL_TIMEOUT_SECONDS
     from casrec.run.executors import EXECUTORS
 
@@ -176,7 +190,7 @@ def _add_run(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--events", default="all", help="all | contested | comma-separated event ids (default: all)"
     )
-    parser.add_argument("--policy", choices=POLICIES, default=DEFAULT_POLICY)
+    _add_analysis_options(parser)
     parser.add_argument(
         "--project", type=Path, default=Path("."), help="project folder (default: this one)"
     )
@@ -187,7 +201,6 @@ def _add_run(commands: argparse._SubParsersAction) -> None:
         type=Path,
         help="default: PROJECT/notebooks when it holds notebooks, else casrec's packaged ones",
     )
-    parser.add_argument("--as-of-window-days", type=_days, default=90)
     parser.add_argument(
         "--cell-timeout", type=int, default=DEFAULT_CELL_TIMEOUT_SECONDS, help="seconds per cell"
     )

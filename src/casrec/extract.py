@@ -64,7 +64,7 @@ METRIC_VERBS: dict[str, str] = {
         wordlist(
             "kill kills killed killing died die dies dying perished massacred massacring "
             "executed executing slain slew murdered murdering neutralised neutralized "
-            "neutralising neutralizing lynched assassinated"
+            "neutralising neutralizing lynched assassinated martyred"
         ),
         "killed",
     ),
@@ -181,6 +181,10 @@ TOLL_RISE_VERBS = frozenset(
     wordlist("rose risen rise rises rising climbed climbs increased jumped grown stands stood")
 )
 TOLL_RISE_REACH = 20  # tokens between the toll noun and its verb, at most
+# Verbs that bring a count to a figure: "bringing the total number of IDPs to 1.4 million".
+TOLL_BRING_VERBS = frozenset(
+    wordlist("bringing brings brought bring raising raises raised taking takes took pushing pushed")
+)
 
 # ---------------------------------------------------------------------------------------------
 # Vocabulary: who is counted
@@ -445,7 +449,8 @@ ADVERBS = frozenset(
         "also reportedly allegedly seriously critically badly fatally slightly later "
         "initially then since so far still all both only just already subsequently "
         "eventually apparently reported believed said thought feared confirmed presumed "
-        "thus meanwhile finally altogether together in total overall respectively"
+        "thus meanwhile finally altogether together in total overall respectively "
+        "newly recently forcibly temporarily"
     )
 )
 PREPOSITIONS = frozenset(
@@ -838,7 +843,9 @@ def text_tables(text: str) -> list[TextTable]:
     """Tables written with pipes in a plain-text or Markdown document (``| Killed | 12 |``).
 
     Two or more consecutive lines of two or more cells each; the lines above a Markdown
-    alignment row (``|---|---|``) are headers. A cell's offsets exclude its spaces.
+    alignment row (``|---|---|``) are headers. A cell's offsets exclude its spaces. The line
+    just above the table (a blank line between them at most) is its caption when it reads as
+    one (``_text_caption``): "Table 2: Civilian casualties, as of 15 May 2025".
     """
     tables: list[TextTable] = []
     block: list[TableRow] = []
@@ -847,7 +854,7 @@ def text_tables(text: str) -> list[TextTable]:
     def close() -> None:
         nonlocal aligned
         if len(block) >= 2:
-            tables.append(TextTable(list(block)))
+            tables.append(TextTable(list(block), _text_caption(text, block[0].start)))
         block.clear()
         aligned = False
 
@@ -885,6 +892,33 @@ def text_tables(text: str) -> list[TextTable]:
         block.append(TableRow(start, start + len(line), cells))
     close()
     return tables
+
+
+def _text_caption(text: str, table_start: int) -> tuple[int, int] | None:
+    """The offsets of the caption line above a text table starting at ``table_start``.
+
+    The last non-blank line above it, with one blank line between them at most, of at most
+    25 words and no pipe, that is a title: it opens with 'Table' / 'Figure' / a Markdown '#',
+    or ends without a full stop (a sentence of prose is no caption).
+    """
+    end = table_start - 1
+    for _ in range(2):
+        if end < 0:
+            return None
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        if line.strip():
+            break
+        end = start - 1
+    else:
+        return None
+    stripped = line.strip()
+    if "|" in stripped or len(stripped.split()) > 25:
+        return None
+    if not (re.match(r"(?:table|figure|#)", stripped, re.IGNORECASE) or stripped[-1] not in ".!?"):
+        return None
+    lead = len(line) - len(line.lstrip())
+    return start + lead, start + lead + len(stripped)
 
 
 def html_layout(markup: str) -> Layout:
@@ -1272,6 +1306,8 @@ def _core_at(
             )
         ):
             last += 1
+        if last + 1 < len(tokens) and tokens[last + 1].low == "dozen":
+            last += 1  # "two dozen", as the grammar reads it
         return last, "words"
     if token.low in ORDINAL_WORDS:
         return index, "ordinal"
@@ -1640,6 +1676,23 @@ def _metric_before(tokens: list[Token], first: int) -> tuple[str, int, int, bool
             window = _words(tokens, stops[-1] + 1, index)
         if any(w in TOLL_WORDS for w in window):
             return "killed", index, index, False
+        for k in range(index - 2, max(-1, index - 2 - TOLL_RISE_REACH), -1):
+            if tokens[k].kind == "punct" and tokens[k].text in ",;:()[]":
+                break
+            if tokens[k].low == "number" and _words(tokens, k + 1, k + 2) == ["of"]:
+                # "bringing the total number of internally displaced persons to 1.4 million"
+                j = k - 1
+                while j >= 0 and tokens[j].low in ("the", "total", "overall", "cumulative"):
+                    j -= 1
+                if j < 0 or tokens[j].low not in TOLL_BRING_VERBS:
+                    break
+                counted = _words(tokens, k + 2, index)
+                if counted[:2] == list(IDP_PHRASE):
+                    return "idps", index, index, False
+                for word in counted:
+                    if word in METRIC_NOUNS and word != "toll":
+                        return METRIC_NOUNS[word], index, index, False
+                break
         if tokens[index - 1].low in TOLL_RISE_VERBS:
             for k in range(index - 2, max(-1, index - 2 - TOLL_RISE_REACH), -1):
                 if tokens[k].kind == "punct" and tokens[k].text in ",;:()[]":
@@ -2359,6 +2412,8 @@ class Extractor:
             self._actor_named(context.publisher, []) if context.publisher else None
         )
         self.last_sentence: list[Candidate] = []
+        self.named_claimants: list[str] = []  # attributions of several words, in text order
+        self.last_period: tuple[ProsePeriod, int] | None = None  # the last as_of read, its line
         self.speaker_tokens: set[int] = set()
 
     def _home_state(self) -> str | None:
@@ -2433,6 +2488,7 @@ class Extractor:
             if in_sentence:
                 self.last_sentence = in_sentence
             named = [a for a in attributions if not a.anaphoric]
+            self.named_claimants.extend(a.claimant for a in named if " " in a.claimant)
             if named:
                 actor = self._claimant_actor(named[-1].claimant, recent_actors)
                 previous_claimant = Claimant(named[-1].claimant, actor, "attribution")
@@ -2469,6 +2525,20 @@ class Extractor:
             for p in periods
             if p.kind != "since" and self.text.count(";", m.sentence.start, p.start) == clause
         ]
+        words = self.text[m.sentence.start : m.sentence.end].split(";")[clause]
+        if not named and _SAME_PERIOD.search(words) and self.last_period is not None:
+            period, line = self.last_period
+            if line == m.sentence.line:  # "A further 2,377 were injured over the same period."
+                m.as_of = period.iso
+                m.review.append(
+                    f"as_of read from the sentence before's {period.phrase!r} ('the same period')"
+                )
+            return
+        if not named and m.whole is not None and m.whole.as_of:
+            # "As of 30 April 2025, ... 5,104 killed. Of those killed, 412 were children."
+            m.as_of = m.whole.as_of
+            m.review.append("as_of of the figure it breaks down")
+            return
         if not named:
             return
         if len({p.iso for p in named}) > 1:
@@ -2482,6 +2552,7 @@ class Extractor:
             m.review.append(f"the sentence's {period.phrase!r} names no year: set as_of")
             return
         m.as_of = period.iso
+        self.last_period = (period, m.sentence.line)
         m.review.append(
             f"as_of read from the sentence's {period.phrase!r}"
             + (", the end of the period the figure counts" if period.kind == "range" else "")
@@ -2566,6 +2637,9 @@ class Extractor:
             of_them = True
             np_start += 2
         fronted = self._fronted_whole(m, earlier)
+        fronted_before = None if fronted is not None else self._fronted_whole_before(m, earlier)
+        if fronted_before is not None:
+            fronted, fronted_anchor = fronted_before
         sibling = bool(  # "12 were children and 9 were women": a second part of one whole
             earlier and earlier[-1].whole is not None and before is not None and before.low == "and"
         )
@@ -2603,6 +2677,10 @@ class Extractor:
             # "a"/"an"/"both" count one or two people only with a person noun after them
             if not any(w in POPULATION_NOUNS for w in np_words):
                 return False
+            if any(
+                t.kind == "number" or _is_number_word(t) for t in tokens[m.last + 1 : np_end + 1]
+            ):
+                return False  # "a further forty-one people": the figure is the number's
             named = tokens[m.first - 2] if m.first >= 2 else None
             if (
                 before is not None
@@ -2641,6 +2719,8 @@ class Extractor:
             return True
         if fronted is not None:  # "Of the 40 people killed, 12 were children"
             m.metric, m.anchor, m.whole = fronted.metric, fronted.anchor, fronted
+            if fronted_before is not None:  # "... 5,104 killed. Of those killed, 412 were"
+                m.anchor = fronted_anchor
             return True
         # 1. the noun names what happened: "25 civilian deaths", "13 injured", "~144,000 refugees"
         noun_metric = None
@@ -2664,6 +2744,14 @@ class Extractor:
         verb_after = self._verb_after(tokens, np_end + 1)
         if verb_after is not None and verb_after[0] == "released":
             return False
+        if verb_after is not None and _words(tokens, verb_after[1] - 2, verb_after[1]) == [
+            "of",
+            "the",
+        ]:  # "Eleven of the abducted were killed" (or "were freed"): what happened next
+            then = _metric_after(tokens, verb_after[2] + 1)
+            if then is not None and then[0] == "released":
+                return False
+            verb_after = then or verb_after
         verb_before = _metric_before(tokens, m.first)
         if m.kind == "article" and verb_before is not None and tokens[verb_before[2]].low == "of":
             return False  # "the death of a leader" names a person, it does not count victims
@@ -2802,6 +2890,41 @@ class Extractor:
         if opening > 0 and not (tokens[opening - 1].text in ",;:(" or opening == 0):
             return None
         return prior.whole or prior
+
+    def _fronted_whole_before(
+        self, m: Mention, earlier: list[Mention]
+    ) -> tuple[Mention, tuple[int, int]] | None:
+        """The whole, a sentence before, of 'Of those killed, 412 were children' (and its anchor).
+
+        The sentence opens with 'Of the / those / these [people] killed|dead|injured|...,' (or
+        'Of them,', 'Of these,': the last figure) and the figure is followed by its copula; the
+        whole is the last figure of that metric in the paragraph's sentence before.
+        """
+        tokens = m.tokens
+        if earlier or m.first < 3 or tokens[m.first - 1].text != ",":
+            return None
+        if not _is_copula(tokens, m.last + 1) or not self.last_sentence:
+            return None
+        lead = _words(tokens, 0, m.first - 1)
+        if lead[:1] != ["of"] or lead[1:2] not in (["the"], ["those"], ["these"], ["them"]):
+            return None
+        if any(t.text in ",;:" or t.kind in ("number", "quote") for t in tokens[: m.first - 1]):
+            return None
+        named = [
+            (k, METRIC_VERBS.get(w) or METRIC_NOUNS.get(w))
+            for k, w in enumerate(lead)
+            if METRIC_VERBS.get(w) or METRIC_NOUNS.get(w)
+        ]
+        if not named and len(lead) != 2:
+            return None  # "Of the vehicles, 12 were burnt"
+        for candidate in reversed(self.last_sentence):
+            prior = candidate.mention
+            if prior.sentence.line != m.sentence.line:
+                return None  # another paragraph
+            if not named or prior.metric == named[-1][1]:
+                anchor = (named[-1][0], named[-1][0]) if named else (1, 1)
+                return prior.whole or prior, anchor
+        return None
 
     def _verb_after(self, tokens: list[Token], index: int) -> tuple[str, int, int] | None:
         """The verb after a noun phrase, skipping a coordinated one or an appositive."""
@@ -3144,7 +3267,25 @@ class Extractor:
             # of a document is its publisher
             return self._publisher()
         name = self._expand_acronym(name)
+        name = self._full_name(name)
         return Claimant(name, self._claimant_actor(name, recent_actors), "attribution")
+
+    def _full_name(self, name: str) -> str:
+        """'The network said' names the claimant called so before: 'Darro Medical Network'.
+
+        A one-word claimant is the last named claimant (or the publisher) whose head word it is,
+        the word before any 'of' / 'in' ('Mission' of 'Human Rights Mission in Veloria').
+        """
+        if not re.fullmatch(r"[^\W\d_]+", name) or name.lower() in _PRONOUNS:
+            return name
+        generic = PARTY_VOICE_WORDS | GENERIC_GROUP_CLAIMANTS
+        if name.lower() in generic or self.context.actors.actor_of_word(name):
+            return name  # "the rebels", "the army": read from actors.csv (_actor_named)
+        for known in reversed([self.context.publisher or "", *self.named_claimants]):
+            head = re.split(r"\s+(?:of|in|for|on|at)\s+|\s*\(", known)[0].split()
+            if len(head) > 1 and head[-1].lower() == name.lower():
+                return known
+        return name
 
     def _expand_acronym(self, name: str) -> str:
         if re.fullmatch(r"[A-Z]{2,6}", name) and self.context.actors.actor_of_word(name) is None:
@@ -3426,16 +3567,21 @@ def _prose_date(n: str) -> str:
 # "from ... to/until ...", "during 1–31 March 2024"); "during": a period the count covers ("during",
 # "throughout", "over", a year opening its clause: "In 2023,"); "since": a start, giving none.
 _PROSE_PERIOD = re.compile(
-    r"(?P<range>(?i:\b(?:between|from)\s+)" + _prose_date("s") + r"\s*(?:(?i:and|to|until|till"
+    r"(?P<range>(?i:\b(?:between|from)\s+)(?:" + _prose_date("s") + r"|[0-3]?\d(?:st|nd|rd|th)?)"
+    r"\s*(?:(?i:and|to|until|till"
     r"|through)\b|[-–—])\s*" + _prose_date("e") + r")"
     r"|(?P<compact>(?i:\b(?:during|throughout|over|in|for|from|between|covering)\s+)"
-    r"(?:[0-3]?\d|" + _PROSE_MONTH + r")\s*[-–—]\s*" + _prose_date("c") + r")"
+    r"(?:[0-3]?\d|(?P<cmonth>" + _PROSE_MONTH + r"))\s*[-–—]\s*" + _prose_date("c") + r")"
     r"|(?P<since>(?i:\bsince\s+)" + _prose_date("x") + r")"
     r"|(?P<asof>(?i:\b(?:as\s+(?:of|at|on)|by|through|at(?=\s+the\s+(?:end|close)\b))\s+)"
     + _prose_date("a")
     + r")"
     r"|(?P<during>(?i:\b(?:during|throughout|over|in\s+the\s+course\s+of|in)\s+)"
     r"(?:the\s+(?:year|month)\s+(?:of\s+)?)?" + _prose_date("d") + r")"
+)
+# A clause that refers to the period of the sentence before: "over the same period".
+_SAME_PERIOD = re.compile(
+    r"(?i)\b(?:over|during|in|for|within|across|throughout)\s+(?:the\s+same|that)\s+period\b"
 )
 # Words that may open a clause before its period: "And in 2023, ...".
 _CLAUSE_OPENING = re.compile(r"[\s\"“”'‘’«»„(]*(?:(?i:and|but|yet|so|also)\s+)?$")
@@ -3488,18 +3634,21 @@ def prose_periods(text: str, start: int, end: int) -> list[ProsePeriod]:
         kind = "range" if outer == "compact" else outer
         n = {"range": "e", "compact": "c", "since": "x", "asof": "a", "during": "d"}[outer]
         year, month, day = _date_parts(match, n)
-        if outer == "range" and year is None:
+        if kind == "range" and year is None:
             # a range's end takes its start's year: "from January 2019 until November"
             year, start_month, _ = _date_parts(match, "s")
             if year is not None and month and start_month and int(month) < int(start_month):
                 year = str(int(year) + 1)  # "from November 2019 until February"
+            if year is None and (start_month or match.group("cmonth")) is None:
+                continue  # days of one month ("Between 8 and 10 February"): an event's dates
         iso = None if kind == "since" else _iso_date(year, month, day)
         if kind == "during":
             if day is not None:
                 continue  # "during the night of 11 January": the event's date
             clause = sentence[: match.start()].rsplit(";", 1)[-1]
+            alone = re.match(r"\s+alone\b", sentence[match.end() :])  # "In May 2025 alone"
             if match.group(outer).split()[0].lower() == "in" and (
-                month is not None or not _CLAUSE_OPENING.fullmatch(clause)
+                (month is not None and not alone) or not _CLAUSE_OPENING.fullmatch(clause)
             ):
                 continue  # "In July 2024, ...", "... was in 2015, when": an event's date
         if kind == "asof" and iso is None and not _EXPLICIT_AS_OF.match(match.group(outer)):

@@ -13,7 +13,11 @@ row's source and notes kept.
 
 from __future__ import annotations
 
+import calendar
+import csv
 import datetime as dt
+import functools
+import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,14 +29,12 @@ from casrec.duplicates import DEFAULT_WINDOW_DAYS, MatchRules, match_events
 from casrec.extract import ActorIndex, wordlist
 from casrec.quantities import MAX_COUNT
 from casrec.reading import (
+    SAVE_AS_UTF8,
     ReadError,
     cell_under_unnamed,
     decode,
     header_again_message,
     named_width,
-    numbered_records,
-    repeated_column,
-    repeats_header,
     separator_hint,
     shown,
 )
@@ -64,10 +66,12 @@ GED_REQUIRED = wordlist(
     "where_coordinates adm_1 country date_start date_end deaths_a deaths_b deaths_civilians "
     "deaths_unknown best high low"
 )
+# (sub_event_type is read when present: ACLED's files before 2019 have event_type alone)
 ACLED_REQUIRED = wordlist(
-    "event_id_cnty event_date event_type sub_event_type actor1 actor2 country admin1 "
-    "location source notes fatalities"
+    "event_id_cnty event_date event_type actor1 actor2 country admin1 location source notes "
+    "fatalities"
 )
+ACLED_READS = [*ACLED_REQUIRED, "sub_event_type", "iso", "inter1", "inter2"]
 
 UCDP = "Uppsala Conflict Data Program"
 ACLED = "ACLED"
@@ -114,13 +118,17 @@ class Drafts:
     actors: pd.DataFrame
     events: pd.DataFrame
     claims: pd.DataFrame
+    # how the file was read when not as published (encoding, separator, date order): for the
+    # terminal, not the drafts, which are the same however the file was saved
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line for the terminal."""
         flagged = int((self.events["review"] != "").sum()) if len(self.events) else 0
+        read = f" (file {'; '.join(self.notes)})" if self.notes else ""
         return (
             f"{len(self.events)} events ({flagged} to review), {len(self.claims)} claims, "
-            f"{len(self.actors)} actors, {len(self.sources)} source"
+            f"{len(self.actors)} actors, {len(self.sources)} source{read}"
         )
 
 
@@ -128,104 +136,370 @@ class Drafts:
 # Reading
 # ---------------------------------------------------------------------------------------------
 
+# Older names of published columns, as earlier releases wrote them (lower case): UCDP GED
+# before 5.0 wrote its estimates best_est / low_est / high_est; ACLED before 2017 called the
+# associated actors ally_actor_1 / ally_actor_2.
+COLUMN_ALIASES = {
+    "best_est": "best", "low_est": "low", "high_est": "high",
+    "ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2",
+}  # fmt: skip
+# Columns of earlier ACLED releases that are no longer published (known, so a header using
+# them is still recognised as ACLED's): the country's Gleditsch-Ward number, the row number.
+ACLED_OLDER_COLUMNS = wordlist("gwno data_id event_id_no_cnty iso3")
+# The separators a header is tried with: commas as published; semicolons (Excel in locales
+# that write decimal commas), tabs (Excel's "Unicode Text", .tsv) and vertical bars.
+SEPARATORS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+_ZIP, _OLE2, _GZIP = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\x1f\x8b"
+SAVE_AS_CSV = "open it in Excel and use Save As > 'CSV UTF-8 (Comma delimited)'"
 
-def read_layout(path: str | Path, required: Iterable[str], layout: str) -> pd.DataFrame:
-    """Read a CSV as text, checking the columns the importer needs; line numbers kept.
 
-    The bytes are decoded as ``casrec.reading`` decodes data files (UTF-8 with or without a
-    byte-order mark; UTF-16 and Windows-1252 named with the line and byte), and a header that
-    is one column holding semicolons or tabs is named as such instead of as missing columns.
-    ``attrs["lines"]`` holds each row's editor line, where its record starts
-    (``casrec.reading.numbered_records``): a quoted note over several lines counts them all.
+def column_key(name: str) -> str:
+    """A header cell as the importers compare it: 'EVENT_DATE', ' Event date ' -> 'event_date'.
+
+    Case, surrounding spaces and the separator between words (space, hyphen, dot) are not
+    part of a column's name; an older published name reads as the current one.
     """
-    path = Path(path)
+    key = re.sub(r"[\s.\-]+", "_", name.strip().strip("\ufeff\u200b").lower()).strip("_")
+    return COLUMN_ALIASES.get(key, key)
+
+
+@dataclass
+class Table:
+    """A dataset file read as text: the cells of the columns an importer reads, by column.
+
+    ``cells[column][k]`` is the k-th row's cell (spaces around it dropped, line ends inside
+    it written as a line feed), ``lines[k]`` the editor line where that row starts, ``columns`` the
+    columns the file has (as ``column_key`` names them), ``notes`` how it was read when that
+    was not as published (encoding, separator, archive), and ``renamed`` the older names read.
+    """
+
+    path: str
+    columns: list[str]
+    cells: dict[str, list[str]]
+    lines: list[int]
+    notes: list[str] = field(default_factory=list)
+    renamed: dict[str, str] = field(default_factory=dict)  # written name -> published name
+    day_first: bool | None = None  # the order of numeric dates (7/2/2025), when settled
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def has(self, column: str) -> bool:
+        """Whether the file has the column and the importer keeps its cells."""
+        return column in self.cells
+
+
+def _unpacked(path: Path, data: bytes) -> tuple[bytes, str, list[str]]:
+    """The CSV bytes of a file as downloaded: a zip or gzip holding one CSV is opened.
+
+    Returns the bytes, the name messages give the file, and notes. A spreadsheet workbook is
+    refused with what to do: openpyxl, which reads .xlsx, is not among casrec's dependencies.
+    """
+    import gzip
+    import zipfile
+
+    if data.startswith(_OLE2):
+        raise ImportFileError(
+            f"{path}: is an Excel 97-2003 workbook (.xls), not a CSV file; {SAVE_AS_CSV}"
+        )
+    if data.startswith(_GZIP):
+        try:
+            return gzip.decompress(data), str(path), [f"unpacked from gzip ({path.name})"]
+        except (OSError, EOFError) as error:
+            raise ImportFileError(f"{path}: a damaged gzip file ({error})") from None
+    if not data.startswith(_ZIP):
+        return data, str(path), []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = [n for n in archive.namelist() if not n.endswith("/")]
+            if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+                raise ImportFileError(
+                    f"{path}: is an Excel workbook (.xlsx), not a CSV file; casrec imports "
+                    f"CSV only (openpyxl, which reads workbooks, is not installed): {SAVE_AS_CSV}"
+                )
+            if "mimetype" in names and b"opendocument" in archive.read("mimetype"):
+                raise ImportFileError(
+                    f"{path}: is an OpenDocument spreadsheet (.ods), not a CSV file; in "
+                    "LibreOffice use File > Save As > 'Text CSV' (UTF-8, comma)"
+                )
+            tables = [
+                n for n in names
+                if n.lower().endswith((".csv", ".tsv", ".txt")) and "__macosx" not in n.lower()
+            ]  # fmt: skip
+            if len(tables) != 1:
+                listed = ", ".join(tables[:5] or names[:5]) + (", ..." if len(names) > 5 else "")
+                raise ImportFileError(
+                    f"{path}: a zip archive holding {len(tables) or 'no'} CSV file"
+                    f"{'s' if len(tables) != 1 else ''} ({listed}); expected one: unzip it and "
+                    "import the CSV file"
+                )
+            (member,) = tables
+            return archive.read(member), f"{path}:{member}", [f"read {member} from {path.name}"]
+    except zipfile.BadZipFile as error:
+        raise ImportFileError(f"{path}: a damaged zip archive ({error})") from None
+
+
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+
+
+def decode_any(data: bytes) -> tuple[str, str | None]:
+    """The text of a file in any encoding spreadsheets save, and a note unless it is UTF-8.
+
+    UTF-8 (with or without byte-order marks); UTF-16 with its mark (Excel's "Unicode Text"),
+    or without one when every other byte of the start is NUL; else Windows-1252 (Excel's
+    plain "CSV", a superset of Latin-1 for the letters written). A file mixing UTF-8 and
+    another encoding, or with bytes Windows-1252 does not define, is refused with the line and
+    byte (``casrec.reading.decode``'s message): guessing would garble its names.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _utf16(data, "utf-16", "UTF-16 (Excel's 'Unicode Text')")
+    head = data[:2000]
+    if len(head) >= 4 and head.count(0) >= len(head) // 3:
+        even_nul = head[0::2].count(0) > head[1::2].count(0)
+        return _utf16(data, "utf-16-be" if even_nul else "utf-16-le", "UTF-16 without its mark")
+    try:
+        return decode(data), None
+    except ReadError as error:
+        utf8_error = error
+    if not _UTF8_SEQUENCE.search(data):
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+        else:
+            at = next(k for k, c in enumerate(text) if ord(c) > 127)
+            line = text.count("\n", 0, at) + 1
+            word = (
+                re.search(r"\S*$", text[max(0, at - 30) : at + 1]).group()
+                + re.match(r"[^\s,;\t\"]*", text[at + 1 : at + 30]).group()
+            )
+            return text, (
+                f"not UTF-8: read as Windows-1252 (Excel's 'CSV'); check that accented names "
+                f"read right (line {line}: {word!r})"
+            )
+    raise ReadError(
+        utf8_error.message.replace("is not UTF-8", "is neither UTF-8 nor Windows-1252", 1)
+        if _UTF8_SEQUENCE.search(data)
+        else utf8_error.message,
+        utf8_error.line,
+    )
+
+
+def _utf16(data: bytes, codec: str, name: str) -> tuple[str, str]:
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as error:
+        raise ReadError(
+            f"is {name} but byte {error.start:,} cannot be read as UTF-16 (a file cut short?); "
+            f"{SAVE_AS_UTF8}"
+        ) from None
+    return text.lstrip("\ufeff"), f"read as {name}"
+
+
+def _first_line(text: str) -> str:
+    """The header line: the first line with anything on it (any line end: LF, CRLF, CR)."""
+    for line in io.StringIO(text[:1_000_000], newline=None):
+        if line.strip():
+            return line.rstrip("\n")
+    return ""
+
+
+def _separator(text: str, known: set[str]) -> str:
+    """The separator under which the header names most of the layout's columns.
+
+    Excel's 'sep=;' first line names it outright; otherwise each of ``SEPARATORS`` splits
+    the header line, and the one that gives the most known column names wins (commas on a
+    tie). A header naming none of them is read with commas, to be refused with what it lacks.
+    """
+    start = text.lstrip("\ufeff")[:6]
+    if re.fullmatch(r"sep=[,;\t|]", start[:5]):
+        return start[4]
+    line = _first_line(text)
+    best, best_score = ",", 0
+    for separator in SEPARATORS:
+        try:
+            cells = next(csv.reader([line], delimiter=separator), [])
+        except csv.Error:  # a header the csv module cannot read: refused when it is parsed
+            continue
+        score = sum(column_key(cell) in known for cell in cells)
+        if score > best_score:
+            best, best_score = separator, score
+    return best
+
+
+def _records(text: str, separator: str):
+    """Each CSV record of ``text`` with the editor line it starts on, for any separator.
+
+    As ``casrec.reading.numbered_records`` (which reads commas only): blank lines and Excel's
+    'sep=' line are no record; a NUL byte or a record the csv module cannot read is a
+    ReadError naming its line. Records are yielded one by one: a large file is not held twice.
+    """
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ReadError(f"line {line} contains a NUL byte: this is not a text CSV file", line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    start = 1
+    first = True
+    try:
+        for record in reader:
+            excel_hint = (
+                first and len(record) <= 2 and re.fullmatch(r"sep=.?", separator.join(record))
+            )
+            if record and not excel_hint:
+                first = False
+                yield start, record
+            start = reader.line_num + 1
+    except csv.Error as error:  # e.g. a quote that is never closed
+        raise ReadError(f"line {start} cannot be read as CSV: {error}", start) from None
+
+
+def read_layout(
+    path: str | Path,
+    required: Iterable[str],
+    layout: str,
+    known: Iterable[str] = (),
+    reads: Iterable[str] | None = None,
+) -> Table:
+    """Read a dataset file as text, checking the columns the importer needs; lines kept.
+
+    The file may be UTF-8 (with or without a byte-order mark), UTF-16 or Windows-1252
+    (``decode_any``); separated by commas, semicolons, tabs or vertical bars (``_separator``:
+    whichever names most of the layout's columns); a zip or gzip holding one CSV. Header names
+    are compared as ``column_key`` writes them (any case, spaces around, older published
+    names); columns the importer does not read are ignored. ``Table.lines`` holds each row's
+    editor line, where its record starts: a quoted note over several lines counts them all.
+    ``reads`` names the columns kept (default: ``required``).
+    """
+    shown_path = path = Path(path)
     if not path.exists():
         raise ImportFileError(f"{path}: file not found")
     if not path.is_file():
         raise ImportFileError(f"{path}: not a file")
     try:
-        numbered = numbered_records(decode(path.read_bytes()))
-    except ReadError as error:
-        raise ImportFileError(f"{path}: {error.message}") from None
+        data = path.read_bytes()
     except OSError as error:
         raise ImportFileError(f"{path}: cannot be read ({error.strerror})") from error
+    data, shown_path, notes = _unpacked(path, data)
+    required = list(required)
+    known_keys = {*required, *known, *COLUMN_ALIASES.values()}
     article = "an" if layout[:1] in "AEIO" else "a"  # "an ACLED export", "a UCDP GED"
-    if not numbered or not any(cell.strip() for cell in numbered[0][1]):
-        raise ImportFileError(
-            f"{path}: empty file; expected {article} {layout} CSV with a header row"
-        )
-    header_line, first = numbered[0]
-    header = [cell.strip() for cell in first]
+    try:
+        text, note = decode_any(data)
+        notes += [note] if note else []
+        separator = _separator(text, known_keys | set(COLUMN_ALIASES))
+        records = _records(text, separator)
+        first = next(records, None)
+        if first is None or not any(cell.strip() for cell in first[1]):
+            raise ImportFileError(
+                f"{shown_path}: empty file; expected {article} {layout} CSV with a header row"
+            )
+        table = _read_rows(shown_path, first, records, required, layout, reads, separator)
+    except ReadError as error:
+        raise ImportFileError(f"{shown_path}: {error.message}") from None
+    if separator != ",":
+        notes.append(f"separated by {SEPARATORS[separator]}")
+    table.notes = notes
+    return table
+
+
+def _read_rows(shown_path, first, records, required, layout, reads, separator) -> Table:
+    """The header checked, then each record, keeping the cells of the columns ``reads``."""
+    article = "an" if layout[:1] in "AEIO" else "a"
+    header_line, written = first
+    header = [cell.strip() for cell in written]
     # a spreadsheet that saved the file may append unnamed columns ("...,timestamp,,"): they
     # are dropped while they hold nothing, and a value under one is refused below
     full_width = len(header)
     header = header[: named_width(header)]
-    where = f"{path}, row {header_line} (header)"
-    separator = separator_hint(",".join(first))
-    if len(header) == 1 and separator:
+    where = f"{shown_path}, row {header_line} (header)"
+    keys = [column_key(name) for name in header]
+    hint = separator_hint(",".join(written)) if separator == "," else None
+    if len(header) == 1 and hint:
         raise ImportFileError(
-            f"{where}: separated by {separator}, not commas as {layout} publishes it; export "
-            "it again as comma-separated CSV"
+            f"{where}: the header is one column, {shown(header[0], 60)}, separated by {hint}, "
+            f"and names none of the {layout} columns; expected the published column names"
         )
-    repeat = repeated_column(header)
-    if repeat is not None:
-        name, first_cell, second_cell = repeat
-        raise ImportFileError(
-            f"{where}: column {name!r} appears twice (cells {first_cell} and {second_cell}); "
-            f"a {layout} file names each column once"
-        )
-    missing = [column for column in required if column not in header]
+    seen: dict[str, int] = {}
+    for position, key in enumerate(keys, start=1):
+        if key in seen and key:
+            first_name, name = header[seen[key] - 1], header[position - 1]
+            same = f"{name!r}" if first_name == name else f"{first_name!r} and {name!r}"
+            raise ImportFileError(
+                f"{where}: column {key!r} appears twice ({same}, cells {seen[key]} and "
+                f"{position}); a {layout} file names each column once"
+            )
+        seen[key] = position
+    missing = [column for column in required if column not in seen]
     if missing:
-        lower = {name.lower(): name for name in header}
-        other_case = [lower[c] for c in missing if c in lower]
-        hint = (
-            f"; the published names are lower case, and this file writes {other_case[0]!r}"
-            if other_case
-            else ""
-        )
+        import difflib
+
+        near = {
+            column: difflib.get_close_matches(column, keys, n=1, cutoff=0.75) for column in missing
+        }
+        hints = [f"{header[keys.index(m[0])]!r} for {c!r}?" for c, m in near.items() if m]
+        hint = f" (the file writes {', '.join(hints[:3])})" if hints else ""
         raise ImportFileError(
             f"{where}: not {article} {layout} file in its published layout; "
             f"missing column(s): {', '.join(missing)}{hint}"
         )
-    records = []
-    lines = []
-    # each record's editor line, where it starts: an ACLED note may span several lines
-    for position, (line, record) in enumerate(numbered[1:], start=1):
-        if not any(cell.strip() for cell in record):
+    reads = list(dict.fromkeys(reads if reads is not None else required))
+    kept = [(column, seen[column] - 1) for column in reads if column in seen]
+    cells: dict[str, list[str]] = {column: [] for column, _ in kept}
+    lines: list[int] = []
+    width = len(header)
+    previous: tuple[int, list[str]] | None = None
+    for line, record in records:
+        if previous is not None:
+            _check_width(shown_path, *previous, width, full_width, last=False)
+        previous = None
+        stripped = [cell.strip() for cell in record]
+        if not any(stripped):
             continue
-        cells = [cell.strip() for cell in record]
-        if repeats_header(cells, header):
-            raise ImportFileError(f"{path}, {header_again_message(f'row {line}')}")
-        if len(header) < len(cells) <= full_width:
-            unnamed = cell_under_unnamed(cells, len(header))
-            if unnamed is not None:
-                raise ImportFileError(
-                    f"{path}, row {line}, cell {unnamed}: {shown(cells[unnamed - 1])} is under "
-                    f"a column the header leaves unnamed; expected the {len(header)} columns "
-                    "the header names"
-                )
-            cells = cells[: len(header)]
-        if len(cells) != len(header):
-            raise ImportFileError(
-                f"{path}, row {line}: {len(cells)} fields but the header has {len(header)}"
-                + _width_hint(record, len(header), position == len(numbered) - 1)
-            )
-        records.append(cells)
+        if stripped[:width] == header:
+            raise ImportFileError(f"{shown_path}, {header_again_message(f'row {line}')}")
+        if len(stripped) != width and (
+            not (width < len(stripped) <= full_width) or cell_under_unnamed(stripped, width)
+        ):
+            previous = (line, record)  # refused once it is known whether it is the last
+            continue
+        for column, index in kept:
+            cell = stripped[index]
+            cells[column].append(cell.replace("\r\n", "\n").replace("\r", "\n") if "\r" in cell
+                                 else cell)  # fmt: skip
         lines.append(line)
-    if not records:
+    if previous is not None:
+        _check_width(shown_path, *previous, width, full_width, last=True)
+    if not lines:
         raise ImportFileError(
-            f"{path}: a header but no rows; expected at least one {layout} row to import"
+            f"{shown_path}: a header but no rows; expected at least one {layout} row to import"
         )
-    frame = pd.DataFrame(records, columns=header, dtype=str)
-    frame.attrs["lines"] = lines
-    frame.attrs["path"] = str(path)
-    return frame
+    renamed = {
+        name: key for name, key in zip(header, keys, strict=True)
+        if re.sub(r"[\s.\-]+", "_", name.lower()) in COLUMN_ALIASES
+    }  # fmt: skip
+    return Table(str(shown_path), list(seen), cells, lines, renamed=renamed)
+
+
+def _check_width(path, line: int, record: list[str], width: int, full: int, last: bool) -> None:
+    """Refuse a row that has not the header's number of fields, with the likely cause."""
+    cells = [cell.strip() for cell in record]
+    if width < len(cells) <= full:
+        unnamed = cell_under_unnamed(cells, width)
+        raise ImportFileError(
+            f"{path}, row {line}, cell {unnamed}: {shown(cells[unnamed - 1])} is under "
+            f"a column the header leaves unnamed; expected the {width} columns "
+            "the header names"
+        )
+    raise ImportFileError(
+        f"{path}, row {line}: {len(cells)} fields but the header has {width}"
+        + _width_hint(record, width, last)
+    )
 
 
 def _width_hint(record: list[str], width: int, last: bool) -> str:
     """Why a row may have the wrong number of fields, for the message."""
     if len(record) > width:
-        return " (a stray comma, or a value with a comma that needs quotes?)"
+        return " (a stray separator, or a value holding one that needs quotes?)"
     if any("\n" in cell for cell in record):
         return (
             " (a quote opened in this row and never closed would run it over several lines: "
@@ -234,7 +508,7 @@ def _width_hint(record: list[str], width: int, last: bool) -> str:
     return " (the file may be cut short: download or export it again)" if last else ""
 
 
-def refuse_repeated_ids(frame: pd.DataFrame, column: str, prefix: str) -> None:
+def refuse_repeated_ids(table: Table, column: str, prefix: str) -> None:
     """Refuse a file that repeats an event id or leaves one empty, naming the rows.
 
     A dataset's id names one event: a repeat would draft two events under one event_id (and
@@ -242,10 +516,10 @@ def refuse_repeated_ids(frame: pd.DataFrame, column: str, prefix: str) -> None:
     the same event_id ``prefix-<id>`` as a slug (they differ only in case or punctuation, or
     after its 60th character). A row without an id could not be traced back to the dataset.
     """
-    path = frame.attrs["path"]
+    path = table.path
     first_line: dict[str, int] = {}
     drafted: dict[str, tuple[str, int]] = {}
-    for value, line in zip(frame[column], frame.attrs["lines"], strict=True):
+    for value, line in zip(table.cells[column], table.lines, strict=True):
         if not value:
             raise ImportFileError(
                 f"{path}, row {line}, column {column!r}: empty; expected the dataset's id of "
@@ -270,47 +544,168 @@ def refuse_repeated_ids(frame: pd.DataFrame, column: str, prefix: str) -> None:
         drafted[event_id] = (value, line)
 
 
-def _located(frame: pd.DataFrame, position: int, record_id: str, *columns: str) -> str:
+def _located(table: Table, position: int, record_id: str, *columns: str) -> str:
     """Where a message on one row points: the file, the row (id), the column or columns."""
     named = ", ".join(map(repr, columns))
-    where = f"{frame.attrs['path']}, row {frame.attrs['lines'][position]} ({record_id})"
+    where = f"{table.path}, row {table.lines[position]} ({record_id})"
     return f"{where}, column{'s' if len(columns) > 1 else ''} {named}"
 
 
-def _count(frame: pd.DataFrame, position: int, column: str, record_id: str) -> int:
-    """A whole number of people from a cell ('12', '1,200', '12.0'), or a located error."""
-    cell = frame[column].iloc[position]
-    match = re.fullmatch(r"(\d+)(?:\.0+)?", cell.replace(",", ""))
-    # read as digits, not through a float: '9' * 30 is no 1e30 rounded, and '9' * 400 no overflow
-    count = int(match.group(1)) if match else None
-    if count is None or count > MAX_COUNT:
-        why = f" (more than {MAX_COUNT:,}: a typing error?)" if count is not None else ""
+_WHOLE = re.compile(r"\d+")
+# thousands grouped by commas ('1,200', as the datasets' English writes them) or by spaces
+_GROUPED = re.compile(r"\d{1,3}(?:(,)\d{3})+|\d{1,3}(?:([ \u00a0\u202f])\d{3})+")
+# a whole number a script wrote as a float ('12.0', '12.00'), never '1.000' (see below)
+_FLOAT_WHOLE = re.compile(r"(\d+)[.,]0+")
+_DOT_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_NEGATIVE = re.compile(r"[-\u2212]\s*\d+(?:[.,]\d+)?")
+_DECIMAL = re.compile(r"\d*[.,]\d+")
+
+
+def _count(table: Table, position: int, column: str, record_id: str) -> int:
+    """A whole number of people from a cell, or a located error saying what was expected.
+
+    Read: '12', '1,200', '1 200', '12.0'. Refused, each with why: an empty cell, a negative
+    or decimal count, '1.000' (a thousand with a dot, or one with three decimals: which?) and a
+    count above ``MAX_COUNT``. Digits are read as digits, never through a float.
+    """
+    cell = table.cells[column][position]
+    why = ""
+    count = None
+    if _WHOLE.fullmatch(cell):
+        count = int(cell)
+    elif _GROUPED.fullmatch(cell):
+        count = int(re.sub(r"[, \u00a0\u202f]", "", cell))
+    elif (match := _FLOAT_WHOLE.fullmatch(cell)) and not _DOT_GROUPED.fullmatch(
+        cell.replace(",", ".")
+    ):
+        count = int(match.group(1))
+    elif not cell:
+        why = "; the cell is empty (the datasets write 0 when no deaths are reported)"
+    elif _NEGATIVE.fullmatch(cell):
+        why = " (a count of people cannot be negative)"
+    elif _DOT_GROUPED.fullmatch(cell.replace(",", ".")):
+        why = (
+            " (a thousands separator or decimals? write the count with digits only, "
+            f"{cell.replace('.', '').replace(',', '')} or {re.split('[.,]', cell)[0]})"
+        )
+    elif _DECIMAL.fullmatch(cell):
+        why = " (not a whole number)"
+    if count is not None and count > MAX_COUNT:
+        why, count = f" (more than {MAX_COUNT:,}: a typing error?)", None
+    if count is None:
         raise ImportFileError(
-            f"{_located(frame, position, record_id, column)}: expected a whole "
+            f"{_located(table, position, record_id, column)}: expected a whole "
             f"number of people, got {shown(cell)}{why}"
         )
     return count
 
 
-# UCDP's dates, with or without the time it appends ('2025-02-07 00:00:00.000'), and ACLED's.
-_ISO_DATE = re.compile(
-    r"(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+_TIME = (
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 )
+# UCDP's dates, with or without the time it appends ('2025-02-07 00:00:00.000'), and ACLED's;
+# '2025/02/07' as well (a year first is always followed by the month)
+_ISO_DATE = re.compile(rf"(\d{{4}})([-/.])(\d{{1,2}})\2(\d{{1,2}}){_TIME}")
+# ACLED's export: '07 February 2025', '7-Feb-2025', 'February 7, 2025'
+_NAMED_DATE = re.compile(rf"(\d{{1,2}})[ \-]([A-Za-z]+)\.?,?[ \-](\d{{4}}){_TIME}")
+_NAMED_FIRST_DATE = re.compile(rf"([A-Za-z]+)\.? (\d{{1,2}}),? (\d{{4}}){_TIME}")
+# a spreadsheet's short date: '7/2/2025', '07.02.2025' (day or month first: see _day_first)
+_NUMERIC_DATE = re.compile(rf"(\d{{1,2}})([/.\-])(\d{{1,2}})\2(\d{{2}}|\d{{4}}){_TIME}")
+MONTHS = {
+    name: number
+    for number, full in enumerate(
+        wordlist(
+            "january february march april may june july august september october november "
+            "december"
+        ),
+        start=1,
+    )
+    for name in (full, full[:3], "sept" if full == "september" else full)
+}  # fmt: skip
+_DATE_EXAMPLES = "such as 2025-02-07 or 07 February 2025"
 
 
-def _date(frame: pd.DataFrame, position: int, column: str, record_id: str) -> str:
-    """An ISO date from '2025-02-07', '2025-02-07 00:00:00.000' or '07 February 2025'."""
-    text = frame[column].iloc[position]
-    match = _ISO_DATE.fullmatch(text)
-    try:
-        if match:
-            return dt.date.fromisoformat(match.group(1)).isoformat()
-        return dt.datetime.strptime(text, "%d %B %Y").date().isoformat()
-    except ValueError:
+def settle_day_order(table: Table, columns: Iterable[str], id_column: str) -> None:
+    """Whether the file's numeric dates ('7/2/2025') put the day or the month first.
+
+    A spreadsheet that opened a dataset and saved it again writes dates in its locale's short
+    form, day or month first. The file settles which when one of its dates has a first number
+    above 12 (day first: '25/12/2024') or a second one (month first: '12/25/2024'); a file
+    showing both is refused, and one showing neither leaves each '7/2/2025' ambiguous (refused
+    by ``_date``; '5/5/2025' reads either way). The order found is noted in ``table.notes``.
+    """
+    found: dict[bool, tuple[int, str, str]] = {}
+    for column in columns:
+        for position, text in enumerate(table.cells[column]):
+            match = _NUMERIC_DATE.fullmatch(text)
+            if not match:
+                continue
+            first, second = int(match.group(1)), int(match.group(3))
+            if first > 12 >= second:
+                found.setdefault(True, (position, column, text))
+            elif second > 12 >= first:
+                found.setdefault(False, (position, column, text))
+            if len(found) == 2:
+                break
+    if len(found) == 2:
+        (p, _, t), (q, d, u) = sorted(found.values())
+        ids = table.cells[id_column]
         raise ImportFileError(
-            f"{_located(frame, position, record_id, column)}: expected a date "
-            f"such as 2025-02-07 or 07 February 2025, got {shown(text)}"
-        ) from None
+            f"{_located(table, q, f'{id_column} {ids[q]}', d)}: {u!r} puts the "
+            f"{'day' if found[True][2] == u else 'month'} first, but row {table.lines[p]} "
+            f"writes {t!r} with the {'month' if found[True][2] == u else 'day'} first: the "
+            f"file mixes two date orders; expected dates {_DATE_EXAMPLES}"
+        )
+    if found:
+        ((day_first, (position, column, text)),) = found.items()
+        table.day_first = day_first
+        table.notes.append(
+            f"{column} read {'day' if day_first else 'month'} first, as row "
+            f"{table.lines[position]} writes {text!r}"
+        )
+
+
+def _date(table: Table, position: int, column: str, record_id: str) -> str:
+    """An ISO date from the forms UCDP, ACLED and spreadsheets write, or a located error.
+
+    '2025-02-07' (a time after it is fine), '07 February 2025', '7-Feb-2025', 'February 7,
+    2025'; '7/2/2025' when the file settles its order (``settle_day_order``).
+    """
+    text = table.cells[column][position]
+    why = ""
+    year = month = day = None
+    if match := _ISO_DATE.fullmatch(text):
+        year, month, day = (int(match.group(k)) for k in (1, 3, 4))
+    elif (match := _NAMED_DATE.fullmatch(text)) and match.group(2).lower() in MONTHS:
+        year, month, day = int(match.group(3)), MONTHS[match.group(2).lower()], int(match[1])
+    elif (match := _NAMED_FIRST_DATE.fullmatch(text)) and match.group(1).lower() in MONTHS:
+        year, month, day = int(match.group(3)), MONTHS[match.group(1).lower()], int(match[2])
+    elif match := _NUMERIC_DATE.fullmatch(text):
+        first, second, written_year = int(match.group(1)), int(match.group(3)), match.group(4)
+        if len(written_year) == 2:
+            why = f" (the year {written_year!r} could be 19{written_year} or 20{written_year})"
+        elif table.day_first is not None or first == second:
+            day, month = (first, second) if table.day_first in (True, None) else (second, first)
+            year = int(written_year)
+        else:
+            readings = []
+            for d, m in ((first, second), (second, first)):
+                if 1 <= m <= 12 and 1 <= d <= calendar.monthrange(int(written_year), m)[1]:
+                    readings.append(f"{d} {calendar.month_name[m]} {written_year}")
+            why = (
+                f" (it could be {' or '.join(readings)}, and no date in the file settles "
+                "whether the day or the month comes first; write dates as 2025-02-07, e.g. by "
+                "formatting the column as yyyy-mm-dd before saving)"
+            )
+    try:
+        if year is not None:
+            return dt.date(year, month, day).isoformat()
+    except ValueError:
+        why = " (no such day)"
+    raise ImportFileError(
+        f"{_located(table, position, record_id, column)}: expected a date "
+        f"{_DATE_EXAMPLES}, got {shown(text)}{why}"
+    )
 
 
 def slug(text: str) -> str:
@@ -327,6 +722,7 @@ def country_code(name: str) -> str | None:
     return _country_names().get(re.sub(r"\s*\(.*\)$", "", low))
 
 
+@functools.cache
 def _country_names() -> dict[str, str]:
     """English country names -> alpha-3, from the CLDR data that Babel ships."""
     from babel import Locale
@@ -344,6 +740,7 @@ def _country_names() -> dict[str, str]:
     return names
 
 
+@functools.cache
 def numeric_country_code(number: str) -> str | None:
     """ISO 3166-1 alpha-3 for a numeric code (ACLED's ``iso`` column: 466 -> MLI)."""
     from babel.core import get_global
@@ -373,13 +770,32 @@ def possible_duplicates(
     a shared place or a very similar title. Never merges: callers flag the match for the
     analyst. Counts are not a feature (two reports of one attack disagree on them).
     """
-    if existing is None or existing.empty:
-        return []
-    candidate = pd.DataFrame([{**event, "event_id": event.get("event_id") or "draft"}])
-    candidate = candidate.drop(columns=["kind"], errors="ignore")  # a draft is matched as it is
-    found = match_events(candidate, existing, MatchRules(window_days=max_days), kinds=("incident",))
+    event = {**event, "event_id": event.get("event_id") or "draft"}
+    return _matches([event], existing, max_days).get(event["event_id"], [])
+
+
+# the columns of a draft event the matcher reads
+_MATCHED_COLUMNS = ("event_id", "title", "date_start", "date_end", "country", "admin1", "location")
+
+
+def _matches(
+    events: list[dict[str, str]], existing: pd.DataFrame | None, max_days: int
+) -> dict[str, list[tuple[str, str]]]:
+    """Each draft event's possible duplicates in ``existing`` (event_id -> [(id, why)]).
+
+    All drafts are matched at once: one call of the matcher for a file of any length.
+    """
+    if existing is None or existing.empty or not events:
+        return {}
+    # a draft is matched as it is (its kind is not read): only the columns the matcher reads
+    candidates = pd.DataFrame(
+        {c: [e.get(c, "") for e in events] for c in _MATCHED_COLUMNS}, dtype="object"
+    )
+    found = match_events(
+        candidates, existing, MatchRules(window_days=max_days), kinds=("incident",)
+    )
     rows = existing.drop_duplicates("event_id").set_index("event_id")
-    out = []
+    out: dict[str, list[tuple[str, str]]] = {}
     for match in found.itertuples(index=False):
         row = rows.loc[match.right_id]
         reasons = []
@@ -391,7 +807,9 @@ def possible_duplicates(
             reasons.append("similar title")
         gap = int(match.date_gap_days)
         when = "same dates" if gap == 0 else f"{gap} day(s) apart"
-        out.append((str(match.right_id), f"{when}, {', '.join(reasons)}"))
+        out.setdefault(str(match.left_id), []).append(
+            (str(match.right_id), f"{when}, {', '.join(reasons)}")
+        )
     return out
 
 
@@ -422,6 +840,7 @@ class _Actors:
             else {}
         )
         self.drafts: dict[str, dict[str, str]] = {}
+        self._known: dict[str, str | None] = {}  # name -> the actor it names, once looked up
 
     def actor_for(
         self, name: str, kind: str | None, no_kind: str = "", where: str = ""
@@ -438,7 +857,9 @@ class _Actors:
             return None
         if name.lower() in self.names:
             return self.names[name.lower()]
-        known = self.index.actor_in(name)
+        if name not in self._known:
+            self._known[name] = self.index.actor_in(name)
+        known = self._known[name]
         if known is not None and kind is not None and self.index.kind.get(known) == kind:
             return known
         actor_id = slug(re.sub(r"\(\d{4}-?\d*\)", "", name))
@@ -471,12 +892,14 @@ def _frame(rows: list[dict], table: str, extra: Iterable[str] = ("review",)) -> 
     if table == "events" and "parent_event" not in columns:
         columns.insert(columns.index("location") + 1, "parent_event")
     columns += [c for c in extra if c not in columns]
-    return pd.DataFrame([{c: row.get(c, "") for c in columns} for row in rows], columns=columns)
+    # built column by column: a second dict per row would double the memory of a large file
+    return pd.DataFrame({c: [row.get(c, "") for row in rows] for c in columns}, columns=columns)
 
 
 def _flag_duplicates(events: list[dict], existing: pd.DataFrame | None) -> None:
+    found = _matches(events, existing, DUPLICATE_MAX_DAYS)
     for event in events:
-        matches = possible_duplicates(event, existing)
+        matches = found.get(event["event_id"])
         if matches:
             event["possible_duplicate_of"] = ";".join(m[0] for m in matches)
             event["review"] = (
@@ -491,7 +914,7 @@ class _Import:
     """What both importers share: the file read, the project's data, and the drafts so far."""
 
     path: Path
-    frame: pd.DataFrame
+    table: Table
     existing_events: pd.DataFrame | None
     actors: _Actors
     source_id: str
@@ -501,20 +924,28 @@ class _Import:
 
 
 def _start_import(
-    path: str | Path, data_dir, source_id, layout: str, required, columns, prefixes: tuple
+    path: str | Path,
+    data_dir,
+    source_id,
+    layout: str,
+    required,
+    columns,
+    prefixes: tuple,
+    reads=None,
+    known=(),
 ) -> _Import:
     """Read the file in its published layout and the project's events and actors beside it."""
-    frame = read_layout(path, required, layout)
+    table = read_layout(path, required, layout, [*columns, *known], reads)
     data_dir = Path(data_dir) if data_dir else None
     stem = Path(path).stem
     named = stem.lower().startswith(prefixes)  # "ged251.csv" already says what it is
     return _Import(
         Path(path),
-        frame,
+        table,
         _read_existing(data_dir, "events"),
         _Actors(_read_existing(data_dir, "actors")),
         source_id or slug(stem if named else f"{prefixes[0]}-{stem}"),
-        [c for c in columns if c not in frame.columns],
+        [c for c in columns if c not in table.columns],
     )
 
 
@@ -526,7 +957,10 @@ def _finish_import(
     notes = "" if published else date_note  # the release date to set, when not given
     if job.absent:
         notes += f" Published columns absent from this file: {', '.join(job.absent)}."
-        notes = notes.strip()
+    if job.table.renamed:
+        older = ", ".join(f"{name} as {key}" for name, key in job.table.renamed.items())
+        notes += f" Columns read under their older names: {older}."
+    notes = notes.strip()
     sources = [{
         "source_id": job.source_id, "publisher": publisher, "title": title,
         "published": published or last[:7], "source_type": "research", "notes": notes,
@@ -537,6 +971,7 @@ def _finish_import(
         job.actors.frame(),
         _frame(job.events, "events", ("possible_duplicate_of", "review")),
         _frame(job.claims, "claims"),
+        job.table.notes,
     )
 
 
@@ -566,34 +1001,36 @@ def import_ucdp_ged(
     job = _start_import(
         path, data_dir, source_id, "UCDP GED", GED_REQUIRED, GED_COLUMNS, ("ucdp", "ged")
     )
-    frame, actors, source_id = job.frame, job.actors, job.source_id
-    refuse_repeated_ids(frame, "id", "ucdp-ged")
+    table, actors, source_id = job.table, job.actors, job.source_id
+    refuse_repeated_ids(table, "id", "ucdp-ged")
+    settle_day_order(table, ("date_start", "date_end"), "id")
+    cells = table.cells
     events, claims = job.events, job.claims
     last_date = ""
-    for position in range(len(frame)):
-        row = frame.iloc[position]
+    for position in range(len(table)):
+        row = {column: values[position] for column, values in cells.items()}
         ged_id = row["id"]
         record = f"id {ged_id}"
-        start = _date(frame, position, "date_start", record)
-        end = _date(frame, position, "date_end", record)
+        start = _date(table, position, "date_start", record)
+        end = _date(table, position, "date_end", record)
         if end < start:
             raise ImportFileError(
-                f"{_located(frame, position, record, 'date_start', 'date_end')}: "
+                f"{_located(table, position, record, 'date_start', 'date_end')}: "
                 f"expected date_end on or after date_start, got {start} and {end}"
             )
         last_date = max(last_date, end)
-        best, low, high = (_count(frame, position, c, record) for c in ("best", "low", "high"))
+        best, low, high = (_count(table, position, c, record) for c in ("best", "low", "high"))
         if not low <= best <= high:
             raise ImportFileError(
-                f"{_located(frame, position, record, 'low', 'best', 'high')}: "
+                f"{_located(table, position, record, 'low', 'best', 'high')}: "
                 f"expected low <= best <= high, got {low}, {best}, {high}"
             )
-        deaths = [_count(frame, position, c, record) for c in GED_DEATH_COLUMNS]
+        deaths = [_count(table, position, c, record) for c in GED_DEATH_COLUMNS]
         if sum(deaths) != best:
             # UCDP's codebook: best is always the sum of the four; the breakdown claims drafted
             # from them would otherwise not add up to their whole
             raise ImportFileError(
-                f"{_located(frame, position, record, *GED_DEATH_COLUMNS)}"
+                f"{_located(table, position, record, *GED_DEATH_COLUMNS)}"
                 f": expected them to add up to best ({best}), as UCDP defines it; got "
                 f"{' + '.join(map(str, deaths))} = {sum(deaths)}"
             )
@@ -628,8 +1065,7 @@ def import_ucdp_ged(
             ("deaths_a", row["side_a"]), ("deaths_b", row["side_b"]),
             ("deaths_civilians", "Civilians"), ("deaths_unknown", ""),
         ]  # fmt: skip
-        for column, side_name in parts:
-            count = _count(frame, position, column, record)
+        for (column, side_name), count in zip(parts, deaths, strict=True):
             if column == "deaths_unknown" and count == 0:
                 continue
             if column in ("deaths_a", "deaths_b") and side_name.lower().startswith("civilians"):
@@ -665,6 +1101,8 @@ def import_ucdp_ged(
 # ACLED
 # ---------------------------------------------------------------------------------------------
 
+_VAGUE_NOTE = re.compile(r"\b(dozens|several|scores|many|hundreds)\b", re.I)
+
 
 def import_acled(
     path: str | Path,
@@ -674,27 +1112,32 @@ def import_acled(
 ) -> Drafts:
     """Drafts from an ACLED export CSV: one event and one fatalities claim per row."""
     job = _start_import(
-        path, data_dir, source_id, "ACLED export", ACLED_REQUIRED, ACLED_COLUMNS, ("acled",)
-    )
-    frame, actors, source_id = job.frame, job.actors, job.source_id
-    refuse_repeated_ids(frame, "event_id_cnty", "acled")
+        path, data_dir, source_id, "ACLED export", ACLED_REQUIRED, ACLED_COLUMNS, ("acled",),
+        ACLED_READS, ACLED_OLDER_COLUMNS,
+    )  # fmt: skip
+    table, actors, source_id = job.table, job.actors, job.source_id
+    refuse_repeated_ids(table, "event_id_cnty", "acled")
+    settle_day_order(table, ("event_date",), "event_id_cnty")
+    cells = table.cells
     events, claims = job.events, job.claims
     last_date = ""
-    for position in range(len(frame)):
-        row = frame.iloc[position]
+    for position in range(len(table)):
+        row = {column: values[position] for column, values in cells.items()}
         acled_id = row["event_id_cnty"]
         record = f"event_id_cnty {acled_id}"
-        day = _date(frame, position, "event_date", record)
+        day = _date(table, position, "event_date", record)
         last_date = max(last_date, day)
-        fatalities = _count(frame, position, "fatalities", record)
-        country = (numeric_country_code(row["iso"]) if "iso" in frame.columns and row["iso"]
-                   else None) or country_code(row["country"])  # fmt: skip
+        fatalities = _count(table, position, "fatalities", record)
+        country = (numeric_country_code(row["iso"]) if row.get("iso") else None) or country_code(
+            row["country"]
+        )
         if country is None and re.fullmatch(r"[A-Z]{3}\d+", acled_id):
             country = acled_id[:3]
         event_id = slug(f"acled-{acled_id}")
+        kind_of_event = row.get("sub_event_type") or row["event_type"]
         events.append({
             "event_id": event_id,
-            "title": f"{row['sub_event_type'] or row['event_type']} at {row['location']} ({day})",
+            "title": f"{kind_of_event} at {row['location']} ({day})",
             "kind": "incident", "date_start": day, "country": country or "",
             "admin1": row["admin1"], "location": row["location"],
             "description": f"ACLED {acled_id}: {row['event_type']}; {row['notes']}"[:500],
@@ -702,7 +1145,7 @@ def import_acled(
         })  # fmt: skip
         for column in ("actor1", "actor2"):
             inter = "inter1" if column == "actor1" else "inter2"
-            _draft_acled_actor(frame, position, record, column, inter, actors)
+            _draft_acled_actor(table, position, record, column, inter, actors)
         claims.append({
             "claim_id": f"{event_id}-acled-killed", "event_id": event_id, "source_id": source_id,
             "claimant": "ACLED", "claimant_role": "independent", "metric": "killed",
@@ -712,7 +1155,7 @@ def import_acled(
             "notes": f"ACLED source: {row['source']}; notes: {row['notes']}"[:1000],
             "review": "the notes use a vague word: ACLED codes vague totals as a low fixed "
             "number (see its codebook), compare with the sources"
-            if re.search(r"\b(dozens|several|scores|many|hundreds)\b", row["notes"], re.I)
+            if _VAGUE_NOTE.search(row["notes"])
             else "",
         })  # fmt: skip
     return _finish_import(
@@ -726,26 +1169,27 @@ def import_acled(
 
 
 def _draft_acled_actor(
-    frame: pd.DataFrame, position: int, record: str, column: str, inter: str, actors: _Actors
+    table: Table, position: int, record: str, column: str, inter: str, actors: _Actors
 ) -> None:
     """Match or draft the actor in ``column``, of the kind its ``inter`` code says.
 
     A code ACLED does not document (a new one, a typing error) or an empty one still drafts
     the actor: its kind is left to the analyst, with the row, column and code in its review.
     """
-    name = frame[column].iloc[position]
-    kinds = f"set kind to one of {', '.join(ACTOR_KINDS.codes)}"
-    if inter not in frame.columns:
-        code, where = "", f"{frame.attrs['path']}, column {inter!r}"
-        no_kind = f"{frame.attrs['path']}: the file has no column {inter!r}: {kinds}"
-    else:
-        code = frame[inter].iloc[position].strip()
-        where = _located(frame, position, record, inter)
-        why = "is empty" if not code else "is not one of ACLED's documented actor codes"
-        no_kind = f"{where}: the ACLED actor code {code!r} {why}: {kinds}"
+    name = table.cells[column][position]
+    code = table.cells[inter][position] if table.has(inter) else ""
     if code.lower() in ACLED_CIVILIAN_CODES:
         return
-    actors.actor_for(name, ACLED_ACTOR_KINDS.get(code.lower()), no_kind, where)
+    kind = ACLED_ACTOR_KINDS.get(code.lower())
+    kinds = f"set kind to one of {', '.join(ACTOR_KINDS.codes)}"
+    if not table.has(inter):
+        where = f"{table.path}, column {inter!r}"
+        no_kind = f"{table.path}: the file has no column {inter!r}: {kinds}"
+    else:
+        where = _located(table, position, record, inter)
+        why = "is empty" if not code else "is not one of ACLED's documented actor codes"
+        no_kind = f"{where}: the ACLED actor code {code!r} {why}: {kinds}"
+    actors.actor_for(name, kind, no_kind, where)
 
 
 IMPORTERS = {"ucdp-ged": import_ucdp_ged, "acled": import_acled}
