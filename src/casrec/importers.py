@@ -239,7 +239,12 @@ def _unpacked(path: Path, data: bytes) -> tuple[bytes, str, list[str]]:
         raise ImportFileError(f"{path}: a damaged zip archive ({error})") from None
 
 
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+# one whole UTF-8 multi-byte character: in a file that is not UTF-8 throughout, a sign that
+# it mixes encodings ('é’s' in Windows-1252, E9 92 73, is no such sequence)
+_UTF8_SEQUENCE = re.compile(
+    rb"(?:[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3})"
+    rb"(?![\x80-\xbf])"
+)
 
 
 def decode_any(data: bytes) -> tuple[str, str | None]:
@@ -393,7 +398,9 @@ def read_layout(
             raise ImportFileError(
                 f"{shown_path}: empty file; expected {article} {layout} CSV with a header row"
             )
-        table = _read_rows(shown_path, first, records, required, layout, reads, separator)
+        table = _read_rows(
+            shown_path, first, records, required, layout, reads, separator, known_keys
+        )
     except ReadError as error:
         raise ImportFileError(f"{shown_path}: {error.message}") from None
     if separator != ",":
@@ -402,8 +409,12 @@ def read_layout(
     return table
 
 
-def _read_rows(shown_path, first, records, required, layout, reads, separator) -> Table:
-    """The header checked, then each record, keeping the cells of the columns ``reads``."""
+def _read_rows(shown_path, first, records, required, layout, reads, separator, known) -> Table:
+    """The header checked, then each record, keeping the cells of the columns ``reads``.
+
+    A column of the layout named twice is refused; a column it does not know is ignored, even
+    repeated (a spreadsheet's own columns are not the dataset's).
+    """
     article = "an" if layout[:1] in "AEIO" else "a"
     header_line, written = first
     header = [cell.strip() for cell in written]
@@ -421,14 +432,14 @@ def _read_rows(shown_path, first, records, required, layout, reads, separator) -
         )
     seen: dict[str, int] = {}
     for position, key in enumerate(keys, start=1):
-        if key in seen and key:
+        if key in seen and key in known:
             first_name, name = header[seen[key] - 1], header[position - 1]
             same = f"{name!r}" if first_name == name else f"{first_name!r} and {name!r}"
             raise ImportFileError(
                 f"{where}: column {key!r} appears twice ({same}, cells {seen[key]} and "
                 f"{position}); a {layout} file names each column once"
             )
-        seen[key] = position
+        seen.setdefault(key, position)
     missing = [column for column in required if column not in seen]
     if missing:
         import difflib
@@ -1178,6 +1189,7 @@ def _draft_acled_actor(
     """
     name = table.cells[column][position]
     code = table.cells[inter][position] if table.has(inter) else ""
+    code = re.sub(r"(?<=\d)\.0+$", "", code)  # '3.0': a spreadsheet's number for code 3
     if code.lower() in ACLED_CIVILIAN_CODES:
         return
     kind = ACLED_ACTOR_KINDS.get(code.lower())
