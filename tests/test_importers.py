@@ -203,7 +203,9 @@ def test_missing_columns_are_named(tmp_path, capsys):
 
 def test_acled_file_given_as_ged_is_refused_with_its_missing_columns(tmp_path, capsys):
     assert main(["import", "ucdp-ged", str(ACLED_FILE), "--out", str(tmp_path / "o")]) == 2
-    assert "not a UCDP GED file" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "not a UCDP GED file" in err and "the file writes" not in err
+    assert "it has the columns of an ACLED export file: import it with `casrec import acled`" in err
 
 
 def test_bad_cells_are_located(tmp_path, capsys):

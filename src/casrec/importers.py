@@ -73,6 +73,9 @@ ACLED_REQUIRED = wordlist(
 )
 ACLED_READS = [*ACLED_REQUIRED, "sub_event_type", "iso", "inter1", "inter2"]
 
+# each layout's name in messages -> (its `casrec import` argument, the columns it needs)
+_LAYOUTS = {"UCDP GED": ("ucdp-ged", GED_REQUIRED), "ACLED export": ("acled", ACLED_REQUIRED)}
+
 UCDP = "Uppsala Conflict Data Program"
 ACLED = "ACLED"
 # UCDP's type_of_violence codes.
@@ -387,7 +390,7 @@ def read_layout(
     data, shown_path, notes = _unpacked(path, data)
     required = list(required)
     known_keys = {*required, *known, *COLUMN_ALIASES.values()}
-    article = "an" if layout[:1] in "AEIO" else "a"  # "an ACLED export", "a UCDP GED"
+    article = _article(layout)
     try:
         text, note = decode_any(data)
         notes += [note] if note else []
@@ -409,13 +412,18 @@ def read_layout(
     return table
 
 
+def _article(layout: str) -> str:
+    """'an' before 'ACLED export', 'a' before 'UCDP GED'."""
+    return "an" if layout[:1] in "AEIO" else "a"
+
+
 def _read_rows(shown_path, first, records, required, layout, reads, separator, known) -> Table:
     """The header checked, then each record, keeping the cells of the columns ``reads``.
 
     A column of the layout named twice is refused; a column it does not know is ignored, even
     repeated (a spreadsheet's own columns are not the dataset's).
     """
-    article = "an" if layout[:1] in "AEIO" else "a"
+    article = _article(layout)
     header_line, written = first
     header = [cell.strip() for cell in written]
     # a spreadsheet that saved the file may append unnamed columns ("...,timestamp,,"): they
@@ -444,11 +452,19 @@ def _read_rows(shown_path, first, records, required, layout, reads, separator, k
     if missing:
         import difflib
 
-        near = {
-            column: difflib.get_close_matches(column, keys, n=1, cutoff=0.75) for column in missing
-        }
-        hints = [f"{header[keys.index(m[0])]!r} for {c!r}?" for c, m in near.items() if m]
-        hint = f" (the file writes {', '.join(hints[:3])})" if hints else ""
+        hint = ""
+        other = next(
+            (f"{name}: import it with `casrec import {command}`"
+             for name, (command, columns) in _LAYOUTS.items()
+             if name != layout and set(columns) <= set(seen)),
+            None,
+        )  # fmt: skip
+        if other is not None:  # the other dataset's file, given as this one
+            hint = f"; it has the columns of {_article(other)} {other.replace(':', ' file:', 1)}"
+        elif len(missing) <= 3:  # a few names written otherwise: the nearest the file has
+            near = {c: difflib.get_close_matches(c, keys, n=1, cutoff=0.75) for c in missing}
+            hints = [f"{header[keys.index(m[0])]!r} for {c!r}?" for c, m in near.items() if m]
+            hint = f" (the file writes {', '.join(hints)})" if hints else ""
         raise ImportFileError(
             f"{where}: not {article} {layout} file in its published layout; "
             f"missing column(s): {', '.join(missing)}{hint}"
