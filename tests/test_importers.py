@@ -918,3 +918,10 @@ def test_windows_1252_punctuation_after_an_accent_is_not_taken_for_utf8(tmp_path
     rows[1][rows[0].index("notes")] = "Le marché’s stalls burned."
     drafts = import_acled(_saved(rows, tmp_path / "acled.csv", encoding="cp1252"))
     assert "marché’s" in drafts.claims["notes"][0]
+
+
+def test_a_binary_file_is_refused_as_not_text(tmp_path, capsys):
+    path = tmp_path / "ged.rds"
+    path.write_bytes(gzip.compress(b"X\n\x00\x00\x00\x03\x00\x04\x02\x01" * 40))
+    err = _refusal(tmp_path, capsys, "ucdp-ged", path)
+    assert "is not a text file: it holds control bytes" in err

@@ -264,7 +264,15 @@ def decode_any(data: bytes) -> tuple[str, str | None]:
     head = data[:2000]
     if len(head) >= 4 and head.count(0) >= len(head) // 3:
         even_nul = head[0::2].count(0) > head[1::2].count(0)
-        return _utf16(data, "utf-16-be" if even_nul else "utf-16-le", "UTF-16 without its mark")
+        text, note = _utf16(
+            data, "utf-16-be" if even_nul else "utf-16-le", "UTF-16 without its mark"
+        )
+        if re.search(r"[\x00-\x08\x0b\x0e-\x1f]", text[:2000]):
+            raise ReadError(
+                "is not a text file: it holds control bytes (a Stata, R, Parquet or other binary "
+                "file?); export it as CSV"
+            )
+        return text, note
     try:
         return decode(data), None
     except ReadError as error:
