@@ -1137,6 +1137,148 @@ def test_every_suggested_correction_reads(text, edit, at, character):
             assert parse_quantity(suggestion.strip(), LEXICON), (typed, error.reason, suggestion)
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("up t 50", "a character missing: did you mean 'up to 50'?"),
+        ("p to 50", "a character missing: did you mean 'up to 50'?"),
+        ("A least 7", "a character missing: did you mean 'at least 7'?"),
+        ("tens o thousands", "did you mean 'tens of thousands'?"),
+        ("twenty-on", "did you mean 'twenty-one'?"),
+        ("dozen", "a character missing: did you mean 'dozens'?"),
+        ("1. million", "one character too many: did you mean '1 million'?"),
+        ("30 ((25–40)", "one character too many: did you mean '30 (25–40)'?"),
+        ("aa dozen", "one character too many: did you mean 'a dozen'?"),
+        ("more th-an 100", "one character too many: did you mean 'more than 100'?"),
+        ("aroun da dozen", "two characters swapped: did you mean 'around a dozen'?"),
+        ("at leasta  dozen", "did you mean 'at least a dozen'?"),
+        ("up tk 50", "a character mistyped: did you mean 'up to 50'?"),
+        ("six-h", "a character mistyped: did you mean 'sixth'?"),
+        # the words around the figure are kept in what is proposed
+        ("1. million so far", "did you mean '1 million so far'?"),
+        ("about 5+0–60", "nothing readable after 'about'; one character too many: did you mean 'about 50–60'?"),
+    ],
+)  # fmt: skip
+def test_a_value_one_edit_from_one_that_reads_is_told_which(text, reason):
+    """No rule named what was wrong with 'up t 50' or '1. million': the one edit that reads is."""
+    assert reason in _refused(text).reason
+
+
+@pytest.mark.parametrize("text", ["1k2", "k1", "15. million", "1p4", "lots 12"])
+def test_no_edit_is_proposed_when_edits_read_differently_or_none_reads(text):
+    """'1k2' is '12k' or '12', '15. million' 15 or 1.5 million: which is not ours to guess."""
+    assert "did you mean" not in _refused(text).reason
+
+
+def test_a_word_no_edit_mends_spares_the_value_the_edits():
+    """A file of junk ('lots 12', 'lots 13', ...) costs no search: 'lots' is no word one edit away."""
+    from casrec.quantities import DEFAULT_RULES, _edit_index, _edits
+
+    assert list(_edits("lots 12", _edit_index(LEXICON, DEFAULT_RULES))) == []
+
+
+def test_values_are_edited_for_the_first_unreadable_ones_of_a_file(monkeypatch):
+    from casrec import quantities
+
+    monkeypatch.setattr(quantities, "MAX_EDITED_VALUES", 2)
+    _, failed = quantities.parse_distinct(["34", "up t 50", "lots", "up t 60", "1. million"])
+    assert "did you mean 'up to 50'?" in failed["up t 50"].reason
+    assert "did you mean" not in failed["up t 60"].reason + failed["1. million"].reason
+
+
+def _digits(text: str) -> str:
+    return "".join(re.findall(r"\d", text))
+
+
+@given(
+    st.sampled_from(VALID),
+    st.sampled_from(["insert", "replace", "delete", "swap", "double"]),
+    st.integers(min_value=0, max_value=40),
+    st.sampled_from(list("!#*&/_|.,;:'\"~-–+()[]§0123456789 abcdefghijklmnopqrstuvwxyz")),
+)
+def test_an_edit_is_proposed_only_where_no_rule_spoke_and_keeps_the_figure(
+    text, edit, at, character
+):
+    """The fallback never replaces a reason a rule gives, and never changes a digit."""
+    from casrec import quantities
+
+    at = at % (len(text) + 1)
+    typed = {
+        "insert": text[:at] + character + text[at:],
+        "replace": text[:at] + character + text[at + 1 :],
+        "delete": text[:at] + text[at + 1 :],
+        "swap": text[:at] + text[at + 1 : at + 2] + text[at : at + 1] + text[at + 2 :],
+        "double": text[:at] + text[at : at + 1] + text[at:],
+    }[edit]
+    try:
+        parse_quantity(typed, LEXICON)
+    except QuantityError as error:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(quantities, "_one_edit", lambda *args: None)
+            without = _refused_reason(typed)
+        if error.reason != without:
+            assert without == "" or without.startswith("nothing readable after"), (typed, without)
+            proposed = re.search(r"did you mean '(.+)'\?$", error.reason)
+            assert proposed and error.reason.startswith(without), (typed, error.reason)
+            assert _digits(proposed[1]) == _digits(typed.lower())
+            assert parse_quantity(proposed[1], LEXICON)
+
+
+def _refused_reason(text: str) -> str:
+    with pytest.raises(QuantityError) as caught:
+        parse_quantity(text, LEXICON)
+    return caught.value.reason
+
+
+def _shipped(name: str) -> pd.DataFrame:
+    from pathlib import Path
+
+    return pd.read_csv(Path(__file__).resolve().parents[1] / "data" / name)
+
+
+def _outcome(text: str, lexicon: dict) -> tuple | str:
+    """What the grammar reads in ``text`` (its reason aside), or 'refused'."""
+    from casrec.quantities import DEFAULT_RULES, _parse
+
+    try:
+        q = _parse(text, lexicon, DEFAULT_RULES, None, explain=False)
+    except QuantityError:
+        return "refused"
+    return q.low, q.high, q.qualifier, q.vague, q.point, q.provisional, q.certainty
+
+
+def _ordinal_form(text: str) -> bool:
+    """Whether ``text`` holds a digit ordinal or an ordinal word ('6th', '2º', 'twenty-first')."""
+    from casrec.quantities import ORDINAL_CARDINALS
+
+    words = "|".join(ORDINAL_CARDINALS)
+    return bool(re.search(rf"\d(?:st|nd|rd|th|er|re|ère|ere|ème|eme|º|ª)|\b(?:{words})\b", text))
+
+
+def test_shipped_values_and_their_edits_read_as_before_ordinals_were_read(monkeypatch):
+    """Every value of data/claims.csv, and each of its one-character edits, reads as it did
+    when only the words 'first' to 'twentieth' were ordinals; those that hold another ordinal
+    form aside."""
+    from casrec import quantities
+    from casrec.quantities import ORDINAL_WORDS
+
+    lexicon = lexicon_mapping(_shipped("vague_quantities.csv"))
+    shipped = list(dict.fromkeys(_shipped("claims.csv")["value"].dropna()))
+    alphabet = ".,-–+~() 0123456789aehnorst"
+    corpus = {*shipped, *VALID}
+    for value in (*shipped, *VALID):
+        for at in range(len(value) + 1):
+            corpus.add(value[:at] + value[at + 1 :])
+            corpus.add(value[:at] + value[at + 1 : at + 2] + value[at : at + 1] + value[at + 2 :])
+            corpus.update(value[:at] + c + value[at:] for c in alphabet)
+    now = {text: _outcome(text, lexicon) for text in corpus}
+    assert all(now[value] != "refused" for value in shipped)
+    monkeypatch.setattr(quantities, "_ordinal_number", lambda text: ORDINAL_WORDS.get(text))
+    changed = {text for text in corpus if _outcome(text, lexicon) != now[text]}
+    assert changed, "the corpus holds ordinals that read now"
+    assert not {text for text in changed if not _ordinal_form(text.lower())}, changed
+
+
 def test_a_mistyped_figure_in_claims_csv_names_file_row_column_and_the_fix(tmp_path):
     """The loader's exit-2 message (rule value_parses) gives each value's own reason."""
     from conftest import claim, write_dataset

@@ -183,7 +183,10 @@ TOLL_RISE_VERBS = frozenset(
 TOLL_RISE_REACH = 20  # tokens between the toll noun and its verb, at most
 # Verbs that bring a count to a figure: "bringing the total number of IDPs to 1.4 million".
 TOLL_BRING_VERBS = frozenset(
-    wordlist("bringing brings brought bring raising raises raised taking takes took pushing pushed")
+    wordlist(
+        "bringing brings brought bring raising raises raised taking takes took pushing pushed "
+        "put puts putting placed places placing estimated estimates"
+    )
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -2105,6 +2108,9 @@ _MODALS = frozenset(
 )
 
 
+_PUT_NOUNS = frozenset({"toll", "tally", "number", "figure", "total", "count"})
+
+
 def find_attributions(sentence: Sentence) -> list[Attribution]:
     """'X said (that)', 'according to X', 'reported by X', 'X told', 'reports from X suggest'."""
     tokens = sentence.tokens
@@ -2154,6 +2160,9 @@ def find_attributions(sentence: Sentence) -> list[Attribution]:
         if low in _NOUN_LIKE_VERBS and not (
             (index >= 1 and tokens[index - 1].low in _MODALS)
             or (index + 1 < len(tokens) and tokens[index + 1].low == "that")
+            or (  # "The ministry put the number of dead at 18", "put the toll at"
+                low == "put" and any(w in _PUT_NOUNS for w in _words(tokens, index + 1, index + 5))
+            )
         ):
             continue  # "state television", "the report on", "their claims"
         if (low in ATTRIBUTION_VERBS or low in PERCEPTION_VERBS) and token.text == low:
@@ -2514,8 +2523,9 @@ class Extractor:
     def _prose_period(self, m: Mention, periods: list[ProsePeriod]) -> None:
         """The figure's as_of from the period its clause names (``prose_periods``).
 
-        A clause ends at ';'. "Since ..." gives none; a date without its year asks for one;
-        two periods that differ ask which.
+        A clause ends at ';'. "Since ..." gives none; a date without its year asks for one. Of
+        several periods in the clause, the figure takes the one right after it ("500 as of 30
+        June", nothing but words between), else the last one before it, else the first.
         """
         if m.as_of or m.earlier:
             return
@@ -2541,13 +2551,15 @@ class Extractor:
             return
         if not named:
             return
-        if len({p.iso for p in named}) > 1:
-            listed = ", ".join(f"{p.phrase!r}" for p in named)
-            m.review.append(
-                f"the sentence names several periods for this figure ({listed}): set as_of"
-            )
-            return
         period = named[0]
+        if len({p.iso for p in named}) > 1:
+            after = [
+                p
+                for p in named
+                if p.start >= m.end and not re.search(r"[,;:()\d]", self.text[m.end : p.start])
+            ]
+            before = [p for p in named if p.end <= m.start]
+            period = after[0] if after else before[-1] if before else named[0]
         if period.iso is None:
             m.review.append(f"the sentence's {period.phrase!r} names no year: set as_of")
             return
@@ -3551,7 +3563,7 @@ def _prose_date(n: str) -> str:
     """A date at any precision, its parts in groups named with ``n`` (day, month, year)."""
     month, year = rf"(?P<month{n}>{_PROSE_MONTH})", rf"(?P<year{n}>{_PROSE_YEAR})\b"
     day = rf"(?P<day{n}>[0-3]?\d)(?:st|nd|rd|th)?\b"
-    part = r"(?:(?:the\s+)?(?i:end|close|middle)\s+of\s+|(?i:mid)-?\s*)?"
+    part = r"(?:(?:the\s+)?(?i:end|close|middle)\s+of\s+|(?i:mid|end)-\s*|(?i:mid)\s*)?"
     return (
         rf"(?:{day}\s+(?:of\s+)?{month}(?:,?\s+{year})?"  # 30 April (2025)
         rf"|{month.replace('month', 'monthb')}\s+{day.replace('day', 'dayb')}"
@@ -3564,8 +3576,9 @@ def _prose_date(n: str) -> str:
 
 # How a sentence dates its count. "asof": the date it is counted to ("as of", "as at", "by",
 # "at the end of", "through"); "range": a period, whose end is the as_of ("between ... and ...",
-# "from ... to/until ...", "during 1–31 March 2024"); "during": a period the count covers ("during",
-# "throughout", "over", a year opening its clause: "In 2023,"); "since": a start, giving none.
+# "from ... to/until ...", "during 1–31 March 2024", "in the first quarter of 2024"); "during": a
+# period the count covers ("during", "throughout", "over", a year opening its clause: "In
+# 2023,"); "since": a start, giving none.
 _PROSE_PERIOD = re.compile(
     r"(?P<range>(?i:\b(?:between|from)\s+)(?:" + _prose_date("s") + r"|[0-3]?\d(?:st|nd|rd|th)?)"
     r"\s*(?:(?i:and|to|until|till"
@@ -3573,6 +3586,9 @@ _PROSE_PERIOD = re.compile(
     r"|(?P<compact>(?i:\b(?:during|throughout|over|in|for|from|between|covering)\s+)"
     r"(?:[0-3]?\d|(?P<cmonth>" + _PROSE_MONTH + r"))\s*[-–—]\s*" + _prose_date("c") + r")"
     r"|(?P<since>(?i:\bsince\s+)" + _prose_date("x") + r")"
+    r"|(?P<portion>(?i:\b(?:(?:in|during|over|throughout|for)\s+)?the\s+"
+    r"(?P<ordinal>first|second|third|fourth|last|final)\s+(?P<share>quarter|half)\s+of)\s+"
+    r"(?P<yearp>" + _PROSE_YEAR + r")\b)"
     r"|(?P<asof>(?i:\b(?:as\s+(?:of|at|on)|by|through|at(?=\s+the\s+(?:end|close)\b))\s+)"
     + _prose_date("a")
     + r")"
@@ -3630,10 +3646,17 @@ def prose_periods(text: str, start: int, end: int) -> list[ProsePeriod]:
     found = []
     sentence = text[start:end]
     for match in _PROSE_PERIOD.finditer(sentence):
-        outer = next(g for g in ("range", "compact", "since", "asof", "during") if match.group(g))
-        kind = "range" if outer == "compact" else outer
-        n = {"range": "e", "compact": "c", "since": "x", "asof": "a", "during": "d"}[outer]
+        outer = next(
+            g for g in ("range", "compact", "since", "portion", "asof", "during") if match.group(g)
+        )
+        kind = "range" if outer in ("compact", "portion") else outer
+        n = {"range": "e", "compact": "c", "since": "x", "asof": "a", "during": "d"}.get(outer, "p")
         year, month, day = _date_parts(match, n)
+        if outer == "portion":  # "the first quarter of 2024" ends on 31 March 2024
+            order = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+            share = 3 if match.group("share").lower() == "quarter" else 6
+            number = order.get(match.group("ordinal").lower(), 12 // share)
+            month, day = str(number * share), "31" if number * share in (3, 12) else "30"
         if kind == "range" and year is None:
             # a range's end takes its start's year: "from January 2019 until November"
             year, start_month, _ = _date_parts(match, "s")

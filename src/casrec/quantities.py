@@ -267,6 +267,11 @@ class QuantityRules:
         return {word: phrase for word, phrase in spelled.items() if re.search(r"[a-z]", word)}
 
     @cached_property
+    def edit_indexes(self) -> dict[frozenset[str], _EditIndex]:
+        """The letters that may make a run of letters a known one, per lexicon (``_one_edit``)."""
+        return {}
+
+    @cached_property
     def close_words(self) -> dict[tuple[str, frozenset[str]], str | None]:
         """Misspelt words already looked up (``_close_word``), each with the word it is close to."""
         return {}
@@ -549,6 +554,7 @@ _ORDINAL_DIGITS = re.compile(
     r"(st|nd|rd|th|er|re|ère|ere|ème|eme|\.?º|\.?ª)"
 )
 _ENGLISH_ORDINAL_ENDINGS = ("st", "nd", "rd", "th")
+_ORDINAL_ENDINGS = ("st", "nd", "rd", "th", "er", "re", "ère", "ere", "ème", "eme", "º", "ª")
 _FIRST_ONLY_ENDINGS = ("re", "ère", "ere")  # French première
 _ORDINAL_LAST_LETTERS = frozenset("tdhreºª")  # how every ordinal ends: most text is spared
 _SUPERSCRIPT_LETTERS = str.maketrans("ˢᵗⁿᵈʳʰᵉᵐ", "stndrhem")
@@ -773,12 +779,19 @@ def _parse(
     rules: QuantityRules,
     claim_id: str | None,
     explain: bool,
+    edits: bool = True,
 ) -> Quantity:
-    """``parse_quantity``; ``explain`` False leaves the reason out (a correction being tried)."""
+    """``parse_quantity``; ``explain`` False leaves the reason out (a correction being tried).
+
+    ``edits`` False: the reason proposes no value one edit away (``_one_edit``).
+    """
     if not isinstance(text, str) or not text.strip():
         raise QuantityError(str(text), claim_id, "empty value")
-    clean, provisional, certainty = _markers(_normalise(text))
-    low, high, qualifier, vague, point = _read(text, clean, lexicon, rules, claim_id, explain)
+    normalised = _normalise(text)
+    clean, provisional, certainty = _markers(normalised)
+    low, high, qualifier, vague, point = _read(
+        text, clean, lexicon, rules, claim_id, explain, whole=normalised if edits else ""
+    )
     if max(low, high or 0) > MAX_COUNT:
         raise QuantityError(text, claim_id, f"larger than {MAX_COUNT:,} people")
     return Quantity(text, low, high, qualifier, vague, point, provisional, certainty)
@@ -803,8 +816,13 @@ def _read(
     rules: QuantityRules,
     claim_id: str | None,
     explain: bool = True,
+    whole: str = "",
 ) -> Reading:
-    """The interval, qualifier, vague flag and point value of the figure in ``clean``."""
+    """The interval, qualifier, vague flag and point value of the figure in ``clean``.
+
+    ``whole``: the value normalised (``clean`` is without its count-so-far and certainty
+    words), which a correction proposed in the reason is made to.
+    """
     estimate = _estimate(text, clean, claim_id)
     if estimate is not None:
         return estimate
@@ -816,7 +834,7 @@ def _read(
         base = _base(rest, lexicon)
         if base is None:
             otherwise = f"nothing readable after {wording!r}"
-            reason = _why_unreadable(rest, otherwise, lexicon, rules) if explain else ""
+            reason = _why_unreadable(rest, otherwise, lexicon, rules, whole) if explain else ""
             raise QuantityError(text, claim_id, reason)
         if base[3] != "exact" and reading in NUMBER_ONLY_READINGS:
             raise QuantityError(
@@ -825,7 +843,7 @@ def _read(
         return _qualify(text, reading, *base, rules=rules, claim_id=claim_id)
     base = _base(clean, lexicon)
     if base is None:
-        reason = _why_unreadable(clean, lexicon=lexicon, rules=rules) if explain else ""
+        reason = _why_unreadable(clean, "", lexicon, rules, whole) if explain else ""
         raise QuantityError(text, claim_id, reason)
     low, high, vague, kind = base
     point = low if vague else round((low + high) / 2 + 1e-9) if kind == "range" else low
@@ -874,11 +892,14 @@ def _why_unreadable(
     otherwise: str = "",
     lexicon: Mapping[str, tuple[int, int]] | None = None,
     rules: QuantityRules = DEFAULT_RULES,
+    whole: str = "",
 ) -> str:
     """The most likely reason a text did not read, for the error message.
 
     The one source of every reason: the loader's located messages (exit 2), the data-quality
-    rule ``value_parses`` and extraction's review notes all show what this returns.
+    rule ``value_parses`` and extraction's review notes all show what this returns. When no
+    rule explains it, a value one character away that reads is proposed (``_one_edit``) for
+    ``whole``, the value as normalised (``text`` may be only its figure, without its wording).
     """
     lexicon = lexicon or {}
     refused_scale = _REFUSED_SCALE.search(text)
@@ -942,6 +963,10 @@ def _why_unreadable(
             "source that gives no figure makes no claim)"
         )
         return f"{otherwise}, {no_figure}" if otherwise else no_figure
+    # only for the value itself: a message already naming one mistake proposes no second edit
+    edited = _one_edit(whole, lexicon, rules) if whole else None
+    if edited:
+        return f"{otherwise}; {edited}" if otherwise else edited
     return otherwise
 
 
@@ -1421,6 +1446,204 @@ def _misspelt(text: str, lexicon: Mapping, rules: QuantityRules) -> str | None:
     return f"{named} {words} the grammar reads (a misspelt {meant}?); even so, {still}"
 
 
+# ------------------------------------------------------------------------------------------
+# The fallback: a value no rule above explains, one character's edit away from one that reads
+# ('up t 50', '1. million', '30 ((25–40)'). Only edits over the grammar's own alphabet are
+# tried (its words' letters, its marks, a space), none of them touching a digit: a suggestion
+# never changes the figure.
+# ------------------------------------------------------------------------------------------
+
+MAX_EDITED_LENGTH = 40  # a longer value is no figure mistyped by one character
+# A value with nothing unknown in it ('12 to 15 to 20') may have hundreds of edits to try: past
+# this many parses it is given up. And, as "did you mean" in the messages of the other rules
+# (rules.MAX_SUGGESTED_VALUES), a file's values are edited for its first 200 unreadable ones.
+MAX_EDIT_PARSES = 300
+MAX_EDITED_VALUES = 200
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+# the marks an edit may insert or put in another's place; the signs are read too
+_EDIT_MARKS = (*sorted(_GRAMMAR_MARKS), " ")
+_WORD_MARKS = (" ", "-")  # the marks that may part a word's letters
+_KNOWN_MARKS = frozenset(_GRAMMAR_MARKS | {" ", *"".join(SIGN_WORDING), "=", "'", "’"})
+_UNKNOWN_MARK = re.compile(rf"[^\w{re.escape(''.join(sorted(_KNOWN_MARKS)))}]|_")
+_PATTERN_SYNTAX = re.compile(r"\\[a-zA-Z]|\?P<\w+>")
+# the words of the marker and estimate patterns ('toll', 'killed', 'range'), read in a value
+_PATTERN_WORDS = " ".join(
+    _PATTERN_SYNTAX.sub(" ", pattern)
+    for pattern in (*PROVISIONAL_PATTERNS, *(p for p, _ in CERTAINTY_PATTERNS), *ESTIMATE_PATTERNS)
+)
+_EDIT_ORDER = {"delete": 0, "swap": 1, "replace": 2, "insert": 3}  # what invents least first
+_EDIT_KINDS = {
+    "delete": "one character too many",
+    "swap": "two characters swapped",
+    "insert": "a character missing",
+    "replace": "a character mistyped",
+}
+
+
+@dataclass(frozen=True)
+class _EditIndex:
+    """The runs of letters a value may hold, and which letter completes a run at each place."""
+
+    known: frozenset[str]
+    # (letters before, letters after) -> the letters that make them one known run together
+    completions: dict[tuple[str, str], str]
+    # each known run, and each with one letter left out: a run one edit from a known one
+    # shares one of these with it (``_mendable``)
+    shortened: frozenset[str]
+    mendable: dict[str, bool] = field(default_factory=dict)  # runs looked up (``_mendable``)
+
+
+def _edit_index(lexicon: Mapping, rules: QuantityRules) -> _EditIndex:
+    """The runs of letters in the grammar's words, wordings, patterns and the lexicon's terms."""
+    terms = frozenset(lexicon)
+    index = rules.edit_indexes.get(terms)
+    if index is None:
+        # the phrases, not their spellings run together ('at least', not 'atleast')
+        text = " ".join([*rules.grammar_words.values(), *terms, *SCALE_ABBREVIATIONS,
+                         *_ORDINAL_ENDINGS, _PATTERN_WORDS])  # fmt: skip
+        known = frozenset(_LETTER_RUN.findall(text.lower()))
+        completions: dict[tuple[str, str], str] = {}
+        for run in known:
+            for at, letter in enumerate(run):
+                key = (run[:at], run[at + 1 :])
+                completions[key] = completions.get(key, "") + letter
+        shortened = known | {run[:at] + run[at + 1 :] for run in known for at in range(len(run))}
+        index = rules.edit_indexes[terms] = _EditIndex(known, completions, shortened)
+    return index
+
+
+def _mendable(run: str, index: _EditIndex) -> bool:
+    """Whether one edit of a run of letters alone may make it known, or two known ones.
+
+    'abuot', 'dozn', 'thousandss' and 'uptoo' may be; 'lots' may not, and a value whose only
+    unknown run it is is spared the edits.
+    """
+    mendable = index.mendable.get(run)
+    if mendable is None:
+        known, shortened = index.known, index.shortened
+        mendable = any(run[:at] + run[at + 1 :] in shortened for at in range(len(run))) or any(
+            run[:at] in known and (run[at:] in known or run[at + 1 :] in known)
+            for at in range(1, len(run))
+        )
+        if len(index.mendable) > MAX_REMEMBERED_WORDS:
+            index.mendable.clear()
+        index.mendable[run] = mendable = mendable or run in shortened
+    return mendable
+
+
+def _letters_around(text: str, start: int, end: int) -> tuple[str, str]:
+    """The letters running up to ``start`` and those running on from ``end``."""
+    before = start
+    while before > 0 and text[before - 1].isalpha():
+        before -= 1
+    after = end
+    while after < len(text) and text[after].isalpha():
+        after += 1
+    return text[before:start], text[end:after]
+
+
+def _edits(text: str, index: _EditIndex) -> Iterator[tuple[str, str]]:
+    """(kind, edited text) for the edits of ``text`` that leave only known runs and marks.
+
+    Each edit must touch every unknown run of letters and unknown mark in ``text`` (one edit
+    mends at most one place), and no digit is deleted, inserted, replaced or swapped with
+    another: a suggestion never changes the figure.
+    """
+    known = index.known
+    runs = [run for run in _LETTER_RUN.finditer(text) if run[0] not in known]
+    bad = [(run.start(), run.end()) for run in runs]
+    bad += [(mark.start(), mark.end()) for mark in _UNKNOWN_MARK.finditer(text)]
+    if len(bad) == 1 and runs:
+        # an unknown run no edit of its own mends may still be mended with letters beside it
+        start, end = bad[0]
+        beside = text[max(start - 2, 0) : start] + text[end : end + 2]
+        if not _mendable(runs[0][0], index) and not any(c.isalpha() for c in beside):
+            return
+    first = max((start - 1 for start, _ in bad), default=0)
+    last = min((end for _, end in bad), default=len(text))
+    if first > last:
+        return
+
+    def mends(start: int, end: int) -> bool:
+        """Whether splitting the letters at text[start:end] mends an unknown run there."""
+        before, after = _letters_around(text, start, end)
+        return (
+            (not before or before in known)
+            and (not after or after in known)
+            and (not bad or any(s <= start and end <= e for s, e in bad))
+        )
+
+    for at in range(max(first, 0), min(last, len(text) - 1) + 1):
+        if not text[at].isdigit():
+            yield "delete", text[:at] + text[at + 1 :]
+    for at in range(max(first - 1, 0), min(last, len(text) - 2) + 1):
+        pair = text[at : at + 2]
+        if pair[0] != pair[1] and not pair.isdigit():
+            yield "swap", text[:at] + pair[::-1] + text[at + 2 :]
+    # a letter joins letters typed (a word is mended, never made up: 'p to 50' is no 'a to 50');
+    # in or beside a word, only a space or a hyphen goes in ('twentyone'), no '~' or '–'
+    for at in range(max(first, 0), min(last, len(text)) + 1):
+        around = _letters_around(text, at, at)
+        for letter in index.completions.get(around, "") if any(around) else "":
+            yield "insert", text[:at] + letter + text[at:]
+        if mends(at, at):
+            for mark in _WORD_MARKS if all(around) else _EDIT_MARKS:
+                yield "insert", text[:at] + mark + text[at:]
+    for at in range(max(first, 0), min(last, len(text) - 1) + 1):
+        if text[at].isdigit():
+            continue
+        around = _letters_around(text, at, at + 1)
+        for letter in index.completions.get(around, "") if any(around) else "":
+            if letter != text[at]:
+                yield "replace", text[:at] + letter + text[at + 1 :]
+        if mends(at, at + 1):
+            for mark in _WORD_MARKS if text[at].isalpha() else _EDIT_MARKS:
+                if mark != text[at]:
+                    yield "replace", text[:at] + mark + text[at + 1 :]
+
+
+def _plausible(text: str, known: frozenset[str]) -> bool:
+    """Whether every run of letters in ``text`` is a known one, and every mark too."""
+    return all(run in known for run in _LETTER_RUN.findall(text)) and not _UNKNOWN_MARK.search(text)
+
+
+def _one_edit(text: str, lexicon: Mapping, rules: QuantityRules) -> str | None:
+    """'a character missing: did you mean 'up to 50'?', when one edit of ``text`` reads.
+
+    Only when every edit that reads gives the same reading ('1k2' may be '12k' or '12': no
+    suggestion); of those, the one that invents least: a character deleted, then two swapped,
+    then one replaced, then one added ('30 ((25–40)' is '30 (25–40)', not '30 ( 25–40)'). The
+    edits are those of ``_edits``; none ending in a dash is proposed ('six-h' is no 'six-': a
+    range cut short).
+    """
+    if len(text) > MAX_EDITED_LENGTH:
+        return None
+    index = _edit_index(lexicon, rules)
+    found: dict[str, tuple[str, tuple]] = {}
+    tried: set[str] = set()
+    for kind, edited in _edits(text, index):
+        edited = _SPACES.sub(" ", edited).strip()
+        if (
+            edited in tried
+            or edited[-1:] in ("", "-", "–", "—")
+            or not _plausible(edited, index.known)
+        ):
+            continue
+        tried.add(edited)
+        if len(tried) > MAX_EDIT_PARSES:
+            return None
+        try:
+            q = _parse(edited, lexicon, rules, None, explain=False)
+        except QuantityError:
+            continue
+        found[edited] = (kind, (q.low, q.high, q.qualifier, q.vague, q.point, q.provisional,
+                                q.certainty))  # fmt: skip
+    if not found or len({reading for _, reading in found.values()}) > 1:
+        return None
+    edited, kind = min(((e, k) for e, (k, _) in found.items()), key=lambda e: _EDIT_ORDER[e[1]])
+    return f"{_EDIT_KINDS[kind]}: did you mean {edited!r}?"
+
+
 def _plain_word(word: str) -> bool:
     """A word that is no part of a number: 'killed', 'people' (not 'twenty', 'and', 'dozen')."""
     return word.isalpha() and word not in _NUMBER_GLUE and _number(word) is None
@@ -1538,13 +1761,16 @@ def parse_distinct(
 ) -> tuple[dict[str, Quantity], dict[str, QuantityError]]:
     """Parse each distinct text once: the quantities read, and the error for each unreadable one.
 
-    A million claims cost as many parses as they have distinct wordings.
+    A million claims cost as many parses as they have distinct wordings. A value one character
+    away that reads is proposed for the first ``MAX_EDITED_VALUES`` unreadable ones.
     """
     parsed: dict[str, Quantity] = {}
     failed: dict[str, QuantityError] = {}
     for text in dict.fromkeys(texts):
         try:
-            parsed[text] = parse_quantity(text, lexicon, rules)
+            # a value one edit away is sought for the first unreadable values only
+            edits = len(failed) < MAX_EDITED_VALUES
+            parsed[text] = _parse(text, lexicon or {}, rules, None, explain=True, edits=edits)
         except QuantityError as error:
             # kept without its traceback, which would hold on to the frames it was raised in
             failed[text] = error.with_traceback(None)
