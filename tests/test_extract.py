@@ -1452,6 +1452,20 @@ def test_a_one_word_claimant_is_the_one_named_before_whose_head_word_it_is():
     assert list(found["claimant"]) == ["UN Mission in Veloria"]
 
 
+def test_the_heading_over_labelled_lines_gives_them_its_period():
+    found = drafts("Key figures, as of 30 June 2025\nKilled: 212\nDisplaced:\nIn camps: 4,000\n")
+    assert list(zip(found["value"], found["as_of"], strict=True)) == [
+        ("212", "2025-06-30"),
+        ("4,000", "2025-06-30"),
+    ]
+    assert "as_of read from the heading 'Key figures, as of 30 June 2025'" in found["review"][0]
+    for text in (
+        "The figures below were compiled as of 30 June 2025.\nKilled: 212\n",  # a sentence
+        "Key figures, as of 30 June 2025\n\nKilled: 212\n",  # a blank line between
+    ):
+        assert list(drafts(text)["as_of"]) == [""]
+
+
 def test_the_title_line_above_a_text_table_is_its_caption():
     text = (
         "Civilian casualties by province, as of 15 May 2025\n\n| Province | Killed |\n|---|---|\n"
@@ -1751,8 +1765,8 @@ ADVERSARIAL = {
             ("200", "injured", "unknown", "", "Darro Medical Network", "", ""),
         ],
     ),
-    # Labelled lines under a heading. Its period ('1–30 June 2025') is not read (a known gap:
-    # headings above labelled lines give no as_of).
+    # Labelled lines under a heading whose period is a range ('1–30 June 2025'): none, as for a
+    # table's caption or header (a heading 'as of 30 June 2025' would give its date).
     "labelled": (
         "Veloria Monitoring Group",
         (

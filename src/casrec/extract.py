@@ -2895,6 +2895,7 @@ class Extractor:
         if label is not None:
             m.metric = label
             m.anchor = (m.first, m.last)
+            self._heading_period(m)
             if any(t.low == "total" for t in tokens[: m.first]):
                 m.label_population = "all"  # "Total killed: 13,105", "Total: ≈374,000"
             return True
@@ -3071,6 +3072,29 @@ class Extractor:
             if low in METRIC_VERBS:
                 return METRIC_VERBS[low], (k, k)
         return None
+
+    def _heading_period(self, m: Mention) -> None:
+        """A labelled line's as_of from the heading over its block, read as a caption is.
+
+        "Key figures, as of 30 June 2025" above "Killed: 212" (``period_of``). The block is
+        the labelled lines ("Injured: 540") and short headings ("Displaced:") right above the
+        figure's line; the heading is the first other line, of at most 20 words and without a
+        full stop. A blank line ends the search.
+        """
+        end = self.text.rfind("\n", 0, m.sentence.start)
+        while end > 0:
+            start = self.text.rfind("\n", 0, end) + 1
+            line = self.text[start:end].strip()
+            end = start - 1
+            if not line:
+                return
+            labelled = re.fullmatch(r"[^:]{1,60}:\s*\S.{0,40}", line) and len(line.split()) <= 8
+            if labelled or (line.endswith(":") and len(line.split()) <= 4):
+                continue
+            if len(line.split()) <= 20 and line[-1] not in ".!?" and period_of(line):
+                m.as_of = period_of(line)
+                m.review.append(f"as_of read from the heading {line!r}")
+            return
 
     def _label_metric(self, m: Mention) -> str | None:
         tokens = m.tokens
