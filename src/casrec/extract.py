@@ -2485,6 +2485,7 @@ class Extractor:
             for mention in mentions:
                 if self._bind(mention, kept):
                     kept.append(mention)
+            _link_casualty_parts(kept)
             self.speaker_tokens = {
                 k for a in attributions if a.position == "before" for k in range(a.start, a.end + 1)
             }
@@ -2948,7 +2949,7 @@ class Extractor:
                 return None  # another paragraph
             if not named or prior.metric == named[-1][1]:
                 anchor = (named[-1][0], named[-1][0]) if named else (1, 1)
-                return prior.whole or prior, anchor
+                return prior, anchor
         return None
 
     def _verb_after(self, tokens: list[Token], index: int) -> tuple[str, int, int] | None:
@@ -4293,6 +4294,30 @@ class _TableReader:
             return after[0]
         before = [t for t in total_rows if t < r]
         return before[-1] if before else None
+
+
+def _link_casualty_parts(kept: list[Mention]) -> None:
+    """The killed and injured listed after a casualty figure are its parts.
+
+    "14,212 civilian casualties: 5,104 killed and 9,108 injured", "(5,104 killed and 9,108
+    injured)": up to the end of the list (a ')' or ';').
+    """
+    for k, whole in enumerate(kept):
+        if whole.metric != "casualties" or whole.np_end is None:
+            continue
+        tokens = whole.tokens
+        opening = whole.np_end + 1
+        if opening >= len(tokens) or tokens[opening].text not in (":", "("):
+            continue
+        for part in kept[k + 1 :]:
+            between = tokens[opening + 1 : part.first]
+            if any(t.text in (";", ")") for t in between) or part.metric not in (
+                "killed",
+                "injured",
+            ):
+                break
+            if part.whole is None:
+                part.whole = whole
 
 
 def _is_copula(tokens: list[Token], index: int) -> bool:
