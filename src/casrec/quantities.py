@@ -1546,8 +1546,8 @@ def _edits(text: str, index: _EditIndex) -> Iterator[tuple[str, str]]:
     """(kind, edited text) for the edits of ``text`` that leave only known runs and marks.
 
     Each edit must touch every unknown run of letters and unknown mark in ``text`` (one edit
-    mends at most one place), and no digit is deleted, inserted, replaced or swapped with
-    another: a suggestion never changes the figure.
+    mends at most one place), and no digit of a figure is deleted, inserted, replaced or
+    swapped with another: a suggestion never changes the figure.
     """
     known = index.known
     runs = [run for run in _LETTER_RUN.finditer(text) if run[0] not in known]
@@ -1573,8 +1573,12 @@ def _edits(text: str, index: _EditIndex) -> Iterator[tuple[str, str]]:
             and (not bad or any(s <= start and end <= e for s, e in bad))
         )
 
+    def in_word(at: int) -> bool:
+        """A digit between two letters ('a1t least 33') is no part of a figure."""
+        return text[at - 1 : at].isalpha() and text[at + 1 : at + 2].isalpha()
+
     for at in range(max(first, 0), min(last, len(text) - 1) + 1):
-        if not text[at].isdigit():
+        if not text[at].isdigit() or in_word(at):
             yield "delete", text[:at] + text[at + 1 :]
     for at in range(max(first - 1, 0), min(last, len(text) - 2) + 1):
         pair = text[at : at + 2]
@@ -1590,7 +1594,7 @@ def _edits(text: str, index: _EditIndex) -> Iterator[tuple[str, str]]:
             for mark in _WORD_MARKS if all(around) else _EDIT_MARKS:
                 yield "insert", text[:at] + mark + text[at:]
     for at in range(max(first, 0), min(last, len(text) - 1) + 1):
-        if text[at].isdigit():
+        if text[at].isdigit() and not in_word(at):
             continue
         around = _letters_around(text, at, at + 1)
         for letter in index.completions.get(around, "") if any(around) else "":
