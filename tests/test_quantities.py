@@ -935,6 +935,9 @@ def test_a_refused_form_in_claims_csv_names_file_row_and_column(tmp_path):
         ("dozends", "did you mean 'dozens'?"),
         ("tens of thousnads", "did you mean 'tens of thousands'?"),
         ("aproximately fourty", "'aproximately' and 'fourty' are not words the grammar reads: did you mean 'approximately forty'?"),
+        # two words of the grammar run together
+        ("twentyone", "'twentyone' is not a word the grammar reads: did you mean 'twenty one'?"),
+        ("at leastthree", "did you mean 'at least three'?"),
         ("between 60 adn 50", "'adn' is not a word the grammar reads (a misspelt 'and'?); even so, the range is reversed: write the lower figure first, as 50–60"),
     ],
 )  # fmt: skip

@@ -1365,8 +1365,10 @@ _MISTAKES: tuple[
 def _close_words(word: str, rules: QuantityRules, terms: frozenset[str]) -> tuple[str, ...]:
     """The grammar's words (or a lexicon term's) that ``word`` may be a misspelling of.
 
-    Two letters swapped first ('adn' is 'and', though difflib finds 'an' closer), then the
-    closest by difflib. Looked up once per word and lexicon: a file of junk repeats its words.
+    Two of its words run together first ('twentyone' is 'twenty one', though difflib finds
+    'twenty' closer), then two letters swapped ('adn' is 'and', though difflib finds 'an'
+    closer), then the closest by difflib. Looked up once per word and lexicon: a file of junk
+    repeats its words.
     """
     found = rules.close_words
     if (word, terms) in found:
@@ -1382,7 +1384,14 @@ def _close_words(word: str, rules: QuantityRules, terms: frozenset[str]) -> tupl
             if len(word) >= 3  # 'up' and 'pu' are only two letters swapped
             else []
         )
-        close = tuple(dict.fromkeys(spelled[w] for w in [*sorted(swapped & spelled.keys()), *near]))
+        words = {w for w, phrase in spelled.items() if w == phrase}
+        split = [f"{word[:i]} {word[i:]}" for i in range(2, len(word) - 1)
+                 if word[:i] in words and word[i:] in words]  # fmt: skip
+        close = tuple(
+            dict.fromkeys(
+                [*split, *(spelled[w] for w in [*sorted(swapped & spelled.keys()), *near])]
+            )
+        )
     if len(found) > MAX_REMEMBERED_WORDS:
         found.clear()
     found[word, terms] = close
@@ -1426,7 +1435,10 @@ def _misspelt(text: str, lexicon: Mapping, rules: QuantityRules) -> str | None:
     # each misspelt word takes the first of its readings that makes the value read
     fixed = tokens.copy()
     for at, close in options.items():
-        fixed[at] = close[0]
+        # two words run together are named only where they make the value read ('twentyone'),
+        # not as a guess ('tenso f thousands' is no 'ten so')
+        guesses = [w for w in close if w.replace(" ", "") != tokens[at]] or close
+        fixed[at] = guesses[0]
     for at, close in options.items():
         for word in close:
             if _reads("".join([*fixed[:at], word, *fixed[at + 1 :]]), lexicon, rules):
