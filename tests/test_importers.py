@@ -203,7 +203,9 @@ def test_missing_columns_are_named(tmp_path, capsys):
 
 def test_acled_file_given_as_ged_is_refused_with_its_missing_columns(tmp_path, capsys):
     assert main(["import", "ucdp-ged", str(ACLED_FILE), "--out", str(tmp_path / "o")]) == 2
-    assert "not a UCDP GED file" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "not a UCDP GED file" in err and "the file writes" not in err
+    assert "it has the columns of an ACLED export file: import it with `casrec import acled`" in err
 
 
 def test_bad_cells_are_located(tmp_path, capsys):
@@ -896,3 +898,30 @@ def test_any_bytes_or_a_cut_file_are_imported_or_refused_never_a_traceback(
             import_acled(path)
         except ImportFileError as error:
             assert str(path) in str(error)
+
+
+def test_a_spreadsheets_own_columns_are_ignored_even_repeated(tmp_path):
+    rows = _rows(ACLED_FILE)
+    rows = [[*rows[0], "Comment", "comment", ""], *([*r, "a", "b", ""] for r in rows[1:])]
+    drafts = import_acled(_saved(rows, tmp_path / ACLED_FILE.name))
+    _drafts_equal(drafts, import_acled(ACLED_FILE))
+
+
+def test_an_actor_code_a_spreadsheet_wrote_as_a_decimal_reads(tmp_path):
+    path = _acled_file(tmp_path / "acled.csv", {"actor1": "Sofara Hunters", "inter1": "3.0"})
+    assert list(import_acled(path).actors["kind"]) == ["militia"]
+
+
+def test_windows_1252_punctuation_after_an_accent_is_not_taken_for_utf8(tmp_path):
+    """'é’' is E9 92 in Windows-1252: no UTF-8 character, so not a file mixing encodings."""
+    rows = _rows(ACCENTS)
+    rows[1][rows[0].index("notes")] = "Le marché’s stalls burned."
+    drafts = import_acled(_saved(rows, tmp_path / "acled.csv", encoding="cp1252"))
+    assert "marché’s" in drafts.claims["notes"][0]
+
+
+def test_a_binary_file_is_refused_as_not_text(tmp_path, capsys):
+    path = tmp_path / "ged.rds"
+    path.write_bytes(gzip.compress(b"X\n\x00\x00\x00\x03\x00\x04\x02\x01" * 40))
+    err = _refusal(tmp_path, capsys, "ucdp-ged", path)
+    assert "is not a text file: it holds control bytes" in err

@@ -73,6 +73,9 @@ ACLED_REQUIRED = wordlist(
 )
 ACLED_READS = [*ACLED_REQUIRED, "sub_event_type", "iso", "inter1", "inter2"]
 
+# each layout's name in messages -> (its `casrec import` argument, the columns it needs)
+_LAYOUTS = {"UCDP GED": ("ucdp-ged", GED_REQUIRED), "ACLED export": ("acled", ACLED_REQUIRED)}
+
 UCDP = "Uppsala Conflict Data Program"
 ACLED = "ACLED"
 # UCDP's type_of_violence codes.
@@ -239,7 +242,12 @@ def _unpacked(path: Path, data: bytes) -> tuple[bytes, str, list[str]]:
         raise ImportFileError(f"{path}: a damaged zip archive ({error})") from None
 
 
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+# one whole UTF-8 multi-byte character: in a file that is not UTF-8 throughout, a sign that
+# it mixes encodings ('é’s' in Windows-1252, E9 92 73, is no such sequence)
+_UTF8_SEQUENCE = re.compile(
+    rb"(?:[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3})"
+    rb"(?![\x80-\xbf])"
+)
 
 
 def decode_any(data: bytes) -> tuple[str, str | None]:
@@ -256,7 +264,15 @@ def decode_any(data: bytes) -> tuple[str, str | None]:
     head = data[:2000]
     if len(head) >= 4 and head.count(0) >= len(head) // 3:
         even_nul = head[0::2].count(0) > head[1::2].count(0)
-        return _utf16(data, "utf-16-be" if even_nul else "utf-16-le", "UTF-16 without its mark")
+        text, note = _utf16(
+            data, "utf-16-be" if even_nul else "utf-16-le", "UTF-16 without its mark"
+        )
+        if re.search(r"[\x00-\x08\x0b\x0e-\x1f]", text[:2000]):
+            raise ReadError(
+                "is not a text file: it holds control bytes (a Stata, R, Parquet or other binary "
+                "file?); export it as CSV"
+            )
+        return text, note
     try:
         return decode(data), None
     except ReadError as error:
@@ -382,7 +398,7 @@ def read_layout(
     data, shown_path, notes = _unpacked(path, data)
     required = list(required)
     known_keys = {*required, *known, *COLUMN_ALIASES.values()}
-    article = "an" if layout[:1] in "AEIO" else "a"  # "an ACLED export", "a UCDP GED"
+    article = _article(layout)
     try:
         text, note = decode_any(data)
         notes += [note] if note else []
@@ -393,7 +409,9 @@ def read_layout(
             raise ImportFileError(
                 f"{shown_path}: empty file; expected {article} {layout} CSV with a header row"
             )
-        table = _read_rows(shown_path, first, records, required, layout, reads, separator)
+        table = _read_rows(
+            shown_path, first, records, required, layout, reads, separator, known_keys
+        )
     except ReadError as error:
         raise ImportFileError(f"{shown_path}: {error.message}") from None
     if separator != ",":
@@ -402,9 +420,18 @@ def read_layout(
     return table
 
 
-def _read_rows(shown_path, first, records, required, layout, reads, separator) -> Table:
-    """The header checked, then each record, keeping the cells of the columns ``reads``."""
-    article = "an" if layout[:1] in "AEIO" else "a"
+def _article(layout: str) -> str:
+    """'an' before 'ACLED export', 'a' before 'UCDP GED'."""
+    return "an" if layout[:1] in "AEIO" else "a"
+
+
+def _read_rows(shown_path, first, records, required, layout, reads, separator, known) -> Table:
+    """The header checked, then each record, keeping the cells of the columns ``reads``.
+
+    A column of the layout named twice is refused; a column it does not know is ignored, even
+    repeated (a spreadsheet's own columns are not the dataset's).
+    """
+    article = _article(layout)
     header_line, written = first
     header = [cell.strip() for cell in written]
     # a spreadsheet that saved the file may append unnamed columns ("...,timestamp,,"): they
@@ -421,23 +448,31 @@ def _read_rows(shown_path, first, records, required, layout, reads, separator) -
         )
     seen: dict[str, int] = {}
     for position, key in enumerate(keys, start=1):
-        if key in seen and key:
+        if key in seen and key in known:
             first_name, name = header[seen[key] - 1], header[position - 1]
             same = f"{name!r}" if first_name == name else f"{first_name!r} and {name!r}"
             raise ImportFileError(
                 f"{where}: column {key!r} appears twice ({same}, cells {seen[key]} and "
                 f"{position}); a {layout} file names each column once"
             )
-        seen[key] = position
+        seen.setdefault(key, position)
     missing = [column for column in required if column not in seen]
     if missing:
         import difflib
 
-        near = {
-            column: difflib.get_close_matches(column, keys, n=1, cutoff=0.75) for column in missing
-        }
-        hints = [f"{header[keys.index(m[0])]!r} for {c!r}?" for c, m in near.items() if m]
-        hint = f" (the file writes {', '.join(hints[:3])})" if hints else ""
+        hint = ""
+        other = next(
+            (f"{name}: import it with `casrec import {command}`"
+             for name, (command, columns) in _LAYOUTS.items()
+             if name != layout and set(columns) <= set(seen)),
+            None,
+        )  # fmt: skip
+        if other is not None:  # the other dataset's file, given as this one
+            hint = f"; it has the columns of {_article(other)} {other.replace(':', ' file:', 1)}"
+        elif len(missing) <= 3:  # a few names written otherwise: the nearest the file has
+            near = {c: difflib.get_close_matches(c, keys, n=1, cutoff=0.75) for c in missing}
+            hints = [f"{header[keys.index(m[0])]!r} for {c!r}?" for c, m in near.items() if m]
+            hint = f" (the file writes {', '.join(hints)})" if hints else ""
         raise ImportFileError(
             f"{where}: not {article} {layout} file in its published layout; "
             f"missing column(s): {', '.join(missing)}{hint}"
@@ -771,26 +806,28 @@ def possible_duplicates(
     analyst. Counts are not a feature (two reports of one attack disagree on them).
     """
     event = {**event, "event_id": event.get("event_id") or "draft"}
-    return _matches([event], existing, max_days).get(event["event_id"], [])
+    columns = {column: [event.get(column, "")] for column in _MATCHED_COLUMNS}
+    return _matches(columns, existing, max_days).get(event["event_id"], [])
 
 
+_EVENT_EXTRA = ("possible_duplicate_of", "review")
 # the columns of a draft event the matcher reads
 _MATCHED_COLUMNS = ("event_id", "title", "date_start", "date_end", "country", "admin1", "location")
 
 
 def _matches(
-    events: list[dict[str, str]], existing: pd.DataFrame | None, max_days: int
+    events: dict[str, list[str]], existing: pd.DataFrame | None, max_days: int
 ) -> dict[str, list[tuple[str, str]]]:
     """Each draft event's possible duplicates in ``existing`` (event_id -> [(id, why)]).
 
+    ``events`` holds the drafts column by column (at least ``_MATCHED_COLUMNS``).
+
     All drafts are matched at once: one call of the matcher for a file of any length.
     """
-    if existing is None or existing.empty or not events:
+    if existing is None or existing.empty or not events["event_id"]:
         return {}
     # a draft is matched as it is (its kind is not read): only the columns the matcher reads
-    candidates = pd.DataFrame(
-        {c: [e.get(c, "") for e in events] for c in _MATCHED_COLUMNS}, dtype="object"
-    )
+    candidates = pd.DataFrame({c: events[c] for c in _MATCHED_COLUMNS}, dtype="object")
     found = match_events(
         candidates, existing, MatchRules(window_days=max_days), kinds=("incident",)
     )
@@ -883,7 +920,8 @@ class _Actors:
         )
 
 
-def _frame(rows: list[dict], table: str, extra: Iterable[str] = ("review",)) -> pd.DataFrame:
+def _draft_columns(table: str, extra: Iterable[str] = ("review",)) -> list[str]:
+    """The columns of a draft table: the contract's, then ``extra``."""
     columns = list(TABLES[table].column_names)
     if table == "claims":
         for column, after in (("subgroup", "nationality"), ("certainty", "supersedes")):
@@ -891,18 +929,47 @@ def _frame(rows: list[dict], table: str, extra: Iterable[str] = ("review",)) -> 
                 columns.insert(columns.index(after) + 1, column)
     if table == "events" and "parent_event" not in columns:
         columns.insert(columns.index("location") + 1, "parent_event")
-    columns += [c for c in extra if c not in columns]
-    # built column by column: a second dict per row would double the memory of a large file
-    return pd.DataFrame({c: [row.get(c, "") for row in rows] for c in columns}, columns=columns)
+    return columns + [c for c in extra if c not in columns]
 
 
-def _flag_duplicates(events: list[dict], existing: pd.DataFrame | None) -> None:
-    found = _matches(events, existing, DUPLICATE_MAX_DAYS)
-    for event in events:
-        matches = found.get(event["event_id"])
+class _Rows:
+    """Draft rows of one table, kept column by column.
+
+    A dict per row costs about 0.5 KB more than its values: for a file of 200,000 GED events
+    and their 800,000 claims, most of the memory an import takes.
+    """
+
+    def __init__(self, table: str, extra: Iterable[str] = ("review",)):
+        self.columns = _draft_columns(table, extra)
+        self.cells: dict[str, list[str]] = {column: [] for column in self.columns}
+
+    def append(self, row: dict[str, str]) -> None:
+        """Add one row; a column it does not give is empty."""
+        for column, cells in self.cells.items():
+            cells.append(row.get(column, ""))
+
+    def __len__(self) -> int:
+        return len(self.cells[self.columns[0]])
+
+    def frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame of text."""
+        return pd.DataFrame(self.cells, columns=self.columns)
+
+
+def _frame(rows: list[dict], table: str, extra: Iterable[str] = ("review",)) -> pd.DataFrame:
+    drafted = _Rows(table, extra)
+    for row in rows:
+        drafted.append(row)
+    return drafted.frame()
+
+
+def _flag_duplicates(events: _Rows, existing: pd.DataFrame | None) -> None:
+    found = _matches(events.cells, existing, DUPLICATE_MAX_DAYS)
+    for position, event_id in enumerate(events.cells["event_id"]):
+        matches = found.get(event_id)
         if matches:
-            event["possible_duplicate_of"] = ";".join(m[0] for m in matches)
-            event["review"] = (
+            events.cells["possible_duplicate_of"][position] = ";".join(m[0] for m in matches)
+            events.cells["review"][position] = (
                 "possibly the same incident as "
                 + "; ".join(f"{event_id} ({why})" for event_id, why in matches)
                 + ": use that event_id in the claims instead of adding this event, or keep both"
@@ -919,8 +986,8 @@ class _Import:
     actors: _Actors
     source_id: str
     absent: list[str]  # published columns the file does not carry
-    events: list[dict] = field(default_factory=list)
-    claims: list[dict] = field(default_factory=list)
+    events: _Rows = field(default_factory=lambda: _Rows("events", _EVENT_EXTRA))
+    claims: _Rows = field(default_factory=lambda: _Rows("claims"))
 
 
 def _start_import(
@@ -969,8 +1036,8 @@ def _finish_import(
     return Drafts(
         _frame(sources, "sources"),
         job.actors.frame(),
-        _frame(job.events, "events", ("possible_duplicate_of", "review")),
-        _frame(job.claims, "claims"),
+        job.events.frame(),
+        job.claims.frame(),
         job.table.notes,
     )
 
@@ -1178,6 +1245,7 @@ def _draft_acled_actor(
     """
     name = table.cells[column][position]
     code = table.cells[inter][position] if table.has(inter) else ""
+    code = re.sub(r"(?<=\d)\.0+$", "", code)  # '3.0': a spreadsheet's number for code 3
     if code.lower() in ACLED_CIVILIAN_CODES:
         return
     kind = ACLED_ACTOR_KINDS.get(code.lower())
