@@ -776,6 +776,7 @@ def test_a_day_month_date_is_refused_unless_the_file_settles_the_order(tmp_path,
 @pytest.mark.parametrize(("written", "why"), [
     ("7/2/25", "the year '25' could be 1925 or 2025"), ("31/02/2025", "no such day"),
     ("2025-13-01", "no such day"), ("Febtober 7, 2025", "expected a date such as 2025-02-07"),
+    ("45695", "a spreadsheet's day number? 45695 is 2025-02-07 in Excel's calendar"),
 ])  # fmt: skip
 def test_dates_that_cannot_be_read_for_certain_are_refused(tmp_path, capsys, written, why):
     path = _with_cell(GED, tmp_path / "ged.csv", 1, "date_start", written)
@@ -925,3 +926,14 @@ def test_a_binary_file_is_refused_as_not_text(tmp_path, capsys):
     path.write_bytes(gzip.compress(b"X\n\x00\x00\x00\x03\x00\x04\x02\x01" * 40))
     err = _refusal(tmp_path, capsys, "ucdp-ged", path)
     assert "is not a text file: it holds control bytes" in err
+
+
+def test_a_dataframe_index_column_and_spaces_after_separators_are_read(tmp_path):
+    """pandas' to_csv writes its index under an empty name; some tools write ', ' between."""
+    rows = _rows(ACLED_FILE)
+    rows = [["", *rows[0]], *([str(k), *r] for k, r in enumerate(rows[1:]))]
+    buffer = io.StringIO()
+    csv.writer(buffer, quoting=csv.QUOTE_ALL).writerows(rows)
+    path = tmp_path / ACLED_FILE.name
+    path.write_text(buffer.getvalue().replace('","', '", "'), encoding="utf-8")
+    _drafts_equal(import_acled(path), import_acled(ACLED_FILE))

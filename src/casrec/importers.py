@@ -353,7 +353,9 @@ def _records(text: str, separator: str):
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise ReadError(f"line {line} contains a NUL byte: this is not a text CSV file", line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    # spaces after a separator are skipped, so ', "Gao, Mali"' is one quoted cell (cells are
+    # stripped of surrounding spaces in any case)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, skipinitialspace=True)
     start = 1
     first = True
     try:
@@ -732,6 +734,12 @@ def _date(table: Table, position: int, column: str, record_id: str) -> str:
                 "whether the day or the month comes first; write dates as 2025-02-07, e.g. by "
                 "formatting the column as yyyy-mm-dd before saving)"
             )
+    elif re.fullmatch(r"[1-9]\d{4}(?:\.0+)?", text):  # a spreadsheet's day number
+        day_number = dt.date(1899, 12, 30) + dt.timedelta(days=int(float(text)))
+        why = (
+            f" (a spreadsheet's day number? {text} is {day_number} in Excel's calendar: format "
+            "the column as yyyy-mm-dd before saving)"
+        )
     try:
         if year is not None:
             return dt.date(year, month, day).isoformat()
