@@ -935,5 +935,7 @@ def test_a_dataframe_index_column_and_spaces_after_separators_are_read(tmp_path)
     buffer = io.StringIO()
     csv.writer(buffer, quoting=csv.QUOTE_ALL).writerows(rows)
     path = tmp_path / ACLED_FILE.name
-    path.write_text(buffer.getvalue().replace('","', '", "'), encoding="utf-8")
-    _drafts_equal(import_acled(path), import_acled(ACLED_FILE))
+    for separator in (",", ";"):
+        text = buffer.getvalue().replace('","', f'"{separator} "')
+        path.write_text(text, encoding="utf-8")
+        _drafts_equal(import_acled(path), import_acled(ACLED_FILE))

@@ -334,7 +334,7 @@ def _separator(text: str, known: set[str]) -> str:
     best, best_score = ",", 0
     for separator in SEPARATORS:
         try:
-            cells = next(csv.reader([line], delimiter=separator), [])
+            cells = next(csv.reader([line], delimiter=separator, skipinitialspace=True), [])
         except csv.Error:  # a header the csv module cannot read: refused when it is parsed
             continue
         score = sum(column_key(cell) in known for cell in cells)
