@@ -939,3 +939,13 @@ def test_a_dataframe_index_column_and_spaces_after_separators_are_read(tmp_path)
         text = buffer.getvalue().replace('","', f'"{separator} "')
         path.write_text(text, encoding="utf-8")
         _drafts_equal(import_acled(path), import_acled(ACLED_FILE))
+
+
+def test_hdx_copies_with_a_row_of_hxl_hashtags_read(tmp_path):
+    rows = _rows(ACLED_FILE)
+    tags = ["#event+code", "#date+occurred", "#date+year", "", ""]
+    rows = [rows[0], tags + [""] * (len(rows[0]) - len(tags)), *rows[1:]]
+    drafts = import_acled(_saved(rows, tmp_path / ACLED_FILE.name))
+    _drafts_equal(drafts, import_acled(ACLED_FILE))
+    assert "skipped row 2, HXL hashtags" in drafts.summary()
+    assert drafts.events["event_id"][0] == "acled-mli30001"

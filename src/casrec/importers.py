@@ -418,7 +418,7 @@ def read_layout(
         raise ImportFileError(f"{shown_path}: {error.message}") from None
     if separator != ",":
         notes.append(f"separated by {SEPARATORS[separator]}")
-    table.notes = notes
+    table.notes = notes + table.notes
     return table
 
 
@@ -485,6 +485,7 @@ def _read_rows(shown_path, first, records, required, layout, reads, separator, k
     lines: list[int] = []
     width = len(header)
     previous: tuple[int, list[str]] | None = None
+    hxl_line = 0
     for line, record in records:
         if previous is not None:
             _check_width(shown_path, *previous, width, full_width, last=False)
@@ -494,6 +495,9 @@ def _read_rows(shown_path, first, records, required, layout, reads, separator, k
             continue
         if stripped[:width] == header:
             raise ImportFileError(f"{shown_path}, {header_again_message(f'row {line}')}")
+        if not lines and not hxl_line and _is_hxl_row(stripped):
+            hxl_line = line  # HDX's copies of the datasets tag each column under the header
+            continue
         if len(stripped) != width and (
             not (width < len(stripped) <= full_width) or cell_under_unnamed(stripped, width)
         ):
@@ -514,7 +518,17 @@ def _read_rows(shown_path, first, records, required, layout, reads, separator, k
         name: key for name, key in zip(header, keys, strict=True)
         if re.sub(r"[\s.\-]+", "_", name.lower()) in COLUMN_ALIASES
     }  # fmt: skip
-    return Table(str(shown_path), list(seen), cells, lines, renamed=renamed)
+    table = Table(str(shown_path), list(seen), cells, lines, renamed=renamed)
+    if hxl_line:
+        table.notes.append(f"skipped row {hxl_line}, HXL hashtags (#date, #affected...)")
+    return table
+
+
+def _is_hxl_row(cells: list[str]) -> bool:
+    """Whether a row is HXL hashtags ('#date+occurred', '#affected+killed'), not data."""
+    filled = [cell for cell in cells if cell]
+    return len(filled) >= 2 and all(re.fullmatch(r"#[a-z][a-z0-9_]*(?:\s*[+][\w_]+)*", c.lower())
+                                    for c in filled)  # fmt: skip
 
 
 def _check_width(path, line: int, record: list[str], width: int, full: int, last: bool) -> None:
