@@ -1206,6 +1206,26 @@ def test_quoted_passages_of_every_style_and_apostrophes():
     ]  # 'bandits' is a short quote without a figure: no speaker; soldiers' is an apostrophe
 
 
+@pytest.mark.parametrize(("opening", "closing"), QUOTE_STYLES)
+def test_a_quote_closed_by_a_full_stop_is_the_speaker_s_before_it(opening, closing):
+    found = drafts(
+        f"Col. Arat told reporters: {opening}Our patrol killed 9 rebels.{closing} He added that 2 "
+        "soldiers were wounded."
+    )
+    assert list(found["claimant"]) == ["Col. Arat", "Col. Arat"]  # not 'He'; the title kept
+    found = drafts(f"{opening}Our patrol killed 9 rebels.{closing} The army said 2 soldiers died.")
+    assert list(found["claimant"]) == ["Amnesty International", "army"]  # a new sentence speaks
+
+
+def test_a_speaker_s_title_keeps_its_stop():
+    assert list(drafts('"We lost 14 men," Dr. Lema Oruko told reporters.')["claimant"]) == [
+        "Dr. Lema Oruko"
+    ]
+    assert list(drafts("At least 12 people were killed, said Gen. Boma.")["claimant"]) == [
+        "Gen. Boma"
+    ]
+
+
 @settings(max_examples=80, deadline=None)
 @given(
     style=st.sampled_from(QUOTE_STYLES),

@@ -2108,6 +2108,7 @@ _MODALS = frozenset(
 )
 
 
+_TITLE_WORDS = frozenset(wordlist("mr mrs ms dr gen lt col capt sgt maj brig adm prof sen gov"))
 _PUT_NOUNS = frozenset({"toll", "tally", "number", "figure", "total", "count"})
 
 
@@ -2206,7 +2207,10 @@ def find_attributions(sentence: Sentence) -> list[Attribution]:
                 )
             ):
                 stop = index + 1
-                while stop < len(tokens) and tokens[stop].text not in (".", ";", ":", ","):
+                while stop < len(tokens) and (
+                    tokens[stop].text not in (".", ";", ":", ",")
+                    or (tokens[stop].text == "." and tokens[stop - 1].low in _TITLE_WORDS)
+                ):
                     stop += 1
                 name = _span_text(tokens, index + 1, stop - 1)
                 if name:
@@ -2313,6 +2317,9 @@ def _quoted_passages(text: str) -> list[tuple[int, int]]:
     return sorted(passages)
 
 
+# A title's stop, which does not end a speaker's name: "said Col. Arat", "Dr. Lema said".
+_TITLE = r"\b(?:" + "|".join(w.capitalize() for w in sorted(_TITLE_WORDS)) + r")\.\s"
+
 # Marks that end a speaker's name in ``find_quotes``: any double one (a single one may be an
 # apostrophe, "the group's spokesman").
 _SPEAKER_STOP = re.escape("".join(m for m in QUOTE_PAIRS if m not in SINGLE_QUOTE_CHARS) + "”“")
@@ -2334,24 +2341,29 @@ def find_quotes(text: str) -> list[tuple[int, int, str]]:
         if len(passage) < QUOTE_MIN_CHARS and not _quote_holds_figure(passage):
             continue
         after = text[end : end + 160]
-        speaker = None
-        said_after = re.match(
-            r"\s*,?\s*(?:said|says|added|told \w+)\s+([^,.;]+)", after
-        ) or re.match(
-            rf"\s*,?\s*((?:[Tt]he |[Aa]n? |[Oo]ne )?[A-Za-z][^,.;{_SPEAKER_STOP}]{{1,60}}?)\s+"
-            rf"(?:{verbs})\b",
+        verb_first = re.match(
+            rf"\s*,?\s*(?:said|says|added|told \w+)\s+((?:{_TITLE}|[^,.;])+)", after
+        )
+        subject_first = re.match(
+            rf"\s*,?\s*((?:[Tt]he |[Aa]n? |[Oo]ne )?(?:{_TITLE}|[A-Za-z])"
+            rf"(?:{_TITLE}|[^,.;{_SPEAKER_STOP}]){{1,60}}?)\s+(?:{verbs})\b",
             after,
         )
-        if said_after:
-            speaker = said_after.group(1)
-        else:
-            said_before = re.search(
-                rf"([A-Z][^.;:{_SPEAKER_STOP}]{{1,80}}?)\s+(?:said|says|stated|announced"
-                r"|declared|told \w+)(?: that)?\s*[:,]?\s*$",
-                before,
-            )
-            if said_before:
-                speaker = said_before.group(1)
+        said_before = re.search(
+            rf"((?:{_TITLE}|[A-Z])(?:{_TITLE}|[^.;:{_SPEAKER_STOP}]){{1,80}}?)\s+"
+            r"(?:said|says|stated|announced"
+            r"|declared|told \w+)(?: that)?\s*[:,]?\s*$",
+            before,
+        )
+        found = (verb_first, subject_first, said_before)
+        if passage.rstrip()[-1:] == ".":
+            # a quote closed by a full stop ends its sentence, and what follows is a new one
+            # ('X told reporters: "... 9 rebels." He added ...'): its speaker is sought before
+            # it, and after it only as a sentence of its own ('"..." the commander said.')
+            if subject_first and not re.match(r"\s*[.,;]", after[subject_first.end() :]):
+                subject_first = None
+            found = (said_before, verb_first, subject_first)
+        speaker = next((match.group(1) for match in found if match), None)
         if speaker:
             quotes.append((start, end, _clean_claimant(speaker)))
     return quotes
