@@ -776,6 +776,7 @@ def test_a_day_month_date_is_refused_unless_the_file_settles_the_order(tmp_path,
 @pytest.mark.parametrize(("written", "why"), [
     ("7/2/25", "the year '25' could be 1925 or 2025"), ("31/02/2025", "no such day"),
     ("2025-13-01", "no such day"), ("Febtober 7, 2025", "expected a date such as 2025-02-07"),
+    ("45695", "a spreadsheet's day number? 45695 is 2025-02-07 in Excel's calendar"),
 ])  # fmt: skip
 def test_dates_that_cannot_be_read_for_certain_are_refused(tmp_path, capsys, written, why):
     path = _with_cell(GED, tmp_path / "ged.csv", 1, "date_start", written)
@@ -925,3 +926,26 @@ def test_a_binary_file_is_refused_as_not_text(tmp_path, capsys):
     path.write_bytes(gzip.compress(b"X\n\x00\x00\x00\x03\x00\x04\x02\x01" * 40))
     err = _refusal(tmp_path, capsys, "ucdp-ged", path)
     assert "is not a text file: it holds control bytes" in err
+
+
+def test_a_dataframe_index_column_and_spaces_after_separators_are_read(tmp_path):
+    """pandas' to_csv writes its index under an empty name; some tools write ', ' between."""
+    rows = _rows(ACLED_FILE)
+    rows = [["", *rows[0]], *([str(k), *r] for k, r in enumerate(rows[1:]))]
+    buffer = io.StringIO()
+    csv.writer(buffer, quoting=csv.QUOTE_ALL).writerows(rows)
+    path = tmp_path / ACLED_FILE.name
+    for separator in (",", ";"):
+        text = buffer.getvalue().replace('","', f'"{separator} "')
+        path.write_text(text, encoding="utf-8")
+        _drafts_equal(import_acled(path), import_acled(ACLED_FILE))
+
+
+def test_hdx_copies_with_a_row_of_hxl_hashtags_read(tmp_path):
+    rows = _rows(ACLED_FILE)
+    tags = ["#event+code", "#date+occurred", "#date+year", "", ""]
+    rows = [rows[0], tags + [""] * (len(rows[0]) - len(tags)), *rows[1:]]
+    drafts = import_acled(_saved(rows, tmp_path / ACLED_FILE.name))
+    _drafts_equal(drafts, import_acled(ACLED_FILE))
+    assert "skipped row 2, HXL hashtags" in drafts.summary()
+    assert drafts.events["event_id"][0] == "acled-mli30001"

@@ -334,7 +334,7 @@ def _separator(text: str, known: set[str]) -> str:
     best, best_score = ",", 0
     for separator in SEPARATORS:
         try:
-            cells = next(csv.reader([line], delimiter=separator), [])
+            cells = next(csv.reader([line], delimiter=separator, skipinitialspace=True), [])
         except csv.Error:  # a header the csv module cannot read: refused when it is parsed
             continue
         score = sum(column_key(cell) in known for cell in cells)
@@ -353,7 +353,9 @@ def _records(text: str, separator: str):
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise ReadError(f"line {line} contains a NUL byte: this is not a text CSV file", line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    # spaces after a separator are skipped, so ', "Gao, Mali"' is one quoted cell (cells are
+    # stripped of surrounding spaces in any case)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, skipinitialspace=True)
     start = 1
     first = True
     try:
@@ -416,7 +418,7 @@ def read_layout(
         raise ImportFileError(f"{shown_path}: {error.message}") from None
     if separator != ",":
         notes.append(f"separated by {SEPARATORS[separator]}")
-    table.notes = notes
+    table.notes = notes + table.notes
     return table
 
 
@@ -483,6 +485,7 @@ def _read_rows(shown_path, first, records, required, layout, reads, separator, k
     lines: list[int] = []
     width = len(header)
     previous: tuple[int, list[str]] | None = None
+    hxl_line = 0
     for line, record in records:
         if previous is not None:
             _check_width(shown_path, *previous, width, full_width, last=False)
@@ -492,6 +495,9 @@ def _read_rows(shown_path, first, records, required, layout, reads, separator, k
             continue
         if stripped[:width] == header:
             raise ImportFileError(f"{shown_path}, {header_again_message(f'row {line}')}")
+        if not lines and not hxl_line and _is_hxl_row(stripped):
+            hxl_line = line  # HDX's copies of the datasets tag each column under the header
+            continue
         if len(stripped) != width and (
             not (width < len(stripped) <= full_width) or cell_under_unnamed(stripped, width)
         ):
@@ -512,7 +518,17 @@ def _read_rows(shown_path, first, records, required, layout, reads, separator, k
         name: key for name, key in zip(header, keys, strict=True)
         if re.sub(r"[\s.\-]+", "_", name.lower()) in COLUMN_ALIASES
     }  # fmt: skip
-    return Table(str(shown_path), list(seen), cells, lines, renamed=renamed)
+    table = Table(str(shown_path), list(seen), cells, lines, renamed=renamed)
+    if hxl_line:
+        table.notes.append(f"skipped row {hxl_line}, HXL hashtags (#date, #affected...)")
+    return table
+
+
+def _is_hxl_row(cells: list[str]) -> bool:
+    """Whether a row is HXL hashtags ('#date+occurred', '#affected+killed'), not data."""
+    filled = [cell for cell in cells if cell]
+    return len(filled) >= 2 and all(re.fullmatch(r"#[a-z][a-z0-9_]*(?:\s*[+][\w_]+)*", c.lower())
+                                    for c in filled)  # fmt: skip
 
 
 def _check_width(path, line: int, record: list[str], width: int, full: int, last: bool) -> None:
@@ -732,6 +748,12 @@ def _date(table: Table, position: int, column: str, record_id: str) -> str:
                 "whether the day or the month comes first; write dates as 2025-02-07, e.g. by "
                 "formatting the column as yyyy-mm-dd before saving)"
             )
+    elif re.fullmatch(r"[1-9]\d{4}(?:\.0+)?", text):  # a spreadsheet's day number
+        day_number = dt.date(1899, 12, 30) + dt.timedelta(days=int(float(text)))
+        why = (
+            f" (a spreadsheet's day number? {text} is {day_number} in Excel's calendar: format "
+            "the column as yyyy-mm-dd before saving)"
+        )
     try:
         if year is not None:
             return dt.date(year, month, day).isoformat()
