@@ -404,6 +404,7 @@ def read_layout(
     try:
         text, note = decode_any(data)
         notes += [note] if note else []
+        _refuse_other_formats(shown_path, text)
         separator = _separator(text, known_keys | set(COLUMN_ALIASES))
         records = _records(text, separator)
         first = next(records, None)
@@ -425,6 +426,21 @@ def read_layout(
 def _article(layout: str) -> str:
     """'an' before 'ACLED export', 'a' before 'UCDP GED'."""
     return "an" if layout[:1] in "AEIO" else "a"
+
+
+def _refuse_other_formats(path, text: str) -> None:
+    """Refuse a web page or JSON saved under a .csv name, saying what it is."""
+    start = text[:500].lstrip().lower()
+    if start.startswith(("<!doctype html", "<html", "<?xml", "<head")):
+        raise ImportFileError(
+            f"{path}: is a web page (HTML or XML), not a CSV file: the download may have "
+            "needed you to log in, or failed; download or export the file again"
+        )
+    if start.startswith(("{", "[{")):
+        raise ImportFileError(
+            f"{path}: is JSON (an API's answer?), not a CSV file; download or export the data "
+            "as CSV"
+        )
 
 
 def _read_rows(shown_path, first, records, required, layout, reads, separator, known) -> Table:
