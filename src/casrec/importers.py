@@ -171,9 +171,10 @@ class Table:
     """A dataset file read as text: the cells of the columns an importer reads, by column.
 
     ``cells[column][k]`` is the k-th row's cell (spaces around it dropped, line ends inside
-    it written as a line feed), ``lines[k]`` the editor line where that row starts, ``columns`` the
-    columns the file has (as ``column_key`` names them), ``notes`` how it was read when that
-    was not as published (encoding, separator, archive), and ``renamed`` the older names read.
+    it written as line feeds), ``lines[k]`` the editor line where that row starts,
+    ``columns`` the columns the file has (as ``column_key`` names them), ``notes`` how it was
+    read when that was not as published (encoding, separator, archive, date order, HXL row),
+    and ``renamed`` the older names read.
     """
 
     path: str
@@ -348,7 +349,7 @@ def _records(text: str, separator: str):
 
     As ``casrec.reading.numbered_records`` (which reads commas only): blank lines and Excel's
     'sep=' line are no record; a NUL byte or a record the csv module cannot read is a
-    ReadError naming its line. Records are yielded one by one: a large file is not held twice.
+    ReadError naming its line. Records are yielded one by one, never all held at once.
     """
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
