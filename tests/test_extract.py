@@ -1424,6 +1424,20 @@ def test_a_breakdown_a_sentence_after_its_whole_points_to_it():
     assert child.as_of == "2025-04-30" and "as_of of the figure it breaks down" in child.review
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mission recorded 312 civilian casualties: 104 killed and 208 injured.",
+        "The mission recorded 312 civilian casualties (104 killed and 208 injured) in Dara.",
+    ],
+)
+def test_the_killed_and_injured_listed_after_casualties_are_its_parts(text):
+    found = drafts(text)
+    assert list(found["part_of"]) == ["", found.claim_id[0], found.claim_id[0]]
+    found = drafts("The raid caused 30 casualties; elsewhere 12 people were killed.")
+    assert list(found["part_of"]) == ["", ""]
+
+
 def test_the_same_period_is_the_sentence_before_s_in_its_paragraph():
     text = (
         "As of 30 September 2024, 1,048 civilians had been killed. A further 2,377 were injured "
@@ -1450,6 +1464,20 @@ def test_a_one_word_claimant_is_the_one_named_before_whose_head_word_it_is():
     assert list(found["claimant"]) == ["Darro Medical Network", "Darro Medical Network", "rebels"]
     found = drafts("The Mission said 14 civilians were killed.", publisher="UN Mission in Veloria")
     assert list(found["claimant"]) == ["UN Mission in Veloria"]
+
+
+def test_the_heading_over_labelled_lines_gives_them_its_period():
+    found = drafts("Key figures, as of 30 June 2025\nKilled: 212\nDisplaced:\nIn camps: 4,000\n")
+    assert list(zip(found["value"], found["as_of"], strict=True)) == [
+        ("212", "2025-06-30"),
+        ("4,000", "2025-06-30"),
+    ]
+    assert "as_of read from the heading 'Key figures, as of 30 June 2025'" in found["review"][0]
+    for text in (
+        "The figures below were compiled as of 30 June 2025.\nKilled: 212\n",  # a sentence
+        "Key figures, as of 30 June 2025\n\nKilled: 212\n",  # a blank line between
+    ):
+        assert list(drafts(text)["as_of"]) == [""]
 
 
 def test_the_title_line_above_a_text_table_is_its_caption():
@@ -1498,7 +1526,8 @@ def test_an_as_of_lead_dates_the_figure_and_an_event_s_date_never_does(
 # the value of the figure it breaks down). Known gaps are named in the comments.
 
 ADVERSARIAL = {
-    # A UN human-rights monitoring update: a cumulative paragraph over a period, a breakdown a
+    # A UN human-rights monitoring update: a cumulative paragraph over a period, casualties and
+    # their parts ('14,212 civilian casualties: 5,104 killed and 9,108 injured'), a breakdown a
     # sentence later ('Of those killed'), and a month's count ('In May 2025 alone').
     "un_update": (
         "Human Rights Monitoring Mission in Veloria",
@@ -1526,7 +1555,7 @@ ADVERSARIAL = {
                 "",
                 "Human Rights Monitoring Mission in Veloria",
                 "2025-05-31",
-                "",
+                "14,212",
             ),
             (
                 "9,108",
@@ -1535,7 +1564,7 @@ ADVERSARIAL = {
                 "",
                 "Human Rights Monitoring Mission in Veloria",
                 "2025-05-31",
-                "",
+                "14,212",
             ),
             (
                 "412",
@@ -1751,8 +1780,8 @@ ADVERSARIAL = {
             ("200", "injured", "unknown", "", "Darro Medical Network", "", ""),
         ],
     ),
-    # Labelled lines under a heading. Its period ('1–30 June 2025') is not read (a known gap:
-    # headings above labelled lines give no as_of).
+    # Labelled lines under a heading whose period is a range ('1–30 June 2025'): none, as for a
+    # table's caption or header (a heading 'as of 30 June 2025' would give its date).
     "labelled": (
         "Veloria Monitoring Group",
         (

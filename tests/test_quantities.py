@@ -935,6 +935,9 @@ def test_a_refused_form_in_claims_csv_names_file_row_and_column(tmp_path):
         ("dozends", "did you mean 'dozens'?"),
         ("tens of thousnads", "did you mean 'tens of thousands'?"),
         ("aproximately fourty", "'aproximately' and 'fourty' are not words the grammar reads: did you mean 'approximately forty'?"),
+        # two words of the grammar run together
+        ("twentyone", "'twentyone' is not a word the grammar reads: did you mean 'twenty one'?"),
+        ("at leastthree", "did you mean 'at least three'?"),
         ("between 60 adn 50", "'adn' is not a word the grammar reads (a misspelt 'and'?); even so, the range is reversed: write the lower figure first, as 50–60"),
     ],
 )  # fmt: skip
@@ -1154,6 +1157,9 @@ def test_every_suggested_correction_reads(text, edit, at, character):
         ("at leasta  dozen", "did you mean 'at least a dozen'?"),
         ("up tk 50", "a character mistyped: did you mean 'up to 50'?"),
         ("six-h", "a character mistyped: did you mean 'sixth'?"),
+        # a digit inside a word is no part of the figure
+        ("a1t least 33", "one character too many: did you mean 'at least 33'?"),
+        ("tens o0f thousands", "did you mean 'tens of thousands'?"),
         # the words around the figure are kept in what is proposed
         ("1. million so far", "did you mean '1 million so far'?"),
         ("about 5+0–60", "nothing readable after 'about'; one character too many: did you mean 'about 50–60'?"),
@@ -1187,7 +1193,8 @@ def test_values_are_edited_for_the_first_unreadable_ones_of_a_file(monkeypatch):
 
 
 def _digits(text: str) -> str:
-    return "".join(re.findall(r"\d", text))
+    """The digits of the figures in ``text`` (not one typed inside a word, 'a1t least')."""
+    return "".join(re.findall(r"(?<![^\W\d_])\d|\d(?![^\W\d_])", text))
 
 
 @given(

@@ -2485,6 +2485,7 @@ class Extractor:
             for mention in mentions:
                 if self._bind(mention, kept):
                     kept.append(mention)
+            _link_casualty_parts(kept)
             self.speaker_tokens = {
                 k for a in attributions if a.position == "before" for k in range(a.start, a.end + 1)
             }
@@ -2895,6 +2896,7 @@ class Extractor:
         if label is not None:
             m.metric = label
             m.anchor = (m.first, m.last)
+            self._heading_period(m)
             if any(t.low == "total" for t in tokens[: m.first]):
                 m.label_population = "all"  # "Total killed: 13,105", "Total: ≈374,000"
             return True
@@ -2947,7 +2949,7 @@ class Extractor:
                 return None  # another paragraph
             if not named or prior.metric == named[-1][1]:
                 anchor = (named[-1][0], named[-1][0]) if named else (1, 1)
-                return prior.whole or prior, anchor
+                return prior, anchor
         return None
 
     def _verb_after(self, tokens: list[Token], index: int) -> tuple[str, int, int] | None:
@@ -3071,6 +3073,29 @@ class Extractor:
             if low in METRIC_VERBS:
                 return METRIC_VERBS[low], (k, k)
         return None
+
+    def _heading_period(self, m: Mention) -> None:
+        """A labelled line's as_of from the heading over its block, read as a caption is.
+
+        "Key figures, as of 30 June 2025" above "Killed: 212" (``period_of``). The block is
+        the labelled lines ("Injured: 540") and short headings ("Displaced:") right above the
+        figure's line; the heading is the first other line, of at most 20 words and without a
+        full stop. A blank line ends the search.
+        """
+        end = self.text.rfind("\n", 0, m.sentence.start)
+        while end > 0:
+            start = self.text.rfind("\n", 0, end) + 1
+            line = self.text[start:end].strip()
+            end = start - 1
+            if not line:
+                return
+            labelled = re.fullmatch(r"[^:]{1,60}:\s*\S.{0,40}", line) and len(line.split()) <= 8
+            if labelled or (line.endswith(":") and len(line.split()) <= 4):
+                continue
+            if len(line.split()) <= 20 and line[-1] not in ".!?" and period_of(line):
+                m.as_of = period_of(line)
+                m.review.append(f"as_of read from the heading {line!r}")
+            return
 
     def _label_metric(self, m: Mention) -> str | None:
         tokens = m.tokens
@@ -4269,6 +4294,30 @@ class _TableReader:
             return after[0]
         before = [t for t in total_rows if t < r]
         return before[-1] if before else None
+
+
+def _link_casualty_parts(kept: list[Mention]) -> None:
+    """The killed and injured listed after a casualty figure are its parts.
+
+    "14,212 civilian casualties: 5,104 killed and 9,108 injured", "(5,104 killed and 9,108
+    injured)": up to the end of the list (a ')' or ';').
+    """
+    for k, whole in enumerate(kept):
+        if whole.metric != "casualties" or whole.np_end is None:
+            continue
+        tokens = whole.tokens
+        opening = whole.np_end + 1
+        if opening >= len(tokens) or tokens[opening].text not in (":", "("):
+            continue
+        for part in kept[k + 1 :]:
+            between = tokens[opening + 1 : part.first]
+            if any(t.text in (";", ")") for t in between) or part.metric not in (
+                "killed",
+                "injured",
+            ):
+                break
+            if part.whole is None:
+                part.whole = whole
 
 
 def _is_copula(tokens: list[Token], index: int) -> bool:

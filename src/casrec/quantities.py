@@ -1365,8 +1365,10 @@ _MISTAKES: tuple[
 def _close_words(word: str, rules: QuantityRules, terms: frozenset[str]) -> tuple[str, ...]:
     """The grammar's words (or a lexicon term's) that ``word`` may be a misspelling of.
 
-    Two letters swapped first ('adn' is 'and', though difflib finds 'an' closer), then the
-    closest by difflib. Looked up once per word and lexicon: a file of junk repeats its words.
+    Two of its words run together first ('twentyone' is 'twenty one', though difflib finds
+    'twenty' closer), then two letters swapped ('adn' is 'and', though difflib finds 'an'
+    closer), then the closest by difflib. Looked up once per word and lexicon: a file of junk
+    repeats its words.
     """
     found = rules.close_words
     if (word, terms) in found:
@@ -1382,7 +1384,14 @@ def _close_words(word: str, rules: QuantityRules, terms: frozenset[str]) -> tupl
             if len(word) >= 3  # 'up' and 'pu' are only two letters swapped
             else []
         )
-        close = tuple(dict.fromkeys(spelled[w] for w in [*sorted(swapped & spelled.keys()), *near]))
+        words = {w for w, phrase in spelled.items() if w == phrase}
+        split = [f"{word[:i]} {word[i:]}" for i in range(2, len(word) - 1)
+                 if word[:i] in words and word[i:] in words]  # fmt: skip
+        close = tuple(
+            dict.fromkeys(
+                [*split, *(spelled[w] for w in [*sorted(swapped & spelled.keys()), *near])]
+            )
+        )
     if len(found) > MAX_REMEMBERED_WORDS:
         found.clear()
     found[word, terms] = close
@@ -1426,7 +1435,10 @@ def _misspelt(text: str, lexicon: Mapping, rules: QuantityRules) -> str | None:
     # each misspelt word takes the first of its readings that makes the value read
     fixed = tokens.copy()
     for at, close in options.items():
-        fixed[at] = close[0]
+        # two words run together are named only where they make the value read ('twentyone'),
+        # not as a guess ('tenso f thousands' is no 'ten so')
+        guesses = [w for w in close if w.replace(" ", "") != tokens[at]] or close
+        fixed[at] = guesses[0]
     for at, close in options.items():
         for word in close:
             if _reads("".join([*fixed[:at], word, *fixed[at + 1 :]]), lexicon, rules):
@@ -1546,8 +1558,8 @@ def _edits(text: str, index: _EditIndex) -> Iterator[tuple[str, str]]:
     """(kind, edited text) for the edits of ``text`` that leave only known runs and marks.
 
     Each edit must touch every unknown run of letters and unknown mark in ``text`` (one edit
-    mends at most one place), and no digit is deleted, inserted, replaced or swapped with
-    another: a suggestion never changes the figure.
+    mends at most one place), and no digit of a figure is deleted, inserted, replaced or
+    swapped with another: a suggestion never changes the figure.
     """
     known = index.known
     runs = [run for run in _LETTER_RUN.finditer(text) if run[0] not in known]
@@ -1573,8 +1585,12 @@ def _edits(text: str, index: _EditIndex) -> Iterator[tuple[str, str]]:
             and (not bad or any(s <= start and end <= e for s, e in bad))
         )
 
+    def in_word(at: int) -> bool:
+        """A digit between two letters ('a1t least 33') is no part of a figure."""
+        return text[at - 1 : at].isalpha() and text[at + 1 : at + 2].isalpha()
+
     for at in range(max(first, 0), min(last, len(text) - 1) + 1):
-        if not text[at].isdigit():
+        if not text[at].isdigit() or in_word(at):
             yield "delete", text[:at] + text[at + 1 :]
     for at in range(max(first - 1, 0), min(last, len(text) - 2) + 1):
         pair = text[at : at + 2]
@@ -1590,7 +1606,7 @@ def _edits(text: str, index: _EditIndex) -> Iterator[tuple[str, str]]:
             for mark in _WORD_MARKS if all(around) else _EDIT_MARKS:
                 yield "insert", text[:at] + mark + text[at:]
     for at in range(max(first, 0), min(last, len(text) - 1) + 1):
-        if text[at].isdigit():
+        if text[at].isdigit() and not in_word(at):
             continue
         around = _letters_around(text, at, at + 1)
         for letter in index.completions.get(around, "") if any(around) else "":
