@@ -1217,6 +1217,20 @@ def test_a_quote_closed_by_a_full_stop_is_the_speaker_s_before_it(opening, closi
     assert list(found["claimant"]) == ["Amnesty International", "army"]  # a new sentence speaks
 
 
+@pytest.mark.parametrize(("opening", "closing"), QUOTE_STYLES)
+def test_a_quote_right_after_a_speaker_s_clause_goes_on_in_their_voice(opening, closing):
+    found = drafts(
+        f"{opening}We lost 14 men,{closing} Colonel Dras said. {opening}Six more are missing.{closing}"
+        " The ministry said 3 civilians died."
+    )
+    assert list(found["claimant"]) == ["Colonel Dras", "Colonel Dras", "ministry"]
+    found = drafts(
+        f"{opening}Forty-two bodies were recovered,{closing} a rescue official, who asked not to "
+        "be named, told Newswire."
+    )
+    assert list(found["claimant"]) == ["rescue official"]  # past the aside, not 'Newswire'
+
+
 def test_a_speaker_s_title_keeps_its_stop():
     assert list(drafts('"We lost 14 men," Dr. Lema Oruko told reporters.')["claimant"]) == [
         "Dr. Lema Oruko"
@@ -1402,6 +1416,11 @@ def test_of_two_periods_a_figure_takes_the_one_right_after_it_else_the_one_befor
         ),
         ("The council raised the number of trucks to 40.", []),
         ("The ministry put the number of dead at 18.", [("18", "killed")]),
+        (
+            "The number of people killed in the province since January has reached 640.",
+            [("640", "killed")],
+        ),
+        ("The number of trucks has reached 40.", []),
     ],
 )
 def test_verbs_and_figures_other_reports_use(text, expected):
@@ -1436,6 +1455,23 @@ def test_the_killed_and_injured_listed_after_casualties_are_its_parts(text):
     assert list(found["part_of"]) == ["", found.claim_id[0], found.claim_id[0]]
     found = drafts("The raid caused 30 casualties; elsewhere 12 people were killed.")
     assert list(found["part_of"]) == ["", ""]
+
+
+def test_parts_listed_side_by_side_are_siblings_not_each_other_s_whole():
+    found = drafts("Gunmen killed 12 people. The dead included 3 children and 2 women.")
+    assert list(found["part_of"]) == ["", found.claim_id[0], found.claim_id[0]]
+    found = drafts("The dead included 3 children and 2 women, residents said.")
+    assert list(found["part_of"]) == ["", ""]
+
+
+def test_the_same_count_in_other_units_after_or_is_drafted_with_a_note():
+    found = drafts("Some 3,400 households, or about 20,000 people, fled the fighting.")
+    assert list(zip(found["value"], found["metric"], strict=True)) == [
+        ("Some 3,400", "displaced"),
+        ("about 20,000", "displaced"),
+    ]
+    assert "counts families or households" in found["review"][0]
+    assert "the figure before in other words ('or')" in found["review"][1]
 
 
 def test_the_same_period_is_the_sentence_before_s_in_its_paragraph():

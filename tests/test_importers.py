@@ -949,3 +949,13 @@ def test_hdx_copies_with_a_row_of_hxl_hashtags_read(tmp_path):
     _drafts_equal(drafts, import_acled(ACLED_FILE))
     assert "skipped row 2, HXL hashtags" in drafts.summary()
     assert drafts.events["event_id"][0] == "acled-mli30001"
+
+
+@pytest.mark.parametrize(("content", "what"), [
+    ("<!DOCTYPE html>\n<html><body>Log in</body></html>\n", "is a web page (HTML or XML)"),
+    ('{"status": 200, "data": [{"event_id_cnty": "MLI1"}]}', "is JSON (an API's answer?)"),
+])  # fmt: skip
+def test_a_web_page_or_json_saved_as_csv_is_named(tmp_path, capsys, content, what):
+    path = tmp_path / "acled.csv"
+    path.write_text(content, encoding="utf-8")
+    assert what in _refusal(tmp_path, capsys, "acled", path)

@@ -181,6 +181,8 @@ TOLL_RISE_VERBS = frozenset(
     wordlist("rose risen rise rises rising climbed climbs increased jumped grown stands stood")
 )
 TOLL_RISE_REACH = 20  # tokens between the toll noun and its verb, at most
+# Verbs of a count reaching its figure: "the number of people killed ... has reached 640".
+TOLL_REACH_VERBS = frozenset(wordlist("reached reaches topped passed exceeded surpassed hit"))
 # Verbs that bring a count to a figure: "bringing the total number of IDPs to 1.4 million".
 TOLL_BRING_VERBS = frozenset(
     wordlist(
@@ -1714,6 +1716,20 @@ def _metric_before(tokens: list[Token], first: int) -> tuple[str, int, int, bool
         return None
     if low in TOLL_LINKS and index >= 1 and tokens[index - 1].low in TOLL_WORDS:
         return "killed", index - 1, index, False
+    if low in TOLL_REACH_VERBS:
+        # "the number of people killed in the province since January has reached 640"
+        for k in range(index - 1, max(-1, index - 1 - TOLL_RISE_REACH), -1):
+            if tokens[k].kind == "punct" and tokens[k].text in ",;:()[]":
+                break
+            if tokens[k].low == "number" and _words(tokens, k + 1, k + 2) == ["of"]:
+                counted = _words(tokens, k + 2, index)
+                if counted[:2] == list(IDP_PHRASE):
+                    return "idps", index, index, False
+                for word in counted:
+                    metric = METRIC_NOUNS.get(word) or METRIC_VERBS.get(word)
+                    if metric and word != "toll":
+                        return metric, index, index, False
+                break
     if low in OWN_LOSS_VERBS:
         return "killed", index, index, True
     if index >= 1 and (tokens[index - 1].low, low) in METRIC_PHRASES:
@@ -2325,6 +2341,13 @@ _TITLE = r"\b(?:" + "|".join(w.capitalize() for w in sorted(_TITLE_WORDS)) + r")
 _SPEAKER_STOP = re.escape("".join(m for m in QUOTE_PAIRS if m not in SINGLE_QUOTE_CHARS) + "”“")
 
 
+# Between a quote and the next, the clause naming the speaker only: the next one goes on.
+_CONTINUED_QUOTE = re.compile(
+    rf"[ \t]*,?[ \t]*[^\n.;:{_SPEAKER_STOP}]{{0,60}}\b(?:{'|'.join(QUOTE_SPEECH_VERBS)})\b"
+    rf"[^\n.;:{_SPEAKER_STOP}]{{0,30}}[.,:][ \t]*"
+)
+
+
 def find_quotes(text: str) -> list[tuple[int, int, str]]:
     """Quoted passages followed or preceded by their speaker: (start, end, speaker).
 
@@ -2334,6 +2357,7 @@ def find_quotes(text: str) -> list[tuple[int, int, str]]:
     verbs = "|".join(QUOTE_SPEECH_VERBS)
     quotes: list[tuple[int, int, str]] = []
     previous_end = 0  # a speaker before a quote is sought after the quote before it
+    previous_quote: tuple[int, str] | None = None  # where the last quote with a speaker ended
     for start, end in _quoted_passages(text):
         passage = text[start + 1 : end - 1]
         before = text[max(0, previous_end, start - 160) : start]
@@ -2346,7 +2370,9 @@ def find_quotes(text: str) -> list[tuple[int, int, str]]:
         )
         subject_first = re.match(
             rf"\s*,?\s*((?:[Tt]he |[Aa]n? |[Oo]ne )?(?:{_TITLE}|[A-Za-z])"
-            rf"(?:{_TITLE}|[^,.;{_SPEAKER_STOP}]){{1,60}}?)\s+(?:{verbs})\b",
+            rf"(?:{_TITLE}|[^,.;{_SPEAKER_STOP}]){{1,60}}?)"
+            # an aside may stand before the verb: ', who asked not to be named,'
+            rf"(?:,[^,.;{_SPEAKER_STOP}]{{1,60}},)?\s+(?:{verbs})\b",
             after,
         )
         said_before = re.search(
@@ -2364,6 +2390,10 @@ def find_quotes(text: str) -> list[tuple[int, int, str]]:
                 subject_first = None
             found = (said_before, verb_first, subject_first)
         speaker = next((match.group(1) for match in found if match), None)
+        gap = text[previous_quote[0] : start] if previous_quote else ""
+        if speaker is None and previous_quote and _CONTINUED_QUOTE.fullmatch(gap):
+            speaker = previous_quote[1]  # '"We lost 14 men," he said. "Six more are missing."'
+        previous_quote = (end, speaker) if speaker else None
         if speaker:
             quotes.append((start, end, _clean_claimant(speaker)))
     return quotes
@@ -2690,6 +2720,22 @@ class Extractor:
                 "gave it, and set supersedes on the newer claim"
             )
             return True
+        # "Some 3,400 households, or about 20,000 people, fled": the same count, other units
+        if (
+            m.first >= 2
+            and tokens[m.first - 1].low == "or"
+            and tokens[m.first - 2].text == ","
+            and earlier
+            and earlier[-1].metric is not None
+            and earlier[-1].np_end == m.first - 3
+            and any(w in POPULATION_NOUNS for w in np_words)
+        ):
+            prior = earlier[-1]
+            m.metric, m.anchor = prior.metric, prior.anchor
+            m.review.append(
+                "the figure before in other words ('or'): claim one of the two, in people"
+            )
+            return True
         trap = next((k for k, w in enumerate(np_words[:3]) if w in TRAP_NOUNS), None)
         if trap is not None and not any(
             (w in POPULATION_NOUNS or w in METRIC_NOUNS)
@@ -2967,7 +3013,8 @@ class Extractor:
             lead = _words(tokens, index + 1, index + 3)
             if index + 1 < len(tokens) and tokens[index + 1].kind == "number":
                 lead = _words(tokens, index + 2, index + 4)  # ", 12 of whom were children,"
-            breakdown_aside = lead[:1] == ["including"] or lead in BREAKDOWN_LEADS
+            # ", or about 20,000 people,": the same count in other words, its figure allowed
+            breakdown_aside = lead[:1] in (["including"], ["or"]) or lead in BREAKDOWN_LEADS
             if close is not None and not any(
                 (tokens[k].low in AUXILIARIES and not breakdown_aside)
                 or tokens[k].low in METRIC_VERBS
@@ -3254,6 +3301,8 @@ class Extractor:
     def _whole_before(self, m: Mention, done: list[Candidate]) -> Mention | None:
         for candidate in reversed(done):
             prior = candidate.mention
+            if prior.part_hint and prior.sentence is m.sentence:
+                continue  # "The dead included 3 children and 2 women": a sibling, not the whole
             if prior.metric == m.metric and prior.whole is None:
                 return prior
         return None

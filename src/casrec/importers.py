@@ -171,9 +171,10 @@ class Table:
     """A dataset file read as text: the cells of the columns an importer reads, by column.
 
     ``cells[column][k]`` is the k-th row's cell (spaces around it dropped, line ends inside
-    it written as a line feed), ``lines[k]`` the editor line where that row starts, ``columns`` the
-    columns the file has (as ``column_key`` names them), ``notes`` how it was read when that
-    was not as published (encoding, separator, archive), and ``renamed`` the older names read.
+    it written as line feeds), ``lines[k]`` the editor line where that row starts,
+    ``columns`` the columns the file has (as ``column_key`` names them), ``notes`` how it was
+    read when that was not as published (encoding, separator, archive, date order, HXL row),
+    and ``renamed`` the older names read.
     """
 
     path: str
@@ -348,7 +349,7 @@ def _records(text: str, separator: str):
 
     As ``casrec.reading.numbered_records`` (which reads commas only): blank lines and Excel's
     'sep=' line are no record; a NUL byte or a record the csv module cannot read is a
-    ReadError naming its line. Records are yielded one by one: a large file is not held twice.
+    ReadError naming its line. Records are yielded one by one, never all held at once.
     """
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
@@ -404,6 +405,7 @@ def read_layout(
     try:
         text, note = decode_any(data)
         notes += [note] if note else []
+        _refuse_other_formats(shown_path, text)
         separator = _separator(text, known_keys | set(COLUMN_ALIASES))
         records = _records(text, separator)
         first = next(records, None)
@@ -425,6 +427,21 @@ def read_layout(
 def _article(layout: str) -> str:
     """'an' before 'ACLED export', 'a' before 'UCDP GED'."""
     return "an" if layout[:1] in "AEIO" else "a"
+
+
+def _refuse_other_formats(path, text: str) -> None:
+    """Refuse a web page or JSON saved under a .csv name, saying what it is."""
+    start = text[:500].lstrip().lower()
+    if start.startswith(("<!doctype html", "<html", "<?xml", "<head")):
+        raise ImportFileError(
+            f"{path}: is a web page (HTML or XML), not a CSV file: the download may have "
+            "needed you to log in, or failed; download or export the file again"
+        )
+    if start.startswith(("{", "[{")):
+        raise ImportFileError(
+            f"{path}: is JSON (an API's answer?), not a CSV file; download or export the data "
+            "as CSV"
+        )
 
 
 def _read_rows(shown_path, first, records, required, layout, reads, separator, known) -> Table:
