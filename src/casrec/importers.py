@@ -34,6 +34,7 @@ from casrec.reading import (
     cell_under_unnamed,
     decode,
     header_again_message,
+    iter_records,
     named_width,
     separator_hint,
     shown,
@@ -344,34 +345,6 @@ def _separator(text: str, known: set[str]) -> str:
     return best
 
 
-def _records(text: str, separator: str):
-    """Each CSV record of ``text`` with the editor line it starts on, for any separator.
-
-    As ``casrec.reading.numbered_records`` (which reads commas only): blank lines and Excel's
-    'sep=' line are no record; a NUL byte or a record the csv module cannot read is a
-    ReadError naming its line. Records are yielded one by one, never all held at once.
-    """
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ReadError(f"line {line} contains a NUL byte: this is not a text CSV file", line)
-    # spaces after a separator are skipped, so ', "Gao, Mali"' is one quoted cell (cells are
-    # stripped of surrounding spaces in any case)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, skipinitialspace=True)
-    start = 1
-    first = True
-    try:
-        for record in reader:
-            excel_hint = (
-                first and len(record) <= 2 and re.fullmatch(r"sep=.?", separator.join(record))
-            )
-            if record and not excel_hint:
-                first = False
-                yield start, record
-            start = reader.line_num + 1
-    except csv.Error as error:  # e.g. a quote that is never closed
-        raise ReadError(f"line {start} cannot be read as CSV: {error}", start) from None
-
-
 def read_layout(
     path: str | Path,
     required: Iterable[str],
@@ -407,7 +380,7 @@ def read_layout(
         notes += [note] if note else []
         _refuse_other_formats(shown_path, text)
         separator = _separator(text, known_keys | set(COLUMN_ALIASES))
-        records = _records(text, separator)
+        records = iter_records(text, separator, skip_initial_space=True)
         first = next(records, None)
         if first is None or not any(cell.strip() for cell in first[1]):
             raise ImportFileError(

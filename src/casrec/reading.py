@@ -14,6 +14,7 @@ import csv
 import io
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -85,7 +86,7 @@ def repeated_column(header: list[str]) -> tuple[str, int, int] | None:
     return None
 
 
-_EXCEL_SEPARATOR_LINE = re.compile(r"sep=.", re.DOTALL)
+_EXCEL_SEPARATOR_LINE = re.compile(r"sep=.?", re.DOTALL)
 
 
 def numbered_records(text: str) -> list[tuple[int, list[str]]]:
@@ -97,22 +98,38 @@ def numbered_records(text: str) -> list[tuple[int, list[str]]]:
     and imported datasets alike. A NUL byte or a record the csv module cannot read is a
     ReadError naming its line.
     """
+    return list(iter_records(text))
+
+
+def iter_records(
+    text: str, separator: str = ",", skip_initial_space: bool = False
+) -> Iterator[tuple[int, list[str]]]:
+    """``numbered_records`` one by one, for any separator (an imported dataset's may be ';').
+
+    ``skip_initial_space``: spaces after a separator are skipped, so ', "Gao, Mali"' is one
+    quoted cell.
+    """
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise ReadError(f"line {line} contains a NUL byte: this is not a text CSV file", line)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    numbered: list[tuple[int, list[str]]] = []
-    start = 1
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=separator, skipinitialspace=skip_initial_space
+    )
+    start, first = 1, True
     try:
         for record in reader:
             # Excel may open a file with a line naming its separator ("sep=,"): no record
-            excel_hint = not numbered and _EXCEL_SEPARATOR_LINE.fullmatch(",".join(record))
+            excel_hint = (
+                first
+                and len(record) <= 2
+                and _EXCEL_SEPARATOR_LINE.fullmatch(separator.join(record))
+            )
             if record and not excel_hint:  # a line with nothing on it is no record
-                numbered.append((start, record))
+                first = False
+                yield start, record
             start = reader.line_num + 1
     except csv.Error as error:  # e.g. a quote that is never closed
         raise ReadError(f"line {start} cannot be read as CSV: {error}", start) from None
-    return numbered
 
 
 def repeats_header(record: list[str], header: list[str]) -> bool:
