@@ -959,3 +959,26 @@ def test_a_web_page_or_json_saved_as_csv_is_named(tmp_path, capsys, content, wha
     path = tmp_path / "acled.csv"
     path.write_text(content, encoding="utf-8")
     assert what in _refusal(tmp_path, capsys, "acled", path)
+
+
+@pytest.mark.parametrize(("order", "read"), [("day", "2025-02-07"), ("month", "2025-07-02")])
+def test_the_analyst_may_state_the_date_order_a_file_does_not_settle(tmp_path, capsys, order, read):
+    """`--date-order` reads a re-saved file's '7/2/2025'; a file whose dates contradict it is refused."""
+    path = _with_cell(ACLED_FILE, tmp_path / "acled.csv", 1, "event_date", "7/2/2025")
+    out = tmp_path / f"drafts-{order}"
+    assert main(["import", "acled", str(path), "--out", str(out), "--date-order", order]) == 0
+    events = pd.read_csv(out / "events.csv", dtype=str)
+    assert events["date_start"].iloc[0] == read
+    assert f"numeric dates read {order} first, as given" in capsys.readouterr().err
+
+    def us_dates(rows):
+        rows[1][1], rows[2][1] = "7/2/2025", "12/25/2024"
+        return rows
+
+    contradicted = _rewrite(ACLED_FILE, tmp_path / "us.csv", us_dates)
+    command = ["import", "acled", str(contradicted), "--out", str(tmp_path / "o")]
+    assert main([*command, "--date-order", "day"]) == 2
+    err = capsys.readouterr().err
+    assert "column 'event_date': '12/25/2024' puts the month first, but the date order given " \
+        "is day first" in err and "Traceback" not in err  # fmt: skip
+    assert not (tmp_path / "o").exists()

@@ -531,6 +531,12 @@ def _add_import(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--source-id", help="source_id for the file (default: from its name)")
     parser.add_argument("--published", help="the release or export date, YYYY or YYYY-MM(-DD)")
+    parser.add_argument(
+        "--date-order",
+        choices=("day", "month"),
+        help="whether numeric dates (7/2/2025) put the day or the month first, for a file "
+        "whose own dates do not settle it (a spreadsheet's re-save)",
+    )
     parser.set_defaults(handler=_run_import)
 
 
@@ -553,9 +559,11 @@ def _run_import(args: argparse.Namespace) -> int:
         )
         return EXIT_BAD_INPUT
     try:
+        day_first = None if args.date_order is None else args.date_order == "day"
         summary = import_dataset(
-            args.dataset, args.file, args.out, args.data_dir, args.source_id, args.published
-        )
+            args.dataset, args.file, args.out, args.data_dir, args.source_id, args.published,
+            day_first,
+        )  # fmt: skip
     except ImportFileError as error:
         print(f"casrec import: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -666,7 +666,9 @@ MONTHS = {
 _DATE_EXAMPLES = "such as 2025-02-07 or 07 February 2025"
 
 
-def settle_day_order(table: Table, columns: Iterable[str], id_column: str) -> None:
+def settle_day_order(
+    table: Table, columns: Iterable[str], id_column: str, day_first: bool | None = None
+) -> None:
     """Whether the file's numeric dates ('7/2/2025') put the day or the month first.
 
     A spreadsheet that opened a dataset and saved it again writes dates in its locale's short
@@ -674,6 +676,8 @@ def settle_day_order(table: Table, columns: Iterable[str], id_column: str) -> No
     above 12 (day first: '25/12/2024') or a second one (month first: '12/25/2024'); a file
     showing both is refused, and one showing neither leaves each '7/2/2025' ambiguous (refused
     by ``_date``; '5/5/2025' reads either way). The order found is noted in ``table.notes``.
+    ``day_first`` is the order the analyst states (``--date-order``) for a file that does not
+    settle it; a file whose dates contradict it is refused.
     """
     found: dict[bool, tuple[int, str, str]] = {}
     for column in columns:
@@ -698,12 +702,22 @@ def settle_day_order(table: Table, columns: Iterable[str], id_column: str) -> No
             f"file mixes two date orders; expected dates {_DATE_EXAMPLES}"
         )
     if found:
-        ((day_first, (position, column, text)),) = found.items()
-        table.day_first = day_first
+        ((settled, (position, column, text)),) = found.items()
+        if day_first is not None and settled != day_first:
+            ids = table.cells[id_column]
+            raise ImportFileError(
+                f"{_located(table, position, f'{id_column} {ids[position]}', column)}: "
+                f"{text!r} puts the {'day' if settled else 'month'} first, but the date order "
+                f"given is {'day' if day_first else 'month'} first; expected dates {_DATE_EXAMPLES}"
+            )
+        table.day_first = settled
         table.notes.append(
-            f"{column} read {'day' if day_first else 'month'} first, as row "
+            f"{column} read {'day' if settled else 'month'} first, as row "
             f"{table.lines[position]} writes {text!r}"
         )
+    elif day_first is not None:
+        table.day_first = day_first
+        table.notes.append(f"numeric dates read {'day' if day_first else 'month'} first, as given")
 
 
 def _date(table: Table, position: int, column: str, record_id: str) -> str:
@@ -1075,6 +1089,7 @@ def import_ucdp_ged(
     data_dir: str | Path | None = None,
     source_id: str | None = None,
     published: str | None = None,
+    day_first: bool | None = None,
 ) -> Drafts:
     """Drafts from a UCDP GED CSV: one event and one estimate claim (with breakdowns) per row."""
     job = _start_import(
@@ -1082,7 +1097,7 @@ def import_ucdp_ged(
     )
     table, actors, source_id = job.table, job.actors, job.source_id
     refuse_repeated_ids(table, "id", "ucdp-ged")
-    settle_day_order(table, ("date_start", "date_end"), "id")
+    settle_day_order(table, ("date_start", "date_end"), "id", day_first)
     cells = table.cells
     events, claims = job.events, job.claims
     last_date = ""
@@ -1188,6 +1203,7 @@ def import_acled(
     data_dir: str | Path | None = None,
     source_id: str | None = None,
     published: str | None = None,
+    day_first: bool | None = None,
 ) -> Drafts:
     """Drafts from an ACLED export CSV: one event and one fatalities claim per row."""
     job = _start_import(
@@ -1196,7 +1212,7 @@ def import_acled(
     )  # fmt: skip
     table, actors, source_id = job.table, job.actors, job.source_id
     refuse_repeated_ids(table, "event_id_cnty", "acled")
-    settle_day_order(table, ("event_date",), "event_id_cnty")
+    settle_day_order(table, ("event_date",), "event_id_cnty", day_first)
     cells = table.cells
     events, claims = job.events, job.claims
     last_date = ""
@@ -1306,8 +1322,9 @@ def import_dataset(
     data_dir: str | Path | None = None,
     source_id: str | None = None,
     published: str | None = None,
+    day_first: bool | None = None,
 ) -> str:
     """Import one file into a drafts folder; return a one-line summary."""
-    drafts = IMPORTERS[dataset](path, data_dir, source_id, published)
+    drafts = IMPORTERS[dataset](path, data_dir, source_id, published, day_first)
     write_drafts_folder(drafts, out)
     return f"wrote {drafts.summary()} to {out}"
