@@ -1193,8 +1193,11 @@ def test_values_are_edited_for_the_first_unreadable_ones_of_a_file(monkeypatch):
 
 
 def _digits(text: str) -> str:
-    """The digits of the figures in ``text`` (not one typed inside a word, 'a1t least')."""
-    return "".join(re.findall(r"(?<![^\W\d_])\d|\d(?![^\W\d_])", text))
+    """The digits of the figures in ``text`` (not one typed inside a word, 'a1t least').
+
+    A digit before a scale letter is a figure's ('a2k' is '2k' with a stray 'a').
+    """
+    return "".join(re.findall(r"(?<![^\W\d_])\d|\d(?![^\W\d_])|\d(?=[km]\b)", text))
 
 
 @given(
@@ -1310,3 +1313,58 @@ def test_a_short_word_alone_is_not_corrected_into_a_figure(text):
     """Two letters are a misspelling only beside a figure ('pu to 50'): 'na' is no 'an' (one)."""
     reason = _refused(text).reason
     assert "did you mean" not in reason and "no figure" in reason, reason
+
+
+@pytest.mark.parametrize(
+    ("note", "certainty"),
+    [("(confirmed)", "confirmed"), ("[verified]", "confirmed"), ("(unconfirmed)", "feared"),
+     (", unconfirmed", "feared"), ("(feared)", "feared"), ("(reported)", "reported")],
+)  # fmt: skip
+@pytest.mark.parametrize("figure", ["40", "more than 40", "at least 1,200", "dozens", "20–30"])
+def test_a_tables_certainty_note_after_the_figure_reads_as_the_figure_with_that_certainty(
+    figure, note, certainty
+):
+    """'40 (confirmed)' is 40, confirmed: a note a table prints does not hide the figure."""
+    bare = parse_quantity(figure, LEXICON)
+    noted = parse_quantity(f"{figure}{'' if note.startswith(',') else ' '}{note}", LEXICON)
+    assert (noted.low, noted.high, noted.qualifier) == (bare.low, bare.high, bare.qualifier)
+    assert noted.certainty == certainty
+
+
+@given(
+    st.integers(1, 900_000),
+    st.sampled_from(["approx.", "approximately", "est.", "about", "at least", "up to", "over"]),
+    st.sampled_from(["({})", "[{}]", "( {} )"]),
+)
+def test_a_wording_in_brackets_after_the_figure_reads_as_the_wording_before_it(n, wording, mark):
+    """A table's '50 (approx.)' is 'approx. 50', '30 (at least)' is 'at least 30'."""
+    before = parse_quantity(f"{wording} {n:,}")
+    after = parse_quantity(f"{n:,} {mark.format(wording)}")
+    assert (after.low, after.high, after.qualifier, after.point) == (
+        before.low, before.high, before.qualifier, before.point
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [("another 12", "12"), ("a further 40", "40"), ("an additional 1,200", "1,200"),
+     ("12 more", "12"), ("Another Twelve", "Twelve")],
+)  # fmt: skip
+def test_people_added_to_an_earlier_figure_are_refused_with_what_to_write(text, figure):
+    with pytest.raises(QuantityError) as refused:
+        parse_quantity(text)
+    assert refused.value.reason == (
+        f"{text!r} counts people added to an earlier figure, and value holds a total: write "
+        f"the new total if the source gives one, else {figure!r} with a note saying what it "
+        "adds to"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("the sixth", 6), ("the 21st", 21), ("The Twenty-First", 21),
+     ("three-quarters of a million", 750_000), ("three quarters of a million", 750_000)],
+)  # fmt: skip
+def test_headline_ordinals_and_hyphenated_fractions_read(text, number):
+    q = parse_quantity(text)
+    assert (q.low, q.high, q.qualifier) == (number, number, "exact")

@@ -155,6 +155,8 @@ def test_the_suites_are_loaded_never_written():
         ("100", "a hundred people were injured"),
         ("none", "no civilians were harmed in the operation"),  # zero, said as a negation
         ("0", "nobody was hurt"),
+        ("6", "the sixth soldier to die this year"),  # an ordinal is a running total
+        ("21st", "the twenty-first journalist killed"),
     ],
 )
 def test_evidence_may_write_the_figure_in_words_or_digits(value, evidence):

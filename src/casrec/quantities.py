@@ -65,7 +65,8 @@ GRAMMAR_GLUE_WORDS = ("dozen", "between", "and", "or", "to", "of", "the", "mark"
                       "estimate", "range", "low", "high")  # fmt: skip
 SCALE_WORDS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000}
 # "half a million", "a quarter of a million", "half a dozen"
-FRACTION_WORDS = {"half": 0.5, "quarter": 0.25, "three quarters": 0.75, "three quarter": 0.75}
+FRACTION_WORDS = {"half": 0.5, "quarter": 0.25, "three quarters": 0.75, "three quarter": 0.75,
+                  "three-quarters": 0.75, "three-quarter": 0.75}  # fmt: skip
 
 # How a wording before the number reads it (see ``READINGS``); each row is in METHODOLOGY.md.
 PREFIX_READINGS: tuple[tuple[str, str], ...] = (
@@ -124,6 +125,7 @@ PROVISIONAL_PATTERNS: tuple[str, ...] = (
     r"^(?P<rest>.+?),? \(?(?:provisional|preliminary)\)?$",
 )
 # Words on how sure the source is -> the certainty they state (CERTAINTIES).
+_CERTAINTY_NOTE = "feared|presumed|believed|unconfirmed|confirmed|verified|reported"
 CERTAINTY_PATTERNS: tuple[tuple[str, str], ...] = (
     # "unconfirmed reports of 20 killed": the metric word is allowed after the figure here
     (
@@ -131,6 +133,9 @@ CERTAINTY_PATTERNS: tuple[tuple[str, str], ...] = (
         r"(?: (?:people |civilians )?(?:killed|dead|deaths))?$",
         "feared",
     ),
+    # a table's note on the figure: "40 (confirmed)", "7 [verified]", "12, unconfirmed"
+    (rf"^(?P<rest>.+?) ?[(\[] ?(?P<word>{_CERTAINTY_NOTE}) ?[)\]]$", ""),
+    (rf"^(?P<rest>.+?), (?P<word>{_CERTAINTY_NOTE})$", ""),
     (r"^reportedly (?P<rest>.+)$", "reported"),
     (r"^(?:an? )?confirmed (?P<rest>.+)$", "confirmed"),
     (
@@ -142,7 +147,7 @@ CERTAINTY_PATTERNS: tuple[tuple[str, str], ...] = (
 )
 CERTAINTY_WORDS = {
     "feared": "feared", "presumed": "feared", "believed": "feared", "unconfirmed": "feared",
-    "confirmed": "confirmed", "reported": "reported",
+    "confirmed": "confirmed", "verified": "confirmed", "reported": "reported",
 }  # fmt: skip
 _PROVISIONAL = tuple(re.compile(pattern) for pattern in PROVISIONAL_PATTERNS)
 _CERTAINTY = tuple((re.compile(pattern), stated) for pattern, stated in CERTAINTY_PATTERNS)
@@ -150,7 +155,7 @@ _CERTAINTY = tuple((re.compile(pattern), stated) for pattern, stated in CERTAINT
 _MARKER_WORDS = re.compile(
     r"\b(?:so far|thus far|to date|rising|counting|climbing|rose|risen|climbed|increased|"
     r"jumped|preliminary|provisional|initial|unconfirmed|uncorroborated|reportedly|confirmed|"
-    r"feared|presumed|believed|reported)\b"
+    r"feared|presumed|believed|reported|verified)\b"
 )
 
 # "30 (25–40)", "30 (range 25-40)", "30 [25 to 40]", "30, range 25–40": a best figure with
@@ -590,6 +595,7 @@ def _ordinal_number(text: str) -> int | None:
     """
     if not text or text[-1] not in _ORDINAL_LAST_LETTERS:
         return None
+    text = text.removeprefix("the ")  # "the sixth", as a headline has it
     digits = _ORDINAL_DIGITS.fullmatch(text)
     if digits:
         number = int(digits.group(1).replace(",", "").replace(" ", ""))
@@ -725,8 +731,20 @@ def _base(text: str, lexicon: Mapping[str, tuple[int, int]]) -> tuple[int, int, 
     return None
 
 
+# A wording a table writes after its figure, in brackets: "50 (approx.)", "1,200 (est.)",
+# "30 (at least)" read as the wording before the figure ("approx. 50").
+_BRACKETED_WORDING = re.compile(
+    r"(?P<figure>.+?) ?[(\[] ?(?P<wording>"
+    + "|".join(re.escape(w) for w, _ in sorted(PREFIX_READINGS, key=lambda p: -len(p[0])))
+    + r") ?[)\]]"
+)
+
+
 def _markers(clean: str) -> tuple[str, bool, str | None]:
     """Strip the words that say 'count so far' or how sure the source is, in any order."""
+    bracketed = _BRACKETED_WORDING.fullmatch(clean)
+    if bracketed:
+        clean = f"{bracketed['wording']} {bracketed['figure']}"
     provisional, certainty = False, None
     changed = _MARKER_WORDS.search(clean) is not None
     while changed:
@@ -1346,10 +1364,32 @@ def _stray_reason(before: str, after: str, core: str, inside: str = "", text: st
     return f"{where}: value holds the figure alone, written {core!r}{hint}"
 
 
+_INCREMENT = re.compile(
+    r"^(?:(?P<before>a further|another|an additional|an extra|additional|further) (?P<figure>.+)"
+    r"|(?P<counted>.+?) (?P<after>more|additional|further|extra))$"
+)
+
+
+def _increment(text: str, lexicon: Mapping, rules: QuantityRules) -> str | None:
+    """'another 12', 'a further 40', '12 more': people added to an earlier figure, no total."""
+    form = _INCREMENT.fullmatch(text)
+    if not form:
+        return None
+    figure = form["figure"] or form["counted"]
+    if not _reads(figure, lexicon, rules):
+        return None
+    return (
+        f"{text!r} counts people added to an earlier figure, and value holds a total: write "
+        f"the new total if the source gives one, else {figure!r} with a note saying what it "
+        "adds to"
+    )
+
+
 # Each mistake, after the sign without which it cannot be the one (most junk is spared it).
 _MISTAKES: tuple[
     tuple[re.Pattern[str], Callable[[str, Mapping, QuantityRules], str | None]], ...
 ] = (
+    (re.compile(r"\b(?:another|further|additional|extra|more)\b"), _increment),
     (re.compile(r"[()\[\]]"), _unbalanced),
     (re.compile(r"\d[,'’ ]"), _misgrouped_digits),
     (re.compile(r"[.,]\d"), _separator_first),

@@ -25,6 +25,7 @@ import pandas as pd
 from casrec import vectorised as vx
 from casrec import vocabulary
 from casrec.quantities import (
+    ORDINAL_WORDS,
     SCALE_WORDS,
     TEEN_WORDS,
     TENS_WORDS,
@@ -933,8 +934,8 @@ _QUALIFIER_WORDS = {
 
 # Words a figure written out may start with ("forty-seven", "one hundred and five", "half a
 # million"); "a" and "an" start one only before a scale word ("a hundred", "a dozen").
-_FIGURE_WORDS = {*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS, *SCALE_WORDS, "zero", "dozen", "half",
-                 "quarter"}  # fmt: skip
+_FIGURE_WORDS = {*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS, *SCALE_WORDS, *ORDINAL_WORDS, "zero",
+                 "dozen", "half", "quarter"}  # fmt: skip
 _FIGURE_TOKEN = re.compile(r"\d+(?:[.,\u00a0\u202f]\d+)*|[a-z]+(?:-[a-z]+)*")
 # How an excerpt says that nobody was affected.
 _ZERO_WORDING = re.compile(r"\b(?:no|none|nobody|not a single|not one|zero|nil|0)\b")
