@@ -1359,6 +1359,9 @@ def test_a_period_counted_over_gives_its_end_as_as_of(text, as_of, phrase):
         "Fighters of the March 23 Movement killed 8 farmers.",
         "Over 2000 people were killed and 300 displaced by 2000 fighters.",  # figures, no years
         "Between 3 and 7 civilians were killed.",
+        "By 2000 hours, 40 people had been killed.",  # a time, not a year
+        "Over 2024 and 2025, 9,000 people fled.",  # two years: neither is the period
+        "The toll as of Monday stood at 40.",  # a weekday: no date
     ],
 )
 def test_an_event_s_date_a_start_or_no_date_gives_no_as_of(text):

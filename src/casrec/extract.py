@@ -3650,12 +3650,17 @@ def _prose_date(n: str) -> str:
     month, year = rf"(?P<month{n}>{_PROSE_MONTH})", rf"(?P<year{n}>{_PROSE_YEAR})\b"
     day = rf"(?P<day{n}>[0-3]?\d)(?:st|nd|rd|th)?\b"
     part = r"(?:(?:the\s+)?(?i:end|close|middle)\s+of\s+|(?i:mid|end)-\s*|(?i:mid)\s*)?"
+    # a year alone is no time ("By 2000 hours") nor, outside a range, one of two years ("Over
+    # 2024 and 2025")
+    lone = r"(?![-–—/]\d)(?!\s*(?:hours|hrs|GMT|UTC)\b)"
+    if n != "s":
+        lone += r"(?!\s+(?:and|or|to)\s+\d)"
     return (
         rf"(?:{day}\s+(?:of\s+)?{month}(?:,?\s+{year})?"  # 30 April (2025)
         rf"|{month.replace('month', 'monthb')}\s+{day.replace('day', 'dayb')}"
         rf"(?:,?\s+{year.replace('year', 'yearb')})?"  # April 30(, 2025)
         rf"|{part}{month.replace('month', 'monthc')}(?:,?\s+{year.replace('year', 'yearc')})?"
-        rf"|{part}{year.replace('year', 'yeard')}(?![-–—/]\d)"  # (the end of) 2023
+        rf"|{part}{year.replace('year', 'yeard')}{lone}"  # (the end of) 2023
         rf"|(?P<yeare{n}>{_PROSE_YEAR})-(?P<monthe{n}>[01]\d)(?:-(?P<daye{n}>[0-3]\d))?\b)"
     )
 
