@@ -613,7 +613,7 @@ def test_cli_writes_drafts_with_the_publisher(tmp_path, capsys):
     assert sorted(p.name for p in data.iterdir()) == ["actors.csv", "sources.csv"]
 
 
-@pytest.mark.parametrize("content", [None, b"\xff\xfe\x00bad", "dir"])
+@pytest.mark.parametrize("content", [None, b"\xc3\x28 not UTF-8", b"\x00\x01\x02", "dir"])
 def test_cli_unreadable_documents_exit_2_with_the_file_named(tmp_path, capsys, content):
     doc = tmp_path / "doc.txt"
     if content == "dir":
@@ -623,6 +623,49 @@ def test_cli_unreadable_documents_exit_2_with_the_file_named(tmp_path, capsys, c
     code = main(["extract", str(doc), "--source-id", "x", "--data-dir", str(tmp_path)])
     err = capsys.readouterr().err
     assert code == 2 and str(doc) in err and "Traceback" not in err
+
+
+def _zipped(*parts: str) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for part in parts:
+            archive.writestr(part, "<x/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "is a PDF, not text"),
+        (_zipped("[Content_Types].xml", "word/document.xml"), "is a Word document (.docx)"),
+        (_zipped("[Content_Types].xml", "xl/workbook.xml"), "is an Excel workbook (.xlsx)"),
+        (_zipped("mimetype", "content.xml"), "is an OpenDocument file"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "is a Word or Excel 97-2003 file"),
+        (b"{\\rtf1\\ansi Killed: 12}", "is an RTF document"),
+    ],
+)
+def test_a_binary_document_is_named_with_how_to_save_it_as_text(tmp_path, capsys, content, kind):
+    """A PDF or Word report is told what it is and how to make the text casrec reads."""
+    doc = tmp_path / "report.bin"
+    doc.write_bytes(content)
+    assert main(["extract", str(doc), "--source-id", "x", "--data-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{doc}: {kind}" in err and "save the document as UTF-8 text" in err
+    assert ("pdftotext -layout" in err) == ("PDF" in kind) and "Traceback" not in err
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig"])
+def test_a_document_saved_as_unicode_text_reads_as_its_utf8_copy(tmp_path, encoding):
+    """Word's and Notepad's "Unicode" (UTF-16 with its mark) drafts what UTF-8 drafts."""
+    text = "The ministry said at least 12 civilians were killed in Karsa on Tuesday."
+    plain, saved = tmp_path / "plain.txt", tmp_path / "saved.txt"
+    plain.write_text(text, encoding="utf-8")
+    bom = b"\xfe\xff" if encoding == "utf-16-be" else b""
+    saved.write_bytes(bom + text.encode(encoding))
+    assert read_layout(saved).text == read_layout(plain).text == text
 
 
 def test_cli_never_writes_into_the_data_folder(tmp_path, capsys):

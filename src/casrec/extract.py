@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import functools
 import html.parser
+import io
 import itertools
 import re
 from collections.abc import Iterable, Mapping
@@ -942,7 +943,9 @@ def html_to_text(markup: str) -> str:
 def read_layout(path: str | Path) -> Layout:
     """The text casrec extracts from and, for an HTML file, where its tables sit in it.
 
-    Offsets in the drafts (``span_start``, ``span_end``) count characters in this text.
+    Offsets in the drafts (``span_start``, ``span_end``) count characters in this text. UTF-8
+    or UTF-16 with its mark; a binary document (PDF, Word, a workbook) is an ExtractError
+    saying what it is and how to save its text.
     """
     path = Path(path)
     if not path.exists():
@@ -950,13 +953,25 @@ def read_layout(path: str | Path) -> Layout:
     if not path.is_file():
         raise ExtractError(f"{path}: not a file")
     try:
-        raw = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
+    except OSError as error:
+        raise ExtractError(f"{path}: cannot be read ({error.strerror})") from error
+    not_text = _not_a_text_document(data)
+    if not_text:
+        how = " (for a PDF: pdftotext -layout FILE.pdf FILE.txt)" if "PDF" in not_text else ""
+        raise ExtractError(
+            f"{path}: {not_text}; casrec extracts from plain text or HTML: save the document "
+            f"as UTF-8 text{how} or as a web page, and extract that file"
+        )
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Word's and Notepad's "Unicode"
+            raw = data.decode("utf-16")
+        else:
+            raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ExtractError(
             f"{path}: cannot be read as UTF-8 text (byte {error.start}); save it as UTF-8"
         ) from error
-    except OSError as error:
-        raise ExtractError(f"{path}: cannot be read ({error.strerror})") from error
     head = raw[:2000].lower()
     if path.suffix.lower() in (".html", ".htm", ".xhtml") or re.search(
         r"<!doctype html|<html[\s>]|<body[\s>]|<p[\s>]", head
@@ -964,6 +979,44 @@ def read_layout(path: str | Path) -> Layout:
         return html_layout(raw)
     text = raw.replace("\r\n", "\n")
     return Layout(text, text_tables(text))
+
+
+# What a document that is not text starts with, and what it is.
+_DOCUMENT_SIGNATURES = (
+    (b"%PDF-", "a PDF"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Word or Excel 97-2003 file"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
+# The parts of an Office Open XML or OpenDocument zip that say which it is.
+_ZIPPED_DOCUMENTS = (
+    ("word/", "a Word document (.docx)"),
+    ("xl/", "an Excel workbook (.xlsx)"),
+    ("ppt/", "a PowerPoint file (.pptx)"),
+    ("mimetype", "an OpenDocument file (.odt, .ods)"),
+)
+
+
+def _not_a_text_document(data: bytes) -> str | None:
+    """What a file is when it is a binary document ('a PDF'), else None."""
+    import zipfile
+
+    for signature, kind in _DOCUMENT_SIGNATURES:
+        if data.startswith(signature):
+            return f"is {kind}, not text"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = archive.namelist()
+        except zipfile.BadZipFile:
+            names = []
+        for part, kind in _ZIPPED_DOCUMENTS:
+            if any(name.startswith(part) for name in names):
+                return f"is {kind}, not text"
+        return "is a zip archive, not text"
+    if b"\x00" in data[:2000] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "is a binary file, not text"
+    return None
 
 
 def read_document(path: str | Path) -> str:
