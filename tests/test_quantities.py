@@ -1117,6 +1117,18 @@ VALID = ["34", "at least 34", "more than 77", "up to 50", "about 40", "50–60",
          "between 50 and 60", "a dozen", "12k", "nearly 300", "tens of thousands"]  # fmt: skip
 
 
+def _mistyped(text: str, edit: str, at: int, character: str) -> str:
+    """``text`` with one typing slip at position ``at`` (taken modulo its length)."""
+    at = at % (len(text) + 1)
+    return {
+        "insert": text[:at] + character + text[at:],
+        "replace": text[:at] + character + text[at + 1 :],
+        "delete": text[:at] + text[at + 1 :],
+        "swap": text[:at] + text[at + 1 : at + 2] + text[at : at + 1] + text[at + 2 :],
+        "double": text[:at] + text[at : at + 1] + text[at:],
+    }[edit]
+
+
 @given(
     st.sampled_from(VALID),
     st.sampled_from(["insert", "replace", "delete", "swap", "double"]),
@@ -1125,14 +1137,7 @@ VALID = ["34", "at least 34", "more than 77", "up to 50", "about 40", "50–60",
 )
 def test_every_suggested_correction_reads(text, edit, at, character):
     """A mistyped value's message may suggest what to write: every suggestion is one that reads."""
-    at = at % (len(text) + 1)
-    typed = {
-        "insert": text[:at] + character + text[at:],
-        "replace": text[:at] + character + text[at + 1 :],
-        "delete": text[:at] + text[at + 1 :],
-        "swap": text[:at] + text[at + 1 : at + 2] + text[at : at + 1] + text[at + 2 :],
-        "double": text[:at] + text[at : at + 1] + text[at:],
-    }[edit]
+    typed = _mistyped(text, edit, at, character)
     try:
         parse_quantity(typed, LEXICON)
     except QuantityError as error:
@@ -1212,14 +1217,7 @@ def test_an_edit_is_proposed_only_where_no_rule_spoke_and_keeps_the_figure(
     """The fallback never replaces a reason a rule gives, and never changes a digit."""
     from casrec import quantities
 
-    at = at % (len(text) + 1)
-    typed = {
-        "insert": text[:at] + character + text[at:],
-        "replace": text[:at] + character + text[at + 1 :],
-        "delete": text[:at] + text[at + 1 :],
-        "swap": text[:at] + text[at + 1 : at + 2] + text[at : at + 1] + text[at + 2 :],
-        "double": text[:at] + text[at : at + 1] + text[at:],
-    }[edit]
+    typed = _mistyped(text, edit, at, character)
     try:
         parse_quantity(typed, LEXICON)
     except QuantityError as error:

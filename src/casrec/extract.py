@@ -1711,6 +1711,14 @@ def _clause_break(tokens: list[Token], k: int) -> bool:
     )
 
 
+def _metric_counted(tokens: list[Token], start: int, stop: int) -> str | None:
+    """The metric "the number of ..." names in its words from ``start`` to ``stop``."""
+    counted = _words(tokens, start, stop)
+    if counted[:2] == list(IDP_PHRASE):
+        return "idps"
+    return next((METRIC_NOUNS[w] for w in counted if w in METRIC_NOUNS and w != "toll"), None)
+
+
 def _metric_before(tokens: list[Token], first: int) -> tuple[str, int, int, bool] | None:
     """An active verb or a nominal just before the figure: (metric, start, end, own_loss)."""
     index = first - 1
@@ -1744,12 +1752,9 @@ def _metric_before(tokens: list[Token], first: int) -> tuple[str, int, int, bool
                     j -= 1
                 if j < 0 or tokens[j].low not in TOLL_BRING_VERBS:
                     break
-                counted = _words(tokens, k + 2, index)
-                if counted[:2] == list(IDP_PHRASE):
-                    return "idps", index, index, False
-                for word in counted:
-                    if word in METRIC_NOUNS and word != "toll":
-                        return METRIC_NOUNS[word], index, index, False
+                metric = _metric_counted(tokens, k + 2, index)
+                if metric is not None:
+                    return metric, index, index, False
                 break
         if tokens[index - 1].low in TOLL_RISE_VERBS:
             for k in range(index - 2, max(-1, index - 2 - TOLL_RISE_REACH), -1):
@@ -1759,12 +1764,9 @@ def _metric_before(tokens: list[Token], first: int) -> tuple[str, int, int, bool
                     return "killed", index, index, False
                 if tokens[k].low == "number" and _words(tokens, k + 1, k + 2) == ["of"]:
                     # "the number of internally displaced persons now stands at 1.2 million"
-                    counted = _words(tokens, k + 2, index)
-                    if counted[:2] == list(IDP_PHRASE):
-                        return "idps", index, index, False
-                    for word in counted:
-                        if word in METRIC_NOUNS and word != "toll":
-                            return METRIC_NOUNS[word], index, index, False
+                    metric = _metric_counted(tokens, k + 2, index)
+                    if metric is not None:
+                        return metric, index, index, False
                     break
         return None
     if low in TOLL_LINKS and index >= 1 and tokens[index - 1].low in TOLL_WORDS:
