@@ -409,6 +409,16 @@ def test_labelled_lines_as_in_an_infobox():
     ]
 
 
+@pytest.mark.parametrize(
+    ("label", "metric"),
+    [("Internally displaced", "idps"), ("Total internally displaced", "idps"),
+     ("Forced to flee", "displaced"), ("Newly displaced", "displaced"), ("Killed", "killed")],
+)  # fmt: skip
+def test_a_labelled_line_reads_its_label_as_a_phrase(label, metric):
+    """A label of several words names its metric as the same words in a sentence do."""
+    assert [(v, m) for v, m, _ in figures(f"{label}: 45,000")] == [("45,000", metric)]
+
+
 # -- claimants ---------------------------------------------------------------------------
 
 

@@ -3206,6 +3206,9 @@ class Extractor:
             return None
         for k in range(m.first - 1, -1, -1):
             low = tokens[k].low
+            phrased = _metric_phrase_ending(tokens, k)  # "Internally displaced: 45,000"
+            if phrased is not None:
+                return phrased
             if low in METRIC_NOUNS:
                 return METRIC_NOUNS[low]
             if low in METRIC_VERBS:
@@ -3837,6 +3840,15 @@ def _unmarked(label: str) -> str:
 def _is_total_label(label: str) -> bool:
     """Whether a row or column label names the table's aggregate ("Total", "Grand total")."""
     return bool(_TOTAL_LABEL.match(_unmarked(label)))
+
+
+def _metric_phrase_ending(tokens: list[Token], k: int) -> str | None:
+    """The metric of a phrase of several words that ends at token ``k`` ('internally displaced')."""
+    for phrase, metric in METRIC_PHRASES.items():
+        start = k + 1 - len(phrase)
+        if len(phrase) > 1 and start >= 0 and tuple(t.low for t in tokens[start : k + 1]) == phrase:
+            return metric
+    return None
 
 
 def _metric_of_header(words: list[str]) -> str | None:
