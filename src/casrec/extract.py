@@ -42,7 +42,8 @@ from casrec.quantities import (
     QuantityError,
     parse_quantity,
 )
-from casrec.schema import TABLES, date_bounds
+from casrec.reading import GZIP_SIGNATURE, OLE2_SIGNATURE, ZIP_SIGNATURE
+from casrec.schema import TABLES, iso_date
 from casrec.vocabulary import DISPLACEMENT_METRICS
 
 MAX_EVIDENCE_WORDS = 30
@@ -985,8 +986,8 @@ def read_layout(path: str | Path) -> Layout:
 _DOCUMENT_SIGNATURES = (
     (b"%PDF-", "a PDF"),
     (b"{\\rtf", "an RTF document"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Word or Excel 97-2003 file"),
-    (b"\x1f\x8b", "a gzip archive"),
+    (OLE2_SIGNATURE, "a Word or Excel 97-2003 file"),
+    (GZIP_SIGNATURE, "a gzip archive"),
 )
 # The parts of an Office Open XML or OpenDocument zip that say which it is.
 _ZIPPED_DOCUMENTS = (
@@ -1004,7 +1005,7 @@ def _not_a_text_document(data: bytes) -> str | None:
     for signature, kind in _DOCUMENT_SIGNATURES:
         if data.startswith(signature):
             return f"is {kind}, not text"
-    if data.startswith(b"PK\x03\x04"):
+    if data.startswith(ZIP_SIGNATURE):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = archive.namelist()
@@ -3673,13 +3674,8 @@ def period_of(text: str) -> str | None:
         month = parts.get("monthnumber") or parts.get("month")
         if month is not None and not month.isdigit():
             month = str(_MONTH_NUMBERS[month.lower().rstrip(".")])
-        day = parts.get("daynumber") or parts.get("day")
-        iso = "-".join([year, *([f"{int(month):02d}"] if month else [])])
-        if day is not None:
-            iso += f"-{int(day):02d}"
-        try:
-            date_bounds(iso)  # "2024-02-30" is no date
-        except ValueError:
+        iso = iso_date(year, month, parts.get("daynumber") or parts.get("day"))
+        if iso is None:  # "2024-02-30" is no date
             return None
         periods.add(iso)
     return periods.pop() if len(periods) == 1 else None
@@ -3776,20 +3772,6 @@ def _date_parts(match: re.Match, n: str) -> tuple[str | None, str | None, str | 
     return year, month, day
 
 
-def _iso_date(year: str | None, month: str | None, day: str | None) -> str | None:
-    """An ISO date at the precision written; None without a year or for no real day."""
-    if year is None:
-        return None
-    iso = "-".join([year, *([f"{int(month):02d}"] if month else [])])
-    if day is not None and month is not None:
-        iso += f"-{int(day):02d}"
-    try:
-        date_bounds(iso)  # "2024-02-30" is no date
-    except ValueError:
-        return None
-    return iso
-
-
 def prose_periods(text: str, start: int, end: int) -> list[ProsePeriod]:
     """The periods the sentence at ``text[start:end]`` gives its counts (``_PROSE_PERIOD``)."""
     found = []
@@ -3813,7 +3795,7 @@ def prose_periods(text: str, start: int, end: int) -> list[ProsePeriod]:
                 year = str(int(year) + 1)  # "from November 2019 until February"
             if year is None and (start_month or match.group("cmonth")) is None:
                 continue  # days of one month ("Between 8 and 10 February"): an event's dates
-        iso = None if kind == "since" else _iso_date(year, month, day)
+        iso = None if kind == "since" else iso_date(year, month, day)
         if kind == "during":
             if day is not None:
                 continue  # "during the night of 11 January": the event's date

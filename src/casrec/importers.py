@@ -29,7 +29,10 @@ from casrec.duplicates import DEFAULT_WINDOW_DAYS, MatchRules, match_events
 from casrec.extract import ActorIndex, wordlist
 from casrec.quantities import MAX_COUNT
 from casrec.reading import (
+    GZIP_SIGNATURE,
+    OLE2_SIGNATURE,
     SAVE_AS_UTF8,
+    ZIP_SIGNATURE,
     ReadError,
     cell_under_unnamed,
     decode,
@@ -153,7 +156,6 @@ ACLED_OLDER_COLUMNS = wordlist("gwno data_id event_id_no_cnty iso3")
 # The separators a header is tried with: commas as published; semicolons (Excel in locales
 # that write decimal commas), tabs (Excel's "Unicode Text", .tsv) and vertical bars.
 SEPARATORS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
-_ZIP, _OLE2, _GZIP = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\x1f\x8b"
 SAVE_AS_CSV = "open it in Excel and use Save As > 'CSV UTF-8 (Comma delimited)'"
 
 
@@ -203,16 +205,16 @@ def _unpacked(path: Path, data: bytes) -> tuple[bytes, str, list[str]]:
     import gzip
     import zipfile
 
-    if data.startswith(_OLE2):
+    if data.startswith(OLE2_SIGNATURE):
         raise ImportFileError(
             f"{path}: is an Excel 97-2003 workbook (.xls), not a CSV file; {SAVE_AS_CSV}"
         )
-    if data.startswith(_GZIP):
+    if data.startswith(GZIP_SIGNATURE):
         try:
             return gzip.decompress(data), str(path), [f"unpacked from gzip ({path.name})"]
         except (OSError, EOFError) as error:
             raise ImportFileError(f"{path}: a damaged gzip file ({error})") from None
-    if not data.startswith(_ZIP):
+    if not data.startswith(ZIP_SIGNATURE):
         return data, str(path), []
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -125,7 +125,11 @@ PROVISIONAL_PATTERNS: tuple[str, ...] = (
     r"^(?P<rest>.+?),? \(?(?:provisional|preliminary)\)?$",
 )
 # Words on how sure the source is -> the certainty they state (CERTAINTIES).
-_CERTAINTY_NOTE = "feared|presumed|believed|unconfirmed|confirmed|verified|reported"
+CERTAINTY_WORDS = {
+    "feared": "feared", "presumed": "feared", "believed": "feared", "unconfirmed": "feared",
+    "confirmed": "confirmed", "verified": "confirmed", "reported": "reported",
+}  # fmt: skip
+_CERTAINTY_NOTE = "|".join(CERTAINTY_WORDS)
 CERTAINTY_PATTERNS: tuple[tuple[str, str], ...] = (
     # "unconfirmed reports of 20 killed": the metric word is allowed after the figure here
     (
@@ -145,10 +149,6 @@ CERTAINTY_PATTERNS: tuple[tuple[str, str], ...] = (
         "",  # the word says which: feared, presumed and believed are all `feared`
     ),
 )
-CERTAINTY_WORDS = {
-    "feared": "feared", "presumed": "feared", "believed": "feared", "unconfirmed": "feared",
-    "confirmed": "confirmed", "verified": "confirmed", "reported": "reported",
-}  # fmt: skip
 _PROVISIONAL = tuple(re.compile(pattern) for pattern in PROVISIONAL_PATTERNS)
 _CERTAINTY = tuple((re.compile(pattern), stated) for pattern, stated in CERTAINTY_PATTERNS)
 # A text without any of these words carries no marker: most values skip the patterns above.

@@ -87,6 +87,11 @@ def repeated_column(header: list[str]) -> tuple[str, int, int] | None:
 
 
 _EXCEL_SEPARATOR_LINE = re.compile(r"sep=.?", re.DOTALL)
+# What a file that is not text starts with: a zip (also .xlsx, .docx, .ods), an Office
+# 97-2003 file (.xls, .doc), a gzip archive.
+ZIP_SIGNATURE = b"PK\x03\x04"
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+GZIP_SIGNATURE = b"\x1f\x8b"
 
 
 def numbered_records(text: str) -> list[tuple[int, list[str]]]:

@@ -42,8 +42,8 @@ from casrec.schema import (
     TERM_PATTERN,
     cycle_text,
     date_bound_columns,
-    date_bounds,
     event_ancestors,
+    iso_date,
 )
 from casrec.vocabulary import normalise_claimants
 
@@ -484,15 +484,6 @@ _NUMERIC_DATE = re.compile(r"(\d{1,4})\s*([/.-])\s*(\d{1,4})(?:\s*\2\s*(\d{1,4})
 _DATE_WORDS = re.compile(r"[a-z]+\.?|\d+(?:st|nd|rd|th)?|[\s,]+", re.IGNORECASE)
 
 
-def _valid_iso(year: str, month: str, day: str | None = None) -> str | None:
-    iso = f"{year}-{int(month):02d}" + (f"-{int(day):02d}" if day is not None else "")
-    try:
-        date_bounds(iso)
-    except ValueError:
-        return None
-    return iso
-
-
 def date_suggestion(value: object) -> str:
     """What to write for a date in another form ('11 April 2026', '2026/4/11'), else ''.
 
@@ -505,13 +496,13 @@ def date_suggestion(value: object) -> str:
         first, _, second, third = numeric.groups()
         if third is None:  # a month: 2026/4 or 4/2026
             year, month = (first, second) if len(first) == 4 else (second, first)
-            readings = [_valid_iso(year, month)] if len(year) == 4 else []
+            readings = [iso_date(year, month)] if len(year) == 4 else []
         elif len(second) > 2:
             readings = []
         elif len(first) == 4:
-            readings = [_valid_iso(first, second, third)]
+            readings = [iso_date(first, second, third)]
         elif len(third) == 4:
-            readings = [_valid_iso(third, second, first), _valid_iso(third, first, second)]
+            readings = [iso_date(third, second, first), iso_date(third, first, second)]
         else:
             readings = []
         found = list(dict.fromkeys(r for r in readings if r))
@@ -981,12 +972,12 @@ def figure_in_evidence(value, evidence) -> bool:
     v, e = _figure_words(str(value)), _figure_words(str(evidence))
     if v in e:
         return True
-    if v in ZERO_WORDS or figures_written(v) == {0}:  # "no civilians were harmed" states zero
+    figures = figures_written(v)
+    if v in ZERO_WORDS or figures == {0}:  # "no civilians were harmed" states zero
         return bool(_ZERO_WORDING.search(e))
     digits = [n.replace(",", "") for n in re.findall(r"\d[\d,]*", v)]
     if digits and set(digits) <= {n.replace(",", "") for n in re.findall(r"\d[\d,]*", e)}:
         return True  # the same digits, however the scale is written ('1.5 million', '1.5m')
-    figures = figures_written(v)
     if figures:
         return figures <= figures_written(e)
     words = [w for w in re.findall(r"[a-z]+", v) if w not in _QUALIFIER_WORDS]

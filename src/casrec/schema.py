@@ -373,6 +373,24 @@ def date_bounds(text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     return day, day
 
 
+def iso_date(year: str | None, month: str | None = None, day: str | None = None) -> str | None:
+    """An ISO date at the precision written ('2024', '2024-03', '2024-03-31'), or None.
+
+    None without a year, or for no real month or day ('2024-02-30'); a day counts only with
+    its month.
+    """
+    if year is None:
+        return None
+    iso = "-".join([year, *([f"{int(month):02d}"] if month else [])])
+    if day is not None and month is not None:
+        iso += f"-{int(day):02d}"
+    try:
+        date_bounds(iso)
+    except ValueError:
+        return None
+    return iso
+
+
 def date_bound_columns(series: pd.Series) -> pd.DataFrame:
     """First and last day of each ISO date at its precision; NaT (and valid False) if unreadable."""
 
