@@ -1046,46 +1046,13 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
-_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "gen",
-        "lt",
-        "col",
-        "capt",
-        "sgt",
-        "st",
-        "no",
-        "vs",
-        "etc",
-        "maj",
-        "brig",
-        "adm",
-        "prof",
-        "sen",
-        "rep",
-        "gov",
-        "pres",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-    ]
+# Titles before a name, whose stop ends no sentence nor a speaker's name ("said Col. Arat").
+_TITLE_WORDS = frozenset(wordlist("mr mrs ms dr gen lt col capt sgt maj brig adm prof sen gov"))
+# Words whose full stop ends no sentence: titles, months and others.
+_ABBREVIATIONS = _TITLE_WORDS | frozenset(
+    wordlist(
+        "st no vs etc rep pres jan feb mar apr jun jul aug sep sept oct nov dec inc ltd co corp"
+    )
 )
 
 
@@ -1712,12 +1679,19 @@ def _clause_break(tokens: list[Token], k: int) -> bool:
     )
 
 
-def _metric_counted(tokens: list[Token], start: int, stop: int) -> str | None:
-    """The metric "the number of ..." names in its words from ``start`` to ``stop``."""
+def _metric_counted(tokens: list[Token], start: int, stop: int, verbs: bool = False) -> str | None:
+    """The metric "the number of ..." names in its words from ``start`` to ``stop``.
+
+    ``verbs``: a participle names it too ("the number of people killed ... has reached").
+    """
     counted = _words(tokens, start, stop)
     if counted[:2] == list(IDP_PHRASE):
         return "idps"
-    return next((METRIC_NOUNS[w] for w in counted if w in METRIC_NOUNS and w != "toll"), None)
+    for word in counted:
+        metric = METRIC_NOUNS.get(word) or (METRIC_VERBS.get(word) if verbs else None)
+        if metric and word != "toll":
+            return metric
+    return None
 
 
 def _metric_before(tokens: list[Token], first: int) -> tuple[str, int, int, bool] | None:
@@ -1778,13 +1752,9 @@ def _metric_before(tokens: list[Token], first: int) -> tuple[str, int, int, bool
             if tokens[k].kind == "punct" and tokens[k].text in ",;:()[]":
                 break
             if tokens[k].low == "number" and _words(tokens, k + 1, k + 2) == ["of"]:
-                counted = _words(tokens, k + 2, index)
-                if counted[:2] == list(IDP_PHRASE):
-                    return "idps", index, index, False
-                for word in counted:
-                    metric = METRIC_NOUNS.get(word) or METRIC_VERBS.get(word)
-                    if metric and word != "toll":
-                        return metric, index, index, False
+                metric = _metric_counted(tokens, k + 2, index, verbs=True)
+                if metric is not None:
+                    return metric, index, index, False
                 break
     if low in OWN_LOSS_VERBS:
         return "killed", index, index, True
@@ -2180,7 +2150,6 @@ _MODALS = frozenset(
 )
 
 
-_TITLE_WORDS = frozenset(wordlist("mr mrs ms dr gen lt col capt sgt maj brig adm prof sen gov"))
 _PUT_NOUNS = frozenset({"toll", "tally", "number", "figure", "total", "count"})
 
 
@@ -3039,9 +3008,9 @@ class Extractor:
         if any(t.text in ",;:" or t.kind in ("number", "quote") for t in tokens[: m.first - 1]):
             return None
         named = [
-            (k, METRIC_VERBS.get(w) or METRIC_NOUNS.get(w))
+            (k, metric)
             for k, w in enumerate(lead)
-            if METRIC_VERBS.get(w) or METRIC_NOUNS.get(w)
+            if (metric := METRIC_VERBS.get(w) or METRIC_NOUNS.get(w))
         ]
         if not named and len(lead) != 2:
             return None  # "Of the vehicles, 12 were burnt"
@@ -3195,8 +3164,9 @@ class Extractor:
             labelled = re.fullmatch(r"[^:]{1,60}:\s*\S.{0,40}", line) and len(line.split()) <= 8
             if labelled or (line.endswith(":") and len(line.split()) <= 4):
                 continue
-            if len(line.split()) <= 20 and line[-1] not in ".!?" and period_of(line):
-                m.as_of = period_of(line)
+            period = period_of(line) if len(line.split()) <= 20 and line[-1] not in ".!?" else None
+            if period:
+                m.as_of = period
                 m.review.append(f"as_of read from the heading {line!r}")
             return
 
