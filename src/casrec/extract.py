@@ -42,7 +42,7 @@ from casrec.quantities import (
     QuantityError,
     parse_quantity,
 )
-from casrec.reading import GZIP_SIGNATURE, OLE2_SIGNATURE, ZIP_SIGNATURE
+from casrec.reading import GZIP_SIGNATURE, OLE2_SIGNATURE, UTF16_MARKS, ZIP_SIGNATURE
 from casrec.schema import TABLES, iso_date
 from casrec.vocabulary import DISPLACEMENT_METRICS
 
@@ -965,10 +965,8 @@ def read_layout(path: str | Path) -> Layout:
             f"as UTF-8 text{how} or as a web page, and extract that file"
         )
     try:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Word's and Notepad's "Unicode"
-            raw = data.decode("utf-16")
-        else:
-            raw = data.decode("utf-8-sig")
+        # UTF-16 with its mark is Word's and Notepad's "Unicode"
+        raw = data.decode("utf-16" if data.startswith(UTF16_MARKS) else "utf-8-sig")
     except UnicodeDecodeError as error:
         raise ExtractError(
             f"{path}: cannot be read as UTF-8 text (byte {error.start}); save it as UTF-8"
@@ -1015,7 +1013,7 @@ def _not_a_text_document(data: bytes) -> str | None:
             if any(name.startswith(part) for name in names):
                 return f"is {kind}, not text"
         return "is a zip archive, not text"
-    if b"\x00" in data[:2000] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in data[:2000] and not data.startswith(UTF16_MARKS):
         return "is a binary file, not text"
     return None
 

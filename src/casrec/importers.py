@@ -32,6 +32,7 @@ from casrec.reading import (
     GZIP_SIGNATURE,
     OLE2_SIGNATURE,
     SAVE_AS_UTF8,
+    UTF16_MARKS,
     ZIP_SIGNATURE,
     ReadError,
     cell_under_unnamed,
@@ -263,7 +264,7 @@ def decode_any(data: bytes) -> tuple[str, str | None]:
     another encoding, or with bytes Windows-1252 does not define, is refused with the line and
     byte (``casrec.reading.decode``'s message): guessing would garble its names.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith(UTF16_MARKS):
         return _utf16(data, "utf-16", "UTF-16 (Excel's 'Unicode Text')")
     head = data[:2000]
     if len(head) >= 4 and head.count(0) >= len(head) // 3:

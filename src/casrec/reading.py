@@ -24,6 +24,12 @@ csv.field_size_limit(sys.maxsize)
 
 SAVE_AS_UTF8 = "in Excel, use Save As > 'CSV UTF-8 (Comma delimited)'"
 LINE = "row"  # the column holding each record's first line in the file (header = 1)
+# What a file that is not text starts with: a zip (also .xlsx, .docx, .ods), an Office
+# 97-2003 file (.xls, .doc), a gzip archive.
+ZIP_SIGNATURE = b"PK\x03\x04"
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+GZIP_SIGNATURE = b"\x1f\x8b"
+UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")  # the byte-order marks of UTF-16, little or big end
 
 
 class ReadError(ValueError):
@@ -46,7 +52,7 @@ class TextTable:
 
 def decode(data: bytes) -> str:
     """The file's text; ReadError naming the line and byte when it is not UTF-8."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith(UTF16_MARKS):
         raise ReadError(f"is UTF-16 (Excel's 'Unicode Text'), not UTF-8; {SAVE_AS_UTF8}")
     try:
         # a file saved twice by a tool that adds a byte-order mark may carry two of them
@@ -87,11 +93,6 @@ def repeated_column(header: list[str]) -> tuple[str, int, int] | None:
 
 
 _EXCEL_SEPARATOR_LINE = re.compile(r"sep=.?", re.DOTALL)
-# What a file that is not text starts with: a zip (also .xlsx, .docx, .ods), an Office
-# 97-2003 file (.xls, .doc), a gzip archive.
-ZIP_SIGNATURE = b"PK\x03\x04"
-OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-GZIP_SIGNATURE = b"\x1f\x8b"
 
 
 def numbered_records(text: str) -> list[tuple[int, list[str]]]:
